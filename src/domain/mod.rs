@@ -1,0 +1,11 @@
+//! The pure core: plain data in, plain data out. No database, HTTP, clock or
+//! unseeded randomness in here.
+
+pub mod bank;
+pub mod diff;
+pub mod ranking;
+pub mod rubric;
+pub mod scoring;
+pub mod similarity;
+pub mod text;
+pub mod types;

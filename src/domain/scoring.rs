@@ -1,0 +1,255 @@
+//! The automatic score of an answer, 0–100.
+//!
+//! score = 60% relevance + 40% rubric − 15 per banned phrase, clamped to 0..=100.
+//! - relevance: the combined similarity to the best-matching reference, rescaled so
+//!   that the overlap any two Chinese service replies share by chance counts as zero;
+//! - rubric: the share of expected checks the answer passes. Expected checks are the
+//!   bank's `expect` list, or else the checks the best reference itself passes — a
+//!   reference defines what a complete answer does, so copying it scores 100;
+//! - the rubric share is gated by relevance: politeness on the wrong topic is not an
+//!   answer.
+
+use serde::Serialize;
+
+use super::rubric::{self, Check, Findings, Settings};
+use super::similarity::{self, Prepared, Similarity};
+use super::text;
+
+const RELEVANCE_WEIGHT: f64 = 0.6;
+const BANNED_PENALTY: f64 = 15.0;
+/// Combined similarity at or below which an answer counts as unrelated.
+const SIM_FLOOR: f64 = 0.1;
+/// Combined similarity at or above which relevance is full.
+const SIM_CEIL: f64 = 0.6;
+/// Relevance at which the rubric share counts in full.
+const GATE: f64 = 0.4;
+
+/// A question's references and rubric settings, prepared once for many answers.
+pub struct Question {
+    references: Vec<Reference>,
+    settings: Settings,
+}
+
+struct Reference {
+    folded: String,
+    prepared: Prepared,
+    findings: Findings,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ScoringError {
+    #[error("a question needs at least one non-empty reference answer")]
+    NoReference,
+}
+
+/// One rubric line of the breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckOutcome {
+    pub check: Check,
+    pub expected: bool,
+    /// The phrase that made the check fire, if it did.
+    pub found: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub score: f64,
+    pub similarity: Similarity,
+    pub relevance: f64,
+    pub best_reference: usize,
+    pub checks: Vec<CheckOutcome>,
+    pub banned: Vec<String>,
+    pub rubric_share: f64,
+}
+
+impl Report {
+    pub fn missed(&self) -> impl Iterator<Item = Check> + '_ {
+        self.checks
+            .iter()
+            .filter(|c| c.expected && c.found.is_none())
+            .map(|c| c.check)
+    }
+}
+
+impl Question {
+    pub fn new(references: &[String], mut settings: Settings) -> Result<Self, ScoringError> {
+        settings.banned = settings.banned.iter().map(|b| text::fold(b)).collect();
+        let references: Vec<Reference> = references
+            .iter()
+            .map(|r| {
+                let folded = text::fold(r);
+                let findings = rubric::inspect(&folded, &settings.banned);
+                let prepared = Prepared::from_folded(&folded);
+                Reference {
+                    folded,
+                    prepared,
+                    findings,
+                }
+            })
+            .filter(|r| !r.prepared.is_empty())
+            .collect();
+        if references.is_empty() {
+            return Err(ScoringError::NoReference);
+        }
+        Ok(Self {
+            references,
+            settings,
+        })
+    }
+
+    /// The folded text of reference `i`, as the diff view shows it.
+    pub fn reference_folded(&self, i: usize) -> Option<&str> {
+        self.references.get(i).map(|r| r.folded.as_str())
+    }
+
+    pub fn score(&self, answer: &str) -> Report {
+        let folded = text::fold(answer);
+        let (tokens, grams) = similarity::answer_side(&folded);
+        let (best_reference, sim) = self
+            .references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, similarity::compare(&tokens, &grams, &r.prepared)))
+            .fold((0, None::<Similarity>), |best, (i, s)| match best.1 {
+                Some(b) if b.combined >= s.combined => best,
+                _ => (i, Some(s)),
+            });
+        let sim = sim.unwrap_or(Similarity {
+            edit: 0.0,
+            dice: 0.0,
+            combined: 0.0,
+        });
+        let findings = rubric::inspect(&folded, &self.settings.banned);
+        let expected = self.expected(best_reference);
+        let checks: Vec<CheckOutcome> = Check::ALL
+            .into_iter()
+            .map(|check| CheckOutcome {
+                check,
+                expected: expected.contains(&check),
+                found: findings
+                    .found
+                    .iter()
+                    .find(|(c, _)| *c == check)
+                    .map(|(_, p)| p.clone()),
+            })
+            .collect();
+        let relevance = ((sim.combined - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)).clamp(0.0, 1.0);
+        let rubric_share = if expected.is_empty() {
+            relevance
+        } else {
+            let passed = checks.iter().filter(|c| c.expected && c.found.is_some()).count();
+            passed as f64 / expected.len() as f64 * (relevance / GATE).min(1.0)
+        };
+        let raw = 100.0 * (RELEVANCE_WEIGHT * relevance + (1.0 - RELEVANCE_WEIGHT) * rubric_share)
+            - BANNED_PENALTY * findings.banned.len() as f64;
+        Report {
+            score: round1(raw.clamp(0.0, 100.0)),
+            similarity: sim,
+            relevance,
+            best_reference,
+            checks,
+            banned: findings.banned,
+            rubric_share,
+        }
+    }
+
+    fn expected(&self, best: usize) -> Vec<Check> {
+        match &self.settings.expect {
+            Some(list) => list.clone(),
+            None => self
+                .references
+                .get(best)
+                .map(|r| r.findings.checks())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REF: &str = "亲，非常抱歉让您久等了！我马上帮您联系仓库加急，今天18点前一定发出，\
+                       发货后第一时间把单号同步给您，有任何问题随时找我，感谢您的耐心～";
+
+    fn question() -> Question {
+        Question::new(&[REF.to_string()], Settings::default()).expect("valid question")
+    }
+
+    #[test]
+    fn an_answer_identical_to_the_reference_scores_at_the_top() {
+        assert_eq!(question().score(REF).score, 100.0);
+    }
+
+    #[test]
+    fn a_traditional_answer_scores_like_its_simplified_twin() {
+        let traditional = "親，非常抱歉讓您久等了！我馬上幫您聯繫倉庫加急，今天18點前一定發出，\
+                           發貨後第一時間把單號同步給您，有任何問題隨時找我，感謝您的耐心～";
+        assert_eq!(question().score(traditional).score, question().score(REF).score);
+    }
+
+    #[test]
+    fn an_unrelated_answer_scores_near_the_bottom() {
+        let r = question().score("这件衣服是纯棉面料，可以机洗，颜色有黑白两种。");
+        assert!(r.score < 10.0, "{r:?}");
+    }
+
+    #[test]
+    fn a_paraphrase_scores_between_unrelated_and_identical() {
+        let r = question().score("不好意思久等了，我这就帮您催仓库，今天晚上前发出，单号发出后告诉您，谢谢！");
+        assert!(r.score > 30.0 && r.score < 95.0, "{r:?}");
+    }
+
+    #[test]
+    fn a_banned_word_costs_points() {
+        let clean = question().score(REF).score;
+        let with_banned = question().score(&format!("{REF}我们家绝对是全网最快的"));
+        assert!(with_banned.score <= clean - BANNED_PENALTY + 1.0, "{with_banned:?}");
+        assert_eq!(with_banned.banned, vec!["绝对", "全网最"]);
+    }
+
+    #[test]
+    fn the_best_matching_reference_is_reported() {
+        let q = Question::new(
+            &["支持七天无理由退货".to_string(), REF.to_string()],
+            Settings::default(),
+        )
+        .expect("valid question");
+        assert_eq!(q.score(REF).best_reference, 1);
+    }
+
+    #[test]
+    fn missed_checks_are_listed() {
+        let r = question().score("我马上帮您联系仓库加急发出");
+        let missed: Vec<Check> = r.missed().collect();
+        assert!(missed.contains(&Check::TimePromise));
+        assert!(missed.contains(&Check::Thanks));
+        assert!(!missed.contains(&Check::NextStep));
+    }
+
+    #[test]
+    fn a_bank_can_state_the_expected_checks() {
+        let settings = Settings {
+            expect: Some(vec![Check::Thanks]),
+            banned: vec![],
+        };
+        let q = Question::new(&[REF.to_string()], settings).expect("valid question");
+        let r = q.score(REF);
+        assert_eq!(r.checks.iter().filter(|c| c.expected).count(), 1);
+    }
+
+    #[test]
+    fn a_question_without_references_is_refused() {
+        let err = Question::new(&["  ，。".to_string()], Settings::default()).err();
+        assert_eq!(err, Some(ScoringError::NoReference));
+    }
+
+    #[test]
+    fn an_empty_answer_scores_zero() {
+        assert_eq!(question().score("").score, 0.0);
+    }
+}

@@ -1,0 +1,126 @@
+//! Text normalisation shared by scoring, rubric checks and (later) mining.
+//!
+//! Two views of a text come out of here:
+//! - `fold`: full-/half-width folded, lower-cased, traditional→simplified, whitespace
+//!   removed — still readable, punctuation kept, so rubric phrases and diffs work on it;
+//! - `tokens`: the comparison units. Each CJK character is one token, each run of
+//!   Latin letters or digits is one token (word-level for Latin script), punctuation
+//!   and symbols are dropped.
+
+/// Tokens are `u32`: a CJK character is its code point; a Latin word is hashed into
+/// the range above Unicode's last code point, so the two can never collide.
+pub type Token = u32;
+
+const WORD_BASE: u32 = 0x0011_0000;
+
+/// Folds width, case and script variant; removes whitespace, except one space where
+/// it separates two Latin words ("within 24"), which must stay two tokens.
+pub fn fold(text: &str) -> String {
+    let mut half = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars().map(fold_width).flat_map(char::to_lowercase) {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if gap && is_latin_word_char(c) && half.chars().next_back().is_some_and(is_latin_word_char) {
+            half.push(' ');
+        }
+        gap = false;
+        half.push(c);
+    }
+    fast2s::convert(&half)
+}
+
+fn is_latin_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+fn fold_width(c: char) -> char {
+    match c as u32 {
+        // Full-width ASCII block maps 1:1 onto printable ASCII.
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// True for characters that are compared one by one (Han, kana, Hangul…).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+/// Splits an already folded text into comparison tokens.
+pub fn tokens_of_folded(folded: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(folded.len() / 2);
+    let mut word: Option<u32> = None; // running FNV-1a hash of the current Latin word
+    for c in folded.chars() {
+        if is_cjk(c) && c.is_alphanumeric() {
+            flush_word(&mut word, &mut out);
+            out.push(c as u32);
+        } else if is_latin_word_char(c) {
+            let h = word.unwrap_or(0x811C_9DC5);
+            word = Some((h ^ c as u32).wrapping_mul(0x0100_0193));
+        } else {
+            flush_word(&mut word, &mut out);
+        }
+    }
+    flush_word(&mut word, &mut out);
+    out
+}
+
+fn flush_word(word: &mut Option<u32>, out: &mut Vec<Token>) {
+    if let Some(h) = word.take() {
+        out.push(WORD_BASE + h % (u32::MAX - WORD_BASE));
+    }
+}
+
+/// Tokens of a raw text: `tokens_of_folded(&fold(text))`.
+pub fn tokens(text: &str) -> Vec<Token> {
+    tokens_of_folded(&fold(text))
+}
+
+/// Number of user-visible characters, the unit in which answer limits are stated.
+pub fn char_len(text: &str) -> usize {
+    text.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_width_letters_and_digits_fold_to_ascii() {
+        assert_eq!(fold("ＡＢＣ１２３！"), "abc123!");
+    }
+
+    #[test]
+    fn traditional_characters_fold_to_simplified() {
+        assert_eq!(fold("請您放心，這款是正品"), fold("请您放心,这款是正品"));
+    }
+
+    #[test]
+    fn whitespace_is_removed_but_punctuation_kept_in_the_folded_view() {
+        assert_eq!(fold(" 亲 ， 在的 "), "亲,在的");
+    }
+
+    #[test]
+    fn chinese_is_tokenised_per_character_and_latin_per_word() {
+        let t = tokens("发货 within 24 小时!");
+        assert_eq!(t.len(), 6); // 发 货 within 24 小 时
+        assert_eq!(t[0], '发' as u32);
+        assert!(t[2] >= WORD_BASE && t[3] >= WORD_BASE);
+        assert_ne!(t[2], t[3]);
+    }
+
+    #[test]
+    fn punctuation_and_emoji_produce_no_tokens() {
+        assert!(tokens("，。！？…… 😀 ~~").is_empty());
+    }
+
+    #[test]
+    fn the_same_word_always_gets_the_same_token() {
+        assert_eq!(tokens("Hello world"), tokens("HELLO, World!"));
+    }
+}

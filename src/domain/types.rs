@@ -1,0 +1,280 @@
+//! Small domain types: roles, scenes, categories, and values parsed from outside.
+//! Each `parse` is the only way to build the value, so a stored value is a valid one.
+
+use serde::{Deserialize, Serialize};
+
+use super::text::char_len;
+
+/// Why a value from outside was refused. `key()` names the message in the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    #[error("username must be 2–32 letters, digits, '_', '-' or '.'")]
+    Username,
+    #[error("display name must be 1–40 characters")]
+    DisplayName,
+    #[error("password must be {min}–{max} characters")]
+    Password { min: usize, max: usize },
+    #[error("unknown role")]
+    Role,
+    #[error("answer is empty")]
+    EmptyAnswer,
+    #[error("answer has {len} characters; at most {max} are allowed")]
+    AnswerTooLong { len: usize, max: usize },
+    #[error("title must be 1–80 characters")]
+    Title,
+    #[error("time limit must be {min}–{max} minutes")]
+    TimeLimit { min: i32, max: i32 },
+    #[error("pass mark must be 0–100")]
+    PassMark,
+    #[error("pick at least one question")]
+    NoQuestions,
+}
+
+impl Invalid {
+    /// Message-catalog key.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Invalid::Username => "invalid.username",
+            Invalid::DisplayName => "invalid.display_name",
+            Invalid::Password { .. } => "invalid.password",
+            Invalid::Role => "invalid.role",
+            Invalid::EmptyAnswer => "invalid.empty_answer",
+            Invalid::AnswerTooLong { .. } => "invalid.answer_too_long",
+            Invalid::Title => "invalid.title",
+            Invalid::TimeLimit { .. } => "invalid.time_limit",
+            Invalid::PassMark => "invalid.pass_mark",
+            Invalid::NoQuestions => "invalid.no_questions",
+        }
+    }
+
+    /// Values the message interpolates, by name.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Invalid::Password { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            Invalid::AnswerTooLong { len, max } => {
+                vec![("len", len.to_string()), ("max", max.to_string())]
+            }
+            Invalid::TimeLimit { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            _ => vec![],
+        }
+    }
+}
+
+macro_rules! keyed_enum {
+    ($(#[$m:meta])* $name:ident, $prefix:literal { $($variant:ident => $key:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable name used in files, the database and URLs.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.key() == s)
+            }
+
+            /// Message-catalog key of the human label.
+            pub fn label_key(self) -> String {
+                format!("{}.{}", $prefix, self.key())
+            }
+        }
+    };
+}
+
+keyed_enum!(
+    /// What a user may do. Ordered: a lead can do what a trainee can, an admin what a lead can.
+    Role, "role" { Trainee => "trainee", Lead => "lead", Admin => "admin" }
+);
+
+keyed_enum!(
+    /// Where in the customer's journey a question is asked.
+    Scene, "scene" { PreSale => "pre_sale", InSale => "in_sale", AfterSale => "after_sale" }
+);
+
+keyed_enum!(
+    /// What a question is about.
+    Category, "category" {
+        Quality => "quality",
+        Price => "price",
+        Packaging => "packaging",
+        Returns => "returns",
+        Stock => "stock",
+        Shipping => "shipping",
+        Payment => "payment",
+        Refund => "refund",
+        Complaint => "complaint",
+        Recommendation => "recommendation",
+        Invoice => "invoice",
+    }
+);
+
+/// A login name: 2–32 of `[A-Za-z0-9_.-]`, stored lower-case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s = raw.trim().to_lowercase();
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+        if (2..=32).contains(&s.len()) && s.chars().all(ok_char) {
+            Ok(Self(s))
+        } else {
+            Err(Invalid::Username)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The name shown to others; Chinese names allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let s = raw.trim();
+        if (1..=40).contains(&char_len(s)) && !s.chars().any(char::is_control) {
+            Ok(Self(s.to_string()))
+        } else {
+            Err(Invalid::DisplayName)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: long enough to matter, short enough not to be a hashing DoS.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN: usize = 8;
+    pub const MAX: usize = 128;
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        if (Self::MIN..=Self::MAX).contains(&char_len(raw)) {
+            Ok(Self(raw.to_string()))
+        } else {
+            Err(Invalid::Password {
+                min: Self::MIN,
+                max: Self::MAX,
+            })
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A trainee's answer as it may be submitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerText(String);
+
+impl AnswerText {
+    /// Generous for a chat reply (the longest model answers are ~300 characters) yet
+    /// small enough that one request cannot bloat the database.
+    pub const MAX: usize = 2000;
+
+    /// A draft may be empty; it may not be longer than an answer.
+    pub fn parse_draft(raw: &str) -> Result<Self, Invalid> {
+        let len = char_len(raw);
+        if len > Self::MAX {
+            return Err(Invalid::AnswerTooLong { len, max: Self::MAX });
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    /// A submitted answer must also say something.
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let draft = Self::parse_draft(raw)?;
+        if draft.0.trim().is_empty() {
+            return Err(Invalid::EmptyAnswer);
+        }
+        Ok(draft)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An exam title.
+pub fn parse_title(raw: &str) -> Result<String, Invalid> {
+    let s = raw.trim();
+    if (1..=80).contains(&char_len(s)) {
+        Ok(s.to_string())
+    } else {
+        Err(Invalid::Title)
+    }
+}
+
+/// Minutes a trainee has once an attempt starts.
+pub fn parse_time_limit(minutes: i32) -> Result<i32, Invalid> {
+    const MIN: i32 = 1;
+    const MAX: i32 = 480;
+    if (MIN..=MAX).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(Invalid::TimeLimit { min: MIN, max: MAX })
+    }
+}
+
+pub fn parse_pass_mark(mark: i32) -> Result<i32, Invalid> {
+    if (0..=100).contains(&mark) {
+        Ok(mark)
+    } else {
+        Err(Invalid::PassMark)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_trimmed_lowercased_and_restricted() {
+        assert_eq!(Username::parse(" Li.Na ").map(|u| u.0), Ok("li.na".into()));
+        assert_eq!(Username::parse("a"), Err(Invalid::Username));
+        assert_eq!(Username::parse("李娜"), Err(Invalid::Username));
+        assert_eq!(Username::parse("a b"), Err(Invalid::Username));
+    }
+
+    #[test]
+    fn an_answer_of_a_hundred_thousand_characters_is_refused_with_its_length() {
+        let long = "好".repeat(100_000);
+        assert_eq!(
+            AnswerText::parse(&long),
+            Err(Invalid::AnswerTooLong { len: 100_000, max: AnswerText::MAX })
+        );
+    }
+
+    #[test]
+    fn a_blank_answer_can_be_a_draft_but_not_a_submission() {
+        assert!(AnswerText::parse_draft("  ").is_ok());
+        assert_eq!(AnswerText::parse(" \n "), Err(Invalid::EmptyAnswer));
+    }
+
+    #[test]
+    fn roles_parse_from_their_keys_and_order_by_power() {
+        assert_eq!(Role::parse("lead"), Some(Role::Lead));
+        assert_eq!(Role::parse("boss"), None);
+        assert!(Role::Admin > Role::Lead && Role::Lead > Role::Trainee);
+    }
+
+    #[test]
+    fn exam_settings_are_bounded() {
+        assert!(parse_time_limit(0).is_err() && parse_time_limit(30).is_ok());
+        assert!(parse_pass_mark(101).is_err() && parse_pass_mark(60).is_ok());
+        assert!(parse_title("  ").is_err());
+    }
+}
