@@ -1,4 +1,11 @@
 //! Huashu: mine customer questions, examine agents on them, score and rank the
 //! answers, and publish the best as the team's reply scripts.
 
+pub mod banks;
+pub mod cli;
+pub mod config;
+pub mod db;
 pub mod domain;
+pub mod error;
+pub mod grading;
+pub mod web;

@@ -1,1 +1,31 @@
-fn main(){}
+use std::process::ExitCode;
+
+use clap::Parser;
+use huashu::cli;
+use huashu::config::{Cli, Command, ExamsCommand};
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let args = Cli::parse();
+    let outcome = match args.command {
+        Command::Serve(serve) => actix_web::rt::System::new()
+            .block_on(cli::serve::run(&args.db, serve))
+            .map(|()| true),
+        Command::Exams {
+            command: ExamsCommand::Check { dir },
+        } => cli::exams_check::run(&dir),
+        Command::Score(score) => cli::score::run(&score.input).map(|bad| bad == 0),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

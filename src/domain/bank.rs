@@ -139,13 +139,21 @@ pub fn parse(source: &str) -> Result<Bank, Vec<Problem>> {
     };
     let header = raw.bank.into_inner();
     if !is_slug(header.slug.get_ref()) {
-        problems.add(header.slug.span(), "bank.slug", "use 1–40 of a-z, 0-9 and '-'");
+        problems.add(
+            header.slug.span(),
+            "bank.slug",
+            "use 1–40 of a-z, 0-9 and '-'",
+        );
     }
     if header.title.get_ref().trim().is_empty() {
         problems.add(header.title.span(), "bank.title", "must not be empty");
     }
     if raw.questions.is_empty() {
-        problems.add(0..0, "questions", "a bank needs at least one [[questions]] entry");
+        problems.add(
+            0..0,
+            "questions",
+            "a bank needs at least one [[questions]] entry",
+        );
     }
     let mut seen = HashSet::new();
     let questions: Vec<BankQuestion> = raw
@@ -171,31 +179,68 @@ fn question(q: RawQuestion, seen: &mut HashSet<String>, p: &mut Problems) -> Opt
     if !is_slug(&key) {
         p.add(q.id.span(), "questions.id", "use 1–40 of a-z, 0-9 and '-'");
     } else if !seen.insert(key.clone()) {
-        p.add(q.id.span(), "questions.id", format!("'{key}' is used twice in this bank"));
+        p.add(
+            q.id.span(),
+            "questions.id",
+            format!("'{key}' is used twice in this bank"),
+        );
     }
     let scene = Scene::parse(q.scene.get_ref());
     if scene.is_none() {
-        let known = Scene::ALL.iter().map(|s| s.key()).collect::<Vec<_>>().join(", ");
-        p.add(q.scene.span(), "questions.scene", format!("unknown scene; use one of {known}"));
+        let known = Scene::ALL
+            .iter()
+            .map(|s| s.key())
+            .collect::<Vec<_>>()
+            .join(", ");
+        p.add(
+            q.scene.span(),
+            "questions.scene",
+            format!("unknown scene; use one of {known}"),
+        );
     }
     let category = Category::parse(q.category.get_ref());
     if category.is_none() {
-        let known = Category::ALL.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ");
-        p.add(q.category.span(), "questions.category", format!("unknown category; use one of {known}"));
+        let known = Category::ALL
+            .iter()
+            .map(|c| c.key())
+            .collect::<Vec<_>>()
+            .join(", ");
+        p.add(
+            q.category.span(),
+            "questions.category",
+            format!("unknown category; use one of {known}"),
+        );
     }
     let prompt = q.prompt.get_ref().trim().to_string();
     if prompt.is_empty() || char_len(&prompt) > MAX_PROMPT {
-        p.add(q.prompt.span(), "questions.prompt", format!("must be 1–{MAX_PROMPT} characters"));
+        p.add(
+            q.prompt.span(),
+            "questions.prompt",
+            format!("must be 1–{MAX_PROMPT} characters"),
+        );
     }
-    let references: Vec<String> = q.references.get_ref().iter().map(|r| r.get_ref().trim().to_string()).collect();
+    let references: Vec<String> = q
+        .references
+        .get_ref()
+        .iter()
+        .map(|r| r.get_ref().trim().to_string())
+        .collect();
     for r in q.references.get_ref() {
         if char_len(r.get_ref()) > AnswerText::MAX {
-            p.add(r.span(), "questions.references", format!("longer than {} characters", AnswerText::MAX));
+            p.add(
+                r.span(),
+                "questions.references",
+                format!("longer than {} characters", AnswerText::MAX),
+            );
         }
     }
     let rubric = rubric_settings(q.rubric, p);
     if scoring::Question::new(&references, rubric.clone()).is_err() {
-        p.add(q.references.span(), "questions.references", "needs at least one non-empty reference answer");
+        p.add(
+            q.references.span(),
+            "questions.references",
+            "needs at least one non-empty reference answer",
+        );
     }
     let tags = q.tags.into_iter().map(Spanned::into_inner).collect();
     match (scene, category, p.list.len() == before) {
@@ -221,8 +266,16 @@ fn rubric_settings(raw: Option<RawRubric>, p: &mut Problems) -> rubric::Settings
             .filter_map(|name| {
                 let check = Check::parse(name.get_ref());
                 if check.is_none() {
-                    let known = Check::ALL.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ");
-                    p.add(name.span(), "questions.rubric.expect", format!("unknown check; use one of {known}"));
+                    let known = Check::ALL
+                        .iter()
+                        .map(|c| c.key())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    p.add(
+                        name.span(),
+                        "questions.rubric.expect",
+                        format!("unknown check; use one of {known}"),
+                    );
                 }
                 check
             })
@@ -230,12 +283,18 @@ fn rubric_settings(raw: Option<RawRubric>, p: &mut Problems) -> rubric::Settings
     });
     rubric::Settings {
         expect,
-        banned: raw.banned.into_iter().filter(|b| !b.trim().is_empty()).collect(),
+        banned: raw
+            .banned
+            .into_iter()
+            .filter(|b| !b.trim().is_empty())
+            .collect(),
     }
 }
 
 fn is_slug(s: &str) -> bool {
-    (1..=40).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    (1..=40).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// serde names the offending field in its message ("missing field `prompt`").
@@ -281,7 +340,10 @@ rubric = { expect = ["empathy"] }
             .replace("\"quality\"", "\"weather\"")
             .replace("[\"empathy\"]", "[\"charm\"]");
         let problems = parse(&bad).expect_err("broken bank");
-        let found: Vec<(usize, &str)> = problems.iter().map(|p| (p.line, p.field.as_str())).collect();
+        let found: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.field.as_str()))
+            .collect();
         assert_eq!(
             found,
             vec![
@@ -301,22 +363,27 @@ rubric = { expect = ["empathy"] }
 
     #[test]
     fn a_missing_field_is_named() {
-        let problems = parse(&GOOD.replace("prompt = \"是正品吗？\"\n", "")).expect_err("no prompt");
+        let problems =
+            parse(&GOOD.replace("prompt = \"是正品吗？\"\n", "")).expect_err("no prompt");
         assert_eq!(problems[0].field, "prompt");
     }
 
     #[test]
     fn duplicate_ids_and_empty_references_are_refused() {
-        let twice = format!("{GOOD}{}", &GOOD[GOOD.find("[[questions]]").unwrap_or(0)..])
-            .replacen("references = [\"亲", "references = [\"  \", \"亲", 1);
+        let twice = format!("{GOOD}{}", &GOOD[GOOD.find("[[questions]]").unwrap_or(0)..]).replacen(
+            "references = [\"亲",
+            "references = [\"  \", \"亲",
+            1,
+        );
         let problems = parse(&twice).expect_err("duplicate id");
         assert!(problems.iter().any(|p| p.message.contains("used twice")));
     }
 
     #[test]
     fn a_reference_of_only_punctuation_is_no_reference() {
-        let problems = parse(&GOOD.replace("亲，我们是品牌授权店，每件都可查验，请放心购买。", "。。。"))
-            .expect_err("empty reference");
+        let problems =
+            parse(&GOOD.replace("亲，我们是品牌授权店，每件都可查验，请放心购买。", "。。。"))
+                .expect_err("empty reference");
         assert_eq!(problems[0].field, "questions.references");
     }
 }

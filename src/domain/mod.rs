@@ -3,6 +3,8 @@
 
 pub mod bank;
 pub mod diff;
+pub mod exam;
+pub mod login;
 pub mod ranking;
 pub mod rubric;
 pub mod scoring;

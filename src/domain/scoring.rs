@@ -137,7 +137,10 @@ impl Question {
         let rubric_share = if expected.is_empty() {
             relevance
         } else {
-            let passed = checks.iter().filter(|c| c.expected && c.found.is_some()).count();
+            let passed = checks
+                .iter()
+                .filter(|c| c.expected && c.found.is_some())
+                .count();
             passed as f64 / expected.len() as f64 * (relevance / GATE).min(1.0)
         };
         let raw = 100.0 * (RELEVANCE_WEIGHT * relevance + (1.0 - RELEVANCE_WEIGHT) * rubric_share)
@@ -189,7 +192,10 @@ mod tests {
     fn a_traditional_answer_scores_like_its_simplified_twin() {
         let traditional = "親，非常抱歉讓您久等了！我馬上幫您聯繫倉庫加急，今天18點前一定發出，\
                            發貨後第一時間把單號同步給您，有任何問題隨時找我，感謝您的耐心～";
-        assert_eq!(question().score(traditional).score, question().score(REF).score);
+        assert_eq!(
+            question().score(traditional).score,
+            question().score(REF).score
+        );
     }
 
     #[test]
@@ -200,7 +206,8 @@ mod tests {
 
     #[test]
     fn a_paraphrase_scores_between_unrelated_and_identical() {
-        let r = question().score("不好意思久等了，我这就帮您催仓库，今天晚上前发出，单号发出后告诉您，谢谢！");
+        let r = question()
+            .score("不好意思久等了，我这就帮您催仓库，今天晚上前发出，单号发出后告诉您，谢谢！");
         assert!(r.score > 30.0 && r.score < 95.0, "{r:?}");
     }
 
@@ -208,7 +215,10 @@ mod tests {
     fn a_banned_word_costs_points() {
         let clean = question().score(REF).score;
         let with_banned = question().score(&format!("{REF}我们家绝对是全网最快的"));
-        assert!(with_banned.score <= clean - BANNED_PENALTY + 1.0, "{with_banned:?}");
+        assert!(
+            with_banned.score <= clean - BANNED_PENALTY + 1.0,
+            "{with_banned:?}"
+        );
         assert_eq!(with_banned.banned, vec!["绝对", "全网最"]);
     }
 

@@ -23,7 +23,8 @@ pub fn fold(text: &str) -> String {
             gap = true;
             continue;
         }
-        if gap && is_latin_word_char(c) && half.chars().next_back().is_some_and(is_latin_word_char) {
+        if gap && is_latin_word_char(c) && half.chars().next_back().is_some_and(is_latin_word_char)
+        {
             half.push(' ');
         }
         gap = false;

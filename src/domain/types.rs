@@ -50,11 +50,15 @@ impl Invalid {
     /// Values the message interpolates, by name.
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
-            Invalid::Password { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            Invalid::Password { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
             Invalid::AnswerTooLong { len, max } => {
                 vec![("len", len.to_string()), ("max", max.to_string())]
             }
-            Invalid::TimeLimit { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            Invalid::TimeLimit { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
             _ => vec![],
         }
     }
@@ -189,7 +193,10 @@ impl AnswerText {
     pub fn parse_draft(raw: &str) -> Result<Self, Invalid> {
         let len = char_len(raw);
         if len > Self::MAX {
-            return Err(Invalid::AnswerTooLong { len, max: Self::MAX });
+            return Err(Invalid::AnswerTooLong {
+                len,
+                max: Self::MAX,
+            });
         }
         Ok(Self(raw.to_string()))
     }
@@ -254,7 +261,10 @@ mod tests {
         let long = "好".repeat(100_000);
         assert_eq!(
             AnswerText::parse(&long),
-            Err(Invalid::AnswerTooLong { len: 100_000, max: AnswerText::MAX })
+            Err(Invalid::AnswerTooLong {
+                len: 100_000,
+                max: AnswerText::MAX
+            })
         );
     }
 

@@ -1,0 +1,137 @@
+//! `huashu serve`: open the database, load the banks, optionally seed a demo team,
+//! and run the web app.
+
+use std::net::TcpListener;
+use std::path::Path;
+
+use actix_web::cookie::Key;
+use actix_web::web;
+use anyhow::Context;
+
+use crate::config::ServeArgs;
+use crate::db::{self, DbPool};
+use crate::web::{self as app, AppState, ServerSettings};
+
+pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let pool = open_db(db_path)?;
+    let key = session_key(db_path, args.secret_key.as_deref())?;
+    let state = web::Data::new(AppState::new(pool.clone())?);
+    load_banks(&state, &args.exams)?;
+    if args.demo {
+        let p = pool.clone();
+        let logins = web::block(move || super::demo::seed(&p)).await??;
+        super::demo::print_logins(&logins);
+    }
+    let listener =
+        TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
+    println!("Huashu is running on http://{}", listener.local_addr()?);
+    let settings = ServerSettings {
+        key,
+        cookie_secure: args.cookie_secure,
+    };
+    app::run(listener, state, settings)?.await?;
+    Ok(())
+}
+
+/// Creates the database's folder if needed, then connects and migrates.
+pub fn open_db(db_path: &str) -> anyhow::Result<DbPool> {
+    let file = db_path.strip_prefix("sqlite://").unwrap_or(db_path);
+    if let Some(dir) = Path::new(file)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    }
+    Ok(db::connect(file)?)
+}
+
+/// The cookie key: from configuration, or generated once and kept in `<db>.key`
+/// (readable by the owner only) so sessions survive restarts.
+fn session_key(db_path: &str, configured: Option<&str>) -> anyhow::Result<Key> {
+    if let Some(hex) = configured {
+        return key_from_hex(hex.trim())
+            .context("HUASHU_SECRET_KEY must be 128 hex characters (64 bytes)");
+    }
+    let path = format!(
+        "{}.key",
+        db_path.strip_prefix("sqlite://").unwrap_or(db_path)
+    );
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return key_from_hex(text.trim())
+            .with_context(|| format!("{path} is not a valid key; delete it to make a new one"));
+    }
+    let key = Key::generate();
+    write_private(&path, &crate::web::auth::hex(key.master()))?;
+    Ok(key)
+}
+
+fn key_from_hex(hex: &str) -> anyhow::Result<Key> {
+    if hex.len() != 128 || !hex.is_ascii() {
+        anyhow::bail!("expected 128 hex characters");
+    }
+    let bytes = (0..64)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
+        .collect::<Result<Vec<u8>, _>>()?;
+    Ok(Key::from(&bytes))
+}
+
+fn write_private(path: &str, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {path}"))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+/// Loads every valid bank into the database; reports broken ones and keeps going.
+pub fn load_banks(state: &AppState, dir: &Path) -> anyhow::Result<()> {
+    let files = match crate::banks::load_dir(dir) {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!(
+                "warning: no exam banks loaded: cannot read {}: {e}",
+                dir.display()
+            );
+            Vec::new()
+        }
+    };
+    let mut conn = state.pool.get().map_err(db::DbError::from)?;
+    for f in &files {
+        match &f.bank {
+            Some(bank) => db::questions::sync_bank(&mut conn, bank)?,
+            None => {
+                eprintln!("warning: bank {} not loaded:", f.file);
+                for p in &f.problems {
+                    eprintln!("  {}: {p}", f.file);
+                }
+            }
+        }
+    }
+    if let Ok(mut banks) = state.banks.write() {
+        *banks = files;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_round_trips_through_hex_and_bad_hex_is_refused() {
+        let key = Key::generate();
+        let hex = crate::web::auth::hex(key.master());
+        assert_eq!(
+            key_from_hex(&hex).map(|k| k.master().to_vec()).ok(),
+            Some(key.master().to_vec())
+        );
+        assert!(key_from_hex("abc").is_err());
+        assert!(key_from_hex(&"zz".repeat(64)).is_err());
+    }
+}

@@ -1,0 +1,75 @@
+//! Command line and environment. Every flag has a `HUASHU_*` (or `DATABASE_URL`)
+//! twin; secrets are never printed.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "huashu",
+    version,
+    about = "话术 Huashu — reply-script training for e-commerce customer service"
+)]
+pub struct Cli {
+    /// SQLite database file (created if missing; migrations run at start).
+    #[arg(
+        long = "db",
+        env = "DATABASE_URL",
+        global = true,
+        default_value = "data/huashu.db"
+    )]
+    pub db: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web app.
+    Serve(ServeArgs),
+    /// Work with exam banks.
+    Exams {
+        #[command(subcommand)]
+        command: ExamsCommand,
+    },
+    /// Score answers from a JSON Lines file with the web app's scoring code.
+    Score(ScoreArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "HUASHU_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Create a demo team (admin, lead, trainees, finished attempts) and print its logins.
+    #[arg(long)]
+    pub demo: bool,
+    /// Folder of exam banks (*.toml).
+    #[arg(long, env = "HUASHU_EXAMS", default_value = "exams")]
+    pub exams: PathBuf,
+    /// Session cookie key: 128 hex characters. Default: generated once and kept in
+    /// `<db>.key` beside the database.
+    #[arg(long, env = "HUASHU_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Send the session cookie only over HTTPS (set this behind a TLS proxy).
+    #[arg(long, env = "HUASHU_COOKIE_SECURE")]
+    pub cookie_secure: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExamsCommand {
+    /// Validate every bank in a folder; exit 1 and list each problem if any.
+    Check {
+        /// Folder of *.toml banks.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// Input: one JSON object per line: {"id": ..., "answer": "...", "references": ["..."]}.
+    #[arg(long)]
+    pub input: PathBuf,
+}

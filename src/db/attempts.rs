@@ -1,0 +1,208 @@
+//! Attempts (one per trainee and exam) and their answers.
+
+use diesel::prelude::*;
+
+use super::schema::{answers, attempts, users};
+use super::{Conn, DbResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = attempts)]
+pub struct AttemptRow {
+    pub id: i64,
+    pub exam_id: i64,
+    pub user_id: i64,
+    pub started_at: i64,
+    pub submitted_at: Option<i64>,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = answers)]
+pub struct AnswerRow {
+    pub id: i64,
+    pub attempt_id: i64,
+    pub item_id: i64,
+    pub body: String,
+    pub time_spent_ms: i64,
+    pub updated_at: i64,
+    pub score: Option<f64>,
+    pub report_json: Option<String>,
+}
+
+/// One scored answer, ready to store at submission.
+pub struct Scored {
+    pub item_id: i64,
+    pub body: String,
+    pub score: f64,
+    pub report_json: String,
+}
+
+/// Returns the trainee's attempt at an exam, creating it on first call.
+pub fn start(conn: &mut Conn, exam_id: i64, user_id: i64, now: i64) -> DbResult<AttemptRow> {
+    diesel::insert_into(attempts::table)
+        .values((
+            attempts::exam_id.eq(exam_id),
+            attempts::user_id.eq(user_id),
+            attempts::started_at.eq(now),
+        ))
+        .on_conflict((attempts::exam_id, attempts::user_id))
+        .do_nothing()
+        .execute(conn)?;
+    Ok(attempts::table
+        .filter(
+            attempts::exam_id
+                .eq(exam_id)
+                .and(attempts::user_id.eq(user_id)),
+        )
+        .select(AttemptRow::as_select())
+        .first(conn)?)
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<AttemptRow>> {
+    Ok(attempts::table
+        .find(id)
+        .select(AttemptRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn for_user(conn: &mut Conn, user_id: i64) -> DbResult<Vec<AttemptRow>> {
+    Ok(attempts::table
+        .filter(attempts::user_id.eq(user_id))
+        .select(AttemptRow::as_select())
+        .load(conn)?)
+}
+
+pub fn answers(conn: &mut Conn, attempt_id: i64) -> DbResult<Vec<AnswerRow>> {
+    Ok(answers::table
+        .filter(answers::attempt_id.eq(attempt_id))
+        .select(AnswerRow::as_select())
+        .load(conn)?)
+}
+
+/// Stores a draft and adds the time spent on it. False when the attempt was
+/// already submitted: a submitted answer never changes.
+pub fn save_draft(
+    conn: &mut Conn,
+    attempt_id: i64,
+    item_id: i64,
+    body: &str,
+    spent_ms: i64,
+    now: i64,
+) -> DbResult<bool> {
+    conn.immediate_transaction(|conn| {
+        let submitted: Option<i64> = attempts::table
+            .find(attempt_id)
+            .select(attempts::submitted_at)
+            .first(conn)?;
+        if submitted.is_some() {
+            return Ok(false);
+        }
+        diesel::insert_into(answers::table)
+            .values((
+                answers::attempt_id.eq(attempt_id),
+                answers::item_id.eq(item_id),
+                answers::body.eq(body),
+                answers::time_spent_ms.eq(spent_ms),
+                answers::updated_at.eq(now),
+            ))
+            .on_conflict((answers::attempt_id, answers::item_id))
+            .do_update()
+            .set((
+                answers::body.eq(body),
+                answers::time_spent_ms.eq(answers::time_spent_ms + spent_ms),
+                answers::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(true)
+    })
+}
+
+/// Stores the scored answers and closes the attempt, once. False if it was
+/// already submitted (a double click or a second tab).
+pub fn submit(
+    conn: &mut Conn,
+    attempt_id: i64,
+    scored: &[Scored],
+    total: f64,
+    now: i64,
+) -> DbResult<bool> {
+    conn.immediate_transaction(|conn| {
+        let closed = diesel::update(
+            attempts::table
+                .find(attempt_id)
+                .filter(attempts::submitted_at.is_null()),
+        )
+        .set((attempts::submitted_at.eq(now), attempts::score.eq(total)))
+        .execute(conn)?;
+        if closed == 0 {
+            return Ok(false);
+        }
+        for s in scored {
+            diesel::insert_into(answers::table)
+                .values((
+                    answers::attempt_id.eq(attempt_id),
+                    answers::item_id.eq(s.item_id),
+                    answers::body.eq(&s.body),
+                    answers::updated_at.eq(now),
+                    answers::score.eq(s.score),
+                    answers::report_json.eq(&s.report_json),
+                ))
+                .on_conflict((answers::attempt_id, answers::item_id))
+                .do_update()
+                .set((
+                    answers::body.eq(&s.body),
+                    answers::updated_at.eq(now),
+                    answers::score.eq(s.score),
+                    answers::report_json.eq(&s.report_json),
+                ))
+                .execute(conn)?;
+        }
+        Ok(true)
+    })
+}
+
+/// A submitted attempt with its trainee's names, for rankings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Submitted {
+    pub attempt: AttemptRow,
+    pub display_name: String,
+    pub username: String,
+}
+
+pub fn submitted_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<Submitted>> {
+    let rows: Vec<(AttemptRow, String, String)> = attempts::table
+        .inner_join(users::table)
+        .filter(
+            attempts::exam_id
+                .eq(exam_id)
+                .and(attempts::submitted_at.is_not_null()),
+        )
+        .select((
+            AttemptRow::as_select(),
+            users::display_name,
+            users::username,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(attempt, display_name, username)| Submitted {
+            attempt,
+            display_name,
+            username,
+        })
+        .collect())
+}
+
+/// Every answer of every submitted attempt of an exam.
+pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<AnswerRow>> {
+    Ok(answers::table
+        .inner_join(attempts::table)
+        .filter(
+            attempts::exam_id
+                .eq(exam_id)
+                .and(attempts::submitted_at.is_not_null()),
+        )
+        .select(AnswerRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,122 @@
+//! Exams and their items (a frozen copy of each bank question).
+
+use diesel::prelude::*;
+
+use super::questions::QuestionRow;
+use super::schema::{exam_items, exams};
+use super::{now_ms, Conn, DbResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = exams)]
+pub struct ExamRow {
+    pub id: i64,
+    pub title: String,
+    pub time_limit_min: i32,
+    pub pass_mark: i32,
+    pub status: String,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub opened_at: Option<i64>,
+    pub closed_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = exam_items)]
+pub struct ItemRow {
+    pub id: i64,
+    pub exam_id: i64,
+    pub position: i32,
+    pub question_id: i64,
+    pub scene: String,
+    pub category: String,
+    pub prompt: String,
+    pub references_json: String,
+    pub rubric_json: String,
+}
+
+pub struct NewExam<'a> {
+    pub title: &'a str,
+    pub time_limit_min: i32,
+    pub pass_mark: i32,
+    pub created_by: i64,
+}
+
+/// Creates a draft exam with a copy of each question, in one transaction.
+pub fn create(conn: &mut Conn, new: &NewExam, questions: &[QuestionRow]) -> DbResult<i64> {
+    conn.immediate_transaction(|conn| {
+        let id: i64 = diesel::insert_into(exams::table)
+            .values((
+                exams::title.eq(new.title),
+                exams::time_limit_min.eq(new.time_limit_min),
+                exams::pass_mark.eq(new.pass_mark),
+                exams::status.eq("draft"),
+                exams::created_by.eq(new.created_by),
+                exams::created_at.eq(now_ms()),
+            ))
+            .returning(exams::id)
+            .get_result(conn)?;
+        // Row by row: multi-row inserts do not compile over diesel's MultiConnection,
+        // which the PostgreSQL backend will need.
+        for (position, q) in questions.iter().enumerate() {
+            diesel::insert_into(exam_items::table)
+                .values((
+                    exam_items::exam_id.eq(id),
+                    exam_items::position.eq(position as i32 + 1),
+                    exam_items::question_id.eq(q.id),
+                    exam_items::scene.eq(&q.scene),
+                    exam_items::category.eq(&q.category),
+                    exam_items::prompt.eq(&q.prompt),
+                    exam_items::references_json.eq(&q.references_json),
+                    exam_items::rubric_json.eq(&q.rubric_json),
+                ))
+                .execute(conn)?;
+        }
+        Ok(id)
+    })
+}
+
+pub fn list(conn: &mut Conn) -> DbResult<Vec<ExamRow>> {
+    Ok(exams::table
+        .order(exams::id.desc())
+        .select(ExamRow::as_select())
+        .load(conn)?)
+}
+
+pub fn list_with_status(conn: &mut Conn, status: &str) -> DbResult<Vec<ExamRow>> {
+    Ok(exams::table
+        .filter(exams::status.eq(status))
+        .order(exams::id.desc())
+        .select(ExamRow::as_select())
+        .load(conn)?)
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<ExamRow>> {
+    Ok(exams::table
+        .find(id)
+        .select(ExamRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn items(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<ItemRow>> {
+    Ok(exam_items::table
+        .filter(exam_items::exam_id.eq(exam_id))
+        .order(exam_items::position)
+        .select(ItemRow::as_select())
+        .load(conn)?)
+}
+
+/// Moves an exam from one status to the next; false if it was not in `from`.
+pub fn transition(conn: &mut Conn, id: i64, from: &str, to: &str) -> DbResult<bool> {
+    let now = now_ms();
+    let target = exams::table.find(id).filter(exams::status.eq(from));
+    let changed = match to {
+        "open" => diesel::update(target)
+            .set((exams::status.eq(to), exams::opened_at.eq(now)))
+            .execute(conn)?,
+        _ => diesel::update(target)
+            .set((exams::status.eq(to), exams::closed_at.eq(now)))
+            .execute(conn)?,
+    };
+    Ok(changed == 1)
+}

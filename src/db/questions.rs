@@ -1,0 +1,74 @@
+//! Bank questions as loaded from `exams/*.toml`.
+
+use diesel::prelude::*;
+
+use super::schema::questions;
+use super::{to_json, Conn, DbResult};
+use crate::domain::bank::Bank;
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = questions)]
+pub struct QuestionRow {
+    pub id: i64,
+    pub bank_slug: String,
+    pub bank_title: String,
+    pub qkey: String,
+    pub scene: String,
+    pub category: String,
+    pub prompt: String,
+    pub references_json: String,
+    pub tags_json: String,
+    pub rubric_json: String,
+    pub active: bool,
+}
+
+/// Makes the stored copy of a bank match the file: upserts every question and
+/// deactivates the ones the file no longer has.
+pub fn sync_bank(conn: &mut Conn, bank: &Bank) -> DbResult<()> {
+    conn.immediate_transaction(|conn| {
+        diesel::update(questions::table.filter(questions::bank_slug.eq(&bank.slug)))
+            .set(questions::active.eq(false))
+            .execute(conn)?;
+        for q in &bank.questions {
+            let values = (
+                questions::bank_slug.eq(&bank.slug),
+                questions::bank_title.eq(&bank.title),
+                questions::qkey.eq(&q.key),
+                questions::scene.eq(q.scene.key()),
+                questions::category.eq(q.category.key()),
+                questions::prompt.eq(&q.prompt),
+                questions::references_json.eq(to_json(&q.references)),
+                questions::tags_json.eq(to_json(&q.tags)),
+                questions::rubric_json.eq(to_json(&q.rubric)),
+                questions::active.eq(true),
+            );
+            diesel::insert_into(questions::table)
+                .values(values.clone())
+                .on_conflict((questions::bank_slug, questions::qkey))
+                .do_update()
+                .set(values)
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+pub fn list_active(conn: &mut Conn) -> DbResult<Vec<QuestionRow>> {
+    Ok(questions::table
+        .filter(questions::active.eq(true))
+        .order((questions::bank_slug, questions::id))
+        .select(QuestionRow::as_select())
+        .load(conn)?)
+}
+
+/// The active questions among `ids`, in the order given.
+pub fn find_active(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<QuestionRow>> {
+    let rows: Vec<QuestionRow> = questions::table
+        .filter(questions::id.eq_any(ids).and(questions::active.eq(true)))
+        .select(QuestionRow::as_select())
+        .load(conn)?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
+        .collect())
+}

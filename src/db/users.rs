@@ -1,0 +1,186 @@
+//! Accounts and failed-login bookkeeping.
+
+use diesel::prelude::*;
+
+use super::schema::{login_failures, users};
+use super::{now_ms, Conn, DbError, DbResult};
+use crate::domain::types::Role;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub active: bool,
+    pub lang: String,
+    pub created_at: i64,
+}
+
+/// A user as the rest of the program sees it (no password hash).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub lang: String,
+}
+
+impl UserRow {
+    pub fn user(&self) -> DbResult<User> {
+        let role = Role::parse(&self.role)
+            .ok_or_else(|| DbError::Corrupt(format!("role {}", self.role)))?;
+        Ok(User {
+            id: self.id,
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role,
+            active: self.active,
+            lang: self.lang.clone(),
+        })
+    }
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub lang: &'a str,
+}
+
+pub fn count(conn: &mut Conn) -> DbResult<i64> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+/// Creates a user; `Ok(None)` when the username is taken.
+pub fn create(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64>> {
+    let result = diesel::insert_into(users::table)
+        .values((
+            users::username.eq(new.username),
+            users::display_name.eq(new.display_name),
+            users::password_hash.eq(new.password_hash),
+            users::role.eq(new.role.key()),
+            users::lang.eq(new.lang),
+            users::created_at.eq(now_ms()),
+        ))
+        .returning(users::id)
+        .get_result(conn);
+    match result {
+        Ok(id) => Ok(Some(id)),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates the first admin only while there is no user at all, atomically, so two
+/// racing setup forms cannot both succeed.
+pub fn create_first_admin(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64>> {
+    conn.immediate_transaction(|conn| {
+        if count(conn)? > 0 {
+            return Ok(None);
+        }
+        create(conn, new)
+    })
+}
+
+pub fn find_by_username(conn: &mut Conn, username: &str) -> DbResult<Option<UserRow>> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<User>> {
+    let row = users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|r| r.user()).transpose()
+}
+
+pub fn list(conn: &mut Conn) -> DbResult<Vec<User>> {
+    users::table
+        .order(users::id)
+        .select(UserRow::as_select())
+        .load(conn)?
+        .iter()
+        .map(UserRow::user)
+        .collect()
+}
+
+pub fn set_active(conn: &mut Conn, id: i64, active: bool) -> DbResult<usize> {
+    Ok(diesel::update(users::table.find(id))
+        .set(users::active.eq(active))
+        .execute(conn)?)
+}
+
+pub fn set_role(conn: &mut Conn, id: i64, role: Role) -> DbResult<usize> {
+    Ok(diesel::update(users::table.find(id))
+        .set(users::role.eq(role.key()))
+        .execute(conn)?)
+}
+
+pub fn set_password(conn: &mut Conn, id: i64, hash: &str) -> DbResult<usize> {
+    Ok(diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(hash))
+        .execute(conn)?)
+}
+
+pub fn set_lang(conn: &mut Conn, id: i64, lang: &str) -> DbResult<usize> {
+    Ok(diesel::update(users::table.find(id))
+        .set(users::lang.eq(lang))
+        .execute(conn)?)
+}
+
+/// Active admins, so the last one cannot be disabled or demoted.
+pub fn active_admins(conn: &mut Conn) -> DbResult<i64> {
+    Ok(users::table
+        .filter(
+            users::role
+                .eq(Role::Admin.key())
+                .and(users::active.eq(true)),
+        )
+        .count()
+        .get_result(conn)?)
+}
+
+/// (failures, last failure time) for a login name.
+pub fn failures(conn: &mut Conn, username: &str) -> DbResult<Option<(i32, i64)>> {
+    Ok(login_failures::table
+        .find(username)
+        .select((login_failures::failures, login_failures::last_failed_at))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn record_failure(conn: &mut Conn, username: &str, at: i64) -> DbResult<()> {
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::username.eq(username),
+            login_failures::failures.eq(1),
+            login_failures::last_failed_at.eq(at),
+        ))
+        .on_conflict(login_failures::username)
+        .do_update()
+        .set((
+            login_failures::failures.eq(login_failures::failures + 1),
+            login_failures::last_failed_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn clear_failures(conn: &mut Conn, username: &str) -> DbResult<()> {
+    diesel::delete(login_failures::table.find(username)).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,126 @@
+//! The web layer's one error type, mapped to HTTP in one place. The response only
+//! carries a message key; `web::render::error_page` turns it into a page (or JSON)
+//! in the user's language. 5xx causes are logged, never shown.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::db::DbError;
+use crate::domain::types::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("login required")]
+    LoginRequired { next: String },
+    #[error("first admin not created yet")]
+    SetupRequired,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error("invalid input: {0}")]
+    Invalid(#[from] Invalid),
+    /// A refusal with its own message (e.g. "already submitted").
+    #[error("refused: {key}")]
+    Refused {
+        status: StatusCode,
+        key: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
+    #[error("too many failed logins")]
+    TooManyAttempts { wait_secs: i64 },
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn refused(status: StatusCode, key: &'static str) -> Self {
+        AppError::Refused {
+            status,
+            key,
+            args: vec![],
+        }
+    }
+
+    /// Message-catalog key and its arguments.
+    pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            AppError::Forbidden => ("error.forbidden", vec![]),
+            AppError::NotFound => ("error.not_found", vec![]),
+            AppError::Csrf => ("error.csrf", vec![]),
+            AppError::Invalid(i) => (i.key(), i.args()),
+            AppError::Refused { key, args, .. } => (key, args.clone()),
+            AppError::TooManyAttempts { wait_secs } => (
+                "error.too_many_attempts",
+                vec![("secs", wait_secs.to_string())],
+            ),
+            AppError::LoginRequired { .. } | AppError::SetupRequired => {
+                ("error.login_required", vec![])
+            }
+            AppError::Db(_) | AppError::Internal(_) => ("error.internal", vec![]),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::LoginRequired { .. } | AppError::SetupRequired => StatusCode::SEE_OTHER,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Refused { status, .. } => *status,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Db(DbError::Query(diesel::result::Error::NotFound)) => StatusCode::NOT_FOUND,
+            AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        match self {
+            AppError::LoginRequired { next } => {
+                let location = format!("/login?next={}", encode_path(next));
+                HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, location))
+                    .finish()
+            }
+            AppError::SetupRequired => HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/setup"))
+                .finish(),
+            _ => {
+                if status.is_server_error() {
+                    tracing::error!(error = ?self, "request failed");
+                }
+                // The body is replaced by `web::render::error_page`, which reads the error.
+                HttpResponse::build(status).finish()
+            }
+        }
+    }
+}
+
+/// Percent-encodes a local path for a query string; anything but a local path
+/// becomes "/" so `next` can never redirect off-site.
+fn encode_path(path: &str) -> String {
+    if !path.starts_with('/') || path.starts_with("//") {
+        return "%2F".to_string();
+    }
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,36 @@
+//! Glue between stored exam items and the pure scorer: used by the web app's
+//! submission and by the demo data, so both score exactly alike.
+
+use crate::db::attempts::Scored;
+use crate::db::exams::ItemRow;
+use crate::db::{from_json, DbError};
+use crate::domain::{exam, rubric, scoring};
+
+/// The scoring question of a stored item.
+pub fn question(item: &ItemRow) -> Result<scoring::Question, DbError> {
+    let references: Vec<String> = from_json(&item.references_json)?;
+    let settings: rubric::Settings = from_json(&item.rubric_json)?;
+    scoring::Question::new(&references, settings)
+        .map_err(|e| DbError::Corrupt(format!("item {}: {e}", item.id)))
+}
+
+/// Scores one answer per item (missing answers score 0) and the attempt's total.
+pub fn grade(items: &[ItemRow], bodies: &[(i64, String)]) -> Result<(Vec<Scored>, f64), DbError> {
+    let mut scored = Vec::with_capacity(items.len());
+    for item in items {
+        let body = bodies
+            .iter()
+            .find(|(id, _)| *id == item.id)
+            .map_or("", |(_, b)| b.as_str());
+        let report = question(item)?.score(body);
+        scored.push(Scored {
+            item_id: item.id,
+            body: body.to_string(),
+            score: report.score,
+            report_json: crate::db::to_json(&report),
+        });
+    }
+    let scores: Vec<f64> = scored.iter().map(|s| s.score).collect();
+    let total = exam::total(&scores, items.len());
+    Ok((scored, total))
+}

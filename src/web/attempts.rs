@@ -1,0 +1,298 @@
+//! A trainee taking an exam: start, autosave drafts, submit once, see the result.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
+
+use super::auth::{CsrfJson, Form};
+use super::render::{redirect, Ctx};
+use crate::db::attempts::{self, AnswerRow, AttemptRow};
+use crate::db::exams::{self, ExamRow, ItemRow};
+use crate::db::{self, users::User, Conn};
+use crate::domain::types::{AnswerText, Invalid, Role};
+use crate::domain::{diff, exam, ranking};
+use crate::error::AppError;
+use crate::grading;
+
+fn refused(key: &'static str) -> AppError {
+    AppError::refused(StatusCode::CONFLICT, key)
+}
+
+pub async fn start(ctx: Ctx, _form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.id;
+    let exam_id = path.into_inner();
+    let attempt = ctx
+        .db(move |conn| {
+            let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
+            if exam.status != "open" {
+                return Err(refused("attempts.exam_not_open"));
+            }
+            Ok(attempts::start(conn, exam_id, me, db::now_ms())?)
+        })
+        .await?;
+    Ok(redirect(&format!("/attempts/{}", attempt.id)))
+}
+
+/// An attempt with its exam and items, if `user` may see it: its owner always,
+/// a lead or admin only once it is submitted (drafts stay private).
+fn load_visible(
+    conn: &mut Conn,
+    id: i64,
+    user: &User,
+) -> Result<(AttemptRow, ExamRow, Vec<ItemRow>), AppError> {
+    let attempt = attempts::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let is_owner = attempt.user_id == user.id;
+    if !is_owner && !(user.role >= Role::Lead && attempt.submitted_at.is_some()) {
+        return Err(AppError::NotFound);
+    }
+    let exam = exams::find(conn, attempt.exam_id)?.ok_or(AppError::NotFound)?;
+    let items = exams::items(conn, exam.id)?;
+    Ok((attempt, exam, items))
+}
+
+pub async fn take(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.clone();
+    let id = path.into_inner();
+    let (attempt, exam, items, answers) = ctx
+        .db(move |conn| {
+            let (attempt, exam, items) = load_visible(conn, id, &me)?;
+            if attempt.user_id != me.id {
+                return Err(AppError::NotFound);
+            }
+            Ok((
+                attempt.clone(),
+                exam,
+                items,
+                attempts::answers(conn, attempt.id)?,
+            ))
+        })
+        .await?;
+    if attempt.submitted_at.is_some() {
+        return Ok(redirect(&format!("/attempts/{id}/result")));
+    }
+    render_take(&ctx, &attempt, &exam, &items, &answers, None)
+}
+
+fn render_take(
+    ctx: &Ctx,
+    attempt: &AttemptRow,
+    exam: &ExamRow,
+    items: &[ItemRow],
+    answers: &[AnswerRow],
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let questions: Vec<Value> = items
+        .iter()
+        .map(|item| {
+            let draft = answers.iter().find(|a| a.item_id == item.id);
+            json!({ "item": item, "body": draft.map_or("", |a| a.body.as_str()), "saved_at": draft.map(|a| a.updated_at) })
+        })
+        .collect();
+    let deadline = exam::deadline(attempt.started_at, exam.time_limit_min);
+    let data = json!({ "attempt": attempt, "exam": exam, "questions": questions, "deadline": deadline,
+                       "max_len": AnswerText::MAX, "error": error });
+    ctx.render("attempts/take", data)
+}
+
+#[derive(serde::Deserialize)]
+pub struct Draft {
+    item_id: i64,
+    body: String,
+    #[serde(default)]
+    spent_ms: i64,
+}
+
+/// Autosave: stores one draft and the time spent on it since the last save.
+pub async fn save_draft(
+    ctx: Ctx,
+    path: web::Path<i64>,
+    draft: CsrfJson<Draft>,
+) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.clone();
+    let id = path.into_inner();
+    let Draft {
+        item_id,
+        body,
+        spent_ms,
+    } = draft.0;
+    let body = AnswerText::parse_draft(&body)?;
+    let now = db::now_ms();
+    ctx.db(move |conn| {
+        let (attempt, exam, items) = load_visible(conn, id, &me)?;
+        if attempt.user_id != me.id || !items.iter().any(|i| i.id == item_id) {
+            return Err(AppError::NotFound);
+        }
+        if exam.status != "open"
+            || !exam::accepts_writes(attempt.started_at, exam.time_limit_min, now)
+        {
+            return Err(refused("attempts.closed"));
+        }
+        if !attempts::save_draft(
+            conn,
+            id,
+            item_id,
+            body.as_str(),
+            exam::clamp_spent(spent_ms),
+            now,
+        )? {
+            return Err(refused("attempts.already_submitted"));
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({ "saved_at": now })))
+}
+
+/// Submission: keeps every posted answer as a draft first, so a refusal (an empty or
+/// too long answer) loses nothing; then scores all answers and closes the attempt.
+pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.clone();
+    let id = path.into_inner();
+    let posted: Vec<(i64, String)> = form
+        .with_prefix("answer_")
+        .filter_map(|(item, body)| item.parse().ok().map(|i| (i, body.to_string())))
+        .collect();
+    let allow_blank = form.checked("allow_blank");
+    let now = db::now_ms();
+    let outcome = ctx
+        .db(move |conn| {
+            let (attempt, exam, items) = load_visible(conn, id, &me)?;
+            if attempt.user_id != me.id {
+                return Err(AppError::NotFound);
+            }
+            if attempt.submitted_at.is_some() {
+                return Err(refused("attempts.already_submitted"));
+            }
+            let in_time = exam.status == "open"
+                && exam::accepts_writes(attempt.started_at, exam.time_limit_min, now);
+            if in_time {
+                for (item_id, body) in &posted {
+                    if items.iter().any(|i| i.id == *item_id)
+                        && AnswerText::parse_draft(body).is_ok()
+                    {
+                        attempts::save_draft(conn, id, *item_id, body, 0, now)?;
+                    }
+                }
+            }
+            let answers = attempts::answers(conn, id)?;
+            if let Some(problem) = first_problem(&items, &answers, allow_blank || !in_time, &posted)
+            {
+                return Ok(Err((attempt, exam, items, answers, problem)));
+            }
+            let bodies: Vec<(i64, String)> = answers
+                .iter()
+                .map(|a| (a.item_id, a.body.clone()))
+                .collect();
+            let (scored, total) = grading::grade(&items, &bodies)?;
+            if !attempts::submit(conn, id, &scored, total, now)? {
+                return Err(refused("attempts.already_submitted"));
+            }
+            Ok(Ok(()))
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(redirect(&format!("/attempts/{id}/result"))),
+        Err((attempt, exam, items, answers, problem)) => {
+            let catalog = &ctx.state.catalog;
+            let detail = catalog.format(ctx.lang, problem.0.key(), &problem.0.args());
+            let message = catalog.format(
+                ctx.lang,
+                "attempts.problem_at",
+                &[("n", problem.1.to_string()), ("message", detail)],
+            );
+            let mut page = render_take(&ctx, &attempt, &exam, &items, &answers, Some(message))?;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(page)
+        }
+    }
+}
+
+/// The first answer that cannot be submitted, with its question number.
+fn first_problem(
+    items: &[ItemRow],
+    answers: &[AnswerRow],
+    allow_blank: bool,
+    posted: &[(i64, String)],
+) -> Option<(Invalid, i32)> {
+    items.iter().find_map(|item| {
+        // A posted answer too long to keep as a draft is judged as posted.
+        let body = posted
+            .iter()
+            .find(|(id, _)| *id == item.id)
+            .map(|(_, b)| b.as_str())
+            .or_else(|| {
+                answers
+                    .iter()
+                    .find(|a| a.item_id == item.id)
+                    .map(|a| a.body.as_str())
+            })
+            .unwrap_or("");
+        match AnswerText::parse(body) {
+            Err(Invalid::EmptyAnswer) if allow_blank => None,
+            Err(e) => Some((e, item.position)),
+            Ok(_) => None,
+        }
+    })
+}
+
+pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.clone();
+    let id = path.into_inner();
+    let (attempt, exam, items, answers, submitted) = ctx
+        .db(move |conn| {
+            let (attempt, exam, items) = load_visible(conn, id, &me)?;
+            let answers = attempts::answers(conn, id)?;
+            Ok((
+                attempt,
+                exam.clone(),
+                items,
+                answers,
+                attempts::submitted_for_exam(conn, exam.id)?,
+            ))
+        })
+        .await?;
+    let Some(total) = attempt.score.filter(|_| attempt.submitted_at.is_some()) else {
+        return Ok(redirect(&format!("/attempts/{id}")));
+    };
+    let ranked = ranking::rank(
+        submitted
+            .iter()
+            .map(|s| (s.attempt.id, s.attempt.score.unwrap_or(0.0)))
+            .collect(),
+    );
+    let mine = ranked.iter().find(|r| r.item == attempt.id);
+    let breakdown: Vec<Value> = items
+        .iter()
+        .map(|item| breakdown(item, answers.iter().find(|a| a.item_id == item.id)))
+        .collect();
+    ctx.render("attempts/result", json!({
+        "attempt": attempt, "exam": exam, "total": total, "passed": exam::passed(total, exam.pass_mark),
+        "rank": mine.map(|r| r.rank), "tied_with": mine.map(|r| r.tied_with), "tied": mine.is_some_and(|r| r.tied_with > 1),
+        "of": ranked.len(), "questions": breakdown,
+    }))
+}
+
+/// One question of the result page: score, best reference, rubric lines, diff.
+fn breakdown(item: &ItemRow, answer: Option<&AnswerRow>) -> Value {
+    let body = answer.map_or("", |a| a.body.as_str());
+    let Ok(question) = grading::question(item) else {
+        return json!({ "item": item, "body": body });
+    };
+    let report = question.score(body);
+    let reference = question
+        .reference_folded(report.best_reference)
+        .unwrap_or("");
+    let segments = diff::segments(&crate::domain::text::fold(body), reference);
+    let checks: Vec<Value> = report
+        .checks
+        .iter()
+        .filter(|c| c.expected || c.found.is_some())
+        .map(|c| json!({ "check": c.check.key(), "expected": c.expected, "found": c.found }))
+        .collect();
+    json!({
+        "item": item, "body": body, "score": answer.and_then(|a| a.score).unwrap_or(report.score),
+        "similarity": (report.similarity.combined * 100.0).round(), "best_reference": report.best_reference + 1,
+        "checks": checks, "banned": report.banned, "diff": segments,
+        "seconds": answer.map_or(0, |a| a.time_spent_ms / 1000),
+    })
+}

@@ -1,0 +1,229 @@
+//! Home page, the banks page, and the lead's exam pages: build, open/close, results.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
+
+use super::auth::Form;
+use super::render::{redirect, Ctx};
+use crate::db::{attempts, exams, questions};
+use crate::domain::exam;
+use crate::domain::ranking;
+use crate::domain::types::{self, Category, Invalid, Role};
+use crate::error::AppError;
+
+pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.clone();
+    let (all, mine) = ctx
+        .db(move |conn| Ok((exams::list(conn)?, attempts::for_user(conn, me.id)?)))
+        .await?;
+    let open: Vec<Value> = all
+        .iter()
+        .filter(|e| e.status == "open")
+        .map(|e| {
+            let attempt = mine.iter().find(|a| a.exam_id == e.id);
+            json!({ "exam": e, "attempt": attempt, "submitted": attempt.is_some_and(|a| a.submitted_at.is_some()) })
+        })
+        .collect();
+    let done: Vec<Value> = mine
+        .iter()
+        .filter(|a| a.submitted_at.is_some())
+        .filter_map(|a| all.iter().find(|e| e.id == a.exam_id).map(|e| (a, e)))
+        .map(|(a, e)| json!({ "attempt": a, "exam": e, "passed": exam::passed(a.score.unwrap_or(0.0), e.pass_mark) }))
+        .collect();
+    let managed = if me.role >= Role::Lead { all } else { vec![] };
+    ctx.render(
+        "home",
+        json!({ "open": open, "done": done, "managed": managed }),
+    )
+}
+
+pub async fn banks(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let files = ctx
+        .state
+        .banks
+        .read()
+        .map(|b| b.clone())
+        .unwrap_or_default();
+    let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
+    ctx.render("banks", json!({ "files": files, "questions": questions }))
+}
+
+pub async fn new_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
+    let categories: Vec<&str> = Category::ALL.iter().map(|c| c.key()).collect();
+    ctx.render(
+        "exams/new",
+        json!({ "questions": questions, "categories": categories }),
+    )
+}
+
+pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let title = types::parse_title(form.text("title"))?;
+    let limit = form.int("time_limit", Invalid::TimeLimit { min: 1, max: 480 }.into())?;
+    let limit = types::parse_time_limit(i32::try_from(limit).unwrap_or(0))?;
+    let pass = form.int("pass_mark", Invalid::PassMark.into())?;
+    let pass = types::parse_pass_mark(i32::try_from(pass).unwrap_or(-1))?;
+    let random = form.text("mode") == "random";
+    let picked: Vec<i64> = form
+        .all("q")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let categories: Vec<Category> = form
+        .all("cat")
+        .iter()
+        .filter_map(|c| Category::parse(c))
+        .collect();
+    let per_category = form
+        .int("per_category", AppError::Invalid(Invalid::NoQuestions))
+        .unwrap_or(0)
+        .clamp(0, 50) as usize;
+    let seed: u64 = rand::random();
+    let id = ctx
+        .db(move |conn| {
+            let ids = if random {
+                let pool: Vec<(i64, Category)> = questions::list_active(conn)?
+                    .iter()
+                    .filter_map(|q| Category::parse(&q.category).map(|c| (q.id, c)))
+                    .collect();
+                exam::draw(&pool, per_category, &categories, seed)
+            } else {
+                picked
+            };
+            let chosen = questions::find_active(conn, &ids)?;
+            if chosen.is_empty() {
+                return Err(Invalid::NoQuestions.into());
+            }
+            let new = exams::NewExam {
+                title: &title,
+                time_limit_min: limit,
+                pass_mark: pass,
+                created_by: me,
+            };
+            Ok(exams::create(conn, &new, &chosen)?)
+        })
+        .await?;
+    ctx.flash("exams.created", &[]);
+    Ok(redirect(&format!("/exams/{id}")))
+}
+
+pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let id = path.into_inner();
+    let (exam, items, submitted) = ctx
+        .db(move |conn| {
+            let exam = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
+            Ok((
+                exam,
+                exams::items(conn, id)?,
+                attempts::submitted_for_exam(conn, id)?.len(),
+            ))
+        })
+        .await?;
+    ctx.render(
+        "exams/show",
+        json!({ "exam": exam, "items": items, "submitted": submitted }),
+    )
+}
+
+pub async fn set_status(
+    ctx: Ctx,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let id = path.into_inner();
+    let (from, to) = match form.text("action") {
+        "open" => ("draft", "open"),
+        "close" => ("open", "closed"),
+        _ => {
+            return Err(AppError::refused(
+                StatusCode::BAD_REQUEST,
+                "error.bad_request",
+            ))
+        }
+    };
+    let changed = ctx
+        .db(move |conn| Ok(exams::transition(conn, id, from, to)?))
+        .await?;
+    if !changed {
+        return Err(AppError::refused(
+            StatusCode::CONFLICT,
+            "exams.wrong_status",
+        ));
+    }
+    ctx.flash(&format!("exams.now_{to}"), &[]);
+    Ok(redirect(&format!("/exams/{id}")))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResultsQuery {
+    sort: Option<String>,
+}
+
+/// Per exam: the trainees' ranking, then every answer to each question side by side.
+pub async fn results(
+    ctx: Ctx,
+    path: web::Path<i64>,
+    q: web::Query<ResultsQuery>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let id = path.into_inner();
+    let (exam, items, submitted, answers) = ctx
+        .db(move |conn| {
+            let exam = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let items = exams::items(conn, id)?;
+            Ok((
+                exam,
+                items,
+                attempts::submitted_for_exam(conn, id)?,
+                attempts::submitted_answers_for_exam(conn, id)?,
+            ))
+        })
+        .await?;
+    let ranked = ranking::rank(
+        submitted
+            .iter()
+            .map(|s| (s, s.attempt.score.unwrap_or(0.0)))
+            .collect(),
+    );
+    let ranking: Vec<Value> = ranked
+        .iter()
+        .map(|r| {
+            json!({
+                "rank": r.rank, "tied": r.tied_with > 1, "tied_with": r.tied_with, "score": r.score,
+                "name": r.item.display_name, "attempt_id": r.item.attempt.id,
+                "passed": exam::passed(r.score, exam.pass_mark),
+            })
+        })
+        .collect();
+    let by_name = q.sort.as_deref() == Some("name");
+    let per_question: Vec<Value> = items
+        .iter()
+        .map(|item| {
+            let mut rows: Vec<(String, &crate::db::attempts::AnswerRow)> = answers
+                .iter()
+                .filter(|a| a.item_id == item.id)
+                .filter_map(|a| submitted.iter().find(|s| s.attempt.id == a.attempt_id).map(|s| (s.display_name.clone(), a)))
+                .collect();
+            if by_name {
+                rows.sort_by(|a, b| a.0.cmp(&b.0));
+            } else {
+                rows.sort_by(|a, b| b.1.score.unwrap_or(0.0).total_cmp(&a.1.score.unwrap_or(0.0)));
+            }
+            let rows: Vec<Value> = rows
+                .iter()
+                .map(|(name, a)| json!({ "name": name, "score": a.score, "body": a.body, "seconds": a.time_spent_ms / 1000 }))
+                .collect();
+            json!({ "item": item, "answers": rows })
+        })
+        .collect();
+    ctx.render(
+        "exams/results",
+        json!({ "exam": exam, "ranking": ranking, "questions": per_question, "by_name": by_name }),
+    )
+}

@@ -1,0 +1,162 @@
+//! The message catalog: one TOML file per language under `i18n/`, embedded in the
+//! binary. Adding a language is adding a file and a line in `LANGS`.
+
+use std::collections::HashMap;
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
+};
+
+/// Languages offered, default first.
+pub const LANGS: &[(&str, &str)] = &[
+    ("zh-CN", include_str!("../../i18n/zh-CN.toml")),
+    ("en", include_str!("../../i18n/en.toml")),
+];
+
+pub const DEFAULT_LANG: &str = "zh-CN";
+
+pub struct Catalog {
+    messages: HashMap<String, HashMap<String, String>>,
+}
+
+impl Catalog {
+    pub fn load() -> anyhow::Result<Self> {
+        let mut messages = HashMap::new();
+        for (lang, source) in LANGS {
+            let table: toml::Table = toml::from_str(source)?;
+            let mut flat = HashMap::new();
+            flatten("", &table, &mut flat);
+            messages.insert(lang.to_string(), flat);
+        }
+        Ok(Self { messages })
+    }
+
+    /// A known language code, or the default.
+    pub fn lang(code: &str) -> &'static str {
+        LANGS
+            .iter()
+            .map(|(l, _)| *l)
+            .find(|l| *l == code)
+            .unwrap_or(DEFAULT_LANG)
+    }
+
+    /// The message in `lang`, falling back to the default language, then the key.
+    pub fn get(&self, lang: &str, key: &str) -> String {
+        self.messages
+            .get(lang)
+            .and_then(|m| m.get(key))
+            .or_else(|| self.messages.get(DEFAULT_LANG).and_then(|m| m.get(key)))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message with `{name}` placeholders filled in.
+    pub fn format(&self, lang: &str, key: &str, args: &[(&str, String)]) -> String {
+        args.iter()
+            .fold(self.get(lang, key), |text, (name, value)| {
+                text.replace(&format!("{{{name}}}"), value)
+            })
+    }
+
+    pub fn keys(&self, lang: &str) -> Vec<&str> {
+        self.messages
+            .get(lang)
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::Table(t) => flatten(&key, t, out),
+            toml::Value::String(s) => {
+                out.insert(key, s.clone());
+            }
+            other => {
+                out.insert(key, other.to_string());
+            }
+        }
+    }
+}
+
+/// `{{t "key"}}`, `{{t value prefix="scene."}}`, `{{t "key" n=3}}`: looks the message up
+/// in the page's language (`@root.lang`) and escapes it.
+pub struct TranslateHelper(pub std::sync::Arc<Catalog>);
+
+impl HelperDef for TranslateHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let key = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+        let prefix = h
+            .hash_get("prefix")
+            .and_then(|p| p.value().as_str())
+            .unwrap_or("");
+        let lang = ctx
+            .data()
+            .get("lang")
+            .and_then(|l| l.as_str())
+            .unwrap_or(DEFAULT_LANG);
+        let args: Vec<(&str, String)> = h
+            .hash()
+            .iter()
+            .filter(|(name, _)| **name != "prefix")
+            .map(|(name, v)| {
+                let value = v
+                    .value()
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.value().to_string());
+                (*name, value)
+            })
+            .collect();
+        let text = self.0.format(lang, &format!("{prefix}{key}"), &args);
+        out.write(&handlebars::html_escape(&text))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_key_of_the_default() {
+        let catalog = Catalog::load().expect("catalog parses");
+        let mut default: Vec<&str> = catalog.keys(DEFAULT_LANG);
+        default.sort_unstable();
+        for (lang, _) in LANGS {
+            let missing: Vec<&&str> = default
+                .iter()
+                .filter(|k| !catalog.keys(lang).contains(k))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_languages_fall_back() {
+        let catalog = Catalog::load().expect("catalog parses");
+        let text = catalog.format(
+            "xx",
+            "invalid.answer_too_long",
+            &[("len", "9".into()), ("max", "5".into())],
+        );
+        assert!(text.contains('9') && text.contains('5'), "{text}");
+        assert_eq!(Catalog::lang("fr"), DEFAULT_LANG);
+    }
+}

@@ -1,0 +1,179 @@
+//! The HTTP shell: application state, the one route table, and the server.
+
+pub mod accounts;
+pub mod attempts;
+pub mod auth;
+pub mod exams;
+pub mod i18n;
+pub mod render;
+pub mod setup;
+
+use std::net::TcpListener;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use handlebars::Handlebars;
+use include_dir::{include_dir, Dir};
+
+use crate::db::DbPool;
+use crate::error::AppError;
+use i18n::{Catalog, TranslateHelper};
+
+static TEMPLATES: Dir = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static STATIC: Dir = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// Largest request body accepted. Above what any honest form sends (a full exam of
+/// answers at the length limit, URL-encoded), so oversized answers reach validation
+/// and get a message that names their length.
+pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+
+pub struct AppState {
+    pub pool: DbPool,
+    pub hb: Handlebars<'static>,
+    pub catalog: Arc<Catalog>,
+    /// Once true it stays true: users are disabled, never deleted.
+    pub setup_done: AtomicBool,
+    /// Hashed at start so a login for an unknown user costs as much as a real one.
+    pub dummy_hash: String,
+    /// What the last load of `exams/` found, for the banks page.
+    pub banks: std::sync::RwLock<Vec<crate::banks::BankFile>>,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool) -> anyhow::Result<Self> {
+        let catalog = Arc::new(Catalog::load()?);
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(false);
+        register_templates(&mut hb, &TEMPLATES)?;
+        hb.register_helper("t", Box::new(TranslateHelper(catalog.clone())));
+        handlebars::handlebars_helper!(eq: |a: Json, b: Json| a == b);
+        hb.register_helper("eq", Box::new(eq));
+        let dummy_hash = auth::hash_password("not a real password, only a timing decoy")?;
+        Ok(Self {
+            pool,
+            hb,
+            catalog,
+            setup_done: AtomicBool::new(false),
+            dummy_hash,
+            banks: std::sync::RwLock::new(Vec::new()),
+        })
+    }
+}
+
+fn register_templates(hb: &mut Handlebars<'static>, dir: &Dir) -> anyhow::Result<()> {
+    for file in dir.files() {
+        let path = file.path();
+        if path.extension().is_some_and(|e| e == "hbs") {
+            let name = path.with_extension("").to_string_lossy().replace('\\', "/");
+            let source = file
+                .contents_utf8()
+                .ok_or_else(|| anyhow::anyhow!("{name} is not UTF-8"))?;
+            hb.register_template_string(&name, source)?;
+        }
+    }
+    for sub in dir.dirs() {
+        register_templates(hb, sub)?;
+    }
+    Ok(())
+}
+
+/// The one route table.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(exams::home))
+        .route("/static/{file}", web::get().to(static_file))
+        .route("/setup", web::get().to(setup::form))
+        .route("/setup", web::post().to(setup::create))
+        .route("/login", web::get().to(accounts::login_form))
+        .route("/login", web::post().to(accounts::login))
+        .route("/logout", web::post().to(accounts::logout))
+        .route("/lang", web::post().to(accounts::switch_lang))
+        .route("/admin/users", web::get().to(accounts::list))
+        .route("/admin/users", web::post().to(accounts::create))
+        .route("/admin/users/{id}", web::post().to(accounts::update))
+        .route("/banks", web::get().to(exams::banks))
+        .route("/exams/new", web::get().to(exams::new_form))
+        .route("/exams", web::post().to(exams::create))
+        .route("/exams/{id}", web::get().to(exams::show))
+        .route("/exams/{id}/status", web::post().to(exams::set_status))
+        .route("/exams/{id}/results", web::get().to(exams::results))
+        .route("/exams/{id}/start", web::post().to(attempts::start))
+        .route("/attempts/{id}", web::get().to(attempts::take))
+        .route("/attempts/{id}/submit", web::post().to(attempts::submit))
+        .route("/attempts/{id}/result", web::get().to(attempts::result))
+        .route(
+            "/api/attempts/{id}/draft",
+            web::post().to(attempts::save_draft),
+        );
+}
+
+async fn static_file(path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let name = path.into_inner();
+    let file = STATIC.get_file(&name).ok_or(AppError::NotFound)?;
+    let mime = match name.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(mime)
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(file.contents()))
+}
+
+pub struct ServerSettings {
+    pub key: Key,
+    pub cookie_secure: bool,
+}
+
+/// Builds the server on an already bound listener (tests bind port 0).
+pub fn run(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    settings: ServerSettings,
+) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        let session =
+            SessionMiddleware::builder(CookieSessionStore::default(), settings.key.clone())
+                .cookie_name("huashu".to_string())
+                .cookie_content_security(CookieContentSecurity::Private)
+                .cookie_secure(settings.cookie_secure)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_http_only(true)
+                .build();
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(BODY_LIMIT))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(BODY_LIMIT)
+                    .error_handler(|err, _| {
+                        tracing::debug!(%err, "bad JSON body");
+                        AppError::refused(
+                            actix_web::http::StatusCode::BAD_REQUEST,
+                            "error.bad_request",
+                        )
+                        .into()
+                    }),
+            )
+            .wrap(ErrorHandlers::new().default_handler(render::error_page))
+            .wrap(session)
+            .wrap(
+                actix_web::middleware::DefaultHeaders::new()
+                    .add(("X-Frame-Options", "DENY"))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin")),
+            )
+            .configure(routes)
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,255 @@
+//! Per-request context (session, language, CSRF token, current user), page
+//! rendering, and the error page every failure ends in.
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::{Payload, ServiceResponse};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use futures_util::future::LocalBoxFuture;
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+
+use super::i18n::{Catalog, DEFAULT_LANG, LANGS};
+use super::AppState;
+use crate::db::{self, users::User, Conn};
+use crate::domain::types::Role;
+use crate::error::AppError;
+
+const UID: &str = "uid";
+pub(crate) const CSRF: &str = "csrf";
+const LANG: &str = "lang";
+const FLASH: &str = "flash";
+
+pub struct Ctx {
+    pub state: web::Data<AppState>,
+    pub session: Session,
+    pub lang: &'static str,
+    pub csrf: String,
+    pub user: Option<User>,
+    path: String,
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let session = req.get_session();
+        let path = req
+            .uri()
+            .path_and_query()
+            .map_or("/".to_string(), |p| p.as_str().to_string());
+        Box::pin(async move {
+            let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
+            ensure_setup(&state, &path).await?;
+            let uid: Option<i64> = session.get(UID).unwrap_or(None);
+            let user = match uid {
+                Some(id) => load_active_user(&state, id).await?,
+                None => None,
+            };
+            if uid.is_some() && user.is_none() {
+                // Disabled or deleted since login: the cookie no longer opens anything.
+                session.purge();
+            }
+            let stored_lang: Option<String> = session.get(LANG).unwrap_or(None);
+            let lang = Catalog::lang(
+                user.as_ref()
+                    .map(|u| u.lang.as_str())
+                    .or(stored_lang.as_deref())
+                    .unwrap_or(DEFAULT_LANG),
+            );
+            let csrf = match session.get::<String>(CSRF).unwrap_or(None) {
+                Some(token) => token,
+                None => {
+                    let token = super::auth::random_token();
+                    session
+                        .insert(CSRF, &token)
+                        .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+                    token
+                }
+            };
+            Ok(Ctx {
+                state,
+                session,
+                lang,
+                csrf,
+                user,
+                path,
+            })
+        })
+    }
+}
+
+async fn ensure_setup(state: &web::Data<AppState>, path: &str) -> Result<(), AppError> {
+    if state.setup_done.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let n = with_conn(&state.pool, |conn| Ok(db::users::count(conn)?)).await?;
+    if n > 0 {
+        state.setup_done.store(true, Ordering::Relaxed);
+        Ok(())
+    } else if path.starts_with("/setup") {
+        Ok(())
+    } else {
+        Err(AppError::SetupRequired)
+    }
+}
+
+async fn load_active_user(state: &web::Data<AppState>, id: i64) -> Result<Option<User>, AppError> {
+    let user = with_conn(&state.pool, move |conn| Ok(db::users::find(conn, id)?)).await?;
+    Ok(user.filter(|u| u.active))
+}
+
+/// Runs blocking database work on the thread pool with a pooled connection.
+async fn with_conn<T, F>(pool: &db::DbPool, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(db::DbError::from)?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+impl Ctx {
+    /// The current user if their role is at least `role`; the first line of a handler.
+    pub fn require(&self, role: Role) -> Result<&User, AppError> {
+        match &self.user {
+            None => Err(AppError::LoginRequired {
+                next: self.path.clone(),
+            }),
+            Some(u) if u.role >= role => Ok(u),
+            Some(_) => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Runs blocking database work on the thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,
+    {
+        with_conn(&self.state.pool, f).await
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.state.catalog.get(self.lang, key)
+    }
+
+    pub fn log_in(&self, user: &User) -> Result<(), AppError> {
+        self.session.renew();
+        self.session
+            .insert(UID, user.id)
+            .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+        self.session
+            .insert(LANG, &user.lang)
+            .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+        // A fresh token after login: one captured before cannot be replayed.
+        self.session
+            .insert(CSRF, super::auth::random_token())
+            .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+        Ok(())
+    }
+
+    pub fn set_lang(&self, lang: &str) -> Result<(), AppError> {
+        self.session
+            .insert(LANG, lang)
+            .map_err(|e| anyhow::anyhow!("session: {e}").into())
+    }
+
+    /// A message shown once on the next page.
+    pub fn flash(&self, key: &str, args: &[(&str, String)]) {
+        let text = self.state.catalog.format(self.lang, key, args);
+        // Losing a flash message is harmless; the action it reports already happened.
+        let _ = self.session.insert(FLASH, text);
+    }
+
+    pub fn render(&self, template: &str, mut data: Value) -> Result<HttpResponse, AppError> {
+        let flash: Option<String> = self.session.remove_as(FLASH).and_then(Result::ok);
+        if let Value::Object(map) = &mut data {
+            map.insert("lang".into(), json!(self.lang));
+            map.insert("csrf".into(), json!(self.csrf));
+            map.insert("flash".into(), json!(flash));
+            map.insert(
+                "langs".into(),
+                json!(LANGS.iter().map(|(l, _)| *l).collect::<Vec<_>>()),
+            );
+            map.insert(
+                "me".into(),
+                match &self.user {
+                    Some(u) => json!({
+                        "display_name": u.display_name, "role": u.role.key(),
+                        "is_lead": u.role >= Role::Lead, "is_admin": u.role == Role::Admin,
+                    }),
+                    None => Value::Null,
+                },
+            );
+        }
+        let body = self
+            .state
+            .hb
+            .render(template, &data)
+            .map_err(|e| anyhow::anyhow!("template {template}: {e}"))?;
+        Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(body))
+    }
+}
+
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", to))
+        .finish()
+}
+
+/// Replaces the body of every 4xx/5xx with a page (or, under /api/, JSON) that says
+/// what went wrong in the user's language.
+pub fn error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, res) = res.into_parts();
+    let status = res.status();
+    let (key, args) = match res.error().and_then(|e| e.as_error::<AppError>()) {
+        Some(e) => e.message(),
+        None => (fallback_key(status.as_u16()), vec![]),
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return Ok(ErrorHandlerResponse::Response(
+            ServiceResponse::new(req, res).map_into_left_body(),
+        ));
+    };
+    let session = req.get_session();
+    let lang = Catalog::lang(
+        &session
+            .get::<String>(LANG)
+            .unwrap_or(None)
+            .unwrap_or_default(),
+    );
+    let message = state.catalog.format(lang, key, &args);
+    let mut out = HttpResponse::build(status);
+    let response = if req.path().starts_with("/api/") {
+        out.json(json!({ "error": message, "code": key }))
+    } else {
+        let data =
+            json!({ "lang": lang, "status": status.as_u16(), "message": message, "langs": [] });
+        match state.hb.render("error", &data) {
+            Ok(body) => out.content_type("text/html; charset=utf-8").body(body),
+            Err(_) => out.content_type("text/plain; charset=utf-8").body(message),
+        }
+    };
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}
+
+fn fallback_key(status: u16) -> &'static str {
+    match status {
+        404 => "error.not_found",
+        405 => "error.not_found",
+        413 => "error.too_large",
+        400..=499 => "error.bad_request",
+        _ => "error.internal",
+    }
+}
