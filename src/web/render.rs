@@ -209,6 +209,15 @@ pub fn redirect(to: &str) -> HttpResponse {
 /// Replaces the body of every 4xx/5xx with a page (or, under /api/, JSON) that says
 /// what went wrong in the user's language.
 pub fn error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    // A page a handler rendered on purpose with a 4xx status (a login form with its
+    // error, an exam with the answer that was refused) is already the right answer.
+    if res.response().error().is_none()
+        && res
+            .headers()
+            .contains_key(actix_web::http::header::CONTENT_TYPE)
+    {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
     let (req, res) = res.into_parts();
     let status = res.status();
     let (key, args) = match res.error().and_then(|e| e.as_error::<AppError>()) {

@@ -1,0 +1,185 @@
+use reqwest::StatusCode;
+
+use crate::helpers::spawn;
+
+#[actix_web::test]
+async fn an_empty_database_shows_only_the_first_admin_page() {
+    let app = spawn().await;
+    let mut c = app.client();
+    for path in ["/", "/login", "/exams/new", "/admin/users"] {
+        let page = c.get(path).await;
+        assert_eq!(
+            (page.status, page.location.as_str()),
+            (StatusCode::SEE_OTHER, "/setup"),
+            "{path}"
+        );
+    }
+    let setup = c.get("/setup").await;
+    assert!(setup.body.contains("创建首个管理员"));
+}
+
+#[actix_web::test]
+async fn the_first_admin_page_works_once() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let home = admin.get("/").await;
+    assert!(home.body.contains("管理员 · 管理员"), "{}", home.body);
+    let mut other = app.client();
+    let again = other.get("/setup").await;
+    assert_eq!(again.location, "/");
+    let users = admin.get("/admin/users").await;
+    assert_eq!(
+        users.body.matches("<code>").count(),
+        1,
+        "still exactly one user"
+    );
+}
+
+#[actix_web::test]
+async fn a_wrong_password_is_refused_and_repeated_failures_are_slowed_down() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    app.user(&mut admin, "amy", "trainee").await;
+    let mut c = app.client();
+    let first = c.login("amy", "nope-nope").await;
+    assert_eq!(first.status, StatusCode::UNAUTHORIZED);
+    assert!(first.body.contains("用户名或密码不正确"));
+    for _ in 0..4 {
+        c.login("amy", "nope-nope").await;
+    }
+    let blocked = c.login("amy", "password-123").await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.body.contains("秒后再试"), "{}", blocked.body);
+}
+
+#[actix_web::test]
+async fn an_unknown_user_gets_the_same_answer_as_a_wrong_password() {
+    let app = spawn().await;
+    app.admin().await;
+    let page = app.client().login("ghost", "whatever-123").await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("用户名或密码不正确"));
+}
+
+#[actix_web::test]
+async fn a_trainee_is_kept_out_of_lead_and_admin_pages() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut trainee = app.user(&mut admin, "tina", "trainee").await;
+    for path in ["/exams/new", "/banks", "/admin/users", "/exams/1/results"] {
+        let page = trainee.get(path).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(page.body.contains("没有权限"), "{path}");
+    }
+    let mut lead = app.user(&mut admin, "leo", "lead").await;
+    assert_eq!(lead.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(lead.get("/exams/new").await.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn a_form_without_its_csrf_token_changes_nothing() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let page = admin
+        .post_raw(
+            "/admin/users",
+            &[
+                ("username", "eve"),
+                ("display_name", "eve"),
+                ("password", "password-123"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("表单已过期"));
+    let forged = admin
+        .post_raw(
+            "/admin/users",
+            &[("username", "eve"), ("_csrf", "0000"), ("role", "admin")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(!admin.get("/admin/users").await.body.contains("eve"));
+}
+
+#[actix_web::test]
+async fn a_disabled_user_is_logged_out_and_cannot_log_in() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut dan = app.user(&mut admin, "dan", "trainee").await;
+    admin.get("/admin/users").await;
+    // Users are numbered in creation order: the admin is 1, dan is 2.
+    let done = admin.post("/admin/users/2", &[("action", "disable")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(dan.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().login("dan", "password-123").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[actix_web::test]
+async fn the_last_admin_cannot_disable_themself() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    admin.get("/admin/users").await;
+    let page = admin.post("/admin/users/1", &[("action", "disable")]).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains("最后一位管理员"));
+}
+
+#[actix_web::test]
+async fn bad_account_input_gets_a_message_in_the_users_language() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let page = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "李"),
+                ("display_name", "x"),
+                ("password", "password-123"),
+                ("role", "trainee"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("用户名需为"));
+    admin.post("/lang", &[("lang", "en")]).await;
+    admin.get("/").await;
+    let page = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "ok-name"),
+                ("display_name", "x"),
+                ("password", "short"),
+                ("role", "trainee"),
+            ],
+        )
+        .await;
+    assert!(
+        page.body.contains("Passwords are 8–128 characters"),
+        "{}",
+        page.body
+    );
+}
+
+#[actix_web::test]
+async fn the_language_choice_is_remembered_per_user() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    assert!(amy.get("/").await.body.contains("进行中的考试"));
+    amy.post("/lang", &[("lang", "en")]).await;
+    assert!(amy.get("/").await.body.contains("Open exams"));
+    amy.post("/logout", &[]).await;
+    assert_eq!(amy.get("/").await.status, StatusCode::SEE_OTHER);
+    amy.login("amy", "password-123").await;
+    assert!(amy.get("/").await.body.contains("Open exams"));
+    assert!(
+        admin.get("/").await.body.contains("工作台"),
+        "another user keeps Chinese"
+    );
+}

@@ -1,0 +1,103 @@
+use std::process::Command;
+
+fn huashu() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_huashu"))
+}
+
+#[test]
+fn exams_check_accepts_the_shipped_banks() {
+    let out = huashu()
+        .args([
+            "exams",
+            "check",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/exams"),
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(text.matches("ok ").count(), 3);
+}
+
+#[test]
+fn exams_check_lists_every_problem_with_file_line_and_field() {
+    let dir = tempfile::tempdir().expect("dir");
+    let bank = "[bank]\nslug = \"b\"\ntitle = \"t\"\n\n[[questions]]\nid = \"q\"\nscene = \"nowhere\"\ncategory = \"weather\"\nprompt = \"?\"\nreferences = [\"好的\"]\n";
+    std::fs::write(dir.path().join("bad.toml"), bank).expect("write");
+    std::fs::write(dir.path().join("syntax.toml"), "[bank\n").expect("write");
+    let out = huashu()
+        .args(["exams", "check"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text.contains("bad.toml:line 7: questions.scene: unknown scene"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bad.toml:line 8: questions.category: unknown category"),
+        "{text}"
+    );
+    assert!(text.contains("syntax.toml:line 1"), "{text}");
+}
+
+#[test]
+fn exams_check_on_a_missing_folder_says_so() {
+    let out = huashu()
+        .args(["exams", "check", "/no/such/folder"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read folder /no/such/folder"));
+}
+
+#[test]
+fn score_scores_good_lines_and_reports_bad_ones_by_number() {
+    let dir = tempfile::tempdir().expect("dir");
+    let input = dir.path().join("in.jsonl");
+    let lines = [
+        r#"{"id": 1, "answer": "亲，马上为您处理，今天发出", "references": ["亲，马上为您处理，今天发出"]}"#,
+        "{broken",
+        r#"{"id": "b", "answer": "我不知道", "references": ["好的，马上为您处理", "稍等，我查一下"]}"#,
+        r#"{"id": 3, "answer": "x", "references": []}"#,
+    ];
+    std::fs::write(&input, lines.join("\n")).expect("write");
+    let out = huashu()
+        .args(["score", "--input"])
+        .arg(&input)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["id"], 1);
+    assert_eq!(rows[0]["score"], 100.0);
+    assert_eq!(rows[1]["rubric"]["banned"][0], "不知道");
+    assert!(rows[1]["best_reference"].as_u64().is_some());
+    assert!(
+        stderr.contains("line 2:") && stderr.contains("line 4:"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn help_documents_the_commands_and_variables() {
+    let out = huashu().args(["serve", "--help"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "--bind",
+        "--demo",
+        "HUASHU_BIND",
+        "DATABASE_URL",
+        "HUASHU_SECRET_KEY",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+}

@@ -1,0 +1,307 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{
+    item_ids, number_after, open_exam, spawn, spawn_with_banks, start, AUTHENTIC, MATERIAL,
+};
+
+#[actix_web::test]
+async fn a_trainee_takes_an_exam_and_the_lead_sees_the_ranking() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    let mut bob = app.user(&mut admin, "bob", "trainee").await;
+    let exam = open_exam(&mut lead, &[AUTHENTIC, MATERIAL]).await;
+
+    let (attempt, page) = start(&mut amy, exam).await;
+    let items = item_ids(&page.body);
+    assert_eq!(items.len(), 2);
+    let (status, _) = amy
+        .post_json(
+            &format!("/api/attempts/{attempt}/draft"),
+            json!({ "item_id": items[0], "body": "亲，您好，正在为您查询", "spent_ms": 5000 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let reload = amy.get(&format!("/attempts/{attempt}")).await;
+    assert!(
+        reload.body.contains("亲，您好，正在为您查询"),
+        "draft survives a reload"
+    );
+
+    let a0 = format!("answer_{}", items[0]);
+    let a1 = format!("answer_{}", items[1]);
+    let done = amy
+        .post(&format!("/attempts/{attempt}/submit"), &[(&a0, "亲，您的担心我完全理解。本店是品牌官方授权店铺，每件商品都有防伪码，请您放心购买～"), (&a1, "是304不锈钢的，谢谢")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let result = amy.get(&format!("/attempts/{attempt}/result")).await;
+    assert!(result.body.contains("总分"));
+    let total: f64 = result
+        .body
+        .split("id=\"total-score\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .and_then(|s| s.parse().ok())
+        .expect("a total");
+    assert!(total > 0.0 && total < 100.0, "{total}");
+    assert!(result.body.contains("第 1 名 / 共 1 人"));
+    assert!(
+        result.body.contains("<ins>") || result.body.contains("<del>"),
+        "differences are highlighted"
+    );
+
+    let (bob_attempt, bob_page) = start(&mut bob, exam).await;
+    let bob_items = item_ids(&bob_page.body);
+    let b0 = format!("answer_{}", bob_items[0]);
+    let b1 = format!("answer_{}", bob_items[1]);
+    bob.post(
+        &format!("/attempts/{bob_attempt}/submit"),
+        &[(&b0, "不知道"), (&b1, "不知道")],
+    )
+    .await;
+
+    let results = lead.get(&format!("/exams/{exam}/results")).await;
+    assert_eq!(results.status, StatusCode::OK);
+    let amy_at = results.body.find("<td>amy</td>").expect("amy ranked");
+    let bob_at = results.body.find("<td>bob</td>").expect("bob ranked");
+    assert!(amy_at < bob_at, "higher score ranks first");
+    assert!(
+        results.body.contains("是304不锈钢的，谢谢"),
+        "answers side by side"
+    );
+    assert!(
+        results.body.contains("用时 5 秒"),
+        "time per question is recorded"
+    );
+
+    // A trainee can neither see another trainee's attempt nor the lead's pages.
+    assert_eq!(
+        bob.get(&format!("/attempts/{attempt}/result")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        bob.get(&format!("/exams/{exam}/results")).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    amy.post("/logout", &[]).await;
+    assert_eq!(amy.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn an_attempt_is_submitted_once() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
+    let (attempt, page) = start(&mut amy, exam).await;
+    let field = format!("answer_{}", item_ids(&page.body)[0]);
+    let first = amy
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[(&field, "亲，马上为您处理")],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let again = amy
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[(&field, "改过的答案")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("答卷已提交"));
+    let result = amy.get(&format!("/attempts/{attempt}/result")).await;
+    assert!(result.body.contains("亲，马上为您处理") && !result.body.contains("改过的答案"));
+}
+
+#[actix_web::test]
+async fn an_empty_or_huge_answer_is_refused_and_the_drafts_survive() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    let exam = open_exam(&mut lead, &[AUTHENTIC, MATERIAL]).await;
+    let (attempt, page) = start(&mut amy, exam).await;
+    let items = item_ids(&page.body);
+    let draft_url = format!("/api/attempts/{attempt}/draft");
+    amy.post_json(
+        &draft_url,
+        json!({ "item_id": items[0], "body": "先写的草稿" }),
+    )
+    .await;
+
+    let huge = "好".repeat(100_000);
+    let (status, error) = amy
+        .post_json(&draft_url, json!({ "item_id": items[0], "body": huge }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        error["error"].as_str().unwrap_or("").contains("100000"),
+        "{error}"
+    );
+
+    let a0 = format!("answer_{}", items[0]);
+    let a1 = format!("answer_{}", items[1]);
+    let refused = amy
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[(&a0, &huge), (&a1, "第二题答案")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("第 1 题：答案有 100000 个字"),
+        "{}",
+        &refused.body[..refused.body.len().min(3000)]
+    );
+    assert!(
+        refused.body.contains("先写的草稿") && refused.body.contains("第二题答案"),
+        "nothing typed is lost"
+    );
+
+    let blank = amy
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[(&a0, "  "), (&a1, "第二题答案")],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains("第 1 题：答案不能为空"));
+
+    let allowed = amy
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[(&a0, ""), (&a1, "第二题答案"), ("allow_blank", "1")],
+        )
+        .await;
+    assert_eq!(
+        allowed.status,
+        StatusCode::SEE_OTHER,
+        "blank answers are allowed when the trainee says so"
+    );
+}
+
+#[actix_web::test]
+async fn an_answer_with_markup_is_shown_as_text_to_the_lead() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
+    let (attempt, page) = start(&mut amy, exam).await;
+    let field = format!("answer_{}", item_ids(&page.body)[0]);
+    amy.post(
+        &format!("/attempts/{attempt}/submit"),
+        &[(&field, "<script>alert('x')</script>亲")],
+    )
+    .await;
+    let results = lead.get(&format!("/exams/{exam}/results")).await;
+    assert!(!results.body.contains("<script>alert"));
+    assert!(results.body.contains("&lt;script&gt;"));
+}
+
+#[actix_web::test]
+async fn a_closed_exam_takes_no_more_answers() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
+    let (attempt, page) = start(&mut amy, exam).await;
+    let item = item_ids(&page.body)[0];
+    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
+        .await;
+    let (status, _) = amy
+        .post_json(
+            &format!("/api/attempts/{attempt}/draft"),
+            json!({ "item_id": item, "body": "迟到的答案" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let start_again = amy.post(&format!("/exams/{exam}/start"), &[]).await;
+    assert_eq!(start_again.status, StatusCode::CONFLICT);
+}
+
+#[actix_web::test]
+async fn a_lead_can_draw_questions_at_random_per_category() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    lead.get("/exams/new").await;
+    let fields = [
+        ("title", "随机"),
+        ("time_limit", "20"),
+        ("pass_mark", "60"),
+        ("mode", "random"),
+        ("per_category", "2"),
+        ("cat", "refund"),
+        ("cat", "complaint"),
+    ];
+    let created = lead.post("/exams", &fields).await;
+    let id = number_after(&created.location, "/exams/").expect("created");
+    let show = lead.get(&format!("/exams/{id}")).await;
+    assert_eq!(
+        show.body.matches("<li><span class=\"tag\">").count(),
+        4,
+        "2 per category"
+    );
+    assert_eq!(show.body.matches(">退款</span>").count(), 2);
+    assert_eq!(show.body.matches(">投诉</span>").count(), 2);
+}
+
+#[actix_web::test]
+async fn invalid_exam_settings_are_refused_with_a_message() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    lead.get("/exams/new").await;
+    let none = lead
+        .post(
+            "/exams",
+            &[
+                ("title", "空"),
+                ("time_limit", "30"),
+                ("pass_mark", "60"),
+                ("mode", "pick"),
+            ],
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("请至少选择一道题目"));
+    let bad = lead
+        .post(
+            "/exams",
+            &[("title", "x"), ("time_limit", "abc"), ("pass_mark", "60")],
+        )
+        .await;
+    assert!(bad.body.contains("考试时长需为 1–480 分钟"));
+}
+
+#[actix_web::test]
+async fn a_broken_bank_is_refused_with_its_reason_and_the_others_still_load() {
+    let dir = tempfile::tempdir().expect("dir");
+    let exams = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exams/pre-sale.toml");
+    std::fs::copy(exams, dir.path().join("good.toml")).expect("copy");
+    std::fs::write(dir.path().join("broken.toml"), "[bank]\nslug = \"broken\"\ntitle = \"坏的\"\n\n[[questions]]\nid = \"q\"\nscene = \"later\"\ncategory = \"refund\"\nprompt = \"?\"\nreferences = [\"好的\"]\n").expect("write");
+    let app = spawn_with_banks(dir.path()).await;
+    let mut admin = app.admin().await;
+    let banks = admin.get("/banks").await;
+    assert!(banks.body.contains("broken.toml"));
+    assert!(
+        banks
+            .body
+            .contains("line 7: questions.scene: unknown scene"),
+        "{}",
+        banks.body
+    );
+    assert!(banks.body.contains("未加载") && banks.body.contains("已加载"));
+    assert!(admin
+        .get("/exams/new")
+        .await
+        .body
+        .contains("你们家卖的是正品吗"));
+}

@@ -1,0 +1,273 @@
+//! Spawning the app and talking to it like a browser does.
+
+use std::net::TcpListener;
+use std::path::Path;
+
+use actix_web::cookie::Key;
+use actix_web::web::Data;
+use huashu::web::{self, AppState, ServerSettings};
+use reqwest::{redirect::Policy, StatusCode};
+
+pub struct TestApp {
+    pub base: String,
+    pub db_path: std::path::PathBuf,
+    pub state: Data<AppState>,
+    _dir: tempfile::TempDir,
+}
+
+/// The app on a fresh database, with the banks from `banks_dir`.
+pub async fn spawn_with_banks(banks_dir: &Path) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_path = dir.path().join("huashu.db");
+    let pool =
+        huashu::cli::serve::open_db(db_path.to_str().expect("utf-8 path")).expect("database opens");
+    let state = Data::new(AppState::new(pool).expect("state builds"));
+    huashu::cli::serve::load_banks(&state, banks_dir).expect("banks load");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let settings = ServerSettings {
+        key: Key::generate(),
+        cookie_secure: false,
+    };
+    let server = web::run(listener, state.clone(), settings).expect("server starts");
+    actix_web::rt::spawn(server);
+    TestApp {
+        base,
+        db_path,
+        state,
+        _dir: dir,
+    }
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with_banks(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("exams")
+            .as_path(),
+    )
+    .await
+}
+
+/// A browser-like client: keeps cookies and the page's current CSRF token.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: String,
+    pub body: String,
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
+        Client {
+            http,
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
+    }
+
+    /// A client logged in as a new user of `role`, created by `admin`.
+    pub async fn user(&self, admin: &mut Client, username: &str, role: &str) -> Client {
+        let page = admin
+            .post(
+                "/admin/users",
+                &[
+                    ("username", username),
+                    ("display_name", username),
+                    ("password", "password-123"),
+                    ("role", role),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        let mut c = self.client();
+        c.login(username, "password-123").await;
+        c
+    }
+
+    /// Runs the first-admin setup and returns the admin's client.
+    pub async fn admin(&self) -> Client {
+        let mut c = self.client();
+        c.get("/setup").await;
+        let page = c
+            .post(
+                "/setup",
+                &[
+                    ("username", "boss"),
+                    ("display_name", "管理员"),
+                    ("password", "password-123"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        c.get("/").await;
+        c
+    }
+}
+
+impl Client {
+    async fn read(&mut self, res: reqwest::Response) -> Page {
+        let status = res.status();
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let body = res.text().await.expect("body");
+        if let Some(token) = csrf_in(&body) {
+            self.csrf = token;
+        }
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET");
+        self.read(res).await
+    }
+
+    /// POSTs a form with the current CSRF token.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let token = self.csrf.clone();
+        all.push(("_csrf", &token));
+        self.post_raw(path, &all).await
+    }
+
+    /// POSTs exactly these fields (no token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        self.read(res).await
+    }
+
+    pub async fn post_json(
+        &mut self,
+        path: &str,
+        json: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("X-CSRF-Token", &self.csrf)
+            .json(&json)
+            .send()
+            .await
+            .expect("POST json");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn login(&mut self, username: &str, password: &str) -> Page {
+        self.get("/login").await;
+        self.post(
+            "/login",
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+}
+
+fn csrf_in(body: &str) -> Option<String> {
+    let at = body.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    body[at..].split('"').next().map(str::to_string)
+}
+
+/// The first number after `marker` in `body`, e.g. an id in a link.
+pub fn number_after(body: &str, marker: &str) -> Option<i64> {
+    let at = body.find(marker)? + marker.len();
+    body[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+/// The id of the bank question whose prompt contains `prompt`, on the new-exam page.
+pub fn question_id(new_exam_page: &str, prompt: &str) -> String {
+    let at = new_exam_page
+        .find(prompt)
+        .unwrap_or_else(|| panic!("no question {prompt}"));
+    let marker = "name=\"q\" value=\"";
+    let start = new_exam_page[..at]
+        .rfind(marker)
+        .expect("a check box before the prompt")
+        + marker.len();
+    new_exam_page[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The two questions most tests use: authenticity, then the cup's material.
+pub const AUTHENTIC: &str = "你们家卖的是正品吗";
+pub const MATERIAL: &str = "这个杯子是什么材质";
+
+/// Lead builds an exam of the questions with these prompts, opens it, returns its id.
+pub async fn open_exam(lead: &mut Client, prompts: &[&str]) -> i64 {
+    let form = lead.get("/exams/new").await;
+    let ids: Vec<String> = prompts.iter().map(|p| question_id(&form.body, p)).collect();
+    let mut fields = vec![
+        ("title", "正品与材质"),
+        ("time_limit", "30"),
+        ("pass_mark", "60"),
+        ("mode", "pick"),
+    ];
+    fields.extend(ids.iter().map(|id| ("q", id.as_str())));
+    let created = lead.post("/exams", &fields).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let id = number_after(&created.location, "/exams/").expect("exam id");
+    lead.get(&format!("/exams/{id}")).await;
+    let opened = lead
+        .post(&format!("/exams/{id}/status"), &[("action", "open")])
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    id
+}
+
+/// Trainee starts an exam; returns the attempt id and the take page.
+pub async fn start(trainee: &mut Client, exam_id: i64) -> (i64, Page) {
+    trainee.get("/").await;
+    let started = trainee.post(&format!("/exams/{exam_id}/start"), &[]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let attempt = number_after(&started.location, "/attempts/").expect("attempt id");
+    let page = trainee.get(&format!("/attempts/{attempt}")).await;
+    (attempt, page)
+}
+
+/// The exam item ids on a take page, in order.
+pub fn item_ids(take_page: &str) -> Vec<i64> {
+    take_page
+        .match_indices("name=\"answer_")
+        .filter_map(|(at, m)| number_after(&take_page[at..], m))
+        .collect()
+}

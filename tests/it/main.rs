@@ -1,0 +1,7 @@
+//! Black-box tests: each spawns the real app on port 0 with its own SQLite file.
+
+mod accounts;
+mod browser;
+mod cli;
+mod exams;
+mod helpers;
