@@ -21,7 +21,7 @@ pub fn rank<T>(items: Vec<(T, f64)>) -> Vec<Ranked<T>> {
         .map(|(t, s)| (t, (s * 10.0).round() as i64))
         .collect();
     // Stable sort: equal scores keep their input order for display, not for rank.
-    keyed.sort_by(|a, b| b.1.cmp(&a.1));
+    keyed.sort_by_key(|k| std::cmp::Reverse(k.1));
     let keys: Vec<i64> = keyed.iter().map(|(_, k)| *k).collect();
     keyed
         .into_iter()

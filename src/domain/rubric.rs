@@ -248,12 +248,12 @@ pub fn inspect(folded: &str, extra_banned: &[String]) -> Findings {
     }
 }
 
+/// The first phrase of the list (lists are ordered most telling first) that occurs.
 fn first_phrase(folded: &str, phrases: &[&str]) -> Option<String> {
     phrases
         .iter()
-        .filter_map(|p| folded.find(p).map(|at| (at, *p)))
-        .min()
-        .map(|(_, p)| p.to_string())
+        .find(|p| folded.contains(*p))
+        .map(|p| p.to_string())
 }
 
 /// A numeral followed (within one filler character such as 个/内) by a time unit.

@@ -42,7 +42,8 @@ fn load_visible(
 ) -> Result<(AttemptRow, ExamRow, Vec<ItemRow>), AppError> {
     let attempt = attempts::find(conn, id)?.ok_or(AppError::NotFound)?;
     let is_owner = attempt.user_id == user.id;
-    if !is_owner && !(user.role >= Role::Lead && attempt.submitted_at.is_some()) {
+    let lead_may_read = user.role >= Role::Lead && attempt.submitted_at.is_some();
+    if !(is_owner || lead_may_read) {
         return Err(AppError::NotFound);
     }
     let exam = exams::find(conn, attempt.exam_id)?.ok_or(AppError::NotFound)?;

@@ -164,7 +164,7 @@ async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
     let mut admin = app.admin().await;
     let mut lead = app.user(&mut admin, "lina", "lead").await;
     app.user(&mut admin, "amy", "trainee").await;
-    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
+    open_exam(&mut lead, &[AUTHENTIC]).await;
     let Some(browser) = Driver::start().await else {
         eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
         return;

@@ -10,8 +10,6 @@ use reqwest::{redirect::Policy, StatusCode};
 
 pub struct TestApp {
     pub base: String,
-    pub db_path: std::path::PathBuf,
-    pub state: Data<AppState>,
     _dir: tempfile::TempDir,
 }
 
@@ -29,14 +27,9 @@ pub async fn spawn_with_banks(banks_dir: &Path) -> TestApp {
         key: Key::generate(),
         cookie_secure: false,
     };
-    let server = web::run(listener, state.clone(), settings).expect("server starts");
+    let server = web::run(listener, state, settings).expect("server starts");
     actix_web::rt::spawn(server);
-    TestApp {
-        base,
-        db_path,
-        state,
-        _dir: dir,
-    }
+    TestApp { base, _dir: dir }
 }
 
 pub async fn spawn() -> TestApp {
