@@ -59,6 +59,8 @@
   boxes.forEach(function (box) {
     var stored = readLocal(box.dataset.item), savedAt = Number(box.dataset.savedAt || 0);
     if (stored && stored.at > savedAt && stored.body !== box.value) { box.value = stored.body; schedule(box); }
+    // Text typed before this script loaded (a slow connection) is saved too.
+    else if (box.value !== box.defaultValue) { schedule(box); }
     count(box);
     box.addEventListener("input", function () {
       try { localStorage.setItem(key(box.dataset.item), JSON.stringify({ body: box.value, at: Date.now() })); } catch (e) {}
@@ -100,4 +102,5 @@
     }
   }
   if (deadline) { tick(); setInterval(tick, 1000); }
+  form.dataset.ready = "1";
 })();

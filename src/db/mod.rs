@@ -77,3 +77,54 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serialising plain data structures (strings, numbers, vecs) cannot fail.
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::prelude::*;
+
+    fn fresh() -> (tempfile::TempDir, DbPool) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.db");
+        let pool = connect(path.to_str().expect("utf-8")).expect("connects and migrates");
+        (dir, pool)
+    }
+
+    #[test]
+    fn every_migration_reverts_and_applies_again() {
+        let (_dir, pool) = fresh();
+        let mut conn = pool.get().expect("conn");
+        conn.revert_all_migrations(SQLITE_MIGRATIONS)
+            .expect("down.sql works");
+        conn.run_pending_migrations(SQLITE_MIGRATIONS)
+            .expect("up.sql works again");
+    }
+
+    #[test]
+    fn schema_rs_matches_the_migrated_tables() {
+        // Selecting every declared column fails if a name or type drifted from the SQL.
+        let (_dir, pool) = fresh();
+        let mut conn = pool.get().expect("conn");
+        let c = &mut *conn;
+        users::list(c).expect("users");
+        questions::list_active(c).expect("questions");
+        exams::list(c).expect("exams");
+        exams::items(c, 1).expect("exam_items");
+        attempts::for_user(c, 1).expect("attempts");
+        attempts::answers(c, 1).expect("answers");
+        users::failures(c, "x").expect("login_failures");
+        let columns: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT COUNT(*) FROM pragma_table_info('users')) + (SELECT COUNT(*) FROM pragma_table_info('questions')) \
+             + (SELECT COUNT(*) FROM pragma_table_info('exams')) + (SELECT COUNT(*) FROM pragma_table_info('exam_items')) \
+             + (SELECT COUNT(*) FROM pragma_table_info('attempts')) + (SELECT COUNT(*) FROM pragma_table_info('answers')) \
+             + (SELECT COUNT(*) FROM pragma_table_info('login_failures'))",
+        ))
+        .get_result(c)
+        .expect("column count");
+        // The column counts declared in schema.rs: 8 + 11 + 9 + 9 + 6 + 8 + 3.
+        assert_eq!(
+            columns, 54,
+            "a column exists in SQL but not in schema.rs (or the reverse)"
+        );
+    }
+}

@@ -114,11 +114,7 @@ impl Question {
                 Some(b) if b.combined >= s.combined => best,
                 _ => (i, Some(s)),
             });
-        let sim = sim.unwrap_or(Similarity {
-            edit: 0.0,
-            dice: 0.0,
-            combined: 0.0,
-        });
+        let sim = sim.unwrap_or(Similarity::NONE);
         let findings = rubric::inspect(&folded, &self.settings.banned);
         let expected = self.expected(best_reference);
         let checks: Vec<CheckOutcome> = Check::ALL

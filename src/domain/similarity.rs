@@ -1,9 +1,13 @@
 //! Similarity between an answer and a reference, on normalised tokens.
 //!
-//! Two views are combined because each covers the other's blind spot: the
+//! Three views are averaged because each covers another's blind spot: the
 //! bit-parallel edit similarity rewards the same wording in the same order, the
-//! bigram Dice coefficient rewards the same phrases in any order (a reordered
-//! paraphrase). Both are computed on tokens (characters for Chinese), never bytes.
+//! bigram Dice coefficient the same phrases in any order (a reordered paraphrase),
+//! and coverage the share of the reference's bigrams the answer contains (a reply
+//! that says everything the reference says, plus courtesies, is not penalised for
+//! length). All are computed on tokens (characters for Chinese), never bytes.
+//! Adding coverage raised agreement with human graders on the SAS-ADS train split
+//! from r = 0.33 to 0.36 at no cost on SAS-LE (see docs/PERF.md).
 
 use rapidfuzz::distance::levenshtein::BatchComparator;
 
@@ -43,26 +47,35 @@ impl Prepared {
 pub struct Similarity {
     pub edit: f64,
     pub dice: f64,
+    pub coverage: f64,
     pub combined: f64,
+}
+
+impl Similarity {
+    pub const NONE: Similarity = Similarity {
+        edit: 0.0,
+        dice: 0.0,
+        coverage: 0.0,
+        combined: 0.0,
+    };
 }
 
 /// Compares an answer's tokens and bigrams with a prepared reference.
 pub fn compare(answer_tokens: &[Token], answer_grams: &[u64], reference: &Prepared) -> Similarity {
     if answer_tokens.is_empty() || reference.tokens.is_empty() {
-        return Similarity {
-            edit: 0.0,
-            dice: 0.0,
-            combined: 0.0,
-        };
+        return Similarity::NONE;
     }
     let edit = reference
         .comparator
         .normalized_similarity(answer_tokens.iter().copied());
-    let dice = dice(answer_grams, &reference.grams);
+    let common = common(answer_grams, &reference.grams) as f64;
+    let dice = 2.0 * common / (answer_grams.len() + reference.grams.len()) as f64;
+    let coverage = common / reference.grams.len() as f64;
     Similarity {
         edit,
         dice,
-        combined: (edit + dice) / 2.0,
+        coverage,
+        combined: (edit + dice + coverage) / 3.0,
     }
 }
 
@@ -95,11 +108,9 @@ pub fn bigram_set(tokens: &[Token]) -> Vec<u64> {
     grams
 }
 
-/// Sørensen–Dice on two sorted sets, counted in items (not bytes, unlike strsim's).
-fn dice(a: &[u64], b: &[u64]) -> f64 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
+/// Size of the intersection of two sorted sets. Dice and coverage count items, not
+/// bytes (strsim's `sorensen_dice` divides by byte length, wrong for Chinese).
+fn common(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -112,7 +123,7 @@ fn dice(a: &[u64], b: &[u64]) -> f64 {
             }
         }
     }
-    2.0 * common as f64 / (a.len() + b.len()) as f64
+    common
 }
 
 #[cfg(test)]
@@ -136,6 +147,16 @@ mod tests {
         let s = between("仓库今天发货，请您放心", "请您放心，仓库今天发货");
         assert!(s.dice > 0.8, "{s:?}");
         assert!(s.edit < s.dice);
+    }
+
+    #[test]
+    fn an_answer_containing_the_whole_reference_has_full_coverage() {
+        let s = between(
+            "亲，您好！仓库今天发货，请您放心，有问题随时找我",
+            "仓库今天发货",
+        );
+        assert_eq!(s.coverage, 1.0);
+        assert!(s.dice < 1.0);
     }
 
     #[test]

@@ -125,13 +125,26 @@ impl Driver {
             .await;
     }
 
-    async fn text(&self, css: &str) -> String {
+    /// The element's text now ("" if it has none or went stale).
+    async fn text_now(&self, css: &str) -> String {
         let el = self.find(css).await;
-        self.call("GET", &format!("/element/{el}/text"), json!({}))
-            .await
-            .as_str()
-            .unwrap_or("")
-            .to_string()
+        let v = self
+            .call("GET", &format!("/element/{el}/text"), json!({}))
+            .await;
+        v.as_str().unwrap_or("").to_string()
+    }
+
+    /// The element's text once it has some: right after a navigation the element
+    /// may be found before the document is complete (or go stale), so poll.
+    async fn text(&self, css: &str) -> String {
+        for _ in 0..50 {
+            let text = self.text_now(css).await;
+            if !text.is_empty() {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        String::new()
     }
 
     async fn value(&self, css: &str) -> String {
@@ -178,15 +191,22 @@ async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
     browser.find(".start-exam").await;
     browser.click(".start-exam").await;
 
+    browser.find("#exam-form[data-ready]").await;
     let answer = "亲，您的担心我完全理解，本店是品牌授权店，每件都有防伪码，请您放心购买，谢谢！";
     browser.type_into("textarea", answer).await;
-    // Autosave fires after a short pause in typing; wait until the page says so.
-    for _ in 0..50 {
-        if browser.text("#save-state").await.contains("已自动保存") {
+    // Autosave fires after a short pause in typing; wait until the page confirms it.
+    let mut state = String::new();
+    for _ in 0..150 {
+        state = browser.text_now("#save-state").await;
+        if state.contains("已自动保存") {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    assert!(
+        state.contains("已自动保存"),
+        "autosave never confirmed; the page says {state:?}"
+    );
     let take_url = browser.url().await;
     browser.goto(&take_url).await;
     assert_eq!(
@@ -197,7 +217,9 @@ async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
     browser.click("#submit-exam").await;
     browser.call("POST", "/alert/accept", json!({})).await;
     let total = browser.text("#total-score").await;
-    let score: f64 = total.parse().expect("a numeric score");
+    let score: f64 = total
+        .parse()
+        .unwrap_or_else(|_| panic!("no numeric score on the result page: {total:?}"));
     assert!(score > 50.0, "a good answer scores well: {score}");
     assert!(browser.text("#rank").await.contains("第 1 名"));
 }

@@ -2,20 +2,22 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    item_ids, number_after, open_exam, spawn, spawn_with_banks, start, AUTHENTIC, MATERIAL,
+    item_ids, number_after, spawn, spawn_with_banks, start, started_exam, Started, AUTHENTIC,
+    MATERIAL,
 };
 
 #[actix_web::test]
 async fn a_trainee_takes_an_exam_and_the_lead_sees_the_ranking() {
     let app = spawn().await;
-    let mut admin = app.admin().await;
-    let mut lead = app.user(&mut admin, "lina", "lead").await;
-    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    let Started {
+        mut admin,
+        mut lead,
+        mut amy,
+        exam,
+        attempt,
+        items,
+    } = started_exam(&app, &[AUTHENTIC, MATERIAL]).await;
     let mut bob = app.user(&mut admin, "bob", "trainee").await;
-    let exam = open_exam(&mut lead, &[AUTHENTIC, MATERIAL]).await;
-
-    let (attempt, page) = start(&mut amy, exam).await;
-    let items = item_ids(&page.body);
     assert_eq!(items.len(), 2);
     let (status, _) = amy
         .post_json(
@@ -93,12 +95,13 @@ async fn a_trainee_takes_an_exam_and_the_lead_sees_the_ranking() {
 #[actix_web::test]
 async fn an_attempt_is_submitted_once() {
     let app = spawn().await;
-    let mut admin = app.admin().await;
-    let mut lead = app.user(&mut admin, "lina", "lead").await;
-    let mut amy = app.user(&mut admin, "amy", "trainee").await;
-    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
-    let (attempt, page) = start(&mut amy, exam).await;
-    let field = format!("answer_{}", item_ids(&page.body)[0]);
+    let Started {
+        mut amy,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    let field = format!("answer_{}", items[0]);
     let first = amy
         .post(
             &format!("/attempts/{attempt}/submit"),
@@ -121,12 +124,12 @@ async fn an_attempt_is_submitted_once() {
 #[actix_web::test]
 async fn an_empty_or_huge_answer_is_refused_and_the_drafts_survive() {
     let app = spawn().await;
-    let mut admin = app.admin().await;
-    let mut lead = app.user(&mut admin, "lina", "lead").await;
-    let mut amy = app.user(&mut admin, "amy", "trainee").await;
-    let exam = open_exam(&mut lead, &[AUTHENTIC, MATERIAL]).await;
-    let (attempt, page) = start(&mut amy, exam).await;
-    let items = item_ids(&page.body);
+    let Started {
+        mut amy,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC, MATERIAL]).await;
     let draft_url = format!("/api/attempts/{attempt}/draft");
     amy.post_json(
         &draft_url,
@@ -188,12 +191,15 @@ async fn an_empty_or_huge_answer_is_refused_and_the_drafts_survive() {
 #[actix_web::test]
 async fn an_answer_with_markup_is_shown_as_text_to_the_lead() {
     let app = spawn().await;
-    let mut admin = app.admin().await;
-    let mut lead = app.user(&mut admin, "lina", "lead").await;
-    let mut amy = app.user(&mut admin, "amy", "trainee").await;
-    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
-    let (attempt, page) = start(&mut amy, exam).await;
-    let field = format!("answer_{}", item_ids(&page.body)[0]);
+    let Started {
+        mut lead,
+        mut amy,
+        exam,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    let field = format!("answer_{}", items[0]);
     amy.post(
         &format!("/attempts/{attempt}/submit"),
         &[(&field, "<script>alert('x')</script>亲")],
@@ -207,12 +213,15 @@ async fn an_answer_with_markup_is_shown_as_text_to_the_lead() {
 #[actix_web::test]
 async fn a_closed_exam_takes_no_more_answers() {
     let app = spawn().await;
-    let mut admin = app.admin().await;
-    let mut lead = app.user(&mut admin, "lina", "lead").await;
-    let mut amy = app.user(&mut admin, "amy", "trainee").await;
-    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
-    let (attempt, page) = start(&mut amy, exam).await;
-    let item = item_ids(&page.body)[0];
+    let Started {
+        mut lead,
+        mut amy,
+        exam,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    let item = items[0];
     lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
         .await;
     let (status, _) = amy

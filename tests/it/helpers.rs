@@ -264,3 +264,31 @@ pub fn item_ids(take_page: &str) -> Vec<i64> {
         .filter_map(|(at, m)| number_after(&take_page[at..], m))
         .collect()
 }
+
+/// The usual cast: an admin, lead "lina", trainee "amy" with an attempt started at
+/// an open exam of the questions with these prompts.
+pub struct Started {
+    pub admin: Client,
+    pub lead: Client,
+    pub amy: Client,
+    pub exam: i64,
+    pub attempt: i64,
+    pub items: Vec<i64>,
+}
+
+pub async fn started_exam(app: &TestApp, prompts: &[&str]) -> Started {
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    let exam = open_exam(&mut lead, prompts).await;
+    let (attempt, page) = start(&mut amy, exam).await;
+    let items = item_ids(&page.body);
+    Started {
+        admin,
+        lead,
+        amy,
+        exam,
+        attempt,
+        items,
+    }
+}
