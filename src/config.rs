@@ -12,9 +12,11 @@ use clap::{Parser, Subcommand};
     about = "话术 Huashu — reply-script training for e-commerce customer service"
 )]
 pub struct Cli {
-    /// SQLite database file (created if missing; migrations run at start).
+    /// Database: a SQLite file path (or sqlite://PATH), created if missing, or a
+    /// postgres://USER@HOST/DB URL. Migrations run at start.
     #[arg(
         long = "db",
+        visible_alias = "database-url",
         env = "DATABASE_URL",
         global = true,
         default_value = "data/huashu.db"

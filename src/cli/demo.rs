@@ -4,7 +4,7 @@
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
-use crate::db::{self, attempts, exams, questions, users, DbError, DbPool};
+use crate::db::{self, attempts, exams, questions, users, DbPool};
 use crate::domain::types::Role;
 use crate::grading;
 
@@ -26,7 +26,7 @@ const TEAM: &[(&str, &str, Role)] = &[
 
 /// Creates the team and two exams (one finished, one open) unless users exist.
 pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
-    let mut conn = pool.get().map_err(DbError::from)?;
+    let mut conn = pool.get()?;
     if users::count(&mut conn)? > 0 {
         return Ok(TEAM
             .iter()

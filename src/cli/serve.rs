@@ -9,7 +9,7 @@ use actix_web::web;
 use anyhow::Context;
 
 use crate::config::ServeArgs;
-use crate::db::{self, DbPool};
+use crate::db::{self, Backend, DbPool};
 use crate::web::{self as app, AppState, ServerSettings};
 
 pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
@@ -33,30 +33,35 @@ pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates the database's folder if needed, then connects and migrates.
-pub fn open_db(db_path: &str) -> anyhow::Result<DbPool> {
-    let file = db_path.strip_prefix("sqlite://").unwrap_or(db_path);
-    if let Some(dir) = Path::new(file)
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create folder {}", dir.display()))?;
+/// Creates a SQLite file's folder if needed, then connects and migrates.
+pub fn open_db(url: &str) -> anyhow::Result<DbPool> {
+    if let Backend::Sqlite(file) = Backend::from_url(url) {
+        if let Some(dir) = Path::new(&file)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create folder {}", dir.display()))?;
+        }
     }
-    Ok(db::connect(file)?)
+    Ok(db::connect(url)?)
 }
 
-/// The cookie key: from configuration, or generated once and kept in `<db>.key`
-/// (readable by the owner only) so sessions survive restarts.
-fn session_key(db_path: &str, configured: Option<&str>) -> anyhow::Result<Key> {
+/// The cookie key: from configuration, or (SQLite) generated once and kept in
+/// `<db>.key`, readable by the owner only, so sessions survive restarts. On
+/// PostgreSQL several instances must share one key, so it must be configured.
+fn session_key(url: &str, configured: Option<&str>) -> anyhow::Result<Key> {
     if let Some(hex) = configured {
         return key_from_hex(hex.trim())
             .context("HUASHU_SECRET_KEY must be 128 hex characters (64 bytes)");
     }
-    let path = format!(
-        "{}.key",
-        db_path.strip_prefix("sqlite://").unwrap_or(db_path)
-    );
+    let Backend::Sqlite(file) = Backend::from_url(url) else {
+        anyhow::bail!(
+            "with PostgreSQL, set HUASHU_SECRET_KEY (128 hex characters, e.g. from `openssl rand -hex 64`) \
+             to the same value on every instance"
+        );
+    };
+    let path = format!("{file}.key");
     if let Ok(text) = std::fs::read_to_string(&path) {
         return key_from_hex(text.trim())
             .with_context(|| format!("{path} is not a valid key; delete it to make a new one"));
@@ -101,7 +106,7 @@ pub fn load_banks(state: &AppState, dir: &Path) -> anyhow::Result<()> {
             Vec::new()
         }
     };
-    let mut conn = state.pool.get().map_err(db::DbError::from)?;
+    let mut conn = state.pool.get()?;
     for f in &files {
         match &f.bank {
             Some(bank) => db::questions::sync_bank(&mut conn, bank)?,

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::schema::{answers, attempts, users};
-use super::{Conn, DbResult};
+use super::{on_conn, write_tx, Conn, DbResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = attempts)]
@@ -39,7 +39,7 @@ pub struct Scored {
 
 /// Returns the trainee's attempt at an exam, creating it on first call.
 pub fn start(conn: &mut Conn, exam_id: i64, user_id: i64, now: i64) -> DbResult<AttemptRow> {
-    diesel::insert_into(attempts::table)
+    on_conn!(conn, c => diesel::insert_into(attempts::table)
         .values((
             attempts::exam_id.eq(exam_id),
             attempts::user_id.eq(user_id),
@@ -47,37 +47,37 @@ pub fn start(conn: &mut Conn, exam_id: i64, user_id: i64, now: i64) -> DbResult<
         ))
         .on_conflict((attempts::exam_id, attempts::user_id))
         .do_nothing()
-        .execute(conn)?;
-    Ok(attempts::table
+        .execute(c))?;
+    Ok(on_conn!(conn, c => attempts::table
         .filter(
             attempts::exam_id
                 .eq(exam_id)
                 .and(attempts::user_id.eq(user_id)),
         )
         .select(AttemptRow::as_select())
-        .first(conn)?)
+        .first(c))?)
 }
 
 pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<AttemptRow>> {
-    Ok(attempts::table
+    Ok(on_conn!(conn, c => attempts::table
         .find(id)
         .select(AttemptRow::as_select())
-        .first(conn)
-        .optional()?)
+        .first(c)
+        .optional())?)
 }
 
 pub fn for_user(conn: &mut Conn, user_id: i64) -> DbResult<Vec<AttemptRow>> {
-    Ok(attempts::table
+    Ok(on_conn!(conn, c => attempts::table
         .filter(attempts::user_id.eq(user_id))
         .select(AttemptRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 pub fn answers(conn: &mut Conn, attempt_id: i64) -> DbResult<Vec<AnswerRow>> {
-    Ok(answers::table
+    Ok(on_conn!(conn, c => answers::table
         .filter(answers::attempt_id.eq(attempt_id))
         .select(AnswerRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 /// Stores a draft and adds the time spent on it. False when the attempt was
@@ -90,15 +90,15 @@ pub fn save_draft(
     spent_ms: i64,
     now: i64,
 ) -> DbResult<bool> {
-    conn.immediate_transaction(|conn| {
-        let submitted: Option<i64> = attempts::table
+    write_tx(conn, |conn| {
+        let submitted: Option<i64> = on_conn!(conn, c => attempts::table
             .find(attempt_id)
             .select(attempts::submitted_at)
-            .first(conn)?;
+            .first(c))?;
         if submitted.is_some() {
             return Ok(false);
         }
-        diesel::insert_into(answers::table)
+        on_conn!(conn, c => diesel::insert_into(answers::table)
             .values((
                 answers::attempt_id.eq(attempt_id),
                 answers::item_id.eq(item_id),
@@ -113,7 +113,7 @@ pub fn save_draft(
                 answers::time_spent_ms.eq(answers::time_spent_ms + spent_ms),
                 answers::updated_at.eq(now),
             ))
-            .execute(conn)?;
+            .execute(c))?;
         Ok(true)
     })
 }
@@ -127,19 +127,19 @@ pub fn submit(
     total: f64,
     now: i64,
 ) -> DbResult<bool> {
-    conn.immediate_transaction(|conn| {
-        let closed = diesel::update(
+    write_tx(conn, |conn| {
+        let closed = on_conn!(conn, c => diesel::update(
             attempts::table
                 .find(attempt_id)
                 .filter(attempts::submitted_at.is_null()),
         )
         .set((attempts::submitted_at.eq(now), attempts::score.eq(total)))
-        .execute(conn)?;
+        .execute(c))?;
         if closed == 0 {
             return Ok(false);
         }
         for s in scored {
-            diesel::insert_into(answers::table)
+            on_conn!(conn, c => diesel::insert_into(answers::table)
                 .values((
                     answers::attempt_id.eq(attempt_id),
                     answers::item_id.eq(s.item_id),
@@ -156,7 +156,7 @@ pub fn submit(
                     answers::score.eq(s.score),
                     answers::report_json.eq(&s.report_json),
                 ))
-                .execute(conn)?;
+                .execute(c))?;
         }
         Ok(true)
     })
@@ -171,7 +171,7 @@ pub struct Submitted {
 }
 
 pub fn submitted_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<Submitted>> {
-    let rows: Vec<(AttemptRow, String, String)> = attempts::table
+    let rows: Vec<(AttemptRow, String, String)> = on_conn!(conn, c => attempts::table
         .inner_join(users::table)
         .filter(
             attempts::exam_id
@@ -183,7 +183,7 @@ pub fn submitted_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<Submitt
             users::display_name,
             users::username,
         ))
-        .load(conn)?;
+        .load(c))?;
     Ok(rows
         .into_iter()
         .map(|(attempt, display_name, username)| Submitted {
@@ -196,7 +196,7 @@ pub fn submitted_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<Submitt
 
 /// Every answer of every submitted attempt of an exam.
 pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<AnswerRow>> {
-    Ok(answers::table
+    Ok(on_conn!(conn, c => answers::table
         .inner_join(attempts::table)
         .filter(
             attempts::exam_id
@@ -204,5 +204,5 @@ pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec
                 .and(attempts::submitted_at.is_not_null()),
         )
         .select(AnswerRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }

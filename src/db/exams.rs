@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::questions::QuestionRow;
 use super::schema::{exam_items, exams};
-use super::{now_ms, Conn, DbResult};
+use super::{now_ms, on_conn, write_tx, Conn, DbResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = exams)]
@@ -43,8 +43,8 @@ pub struct NewExam<'a> {
 
 /// Creates a draft exam with a copy of each question, in one transaction.
 pub fn create(conn: &mut Conn, new: &NewExam, questions: &[QuestionRow]) -> DbResult<i64> {
-    conn.immediate_transaction(|conn| {
-        let id: i64 = diesel::insert_into(exams::table)
+    write_tx(conn, |conn| {
+        let id: i64 = on_conn!(conn, c => diesel::insert_into(exams::table)
             .values((
                 exams::title.eq(new.title),
                 exams::time_limit_min.eq(new.time_limit_min),
@@ -54,11 +54,11 @@ pub fn create(conn: &mut Conn, new: &NewExam, questions: &[QuestionRow]) -> DbRe
                 exams::created_at.eq(now_ms()),
             ))
             .returning(exams::id)
-            .get_result(conn)?;
+            .get_result(c))?;
         // Row by row: multi-row inserts do not compile over diesel's MultiConnection,
         // which the PostgreSQL backend will need.
         for (position, q) in questions.iter().enumerate() {
-            diesel::insert_into(exam_items::table)
+            on_conn!(conn, c => diesel::insert_into(exam_items::table)
                 .values((
                     exam_items::exam_id.eq(id),
                     exam_items::position.eq(position as i32 + 1),
@@ -69,41 +69,41 @@ pub fn create(conn: &mut Conn, new: &NewExam, questions: &[QuestionRow]) -> DbRe
                     exam_items::references_json.eq(&q.references_json),
                     exam_items::rubric_json.eq(&q.rubric_json),
                 ))
-                .execute(conn)?;
+                .execute(c))?;
         }
         Ok(id)
     })
 }
 
 pub fn list(conn: &mut Conn) -> DbResult<Vec<ExamRow>> {
-    Ok(exams::table
+    Ok(on_conn!(conn, c => exams::table
         .order(exams::id.desc())
         .select(ExamRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 pub fn list_with_status(conn: &mut Conn, status: &str) -> DbResult<Vec<ExamRow>> {
-    Ok(exams::table
+    Ok(on_conn!(conn, c => exams::table
         .filter(exams::status.eq(status))
         .order(exams::id.desc())
         .select(ExamRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<ExamRow>> {
-    Ok(exams::table
+    Ok(on_conn!(conn, c => exams::table
         .find(id)
         .select(ExamRow::as_select())
-        .first(conn)
-        .optional()?)
+        .first(c)
+        .optional())?)
 }
 
 pub fn items(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<ItemRow>> {
-    Ok(exam_items::table
+    Ok(on_conn!(conn, c => exam_items::table
         .filter(exam_items::exam_id.eq(exam_id))
         .order(exam_items::position)
         .select(ItemRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 /// Moves an exam from one status to the next; false if it was not in `from`.
@@ -111,12 +111,12 @@ pub fn transition(conn: &mut Conn, id: i64, from: &str, to: &str) -> DbResult<bo
     let now = now_ms();
     let target = exams::table.find(id).filter(exams::status.eq(from));
     let changed = match to {
-        "open" => diesel::update(target)
+        "open" => on_conn!(conn, c => diesel::update(target)
             .set((exams::status.eq(to), exams::opened_at.eq(now)))
-            .execute(conn)?,
-        _ => diesel::update(target)
+            .execute(c))?,
+        _ => on_conn!(conn, c => diesel::update(target)
             .set((exams::status.eq(to), exams::closed_at.eq(now)))
-            .execute(conn)?,
+            .execute(c))?,
     };
     Ok(changed == 1)
 }

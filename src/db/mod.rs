@@ -8,16 +8,13 @@ pub mod questions;
 pub mod schema;
 pub mod users;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
-use diesel::SqliteConnection;
+use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub type Conn = SqliteConnection;
-pub type DbPool = Pool<ConnectionManager<Conn>>;
-pub type PooledConn = PooledConnection<ConnectionManager<Conn>>;
-
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -33,13 +30,95 @@ pub enum DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// Which database a URL names: `postgres://…`/`postgresql://…`, else a SQLite file
+/// (optionally written `sqlite://path`). Chosen from the scheme, never by trying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres(url.to_string())
+        } else {
+            Backend::Sqlite(url.strip_prefix("sqlite://").unwrap_or(url).to_string())
+        }
+    }
+}
+
+/// A pool on either backend. The same binary serves both; queries are written once.
+#[derive(Clone)]
+pub enum DbPool {
+    Sqlite(Pool<ConnectionManager<SqliteConnection>>),
+    Postgres(Pool<ConnectionManager<PgConnection>>),
+}
+
+/// A pooled connection on either backend; query functions take `&mut Conn`.
+pub enum Conn {
+    Sqlite(PooledConnection<ConnectionManager<SqliteConnection>>),
+    Postgres(PooledConnection<ConnectionManager<PgConnection>>),
+}
+
+impl DbPool {
+    pub fn get(&self) -> DbResult<Conn> {
+        Ok(match self {
+            DbPool::Sqlite(p) => Conn::Sqlite(p.get()?),
+            DbPool::Postgres(p) => Conn::Postgres(p.get()?),
+        })
+    }
+}
+
+/// Runs the same diesel expression on whichever connection `$conn` holds; `$c` is
+/// bound to the concrete connection inside.
+#[macro_export]
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::Conn::Sqlite(pooled) => {
+                let $c: &mut diesel::SqliteConnection = &mut *pooled;
+                $body
+            }
+            $crate::db::Conn::Postgres(pooled) => {
+                let $c: &mut diesel::PgConnection = &mut *pooled;
+                $body
+            }
+        }
+    };
+}
+pub use on_conn;
+
+/// A write transaction. On SQLite it starts with BEGIN IMMEDIATE, so concurrent
+/// writers queue at the start (busy timeout) instead of one failing when it upgrades
+/// a read lock; on PostgreSQL it is an ordinary transaction.
+pub fn write_tx<T>(conn: &mut Conn, f: impl FnOnce(&mut Conn) -> DbResult<T>) -> DbResult<T> {
+    match conn {
+        Conn::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(&mut **c, "BEGIN IMMEDIATE")?
+        }
+        Conn::Postgres(c) => AnsiTransactionManager::begin_transaction(&mut **c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            on_conn!(conn, c => AnsiTransactionManager::commit_transaction(c))?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The error that made us roll back is the one worth reporting.
+            let _ = on_conn!(conn, c => AnsiTransactionManager::rollback_transaction(c));
+            Err(e)
+        }
+    }
+}
+
 /// WAL lets readers proceed while one writer commits; the busy timeout makes a
 /// second writer wait instead of failing with "database is locked".
 #[derive(Debug)]
 struct SqlitePragmas;
 
-impl CustomizeConnection<Conn, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut Conn) -> Result<(), diesel::r2d2::Error> {
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         conn.batch_execute(
             // busy_timeout first: switching a new file to WAL takes a lock that the
             // pool's other connections, opened at the same moment, must wait for.
@@ -50,18 +129,33 @@ impl CustomizeConnection<Conn, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
-/// Opens (creating if needed) the SQLite database at `path` and applies migrations.
-pub fn connect(path: &str) -> DbResult<DbPool> {
-    let manager = ConnectionManager::<Conn>::new(path);
-    let pool = Pool::builder()
-        .max_size(8)
-        .connection_customizer(Box::new(SqlitePragmas))
-        .build(manager)
-        .map_err(|e| DbError::Migration(format!("cannot open database {path}: {e}")))?;
-    let mut conn = pool.get()?;
-    conn.run_pending_migrations(SQLITE_MIGRATIONS)
-        .map_err(|e| DbError::Migration(e.to_string()))?;
-    Ok(pool)
+/// Opens the database a URL names and applies its backend's migrations.
+pub fn connect(url: &str) -> DbResult<DbPool> {
+    let opening =
+        |e: &dyn std::fmt::Display| DbError::Migration(format!("cannot open database: {e}"));
+    match Backend::from_url(url) {
+        Backend::Sqlite(path) => {
+            let pool = Pool::builder()
+                .max_size(8)
+                .connection_customizer(Box::new(SqlitePragmas))
+                .build(ConnectionManager::<SqliteConnection>::new(&path))
+                .map_err(|e| opening(&e))?;
+            pool.get()?
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| DbError::Migration(e.to_string()))?;
+            Ok(DbPool::Sqlite(pool))
+        }
+        Backend::Postgres(url) => {
+            let pool = Pool::builder()
+                .max_size(16)
+                .build(ConnectionManager::<PgConnection>::new(&url))
+                .map_err(|e| opening(&e))?;
+            pool.get()?
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map_err(|e| DbError::Migration(e.to_string()))?;
+            Ok(DbPool::Postgres(pool))
+        }
+    }
 }
 
 /// Milliseconds since the Unix epoch: the one clock the storage layer uses.
@@ -91,9 +185,31 @@ mod tests {
     }
 
     #[test]
+    fn the_backend_is_chosen_by_the_url_scheme() {
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db"),
+            Backend::Postgres("postgres://u@h/db".into())
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://h/db"),
+            Backend::Postgres("postgresql://h/db".into())
+        );
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.db"),
+            Backend::Sqlite("data/x.db".into())
+        );
+        assert_eq!(
+            Backend::from_url("data/x.db"),
+            Backend::Sqlite("data/x.db".into())
+        );
+    }
+
+    #[test]
     fn every_migration_reverts_and_applies_again() {
         let (_dir, pool) = fresh();
-        let mut conn = pool.get().expect("conn");
+        let Ok(Conn::Sqlite(mut conn)) = pool.get() else {
+            panic!("a SQLite connection")
+        };
         conn.revert_all_migrations(SQLITE_MIGRATIONS)
             .expect("down.sql works");
         conn.run_pending_migrations(SQLITE_MIGRATIONS)
@@ -105,7 +221,7 @@ mod tests {
         // Selecting every declared column fails if a name or type drifted from the SQL.
         let (_dir, pool) = fresh();
         let mut conn = pool.get().expect("conn");
-        let c = &mut *conn;
+        let c = &mut conn;
         users::list(c).expect("users");
         questions::list_active(c).expect("questions");
         exams::list(c).expect("exams");
@@ -113,13 +229,13 @@ mod tests {
         attempts::for_user(c, 1).expect("attempts");
         attempts::answers(c, 1).expect("answers");
         users::failures(c, "x").expect("login_failures");
-        let columns: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        let columns: i64 = on_conn!(c, c => diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
             "(SELECT COUNT(*) FROM pragma_table_info('users')) + (SELECT COUNT(*) FROM pragma_table_info('questions')) \
              + (SELECT COUNT(*) FROM pragma_table_info('exams')) + (SELECT COUNT(*) FROM pragma_table_info('exam_items')) \
              + (SELECT COUNT(*) FROM pragma_table_info('attempts')) + (SELECT COUNT(*) FROM pragma_table_info('answers')) \
              + (SELECT COUNT(*) FROM pragma_table_info('login_failures'))",
         ))
-        .get_result(c)
+        .get_result(c))
         .expect("column count");
         // The column counts declared in schema.rs: 8 + 11 + 9 + 9 + 6 + 8 + 3.
         assert_eq!(

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::schema::questions;
-use super::{to_json, Conn, DbResult};
+use super::{on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::bank::Bank;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -25,10 +25,10 @@ pub struct QuestionRow {
 /// Makes the stored copy of a bank match the file: upserts every question and
 /// deactivates the ones the file no longer has.
 pub fn sync_bank(conn: &mut Conn, bank: &Bank) -> DbResult<()> {
-    conn.immediate_transaction(|conn| {
-        diesel::update(questions::table.filter(questions::bank_slug.eq(&bank.slug)))
+    write_tx(conn, |conn| {
+        on_conn!(conn, c => diesel::update(questions::table.filter(questions::bank_slug.eq(&bank.slug)))
             .set(questions::active.eq(false))
-            .execute(conn)?;
+            .execute(c))?;
         for q in &bank.questions {
             let values = (
                 questions::bank_slug.eq(&bank.slug),
@@ -42,31 +42,31 @@ pub fn sync_bank(conn: &mut Conn, bank: &Bank) -> DbResult<()> {
                 questions::rubric_json.eq(to_json(&q.rubric)),
                 questions::active.eq(true),
             );
-            diesel::insert_into(questions::table)
+            on_conn!(conn, c => diesel::insert_into(questions::table)
                 .values(values.clone())
                 .on_conflict((questions::bank_slug, questions::qkey))
                 .do_update()
                 .set(values)
-                .execute(conn)?;
+                .execute(c))?;
         }
         Ok(())
     })
 }
 
 pub fn list_active(conn: &mut Conn) -> DbResult<Vec<QuestionRow>> {
-    Ok(questions::table
+    Ok(on_conn!(conn, c => questions::table
         .filter(questions::active.eq(true))
         .order((questions::bank_slug, questions::id))
         .select(QuestionRow::as_select())
-        .load(conn)?)
+        .load(c))?)
 }
 
 /// The active questions among `ids`, in the order given.
 pub fn find_active(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<QuestionRow>> {
-    let rows: Vec<QuestionRow> = questions::table
+    let rows: Vec<QuestionRow> = on_conn!(conn, c => questions::table
         .filter(questions::id.eq_any(ids).and(questions::active.eq(true)))
         .select(QuestionRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     Ok(ids
         .iter()
         .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())

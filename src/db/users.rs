@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::schema::{login_failures, users};
-use super::{now_ms, Conn, DbError, DbResult};
+use super::{now_ms, on_conn, write_tx, Conn, DbError, DbResult};
 use crate::domain::types::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -54,12 +54,12 @@ pub struct NewUser<'a> {
 }
 
 pub fn count(conn: &mut Conn) -> DbResult<i64> {
-    Ok(users::table.count().get_result(conn)?)
+    Ok(on_conn!(conn, c => users::table.count().get_result(c))?)
 }
 
 /// Creates a user; `Ok(None)` when the username is taken.
 pub fn create(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64>> {
-    let result = diesel::insert_into(users::table)
+    let result = on_conn!(conn, c => diesel::insert_into(users::table)
         .values((
             users::username.eq(new.username),
             users::display_name.eq(new.display_name),
@@ -69,7 +69,7 @@ pub fn create(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64>> {
             users::created_at.eq(now_ms()),
         ))
         .returning(users::id)
-        .get_result(conn);
+        .get_result(c));
     match result {
         Ok(id) => Ok(Some(id)),
         Err(diesel::result::Error::DatabaseError(
@@ -83,7 +83,7 @@ pub fn create(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64>> {
 /// Creates the first admin only while there is no user at all, atomically, so two
 /// racing setup forms cannot both succeed.
 pub fn create_first_admin(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64>> {
-    conn.immediate_transaction(|conn| {
+    write_tx(conn, |conn| {
         if count(conn)? > 0 {
             return Ok(None);
         }
@@ -92,79 +92,79 @@ pub fn create_first_admin(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64
 }
 
 pub fn find_by_username(conn: &mut Conn, username: &str) -> DbResult<Option<UserRow>> {
-    Ok(users::table
+    Ok(on_conn!(conn, c => users::table
         .filter(users::username.eq(username))
         .select(UserRow::as_select())
-        .first(conn)
-        .optional()?)
+        .first(c)
+        .optional())?)
 }
 
 pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<User>> {
-    let row = users::table
+    let row = on_conn!(conn, c => users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     row.map(|r| r.user()).transpose()
 }
 
 pub fn list(conn: &mut Conn) -> DbResult<Vec<User>> {
-    users::table
+    on_conn!(conn, c => users::table
         .order(users::id)
         .select(UserRow::as_select())
-        .load(conn)?
-        .iter()
-        .map(UserRow::user)
-        .collect()
+        .load(c))?
+    .iter()
+    .map(UserRow::user)
+    .collect()
 }
 
 pub fn set_active(conn: &mut Conn, id: i64, active: bool) -> DbResult<usize> {
-    Ok(diesel::update(users::table.find(id))
+    Ok(on_conn!(conn, c => diesel::update(users::table.find(id))
         .set(users::active.eq(active))
-        .execute(conn)?)
+        .execute(c))?)
 }
 
 pub fn set_role(conn: &mut Conn, id: i64, role: Role) -> DbResult<usize> {
-    Ok(diesel::update(users::table.find(id))
+    Ok(on_conn!(conn, c => diesel::update(users::table.find(id))
         .set(users::role.eq(role.key()))
-        .execute(conn)?)
+        .execute(c))?)
 }
 
 pub fn set_password(conn: &mut Conn, id: i64, hash: &str) -> DbResult<usize> {
-    Ok(diesel::update(users::table.find(id))
+    Ok(on_conn!(conn, c => diesel::update(users::table.find(id))
         .set(users::password_hash.eq(hash))
-        .execute(conn)?)
+        .execute(c))?)
 }
 
 pub fn set_lang(conn: &mut Conn, id: i64, lang: &str) -> DbResult<usize> {
-    Ok(diesel::update(users::table.find(id))
+    Ok(on_conn!(conn, c => diesel::update(users::table.find(id))
         .set(users::lang.eq(lang))
-        .execute(conn)?)
+        .execute(c))?)
 }
 
 /// Active admins, so the last one cannot be disabled or demoted.
 pub fn active_admins(conn: &mut Conn) -> DbResult<i64> {
-    Ok(users::table
+    Ok(on_conn!(conn, c => users::table
         .filter(
             users::role
                 .eq(Role::Admin.key())
                 .and(users::active.eq(true)),
         )
         .count()
-        .get_result(conn)?)
+        .get_result(c))?)
 }
 
 /// (failures, last failure time) for a login name.
 pub fn failures(conn: &mut Conn, username: &str) -> DbResult<Option<(i32, i64)>> {
-    Ok(login_failures::table
+    Ok(on_conn!(conn, c => login_failures::table
         .find(username)
         .select((login_failures::failures, login_failures::last_failed_at))
-        .first(conn)
-        .optional()?)
+        .first(c)
+        .optional())?)
 }
 
 pub fn record_failure(conn: &mut Conn, username: &str, at: i64) -> DbResult<()> {
-    diesel::insert_into(login_failures::table)
+    on_conn!(conn, c => diesel::insert_into(login_failures::table)
         .values((
             login_failures::username.eq(username),
             login_failures::failures.eq(1),
@@ -176,11 +176,11 @@ pub fn record_failure(conn: &mut Conn, username: &str, at: i64) -> DbResult<()> 
             login_failures::failures.eq(login_failures::failures + 1),
             login_failures::last_failed_at.eq(at),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
 pub fn clear_failures(conn: &mut Conn, username: &str) -> DbResult<()> {
-    diesel::delete(login_failures::table.find(username)).execute(conn)?;
+    on_conn!(conn, c => diesel::delete(login_failures::table.find(username)).execute(c))?;
     Ok(())
 }

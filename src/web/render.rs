@@ -109,7 +109,7 @@ where
 {
     let pool = pool.clone();
     web::block(move || {
-        let mut conn = pool.get().map_err(db::DbError::from)?;
+        let mut conn = pool.get()?;
         f(&mut conn)
     })
     .await?

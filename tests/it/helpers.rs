@@ -10,35 +10,65 @@ use reqwest::{redirect::Policy, StatusCode};
 
 pub struct TestApp {
     pub base: String,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh database for one test: a SQLite file in `dir`, or, when
+/// `HUASHU_TEST_POSTGRES` names a PostgreSQL server (a maintenance URL ending in
+/// `/postgres`), a new database created on it.
+pub fn fresh_database_url(dir: &Path) -> String {
+    let Ok(admin_url) = std::env::var("HUASHU_TEST_POSTGRES") else {
+        return dir.join("huashu.db").to_string_lossy().into_owned();
+    };
+    use diesel::{Connection, RunQueryDsl};
+    let name = format!(
+        "huashu_test_{}",
+        huashu::web::auth::random_token().get(..16).unwrap_or("x")
+    );
+    let mut admin = diesel::PgConnection::establish(&admin_url).expect("PostgreSQL reachable");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .expect("create database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(b, _)| b);
+    format!("{base}/{name}")
 }
 
 /// The app on a fresh database, with the banks from `banks_dir`.
 pub async fn spawn_with_banks(banks_dir: &Path) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db_path = dir.path().join("huashu.db");
-    let pool =
-        huashu::cli::serve::open_db(db_path.to_str().expect("utf-8 path")).expect("database opens");
+    let url = fresh_database_url(dir.path());
+    let app = spawn_on(&url, banks_dir, Key::generate()).await;
+    TestApp {
+        _dir: Some(dir),
+        ..app
+    }
+}
+
+/// The app on an existing database with a given cookie key: two of these on one
+/// PostgreSQL database are two instances of one deployment.
+pub async fn spawn_on(url: &str, banks_dir: &Path, key: Key) -> TestApp {
+    let pool = huashu::cli::serve::open_db(url).expect("database opens");
     let state = Data::new(AppState::new(pool).expect("state builds"));
     huashu::cli::serve::load_banks(&state, banks_dir).expect("banks load");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let settings = ServerSettings {
-        key: Key::generate(),
+        key,
         cookie_secure: false,
     };
     let server = web::run(listener, state, settings).expect("server starts");
     actix_web::rt::spawn(server);
-    TestApp { base, _dir: dir }
+    TestApp { base, _dir: None }
+}
+
+pub fn banks() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("exams")
 }
 
 pub async fn spawn() -> TestApp {
-    spawn_with_banks(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("exams")
-            .as_path(),
-    )
-    .await
+    spawn_with_banks(&banks()).await
 }
 
 /// A browser-like client: keeps cookies and the page's current CSRF token.

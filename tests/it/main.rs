@@ -6,3 +6,4 @@ mod browser;
 mod cli;
 mod exams;
 mod helpers;
+mod instances;
