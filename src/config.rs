@@ -38,6 +38,25 @@ pub enum Command {
     },
     /// Score answers from a JSON Lines file with the web app's scoring code.
     Score(ScoreArgs),
+    /// Write a consistent snapshot of the database (also while the server runs).
+    Backup {
+        /// The backup file to create (JSON Lines; refuses to overwrite).
+        file: PathBuf,
+    },
+    /// Restore a backup into an empty database (all or nothing).
+    Restore {
+        /// A file written by `huashu backup`.
+        file: PathBuf,
+    },
+    /// Copy every row from one database to another, e.g. SQLite to PostgreSQL.
+    MigrateData {
+        /// Source database (SQLite path or postgres:// URL).
+        #[arg(long)]
+        from: String,
+        /// Target database; must be empty.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, clap::Args)]

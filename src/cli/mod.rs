@@ -1,5 +1,6 @@
 //! Command-line shells, one file per subcommand.
 
+pub mod backup;
 pub mod demo;
 pub mod exams_check;
 pub mod score;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::{answers, attempts, users};
 use super::{on_conn, write_tx, Conn, DbResult};
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = attempts)]
 pub struct AttemptRow {
     pub id: i64,
@@ -16,7 +16,7 @@ pub struct AttemptRow {
     pub score: Option<f64>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = answers)]
 pub struct AnswerRow {
     pub id: i64,

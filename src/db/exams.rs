@@ -6,7 +6,7 @@ use super::questions::QuestionRow;
 use super::schema::{exam_items, exams};
 use super::{now_ms, on_conn, write_tx, Conn, DbResult};
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = exams)]
 pub struct ExamRow {
     pub id: i64,
@@ -20,7 +20,7 @@ pub struct ExamRow {
     pub closed_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = exam_items)]
 pub struct ItemRow {
     pub id: i64,

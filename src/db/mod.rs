@@ -3,6 +3,7 @@
 //! inside `web::block`.
 
 pub mod attempts;
+pub mod backup;
 pub mod exams;
 pub mod questions;
 pub mod schema;

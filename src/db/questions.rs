@@ -6,7 +6,7 @@ use super::schema::questions;
 use super::{on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::bank::Bank;
 
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = questions)]
 pub struct QuestionRow {
     pub id: i64,

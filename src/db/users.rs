@@ -6,7 +6,7 @@ use super::schema::{login_failures, users};
 use super::{now_ms, on_conn, write_tx, Conn, DbError, DbResult};
 use crate::domain::types::Role;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: i64,

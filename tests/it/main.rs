@@ -2,6 +2,7 @@
 //! Black-box tests: each spawns the real app on port 0 with its own SQLite file.
 
 mod accounts;
+mod backup;
 mod browser;
 mod cli;
 mod exams;
