@@ -19,6 +19,13 @@ async fn an_empty_database_shows_only_the_first_admin_page() {
 }
 
 #[actix_web::test]
+async fn the_health_check_answers_even_before_setup() {
+    let app = spawn().await;
+    let page = app.client().get("/healthz").await;
+    assert_eq!((page.status, page.body.as_str()), (StatusCode::OK, "ok"));
+}
+
+#[actix_web::test]
 async fn the_first_admin_page_works_once() {
     let app = spawn().await;
     let mut admin = app.admin().await;
