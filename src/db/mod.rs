@@ -7,6 +7,7 @@ pub mod backup;
 pub mod exams;
 pub mod questions;
 pub mod schema;
+pub mod scratch;
 pub mod users;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

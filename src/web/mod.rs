@@ -180,6 +180,9 @@ pub fn run(
             )
             .configure(routes)
     })
+    // Exam pages autosave every few seconds; keeping their connections open (75 s, as
+    // nginx does) spares a reconnect per save. actix's 5 s default closed them.
+    .keep_alive(std::time::Duration::from_secs(75))
     .listen(listener)?
     .run();
     Ok(server)

@@ -13,26 +13,9 @@ pub struct TestApp {
     _dir: Option<tempfile::TempDir>,
 }
 
-/// A fresh database for one test: a SQLite file in `dir`, or, when
-/// `HUASHU_TEST_POSTGRES` names a PostgreSQL server (a maintenance URL ending in
-/// `/postgres`), a new database created on it.
+/// A fresh database for one test (SQLite in `dir`, or PostgreSQL in the second run).
 pub fn fresh_database_url(dir: &Path) -> String {
-    let Ok(admin_url) = std::env::var("HUASHU_TEST_POSTGRES") else {
-        return dir.join("huashu.db").to_string_lossy().into_owned();
-    };
-    use diesel::{Connection, RunQueryDsl};
-    let name = format!(
-        "huashu_test_{}",
-        huashu::web::auth::random_token().get(..16).unwrap_or("x")
-    );
-    let mut admin = diesel::PgConnection::establish(&admin_url).expect("PostgreSQL reachable");
-    diesel::sql_query(format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .expect("create database");
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(b, _)| b);
-    format!("{base}/{name}")
+    huashu::db::scratch::database_url(dir).expect("a scratch database")
 }
 
 /// The app on a fresh database, with the banks from `banks_dir`.

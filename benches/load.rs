@@ -1,0 +1,398 @@
+//! Load benchmark: 500 trainees logged in, autosaving, loading exam pages and
+//! submitting, against SQLite and (when HUASHU_TEST_POSTGRES is set, e.g. via
+//! `.ci/with-postgres`) PostgreSQL. wrk (Debian's package) drives the load on
+//! loopback for a bounded time; `/healthz` of the same server, in the same run, is
+//! the framework's ceiling. Afterwards the database is checked: every acknowledged
+//! autosave must be there.
+//!
+//! Run: `cargo bench --bench load` or `.ci/with-postgres cargo bench --bench load`.
+//! Settings: HUASHU_LOAD_TRAINEES (500), HUASHU_LOAD_SECONDS (15).
+#![allow(clippy::expect_used)] // a benchmark on inputs it made itself may stop loudly
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::cookie::Key;
+use actix_web::web::Data;
+use huashu::db::{self, exams, questions, users, DbPool};
+use huashu::domain::types::Role;
+use huashu::web::{self, AppState, ServerSettings};
+use reqwest::cookie::{CookieStore, Jar};
+
+const PASSWORD: &str = "load-test-password";
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Trainee {
+    client: reqwest::Client,
+    jar: Arc<Jar>,
+    csrf: String,
+    attempt: i64,
+    item: i64,
+}
+
+/// A lead, an open exam of five questions, and `n` trainees (one password hash
+/// computed once and shared: seeding is not what is measured).
+fn seed(pool: &DbPool, n: usize) -> i64 {
+    let mut conn = pool.get().expect("connection");
+    let hash = web::auth::hash_password(PASSWORD).expect("hash");
+    fn new<'a>(name: &'a str, hash: &'a str, role: Role) -> users::NewUser<'a> {
+        users::NewUser {
+            username: name,
+            display_name: name,
+            password_hash: hash,
+            role,
+            lang: "zh-CN",
+        }
+    }
+    let lead = users::create(&mut conn, &new("lead", &hash, Role::Lead))
+        .expect("insert")
+        .expect("new lead");
+    db::write_tx(&mut conn, |conn| {
+        for i in 0..n {
+            users::create(conn, &new(&format!("t{i:04}"), &hash, Role::Trainee))?;
+        }
+        Ok(())
+    })
+    .expect("trainees");
+    let picked: Vec<_> = questions::list_active(&mut conn)
+        .expect("questions")
+        .into_iter()
+        .take(5)
+        .collect();
+    let exam = exams::NewExam {
+        title: "压测",
+        time_limit_min: 480,
+        pass_mark: 60,
+        created_by: lead,
+    };
+    let id = exams::create(&mut conn, &exam, &picked).expect("exam");
+    exams::transition(&mut conn, id, "draft", "open").expect("open");
+    id
+}
+
+fn start_server(pool: DbPool) -> String {
+    let state = Data::new(AppState::new(pool).expect("state"));
+    let exams_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("exams");
+    huashu::cli::serve::load_banks(&state, &exams_dir).expect("banks");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        let settings = ServerSettings {
+            key: Key::generate(),
+            cookie_secure: false,
+        };
+        actix_web::rt::System::new()
+            .block_on(async move { web::run(listener, state, settings).expect("server").await })
+    });
+    base
+}
+
+fn csrf_in(body: &str) -> Option<String> {
+    let marker = "name=\"_csrf\" value=\"";
+    let at = body.find(marker)? + marker.len();
+    body[at..].split('"').next().map(str::to_string)
+}
+
+fn number_after(text: &str, marker: &str) -> Option<i64> {
+    let at = text.find(marker)? + marker.len();
+    text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+/// Logs a trainee in, starts the exam, and reads the take page: what a browser does.
+async fn log_in(base: &str, username: String, exam: i64) -> Trainee {
+    let jar = Arc::new(Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let csrf = csrf_in(&page).expect("token");
+    let form = [
+        ("username", username.as_str()),
+        ("password", PASSWORD),
+        ("next", "/"),
+        ("_csrf", &csrf),
+    ];
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&form)
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 303, "{username} logs in");
+    let home = client
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("body");
+    let csrf = csrf_in(&home).expect("token");
+    let res = client
+        .post(format!("{base}/exams/{exam}/start"))
+        .form(&[("_csrf", &csrf)])
+        .send()
+        .await
+        .expect("start");
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let attempt = number_after(&location, "/attempts/").expect("attempt");
+    let take = client
+        .get(format!("{base}/attempts/{attempt}"))
+        .send()
+        .await
+        .expect("take")
+        .text()
+        .await
+        .expect("body");
+    let item = number_after(&take, "name=\"answer_").expect("item");
+    Trainee {
+        client,
+        jar,
+        csrf,
+        attempt,
+        item,
+    }
+}
+
+struct Run {
+    rate: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    requests: u64,
+    /// Non-2xx/3xx answers plus socket errors (connect, read, write, timeout).
+    errors: u64,
+    status_errors: u64,
+}
+
+fn wrk(
+    base: &str,
+    sessions: &Path,
+    mode: &str,
+    pace_ms: u32,
+    connections: usize,
+    seconds: usize,
+) -> Run {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/load/wrk.lua");
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--timeout",
+            "10s",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(base)
+        .arg("--")
+        .arg(sessions)
+        .arg(mode)
+        .arg(pace_ms.to_string())
+        .output()
+        .expect("wrk runs (apt-get install wrk)");
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("RESULT"))
+        .unwrap_or_else(|| panic!("wrk said: {text}"));
+    let field = |name: &str| -> u64 {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let requests = field("requests");
+    Run {
+        rate: requests as f64 / (field("duration_us") as f64 / 1e6),
+        p50_ms: field("p50_us") as f64 / 1000.0,
+        p99_ms: field("p99_us") as f64 / 1000.0,
+        requests,
+        errors: field("status_errors") + field("socket_errors"),
+        status_errors: field("status_errors"),
+    }
+}
+
+fn print(name: &str, run: &Run, ceiling: f64) {
+    println!(
+        "  {name:<28} {:>9.0} req/s ({:>4.2}x ceiling)  p50 {:>7.1} ms  p99 {:>7.1} ms  errors {} (HTTP {})",
+        run.rate,
+        run.rate / ceiling,
+        run.p50_ms,
+        run.p99_ms,
+        run.errors,
+        run.status_errors
+    );
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
+        .copied()
+        .unwrap_or(0.0)
+}
+
+async fn bench(label: &str, url: &str, dir: &Path) {
+    let n = setting("HUASHU_LOAD_TRAINEES", 500);
+    let seconds = setting("HUASHU_LOAD_SECONDS", 15);
+    let pool = huashu::cli::serve::open_db(url).expect("database");
+    let base = start_server(pool.clone()); // loads the banks the exam is drawn from
+    let exam = seed(&pool, n);
+
+    let started = Instant::now();
+    let gate = Arc::new(tokio::sync::Semaphore::new(8));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (base, gate) = (base.clone(), gate.clone());
+            tokio::spawn(async move {
+                let _permit = gate.acquire().await.expect("semaphore");
+                log_in(&base, format!("t{i:04}"), exam).await
+            })
+        })
+        .collect();
+    let mut trainees = Vec::with_capacity(n);
+    for t in tasks {
+        trainees.push(t.await.expect("login task"));
+    }
+    println!(
+        "{label}: {n} trainees logged in and started in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let url_of = reqwest::Url::parse(&base).expect("url");
+    let lines: Vec<String> = trainees
+        .iter()
+        .map(|t| {
+            let cookie = t
+                .jar
+                .cookies(&url_of)
+                .and_then(|c| c.to_str().ok().map(str::to_string))
+                .expect("cookie");
+            format!("{cookie}\t{}\t{}\t{}", t.csrf, t.attempt, t.item)
+        })
+        .collect();
+    let sessions = dir.join(format!("sessions-{label}.tsv"));
+    std::fs::write(&sessions, lines.join("\n")).expect("sessions file");
+
+    // Saturation: every connection sends back to back, so throughput is the figure.
+    let ceiling = wrk(&base, &sessions, "health", 0, n, seconds);
+    let saturated = wrk(&base, &sessions, "autosave", 0, n, seconds);
+    let pages = wrk(&base, &sessions, "page", 0, n, seconds);
+    // Paced: each trainee's page autosaves about once a second; latency is the figure.
+    let paced = wrk(&base, &sessions, "autosave", 1000, n, seconds);
+    // At most 4.5 s between requests: wrk waits before a connection's first request
+    // too, and a connection silent for 5 s gets actix's 408, which no browser sees.
+    let paced_pages = wrk(&base, &sessions, "page", 3000, n, seconds);
+    print("GET /healthz (ceiling)", &ceiling, ceiling.rate);
+    print("POST autosave, saturated", &saturated, ceiling.rate);
+    print("GET exam page, saturated", &pages, ceiling.rate);
+    print("POST autosave, 1/s/trainee", &paced, ceiling.rate);
+    print("GET exam page, 1/3s/trainee", &paced_pages, ceiling.rate);
+
+    // Every trainee submits at once.
+    let submits: Vec<_> = trainees
+        .into_iter()
+        .map(|t| {
+            let base = base.clone();
+            tokio::spawn(async move {
+                let form = [
+                    (
+                        format!("answer_{}", t.item),
+                        "亲，已经为您加急，今天发出，谢谢！".to_string(),
+                    ),
+                    ("allow_blank".into(), "1".into()),
+                    ("_csrf".into(), t.csrf.clone()),
+                ];
+                let begun = Instant::now();
+                let res = t
+                    .client
+                    .post(format!("{base}/attempts/{}/submit", t.attempt))
+                    .form(&form)
+                    .send()
+                    .await;
+                (
+                    res.map(|r| r.status().as_u16()).unwrap_or(0),
+                    begun.elapsed().as_secs_f64() * 1000.0,
+                )
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let mut failed = 0;
+    for s in submits {
+        let (status, ms) = s.await.expect("submit task");
+        failed += usize::from(status != 303);
+        latencies.push(ms);
+    }
+    latencies.sort_by(f64::total_cmp);
+    println!(
+        "  {:<28} {n} at once: p50 {:>7.1} ms  p99 {:>7.1} ms  errors {failed}",
+        "POST submit",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99)
+    );
+
+    // Each acknowledged autosave added 1 ms to its answer's time: the sum must hold
+    // every acknowledged save (plus at most the saves in flight when wrk stopped).
+    let mut conn = pool.get().expect("connection");
+    let rows = huashu::db::attempts::submitted_answers_for_exam(&mut conn, exam).expect("answers");
+    let stored: i64 = rows.iter().map(|a| a.time_spent_ms).sum();
+    let sent = (saturated.requests + paced.requests) as i64;
+    let acknowledged = sent - (saturated.errors + paced.errors) as i64;
+    let verdict = if stored >= acknowledged && stored <= sent + 2 * n as i64 {
+        "none lost"
+    } else {
+        "MISMATCH"
+    };
+    let attempts: std::collections::HashSet<i64> = rows.iter().map(|a| a.attempt_id).collect();
+    println!("  autosaves acknowledged {acknowledged}, stored {stored}: {verdict}; {} attempts submitted\n", attempts.len());
+}
+
+fn main() {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        println!("skipped: wrk is not installed (apt-get install wrk)");
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sqlite = dir.path().join("load.db").to_string_lossy().into_owned();
+    runtime.block_on(bench("SQLite", &sqlite, dir.path()));
+    match std::env::var(db::scratch::POSTGRES_ENV) {
+        Ok(admin) => {
+            let url = db::scratch::postgres_database(&admin).expect("scratch database");
+            runtime.block_on(bench("PostgreSQL", &url, dir.path()));
+        }
+        Err(_) => println!("PostgreSQL skipped: run under .ci/with-postgres to include it"),
+    }
+}
