@@ -17,12 +17,12 @@ use std::time::Instant;
 
 use actix_web::cookie::Key;
 use actix_web::web::Data;
-use huashu::db::{self, exams, questions, users, DbPool};
-use huashu::domain::types::Role;
+use huashu::db::{self, DbPool};
 use huashu::web::{self, AppState, ServerSettings};
-use reqwest::cookie::{CookieStore, Jar};
+use reqwest::cookie::CookieStore;
 
-const PASSWORD: &str = "load-test-password";
+#[path = "common/mod.rs"]
+mod support;
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -32,51 +32,9 @@ fn setting(name: &str, default: usize) -> usize {
 }
 
 struct Trainee {
-    client: reqwest::Client,
-    jar: Arc<Jar>,
-    csrf: String,
+    session: support::Session,
     attempt: i64,
     item: i64,
-}
-
-/// A lead, an open exam of five questions, and `n` trainees (one password hash
-/// computed once and shared: seeding is not what is measured).
-fn seed(pool: &DbPool, n: usize) -> i64 {
-    let mut conn = pool.get().expect("connection");
-    let hash = web::auth::hash_password(PASSWORD).expect("hash");
-    fn new<'a>(name: &'a str, hash: &'a str, role: Role) -> users::NewUser<'a> {
-        users::NewUser {
-            username: name,
-            display_name: name,
-            password_hash: hash,
-            role,
-            lang: "zh-CN",
-        }
-    }
-    let lead = users::create(&mut conn, &new("lead", &hash, Role::Lead))
-        .expect("insert")
-        .expect("new lead");
-    db::write_tx(&mut conn, |conn| {
-        for i in 0..n {
-            users::create(conn, &new(&format!("t{i:04}"), &hash, Role::Trainee))?;
-        }
-        Ok(())
-    })
-    .expect("trainees");
-    let picked: Vec<_> = questions::list_active(&mut conn)
-        .expect("questions")
-        .into_iter()
-        .take(5)
-        .collect();
-    let exam = exams::NewExam {
-        title: "压测",
-        time_limit_min: 480,
-        pass_mark: 60,
-        created_by: lead,
-    };
-    let id = exams::create(&mut conn, &exam, &picked).expect("exam");
-    exams::transition(&mut conn, id, "draft", "open").expect("open");
-    id
 }
 
 fn start_server(pool: DbPool) -> String {
@@ -96,64 +54,14 @@ fn start_server(pool: DbPool) -> String {
     base
 }
 
-fn csrf_in(body: &str) -> Option<String> {
-    let marker = "name=\"_csrf\" value=\"";
-    let at = body.find(marker)? + marker.len();
-    body[at..].split('"').next().map(str::to_string)
-}
-
-fn number_after(text: &str, marker: &str) -> Option<i64> {
-    let at = text.find(marker)? + marker.len();
-    text[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .ok()
-}
-
 /// Logs a trainee in, starts the exam, and reads the take page: what a browser does.
 async fn log_in(base: &str, username: String, exam: i64) -> Trainee {
-    let jar = Arc::new(Jar::default());
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("body");
-    let csrf = csrf_in(&page).expect("token");
-    let form = [
-        ("username", username.as_str()),
-        ("password", PASSWORD),
-        ("next", "/"),
-        ("_csrf", &csrf),
-    ];
-    let res = client
-        .post(format!("{base}/login"))
-        .form(&form)
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(res.status(), 303, "{username} logs in");
-    let home = client
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("body");
-    let csrf = csrf_in(&home).expect("token");
-    let res = client
+    let session = support::log_in(base, &username).await;
+    let form = [("_csrf", &session.csrf)];
+    let res = session
+        .client
         .post(format!("{base}/exams/{exam}/start"))
-        .form(&[("_csrf", &csrf)])
+        .form(&form)
         .send()
         .await
         .expect("start");
@@ -163,8 +71,9 @@ async fn log_in(base: &str, username: String, exam: i64) -> Trainee {
         .and_then(|l| l.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let attempt = number_after(&location, "/attempts/").expect("attempt");
-    let take = client
+    let attempt = support::number_after(&location, "/attempts/").expect("attempt");
+    let take = session
+        .client
         .get(format!("{base}/attempts/{attempt}"))
         .send()
         .await
@@ -172,11 +81,9 @@ async fn log_in(base: &str, username: String, exam: i64) -> Trainee {
         .text()
         .await
         .expect("body");
-    let item = number_after(&take, "name=\"answer_").expect("item");
+    let item = support::number_after(&take, "name=\"answer_").expect("item");
     Trainee {
-        client,
-        jar,
-        csrf,
+        session,
         attempt,
         item,
     }
@@ -253,19 +160,12 @@ fn print(name: &str, run: &Run, ceiling: f64) {
     );
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted
-        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
-        .copied()
-        .unwrap_or(0.0)
-}
-
 async fn bench(label: &str, url: &str, dir: &Path) {
     let n = setting("HUASHU_LOAD_TRAINEES", 500);
     let seconds = setting("HUASHU_LOAD_SECONDS", 15);
     let pool = huashu::cli::serve::open_db(url).expect("database");
     let base = start_server(pool.clone()); // loads the banks the exam is drawn from
-    let exam = seed(&pool, n);
+    let (exam, _) = support::seed(&pool, n, "t", 5);
 
     let started = Instant::now();
     let gate = Arc::new(tokio::sync::Semaphore::new(8));
@@ -292,11 +192,12 @@ async fn bench(label: &str, url: &str, dir: &Path) {
         .iter()
         .map(|t| {
             let cookie = t
+                .session
                 .jar
                 .cookies(&url_of)
                 .and_then(|c| c.to_str().ok().map(str::to_string))
                 .expect("cookie");
-            format!("{cookie}\t{}\t{}\t{}", t.csrf, t.attempt, t.item)
+            format!("{cookie}\t{}\t{}\t{}", t.session.csrf, t.attempt, t.item)
         })
         .collect();
     let sessions = dir.join(format!("sessions-{label}.tsv"));
@@ -329,10 +230,11 @@ async fn bench(label: &str, url: &str, dir: &Path) {
                         "亲，已经为您加急，今天发出，谢谢！".to_string(),
                     ),
                     ("allow_blank".into(), "1".into()),
-                    ("_csrf".into(), t.csrf.clone()),
+                    ("_csrf".into(), t.session.csrf.clone()),
                 ];
                 let begun = Instant::now();
                 let res = t
+                    .session
                     .client
                     .post(format!("{base}/attempts/{}/submit", t.attempt))
                     .form(&form)
@@ -356,8 +258,8 @@ async fn bench(label: &str, url: &str, dir: &Path) {
     println!(
         "  {:<28} {n} at once: p50 {:>7.1} ms  p99 {:>7.1} ms  errors {failed}",
         "POST submit",
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99)
+        support::percentile(&latencies, 0.5),
+        support::percentile(&latencies, 0.99)
     );
 
     // Each acknowledged autosave added 1 ms to its answer's time: the sum must hold

@@ -20,11 +20,11 @@ use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, RunQueryDsl, SqliteConnection};
-use huashu::db::{self, attempts, exams, questions, users};
-use huashu::domain::types::Role;
-use tokio::sync::{Barrier, Semaphore};
+use huashu::db::{self, attempts};
+use tokio::sync::Barrier;
 
-const PASSWORD: &str = "load-test-password";
+#[path = "common/mod.rs"]
+mod support;
 
 struct Server {
     child: Child,
@@ -76,121 +76,11 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Trainees and an open exam, written straight to the database the server uses.
+/// Trainees and an open exam, written straight to the database the server uses
+/// (which has loaded the banks by now).
 fn seed(url: &str, n: usize, prefix: &str) -> (i64, Vec<i64>) {
     let pool = huashu::cli::serve::open_db(url).expect("database");
-    let mut conn = pool.get().expect("connection");
-    let hash = huashu::web::auth::hash_password(PASSWORD).expect("hash");
-    fn new<'a>(name: &'a str, hash: &'a str, role: Role) -> users::NewUser<'a> {
-        users::NewUser {
-            username: name,
-            display_name: name,
-            password_hash: hash,
-            role,
-            lang: "zh-CN",
-        }
-    }
-    let lead = users::create(&mut conn, &new(&format!("{prefix}lead"), &hash, Role::Lead))
-        .expect("insert")
-        .expect("new");
-    db::write_tx(&mut conn, |conn| {
-        for i in 0..n {
-            users::create(conn, &new(&format!("{prefix}{i:04}"), &hash, Role::Trainee))?;
-        }
-        Ok(())
-    })
-    .expect("trainees");
-    let picked: Vec<_> = questions::list_active(&mut conn)
-        .expect("questions")
-        .into_iter()
-        .take(3)
-        .collect();
-    let exam = exams::NewExam {
-        title: "同时开考",
-        time_limit_min: 480,
-        pass_mark: 60,
-        created_by: lead,
-    };
-    let id = exams::create(&mut conn, &exam, &picked).expect("exam");
-    exams::transition(&mut conn, id, "draft", "open").expect("open");
-    let items = exams::items(&mut conn, id)
-        .expect("items")
-        .iter()
-        .map(|i| i.id)
-        .collect();
-    (id, items)
-}
-
-fn csrf_in(body: &str) -> Option<String> {
-    let marker = "name=\"_csrf\" value=\"";
-    let at = body.find(marker)? + marker.len();
-    body[at..].split('"').next().map(str::to_string)
-}
-
-struct Session {
-    client: reqwest::Client,
-    csrf: String,
-}
-
-async fn log_in(base: &str, username: &str) -> Session {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(1)
-        .build()
-        .expect("client");
-    let page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("body");
-    let csrf = csrf_in(&page).expect("token");
-    let form = [
-        ("username", username),
-        ("password", PASSWORD),
-        ("next", "/"),
-        ("_csrf", &csrf),
-    ];
-    let res = client
-        .post(format!("{base}/login"))
-        .form(&form)
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(res.status(), 303, "{username} logs in");
-    let home = client
-        .get(format!("{base}/"))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("body");
-    Session {
-        client,
-        csrf: csrf_in(&home).expect("token"),
-    }
-}
-
-async fn log_in_all(base: &str, prefix: &str, n: usize) -> Vec<Session> {
-    let gate = Arc::new(Semaphore::new(8));
-    let tasks: Vec<_> = (0..n)
-        .map(|i| {
-            let (base, gate, name) = (base.to_string(), gate.clone(), format!("{prefix}{i:04}"));
-            tokio::spawn(async move {
-                let _permit = gate.acquire().await.expect("semaphore");
-                log_in(&base, &name).await
-            })
-        })
-        .collect();
-    let mut sessions = Vec::with_capacity(n);
-    for t in tasks {
-        sessions.push(t.await.expect("login"));
-    }
-    sessions
+    support::seed(&pool, n, prefix, 3)
 }
 
 fn attempt_of(location: &str) -> Option<i64> {
@@ -202,7 +92,7 @@ async fn start_and_save(
     base: &str,
     exam: i64,
     item: i64,
-    s: &Session,
+    s: &support::Session,
 ) -> Result<(f64, f64), String> {
     let t0 = Instant::now();
     let res = s
@@ -251,13 +141,6 @@ async fn start_and_save(
     Ok((started, t1.elapsed().as_secs_f64() * 1000.0))
 }
 
-fn p(sorted: &[f64], q: f64) -> f64 {
-    sorted
-        .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
-        .copied()
-        .unwrap_or(f64::NAN)
-}
-
 /// Single-row inserts, one transaction each, for `seconds`: the commit rate an
 /// autosave's write could reach at best on this machine.
 fn raw_sqlite_commits(dir: &Path, seconds: f64) -> f64 {
@@ -282,7 +165,7 @@ fn raw_sqlite_commits(dir: &Path, seconds: f64) -> f64 {
 async fn spike(label: &str, url: &str, n: usize, raw_rate: Option<f64>) {
     let server = Server::start(url, free_port()).await;
     let (exam, items) = seed(url, n, "s");
-    let sessions = Arc::new(log_in_all(&server.base, "s", n).await);
+    let sessions = Arc::new(support::log_in_all(&server.base, "s", n).await);
     let barrier = Arc::new(Barrier::new(n));
     let begun = Instant::now();
     let tasks: Vec<_> = (0..n)
@@ -323,13 +206,13 @@ async fn spike(label: &str, url: &str, n: usize, raw_rate: Option<f64>) {
     println!("{label}: {n} trainees start at the same instant (all done in {wall:.2} s)");
     println!(
         "  start + exam page     p50 {:>7.1} ms  p99 {:>7.1} ms",
-        p(&starts, 0.5),
-        p(&starts, 0.99)
+        support::percentile(&starts, 0.5),
+        support::percentile(&starts, 0.99)
     );
     println!(
         "  first autosave        p50 {:>7.1} ms  p99 {:>7.1} ms",
-        p(&saves, 0.5),
-        p(&saves, 0.99)
+        support::percentile(&saves, 0.5),
+        support::percentile(&saves, 0.99)
     );
     println!(
         "  errors {} {}; autosaves stored {stored} of {}",
@@ -351,7 +234,7 @@ async fn fault(label: &str, url: &str) {
     let port = free_port();
     let server = Server::start(url, port).await;
     let (exam, items) = seed(url, TRAINEES, "f");
-    let sessions = log_in_all(&server.base, "f", TRAINEES).await;
+    let sessions = support::log_in_all(&server.base, "f", TRAINEES).await;
     let base = server.base.clone();
     // Each trainee saves "v1", "v2", … sequentially and remembers the last one the
     // server acknowledged; the first ten also submit part way through.

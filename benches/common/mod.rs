@@ -1,0 +1,152 @@
+//! What the load and spike benchmarks share: seeding a crowd, logging it in the way
+//! a browser does, and reading the numbers back.
+#![allow(dead_code)] // each benchmark uses part of it
+
+use std::sync::Arc;
+
+use huashu::db::{self, exams, questions, users, DbPool};
+use huashu::domain::types::Role;
+use reqwest::cookie::Jar;
+use tokio::sync::Semaphore;
+
+pub const PASSWORD: &str = "load-test-password";
+
+/// A lead, an open exam of `questions` bank questions, and trainees named
+/// `{prefix}0000`…; one password hash computed once and shared, since seeding is
+/// not what is measured. Returns the exam and its item ids. Banks must be loaded.
+pub fn seed(pool: &DbPool, n: usize, prefix: &str, question_count: usize) -> (i64, Vec<i64>) {
+    fn new<'a>(name: &'a str, hash: &'a str, role: Role) -> users::NewUser<'a> {
+        users::NewUser {
+            username: name,
+            display_name: name,
+            password_hash: hash,
+            role,
+            lang: "zh-CN",
+        }
+    }
+    let mut conn = pool.get().expect("connection");
+    let hash = huashu::web::auth::hash_password(PASSWORD).expect("hash");
+    let lead = users::create(&mut conn, &new(&format!("{prefix}lead"), &hash, Role::Lead))
+        .expect("insert")
+        .expect("new lead");
+    db::write_tx(&mut conn, |conn| {
+        for i in 0..n {
+            users::create(conn, &new(&format!("{prefix}{i:04}"), &hash, Role::Trainee))?;
+        }
+        Ok(())
+    })
+    .expect("trainees");
+    let picked: Vec<_> = questions::list_active(&mut conn)
+        .expect("questions")
+        .into_iter()
+        .take(question_count)
+        .collect();
+    let exam = exams::NewExam {
+        title: "压测",
+        time_limit_min: 480,
+        pass_mark: 60,
+        created_by: lead,
+    };
+    let id = exams::create(&mut conn, &exam, &picked).expect("exam");
+    exams::transition(&mut conn, id, "draft", "open").expect("open");
+    let items = exams::items(&mut conn, id)
+        .expect("items")
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    (id, items)
+}
+
+pub fn csrf_in(body: &str) -> Option<String> {
+    let marker = "name=\"_csrf\" value=\"";
+    let at = body.find(marker)? + marker.len();
+    body[at..].split('"').next().map(str::to_string)
+}
+
+pub fn number_after(text: &str, marker: &str) -> Option<i64> {
+    let at = text.find(marker)? + marker.len();
+    text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+/// A logged-in browser: its cookies and the page's CSRF token.
+pub struct Session {
+    pub client: reqwest::Client,
+    pub jar: Arc<Jar>,
+    pub csrf: String,
+}
+
+pub async fn log_in(base: &str, username: &str) -> Session {
+    let jar = Arc::new(Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login page")
+        .text()
+        .await
+        .expect("body");
+    let csrf = csrf_in(&page).expect("token");
+    let form = [
+        ("username", username),
+        ("password", PASSWORD),
+        ("next", "/"),
+        ("_csrf", &csrf),
+    ];
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&form)
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(res.status(), 303, "{username} logs in");
+    let home = client
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("body");
+    Session {
+        client,
+        jar,
+        csrf: csrf_in(&home).expect("token"),
+    }
+}
+
+/// Logs in `{prefix}0000`… eight at a time (argon2 is the cost, not the point).
+pub async fn log_in_all(base: &str, prefix: &str, n: usize) -> Vec<Session> {
+    let gate = Arc::new(Semaphore::new(8));
+    let tasks: Vec<_> = (0..n)
+        .map(|i| {
+            let (base, gate, name) = (base.to_string(), gate.clone(), format!("{prefix}{i:04}"));
+            tokio::spawn(async move {
+                let _permit = gate.acquire().await.expect("semaphore");
+                log_in(&base, &name).await
+            })
+        })
+        .collect();
+    let mut sessions = Vec::with_capacity(n);
+    for t in tasks {
+        sessions.push(t.await.expect("login"));
+    }
+    sessions
+}
+
+/// The `q` quantile of sorted values.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
+        .copied()
+        .unwrap_or(f64::NAN)
+}
