@@ -95,7 +95,14 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
         .iter()
         .zip([Style::Model, Style::Partial, Style::Cold])
     {
-        let attempt = attempts::start(&mut conn, finished, *trainee, db::now_ms())?;
+        let now = db::now_ms();
+        let attempt = attempts::start(
+            &mut conn,
+            finished,
+            *trainee,
+            now,
+            crate::domain::exam::writable_until(now, 30),
+        )?;
         let bodies: Vec<(i64, String)> = items
             .iter()
             .map(|i| (i.id, style.answer(&i.references_json)))

@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{answers, attempts, users};
+use super::schema::{answers, attempts, exam_items, exams, users};
 use super::{on_conn, write_tx, Conn, DbResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -14,6 +14,7 @@ pub struct AttemptRow {
     pub started_at: i64,
     pub submitted_at: Option<i64>,
     pub score: Option<f64>,
+    pub writable_until: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -37,13 +38,21 @@ pub struct Scored {
     pub report_json: String,
 }
 
-/// Returns the trainee's attempt at an exam, creating it on first call.
-pub fn start(conn: &mut Conn, exam_id: i64, user_id: i64, now: i64) -> DbResult<AttemptRow> {
+/// Returns the trainee's attempt at an exam, creating it on first call with the
+/// moment it stops taking writes.
+pub fn start(
+    conn: &mut Conn,
+    exam_id: i64,
+    user_id: i64,
+    now: i64,
+    writable_until: i64,
+) -> DbResult<AttemptRow> {
     on_conn!(conn, c => diesel::insert_into(attempts::table)
         .values((
             attempts::exam_id.eq(exam_id),
             attempts::user_id.eq(user_id),
             attempts::started_at.eq(now),
+            attempts::writable_until.eq(writable_until),
         ))
         .on_conflict((attempts::exam_id, attempts::user_id))
         .do_nothing()
@@ -80,42 +89,49 @@ pub fn answers(conn: &mut Conn, attempt_id: i64) -> DbResult<Vec<AnswerRow>> {
         .load(c))?)
 }
 
-/// Stores a draft and adds the time spent on it. False when the attempt was
-/// already submitted: a submitted answer never changes.
-pub fn save_draft(
+/// Stores a draft and adds the time spent on it, in one statement whose WHERE
+/// clause is the whole permission: the attempt is `user_id`'s, not submitted, still
+/// writable at `now`, its exam open, and the item one of that exam's. False when
+/// any of that fails (the caller finds out which); a submitted answer never changes.
+pub fn autosave(
     conn: &mut Conn,
     attempt_id: i64,
+    user_id: i64,
     item_id: i64,
     body: &str,
     spent_ms: i64,
     now: i64,
 ) -> DbResult<bool> {
-    write_tx(conn, |conn| {
-        let submitted: Option<i64> = on_conn!(conn, c => attempts::table
-            .find(attempt_id)
-            .select(attempts::submitted_at)
-            .first(c))?;
-        if submitted.is_some() {
-            return Ok(false);
-        }
-        on_conn!(conn, c => diesel::insert_into(answers::table)
-            .values((
-                answers::attempt_id.eq(attempt_id),
-                answers::item_id.eq(item_id),
-                answers::body.eq(body),
-                answers::time_spent_ms.eq(spent_ms),
-                answers::updated_at.eq(now),
-            ))
-            .on_conflict((answers::attempt_id, answers::item_id))
-            .do_update()
-            .set((
-                answers::body.eq(body),
-                answers::time_spent_ms.eq(answers::time_spent_ms + spent_ms),
-                answers::updated_at.eq(now),
-            ))
-            .execute(c))?;
-        Ok(true)
-    })
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::upsert::excluded;
+    let allowed = attempts::table
+        .inner_join(exams::table)
+        .inner_join(exam_items::table.on(exam_items::exam_id.eq(attempts::exam_id)))
+        .filter(attempts::id.eq(attempt_id))
+        .filter(attempts::user_id.eq(user_id))
+        .filter(attempts::submitted_at.is_null())
+        .filter(attempts::writable_until.ge(now))
+        .filter(exams::status.eq("open"))
+        .filter(exam_items::id.eq(item_id))
+        .select((
+            attempts::id,
+            exam_items::id,
+            body.into_sql::<Text>(),
+            spent_ms.into_sql::<BigInt>(),
+            now.into_sql::<BigInt>(),
+        ));
+    let stored = on_conn!(conn, c => diesel::insert_into(answers::table)
+        .values(allowed)
+        .into_columns((answers::attempt_id, answers::item_id, answers::body, answers::time_spent_ms, answers::updated_at))
+        .on_conflict((answers::attempt_id, answers::item_id))
+        .do_update()
+        .set((
+            answers::body.eq(excluded(answers::body)),
+            answers::time_spent_ms.eq(answers::time_spent_ms + excluded(answers::time_spent_ms)),
+            answers::updated_at.eq(excluded(answers::updated_at)),
+        ))
+        .execute(c))?;
+    Ok(stored == 1)
 }
 
 /// Stores the scored answers and closes the attempt, once. False if it was

@@ -74,6 +74,7 @@ diesel::table! {
         started_at -> BigInt,
         submitted_at -> Nullable<BigInt>,
         score -> Nullable<Double>,
+        writable_until -> BigInt,
     }
 }
 

@@ -42,9 +42,10 @@ pub fn deadline(started_at: i64, time_limit_min: i32) -> i64 {
     started_at + i64::from(time_limit_min) * 60_000
 }
 
-/// Whether a save or submission at `now` still counts.
-pub fn accepts_writes(started_at: i64, time_limit_min: i32, now: i64) -> bool {
-    now <= deadline(started_at, time_limit_min) + GRACE_MS
+/// The last moment a save or submission of an attempt still counts: the deadline
+/// plus the grace period. Decided once, when the attempt starts.
+pub fn writable_until(started_at: i64, time_limit_min: i32) -> i64 {
+    deadline(started_at, time_limit_min) + GRACE_MS
 }
 
 /// The time a client reports for one save, made safe to add up.
@@ -114,12 +115,7 @@ mod tests {
     #[test]
     fn writes_count_until_the_grace_period_ends() {
         let start = 1_000_000;
-        assert!(accepts_writes(start, 10, start + 10 * 60_000 + GRACE_MS));
-        assert!(!accepts_writes(
-            start,
-            10,
-            start + 10 * 60_000 + GRACE_MS + 1
-        ));
+        assert_eq!(writable_until(start, 10), start + 10 * 60_000 + GRACE_MS);
     }
 
     #[test]

@@ -27,7 +27,9 @@ pub async fn start(ctx: Ctx, _form: Form, path: web::Path<i64>) -> Result<HttpRe
             if exam.status != "open" {
                 return Err(refused("attempts.exam_not_open"));
             }
-            Ok(attempts::start(conn, exam_id, me, db::now_ms())?)
+            let now = db::now_ms();
+            let until = exam::writable_until(now, exam.time_limit_min);
+            Ok(attempts::start(conn, exam_id, me, now, until)?)
         })
         .await?;
     Ok(redirect(&format!("/attempts/{}", attempt.id)))
@@ -119,26 +121,26 @@ pub async fn save_draft(
     let body = AnswerText::parse_draft(&body)?;
     let now = db::now_ms();
     ctx.db(move |conn| {
-        let (attempt, exam, items) = load_visible(conn, id, &me)?;
-        if attempt.user_id != me.id || !items.iter().any(|i| i.id == item_id) {
-            return Err(AppError::NotFound);
-        }
-        if exam.status != "open"
-            || !exam::accepts_writes(attempt.started_at, exam.time_limit_min, now)
-        {
-            return Err(refused("attempts.closed"));
-        }
-        if !attempts::save_draft(
+        if attempts::autosave(
             conn,
             id,
+            me.id,
             item_id,
             body.as_str(),
             exam::clamp_spent(spent_ms),
             now,
         )? {
+            return Ok(());
+        }
+        // Refused: find out why, to say so.
+        let (attempt, _, items) = load_visible(conn, id, &me)?;
+        if attempt.user_id != me.id || !items.iter().any(|i| i.id == item_id) {
+            return Err(AppError::NotFound);
+        }
+        if attempt.submitted_at.is_some() {
             return Err(refused("attempts.already_submitted"));
         }
-        Ok(())
+        Err(refused("attempts.closed"))
     })
     .await?;
     Ok(HttpResponse::Ok().json(json!({ "saved_at": now })))
@@ -164,14 +166,13 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
             if attempt.submitted_at.is_some() {
                 return Err(refused("attempts.already_submitted"));
             }
-            let in_time = exam.status == "open"
-                && exam::accepts_writes(attempt.started_at, exam.time_limit_min, now);
+            let in_time = exam.status == "open" && now <= attempt.writable_until;
             if in_time {
                 for (item_id, body) in &posted {
                     if items.iter().any(|i| i.id == *item_id)
                         && AnswerText::parse_draft(body).is_ok()
                     {
-                        attempts::save_draft(conn, id, *item_id, body, 0, now)?;
+                        attempts::autosave(conn, id, me.id, *item_id, body, 0, now)?;
                     }
                 }
             }

@@ -314,3 +314,46 @@ async fn a_broken_bank_is_refused_with_its_reason_and_the_others_still_load() {
         .body
         .contains("你们家卖的是正品吗"));
 }
+
+#[actix_web::test]
+async fn nobody_can_autosave_into_another_trainees_attempt() {
+    let app = spawn().await;
+    let Started {
+        mut admin,
+        mut amy,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    let draft_url = format!("/api/attempts/{attempt}/draft");
+    amy.post_json(
+        &draft_url,
+        json!({ "item_id": items[0], "body": "艾米的草稿" }),
+    )
+    .await;
+    let mut mallory = app.user(&mut admin, "mallory", "trainee").await;
+    mallory.get("/").await;
+    let (status, _) = mallory
+        .post_json(
+            &draft_url,
+            json!({ "item_id": items[0], "body": "冒名顶替" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = amy
+        .post_json(
+            &draft_url,
+            json!({ "item_id": items[0] + 999, "body": "别的考试的题" }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "an item of another exam is refused"
+    );
+    assert!(amy
+        .get(&format!("/attempts/{attempt}"))
+        .await
+        .body
+        .contains("艾米的草稿"));
+}
