@@ -177,7 +177,9 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
                 }
             }
             let answers = attempts::answers(conn, id)?;
-            if let Some(problem) = first_problem(&items, &answers, allow_blank || !in_time, &posted)
+            // Out of time, what was saved is what counts: posted text is not judged.
+            let judged: &[(i64, String)] = if in_time { &posted } else { &[] };
+            if let Some(problem) = first_problem(&items, &answers, allow_blank || !in_time, judged)
             {
                 return Ok(Err((attempt, exam, items, answers, problem)));
             }

@@ -357,3 +357,37 @@ async fn nobody_can_autosave_into_another_trainees_attempt() {
         .body
         .contains("艾米的草稿"));
 }
+
+#[actix_web::test]
+async fn after_the_exam_closes_a_submission_scores_what_was_saved() {
+    let app = spawn().await;
+    let Started {
+        mut lead,
+        mut amy,
+        exam,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC, MATERIAL]).await;
+    amy.post_json(
+        &format!("/api/attempts/{attempt}/draft"),
+        json!({ "item_id": items[0], "body": "已保存的回答" }),
+    )
+    .await;
+    lead.get(&format!("/exams/{exam}")).await;
+    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
+        .await;
+    let late = "好".repeat(5000);
+    let a0 = format!("answer_{}", items[0]);
+    let done = amy
+        .post(&format!("/attempts/{attempt}/submit"), &[(&a0, &late)])
+        .await;
+    assert_eq!(
+        done.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        &done.body[..done.body.len().min(500)]
+    );
+    let result = amy.get(&format!("/attempts/{attempt}/result")).await;
+    assert!(result.body.contains("已保存的回答") && !result.body.contains(&late[..30]));
+}
