@@ -65,13 +65,7 @@ async fn log_in(base: &str, username: String, exam: i64) -> Trainee {
         .send()
         .await
         .expect("start");
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let attempt = support::number_after(&location, "/attempts/").expect("attempt");
+    let attempt = support::started_attempt(&res).expect("attempt");
     let take = session
         .client
         .get(format!("{base}/attempts/{attempt}"))

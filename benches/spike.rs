@@ -83,10 +83,6 @@ fn seed(url: &str, n: usize, prefix: &str) -> (i64, Vec<i64>) {
     support::seed(&pool, n, prefix, 3)
 }
 
-fn attempt_of(location: &str) -> Option<i64> {
-    location.rsplit('/').next()?.parse().ok()
-}
-
 /// Start (POST + page) then first autosave, for one trainee; latencies in ms.
 async fn start_and_save(
     base: &str,
@@ -102,16 +98,11 @@ async fn start_and_save(
         .send()
         .await
         .map_err(|e| e.to_string())?;
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let attempt = attempt_of(&location).ok_or(format!("start answered {}", res.status()))?;
+    let attempt =
+        support::started_attempt(&res).ok_or(format!("start answered {}", res.status()))?;
     let page = s
         .client
-        .get(format!("{base}{location}"))
+        .get(format!("{base}/attempts/{attempt}"))
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -245,7 +236,7 @@ async fn fault(label: &str, url: &str) {
             let (base, item) = (base.clone(), items[0]);
             tokio::spawn(async move {
                 let res = s.client.post(format!("{base}/exams/{exam}/start")).form(&[("_csrf", &s.csrf)]).send().await.ok()?;
-                let attempt = attempt_of(res.headers().get("location")?.to_str().ok()?)?;
+                let attempt = support::started_attempt(&res)?;
                 let (mut acked, mut submitted) = (0u64, false);
                 for v in 1.. {
                     if i < 10 && v == 5 {

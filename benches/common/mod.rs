@@ -73,6 +73,12 @@ pub fn number_after(text: &str, marker: &str) -> Option<i64> {
         .ok()
 }
 
+/// The attempt a "start exam" answer redirects to.
+pub fn started_attempt(res: &reqwest::Response) -> Option<i64> {
+    let location = res.headers().get("location")?.to_str().ok()?;
+    number_after(location, "/attempts/")
+}
+
 /// A logged-in browser: its cookies and the page's CSRF token.
 pub struct Session {
     pub client: reqwest::Client,
