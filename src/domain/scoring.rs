@@ -9,7 +9,7 @@
 //! - the rubric share is gated by relevance: politeness on the wrong topic is not an
 //!   answer.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::rubric::{self, Check, Findings, Settings};
 use super::similarity::{self, Prepared, Similarity};
@@ -31,7 +31,6 @@ pub struct Question {
 }
 
 struct Reference {
-    folded: String,
     prepared: Prepared,
     findings: Findings,
 }
@@ -43,7 +42,7 @@ pub enum ScoringError {
 }
 
 /// One rubric line of the breakdown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckOutcome {
     pub check: Check,
     pub expected: bool,
@@ -51,7 +50,7 @@ pub struct CheckOutcome {
     pub found: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub score: f64,
     pub similarity: Similarity,
@@ -80,11 +79,7 @@ impl Question {
                 let folded = text::fold(r);
                 let findings = rubric::inspect(&folded, &settings.banned);
                 let prepared = Prepared::from_folded(&folded);
-                Reference {
-                    folded,
-                    prepared,
-                    findings,
-                }
+                Reference { prepared, findings }
             })
             .filter(|r| !r.prepared.is_empty())
             .collect();
@@ -95,11 +90,6 @@ impl Question {
             references,
             settings,
         })
-    }
-
-    /// The folded text of reference `i`, as the diff view shows it.
-    pub fn reference_folded(&self, i: usize) -> Option<&str> {
-        self.references.get(i).map(|r| r.folded.as_str())
     }
 
     pub fn score(&self, answer: &str) -> Report {

@@ -43,7 +43,7 @@ impl Prepared {
 }
 
 /// The parts of a similarity, each in 0..=1.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Similarity {
     pub edit: f64,
     pub dice: f64,

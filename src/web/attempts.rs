@@ -9,8 +9,9 @@ use super::render::{redirect, Ctx};
 use crate::db::attempts::{self, AnswerRow, AttemptRow};
 use crate::db::exams::{self, ExamRow, ItemRow};
 use crate::db::{self, users::User, Conn};
+use crate::domain::scoring::Report;
 use crate::domain::types::{AnswerText, Invalid, Role};
-use crate::domain::{diff, exam, ranking};
+use crate::domain::{diff, exam, ranking, text};
 use crate::error::AppError;
 use crate::grading;
 
@@ -276,17 +277,23 @@ pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppE
     }))
 }
 
-/// One question of the result page: score, best reference, rubric lines, diff.
+/// One question of the result page, from the report stored when it was scored
+/// (so the rubric lines always explain the score shown): score, best reference,
+/// rubric lines, and the diff against that reference.
 fn breakdown(item: &ItemRow, answer: Option<&AnswerRow>) -> Value {
     let body = answer.map_or("", |a| a.body.as_str());
-    let Ok(question) = grading::question(item) else {
+    let report: Option<Report> = answer
+        .and_then(|a| a.report_json.as_deref())
+        .and_then(|json| serde_json::from_str(json).ok());
+    let Some(report) = report else {
         return json!({ "item": item, "body": body });
     };
-    let report = question.score(body);
-    let reference = question
-        .reference_folded(report.best_reference)
-        .unwrap_or("");
-    let segments = diff::segments(&crate::domain::text::fold(body), reference);
+    let references: Vec<String> = db::from_json(&item.references_json).unwrap_or_default();
+    let reference = references
+        .get(report.best_reference)
+        .map(|r| text::fold(r))
+        .unwrap_or_default();
+    let segments = diff::segments(&text::fold(body), &reference);
     let checks: Vec<Value> = report
         .checks
         .iter()
@@ -294,7 +301,7 @@ fn breakdown(item: &ItemRow, answer: Option<&AnswerRow>) -> Value {
         .map(|c| json!({ "check": c.check.key(), "expected": c.expected, "found": c.found }))
         .collect();
     json!({
-        "item": item, "body": body, "score": answer.and_then(|a| a.score).unwrap_or(report.score),
+        "item": item, "body": body, "score": report.score,
         "similarity": (report.similarity.combined * 100.0).round(), "best_reference": report.best_reference + 1,
         "checks": checks, "banned": report.banned, "diff": segments,
         "seconds": answer.map_or(0, |a| a.time_spent_ms / 1000),
