@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use huashu::domain::rubric::Settings;
 use huashu::domain::scoring::Question;
-use huashu::domain::similarity;
+use huashu::domain::similarity::{self, Similarity};
 
 struct Graded {
     references: Vec<String>,
@@ -105,33 +105,23 @@ fn report(name: &str, rows: &[Graded]) {
                 .map_or(0.0, |q| q.score(&r.answer).score)
         })
         .collect();
-    let combined: Vec<f64> = rows
+    // Each pair compared once; each metric then takes its best reference.
+    let pairs: Vec<Vec<Similarity>> = rows
         .iter()
         .map(|r| {
             r.references
                 .iter()
-                .map(|x| similarity::between(&r.answer, x).combined)
-                .fold(0.0, f64::max)
+                .map(|x| similarity::between(&r.answer, x))
+                .collect()
         })
         .collect();
-    let edit: Vec<f64> = rows
-        .iter()
-        .map(|r| {
-            r.references
-                .iter()
-                .map(|x| similarity::between(&r.answer, x).edit)
-                .fold(0.0, f64::max)
-        })
-        .collect();
-    let dice: Vec<f64> = rows
-        .iter()
-        .map(|r| {
-            r.references
-                .iter()
-                .map(|x| similarity::between(&r.answer, x).dice)
-                .fold(0.0, f64::max)
-        })
-        .collect();
+    let best = |metric: fn(&Similarity) -> f64| -> Vec<f64> {
+        pairs
+            .iter()
+            .map(|sims| sims.iter().map(metric).fold(0.0, f64::max))
+            .collect()
+    };
+    let (combined, edit, dice) = (best(|s| s.combined), best(|s| s.edit), best(|s| s.dice));
     let strsim: Vec<f64> = rows
         .iter()
         .map(|r| {
