@@ -78,8 +78,11 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
         .iter()
         .filter_map(|c| Category::parse(c))
         .collect();
+    // A missing or bad number draws nothing, which is refused below as "no questions".
     let per_category = form
-        .int("per_category", AppError::Invalid(Invalid::NoQuestions))
+        .text("per_category")
+        .trim()
+        .parse::<i64>()
         .unwrap_or(0)
         .clamp(0, 50) as usize;
     let seed: u64 = rand::random();
