@@ -90,8 +90,9 @@ pub fn answers(conn: &mut Conn, attempt_id: i64) -> DbResult<Vec<AnswerRow>> {
 }
 
 /// Stores a draft and adds the time spent on it, in one statement whose WHERE
-/// clause is the whole permission: the attempt is `user_id`'s, not submitted, still
-/// writable at `now`, its exam open, and the item one of that exam's. False when
+/// clause is the whole permission: the attempt is `user_id`'s and that account is
+/// active, the attempt is not submitted and still writable at `now`, its exam open,
+/// and the item one of that exam's. False when
 /// any of that fails (the caller finds out which); a submitted answer never changes.
 pub fn autosave(
     conn: &mut Conn,
@@ -106,9 +107,11 @@ pub fn autosave(
     use diesel::upsert::excluded;
     let allowed = attempts::table
         .inner_join(exams::table)
+        .inner_join(users::table)
         .inner_join(exam_items::table.on(exam_items::exam_id.eq(attempts::exam_id)))
         .filter(attempts::id.eq(attempt_id))
         .filter(attempts::user_id.eq(user_id))
+        .filter(users::active.eq(true))
         .filter(attempts::submitted_at.is_null())
         .filter(attempts::writable_until.ge(now))
         .filter(exams::status.eq("open"))

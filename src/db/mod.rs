@@ -4,6 +4,7 @@
 
 pub mod attempts;
 pub mod backup;
+pub mod drafts;
 pub mod exams;
 pub mod questions;
 pub mod schema;
@@ -28,6 +29,8 @@ pub enum DbError {
     Migration(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    #[error("the draft writer has stopped")]
+    WriterStopped,
 }
 
 pub type DbResult<T> = Result<T, DbError>;

@@ -213,6 +213,10 @@ impl AnswerText {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
 }
 
 /// An exam title.

@@ -5,10 +5,10 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
 use super::auth::{CsrfJson, Form};
-use super::render::{redirect, Ctx};
+use super::render::{redirect, with_conn, Ctx, SessionUser};
 use crate::db::attempts::{self, AnswerRow, AttemptRow};
 use crate::db::exams::{self, ExamRow, ItemRow};
-use crate::db::{self, users::User, Conn};
+use crate::db::{self, drafts, users::User, Conn};
 use crate::domain::scoring::Report;
 use crate::domain::types::{AnswerText, Invalid, Role};
 use crate::domain::{diff, exam, ranking, text};
@@ -106,13 +106,13 @@ pub struct Draft {
     spent_ms: i64,
 }
 
-/// Autosave: stores one draft and the time spent on it since the last save.
+/// Autosave: stores one draft and the time spent on it since the last save. The
+/// happy path is one statement in a group commit; reads only run to explain a refusal.
 pub async fn save_draft(
-    ctx: Ctx,
+    who: SessionUser,
     path: web::Path<i64>,
     draft: CsrfJson<Draft>,
 ) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.clone();
     let id = path.into_inner();
     let Draft {
         item_id,
@@ -121,29 +121,33 @@ pub async fn save_draft(
     } = draft.0;
     let body = AnswerText::parse_draft(&body)?;
     let now = db::now_ms();
-    ctx.db(move |conn| {
-        if attempts::autosave(
-            conn,
-            id,
-            me.id,
+    let saved = who
+        .state
+        .drafts
+        .save(drafts::Draft {
+            attempt_id: id,
+            user_id: who.id,
             item_id,
-            body.as_str(),
-            exam::clamp_spent(spent_ms),
+            body: body.into_string(),
+            spent_ms: exam::clamp_spent(spent_ms),
             now,
-        )? {
-            return Ok(());
-        }
-        // Refused: find out why, to say so.
-        let (attempt, _, items) = load_visible(conn, id, &me)?;
-        if attempt.user_id != me.id || !items.iter().any(|i| i.id == item_id) {
-            return Err(AppError::NotFound);
-        }
-        if attempt.submitted_at.is_some() {
-            return Err(refused("attempts.already_submitted"));
-        }
-        Err(refused("attempts.closed"))
-    })
-    .await?;
+        })
+        .await?;
+    if !saved {
+        let me = who.load().await?;
+        return Err(with_conn(&who.state.pool, move |conn| {
+            let (attempt, _, items) = load_visible(conn, id, &me)?;
+            Ok(if attempt.user_id != me.id || !items.iter().any(|i| i.id == item_id) {
+                AppError::NotFound
+            } else if attempt.submitted_at.is_some() {
+                refused("attempts.already_submitted")
+            } else {
+                refused("attempts.closed")
+            })
+        })
+        .await
+        .unwrap_or_else(|e| e));
+    }
     Ok(HttpResponse::Ok().json(json!({ "saved_at": now })))
 }
 

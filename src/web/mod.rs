@@ -22,6 +22,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use handlebars::Handlebars;
 use include_dir::{include_dir, Dir};
 
+use crate::db::drafts::DraftWriter;
 use crate::db::DbPool;
 use crate::error::AppError;
 use i18n::{Catalog, TranslateHelper};
@@ -44,6 +45,8 @@ pub struct AppState {
     pub dummy_hash: String,
     /// What the last load of `exams/` found, for the banks page.
     pub banks: std::sync::RwLock<Vec<crate::banks::BankFile>>,
+    /// Autosaves go through one group-commit writer per process.
+    pub drafts: DraftWriter,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
         hb.register_helper("eq", Box::new(eq));
         let dummy_hash = auth::hash_password("not a real password, only a timing decoy")?;
         Ok(Self {
+            drafts: DraftWriter::spawn(pool.clone())?,
             pool,
             hb,
             catalog,

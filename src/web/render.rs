@@ -81,6 +81,46 @@ impl FromRequest for Ctx {
     }
 }
 
+/// The signed-in user's id as the session cookie carries it, with no database
+/// read: for the autosave API, whose one statement checks the account itself.
+pub struct SessionUser {
+    pub id: i64,
+    pub state: web::Data<AppState>,
+    pub session: Session,
+}
+
+impl FromRequest for SessionUser {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let uid = session.get::<i64>(UID).unwrap_or(None);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        std::future::ready(match (uid, state) {
+            (Some(id), Some(state)) => Ok(SessionUser { id, state, session }),
+            (None, _) => Err(AppError::LoginRequired {
+                next: req.path().to_string(),
+            }),
+            (_, None) => Err(anyhow::anyhow!("AppState missing").into()),
+        })
+    }
+}
+
+impl SessionUser {
+    /// The account behind the cookie, if it is still active (else the cookie is
+    /// cleared and the user must log in again).
+    pub async fn load(&self) -> Result<User, AppError> {
+        match load_active_user(&self.state, self.id).await? {
+            Some(user) => Ok(user),
+            None => {
+                self.session.purge();
+                Err(AppError::LoginRequired { next: "/".into() })
+            }
+        }
+    }
+}
+
 async fn ensure_setup(state: &web::Data<AppState>, path: &str) -> Result<(), AppError> {
     if state.setup_done.load(Ordering::Relaxed) {
         return Ok(());
@@ -102,7 +142,7 @@ async fn load_active_user(state: &web::Data<AppState>, id: i64) -> Result<Option
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.
-async fn with_conn<T, F>(pool: &db::DbPool, f: F) -> Result<T, AppError>
+pub(crate) async fn with_conn<T, F>(pool: &db::DbPool, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&mut Conn) -> Result<T, AppError> + Send + 'static,

@@ -391,3 +391,71 @@ async fn after_the_exam_closes_a_submission_scores_what_was_saved() {
     let result = amy.get(&format!("/attempts/{attempt}/result")).await;
     assert!(result.body.contains("已保存的回答") && !result.body.contains(&late[..30]));
 }
+
+#[actix_web::test]
+async fn concurrent_autosaves_are_each_acknowledged_after_they_are_stored() {
+    let app = spawn().await;
+    let Started {
+        mut amy,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC, MATERIAL]).await;
+    let url = format!("{}/api/attempts/{attempt}/draft", amy.base);
+    // Sixty saves in flight at once reach the writer together and share commits;
+    // each adds one second, so the stored time tells whether any was dropped.
+    let saves = (0..60).map(|n| {
+        amy.http
+            .post(&url)
+            .header("X-CSRF-Token", &amy.csrf)
+            .json(&json!({ "item_id": items[n % 2], "body": format!("第{n}版"), "spent_ms": 1000 }))
+            .send()
+    });
+    for res in futures_util::future::join_all(saves).await {
+        assert_eq!(res.expect("sent").status(), StatusCode::OK);
+    }
+    let page = amy.get(&format!("/attempts/{attempt}")).await;
+    assert!(page.body.contains("版"), "a draft is shown on the page");
+    let a0 = format!("answer_{}", items[0]);
+    let a1 = format!("answer_{}", items[1]);
+    amy.post(
+        &format!("/attempts/{attempt}/submit"),
+        &[(&a0, "正品保证"), (&a1, "纯棉面料")],
+    )
+    .await;
+    let result = amy.get(&format!("/attempts/{attempt}/result")).await;
+    assert_eq!(
+        result.body.matches("用时 30 秒").count(),
+        2,
+        "30 saves of one second on each question are all kept"
+    );
+}
+
+#[actix_web::test]
+async fn a_disabled_trainee_can_no_longer_autosave() {
+    let app = spawn().await;
+    let Started {
+        mut admin,
+        mut amy,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    let url = format!("/api/attempts/{attempt}/draft");
+    let (status, _) = amy
+        .post_json(&url, json!({ "item_id": items[0], "body": "停用前" }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    admin.get("/admin/users").await;
+    // The admin is 1, the lead 2, amy 3.
+    let done = admin.post("/admin/users/3", &[("action", "disable")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let (status, _) = amy
+        .post_json(&url, json!({ "item_id": items[0], "body": "停用后" }))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "sent to the login page");
+    let (status, _) = amy
+        .post_json(&url, json!({ "item_id": items[0], "body": "再试一次" }))
+        .await;
+    assert_ne!(status, StatusCode::OK, "the cookie was cleared");
+}
