@@ -18,8 +18,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
-use diesel::{Connection, RunQueryDsl, SqliteConnection};
 use huashu::db::{self, attempts};
 use tokio::sync::Barrier;
 
@@ -130,27 +128,6 @@ async fn start_and_save(
         ));
     }
     Ok((started, t1.elapsed().as_secs_f64() * 1000.0))
-}
-
-/// Single-row inserts, one transaction each, for `seconds`: the commit rate an
-/// autosave's write could reach at best on this machine.
-fn raw_sqlite_commits(dir: &Path, seconds: f64) -> f64 {
-    let path = dir.join("raw.db");
-    let mut conn = SqliteConnection::establish(path.to_str().expect("utf-8")).expect("open");
-    conn.batch_execute(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-         CREATE TABLE drafts (id INTEGER PRIMARY KEY, attempt_id BIGINT NOT NULL, body TEXT NOT NULL, updated_at BIGINT NOT NULL);",
-    )
-    .expect("schema");
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed().as_secs_f64() < seconds {
-        diesel::sql_query("INSERT INTO drafts (attempt_id, body, updated_at) VALUES (1, '亲，您好，马上为您处理', 0)")
-            .execute(&mut conn)
-            .expect("insert");
-        n += 1;
-    }
-    n as f64 / start.elapsed().as_secs_f64()
 }
 
 async fn spike(label: &str, url: &str, n: usize, raw_rate: Option<f64>) {
@@ -301,7 +278,7 @@ fn main() {
         .build()
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
-    let raw = raw_sqlite_commits(dir.path(), 2.0);
+    let raw = support::raw_sqlite_commits(dir.path(), 2.0);
     let sqlite = dir.path().join("spike.db").to_string_lossy().into_owned();
     runtime.block_on(spike("SQLite", &sqlite, n, Some(raw)));
     let sqlite_fault = dir.path().join("fault.db").to_string_lossy().into_owned();

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, RunQueryDsl};
 use huashu::db::{self, exams, questions, users, DbPool};
 use huashu::domain::types::Role;
 use reqwest::cookie::Jar;
@@ -155,4 +157,26 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
         .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
         .copied()
         .unwrap_or(f64::NAN)
+}
+
+/// Single-row inserts, one transaction each, for `seconds`: the commit rate an
+/// autosave's write could reach at best on this machine.
+pub fn raw_sqlite_commits(dir: &std::path::Path, seconds: f64) -> f64 {
+    let path = dir.join("raw.db");
+    let mut conn =
+        diesel::SqliteConnection::establish(path.to_str().expect("utf-8")).expect("open");
+    conn.batch_execute(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+         DROP TABLE IF EXISTS drafts; CREATE TABLE drafts (id INTEGER PRIMARY KEY, attempt_id BIGINT NOT NULL, body TEXT NOT NULL, updated_at BIGINT NOT NULL);",
+    )
+    .expect("schema");
+    let start = std::time::Instant::now();
+    let mut n = 0u64;
+    while start.elapsed().as_secs_f64() < seconds {
+        diesel::sql_query("INSERT INTO drafts (attempt_id, body, updated_at) VALUES (1, '亲，您好，马上为您处理', 0)")
+            .execute(&mut conn)
+            .expect("insert");
+        n += 1;
+    }
+    n as f64 / start.elapsed().as_secs_f64()
 }

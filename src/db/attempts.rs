@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::exams::ExamRow;
 use super::schema::{answers, attempts, exam_items, exams, users};
 use super::{on_conn, write_tx, Conn, DbResult};
 
@@ -56,7 +57,13 @@ pub fn start(
         ))
         .on_conflict((attempts::exam_id, attempts::user_id))
         .do_nothing()
-        .execute(c))?;
+        .returning(AttemptRow::as_returning())
+        .get_result(c)
+        .optional())?
+    .map_or_else(|| existing(conn, exam_id, user_id), Ok)
+}
+
+fn existing(conn: &mut Conn, exam_id: i64, user_id: i64) -> DbResult<AttemptRow> {
     Ok(on_conn!(conn, c => attempts::table
         .filter(
             attempts::exam_id
@@ -71,6 +78,16 @@ pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<AttemptRow>> {
     Ok(on_conn!(conn, c => attempts::table
         .find(id)
         .select(AttemptRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+/// An attempt with its exam, in one query (the exam page's first read).
+pub fn find_with_exam(conn: &mut Conn, id: i64) -> DbResult<Option<(AttemptRow, ExamRow)>> {
+    Ok(on_conn!(conn, c => attempts::table
+        .inner_join(exams::table)
+        .filter(attempts::id.eq(id))
+        .select((AttemptRow::as_select(), ExamRow::as_select()))
         .first(c)
         .optional())?)
 }

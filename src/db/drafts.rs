@@ -4,11 +4,18 @@
 //! (each queueing for SQLite's single write lock, or for a PostgreSQL fsync) into a
 //! few large ones; a draft that arrives alone is written at once.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::mpsc;
+
+use diesel::backend::Backend;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, HasSqlType, Text};
+use diesel::{sql_query, QueryableByName, RunQueryDsl};
 
 use tokio::sync::oneshot;
 
-use super::{attempts, write_tx, DbError, DbPool, DbResult};
+use super::{write_tx, Conn, DbError, DbPool, DbResult};
 
 /// One autosave, as the handler validated it.
 #[derive(Debug, Clone)]
@@ -42,8 +49,8 @@ impl DraftWriter {
         Ok(Self { queue })
     }
 
-    /// Stores the draft (see `attempts::autosave`); true once it is committed, false
-    /// when the attempt does not take it.
+    /// Stores the draft (with the rules of `attempts::autosave`); true once it is
+    /// committed, false when the attempt does not take it.
     pub async fn save(&self, draft: Draft) -> DbResult<bool> {
         let (reply, answer) = oneshot::channel();
         self.queue
@@ -67,29 +74,23 @@ fn run(pool: &DbPool, jobs: &mpsc::Receiver<Job>) {
 }
 
 fn write_batch(pool: &DbPool, batch: Vec<Job>) {
-    let written = pool.get().and_then(|mut conn| {
-        write_tx(&mut conn, |conn| {
-            batch
-                .iter()
-                .map(|(d, _)| {
-                    attempts::autosave(
-                        conn,
-                        d.attempt_id,
-                        d.user_id,
-                        d.item_id,
-                        &d.body,
-                        d.spent_ms,
-                        d.now,
-                    )
-                })
-                .collect::<DbResult<Vec<bool>>>()
-        })
-    });
+    let (rows, deferred) = merge(&batch);
+    let written = pool
+        .get()
+        .and_then(|mut conn| write_tx(&mut conn, |conn| store(conn, &rows)));
     match written {
         Ok(stored) => {
-            for ((_, reply), stored) in batch.into_iter().zip(stored) {
-                // A caller that went away (client disconnected) needs no answer.
-                let _ = reply.send(Ok(stored));
+            let mut later = Vec::new();
+            for (i, (draft, reply)) in batch.into_iter().enumerate() {
+                if deferred.contains(&i) {
+                    later.push((draft, reply));
+                } else {
+                    // A caller that went away (client disconnected) needs no answer.
+                    let _ = reply.send(Ok(stored.contains(&(draft.attempt_id, draft.item_id))));
+                }
+            }
+            if !later.is_empty() {
+                write_batch(pool, later);
             }
         }
         // The batch was rolled back: write each draft alone, so one failure only
@@ -104,5 +105,159 @@ fn write_batch(pool: &DbPool, batch: Vec<Job>) {
                 let _ = reply.send(Err(e));
             }
         }
+    }
+}
+
+/// One row per answer: saves of the same answer in one batch keep the last body,
+/// add up their time and take the latest moment. A save for the same answer from
+/// a different account (only a forged request does that) waits for the next
+/// batch, so its acknowledgement can never ride on the owner's row.
+fn merge(batch: &[Job]) -> (Vec<Draft>, HashSet<usize>) {
+    let mut rows: Vec<Draft> = Vec::with_capacity(batch.len());
+    let mut at: HashMap<(i64, i64), usize> = HashMap::with_capacity(batch.len());
+    let mut deferred = HashSet::new();
+    for (i, (d, _)) in batch.iter().enumerate() {
+        match at.get(&(d.attempt_id, d.item_id)) {
+            Some(&row) if rows[row].user_id == d.user_id => {
+                let r = &mut rows[row];
+                r.body.clone_from(&d.body);
+                r.spent_ms += d.spent_ms;
+                r.now = r.now.max(d.now);
+            }
+            Some(_) => {
+                deferred.insert(i);
+            }
+            None => {
+                at.insert((d.attempt_id, d.item_id), rows.len());
+                rows.push(d.clone());
+            }
+        }
+    }
+    (rows, deferred)
+}
+
+#[derive(QueryableByName)]
+struct StoredAnswer {
+    #[diesel(sql_type = BigInt)]
+    attempt_id: i64,
+    #[diesel(sql_type = BigInt)]
+    item_id: i64,
+}
+
+/// Writes a batch of drafts in one statement; the same permission as
+/// `attempts::autosave` (owner, active account, not submitted, writable, exam
+/// open, item of that exam) sits in its WHERE clause. Returns the answers stored.
+fn store(conn: &mut Conn, rows: &[Draft]) -> DbResult<HashSet<(i64, i64)>> {
+    let stored: Vec<StoredAnswer> = match conn {
+        Conn::Sqlite(c) => bind_all(
+            sql_query(upsert_sql(rows.len(), |_| "?".into())).into_boxed(),
+            rows,
+        )
+        .load(&mut **c)?,
+        Conn::Postgres(c) => bind_all(
+            sql_query(upsert_sql(rows.len(), |n| format!("${n}"))).into_boxed(),
+            rows,
+        )
+        .load(&mut **c)?,
+    };
+    Ok(stored
+        .into_iter()
+        .map(|s| (s.attempt_id, s.item_id))
+        .collect())
+}
+
+fn bind_all<'a, DB>(
+    mut query: BoxedSqlQuery<'a, DB, SqlQuery>,
+    rows: &'a [Draft],
+) -> BoxedSqlQuery<'a, DB, SqlQuery>
+where
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text>,
+    i64: ToSql<BigInt, DB>,
+    str: ToSql<Text, DB>,
+{
+    for d in rows {
+        query = query
+            .bind::<BigInt, _>(d.attempt_id)
+            .bind::<BigInt, _>(d.user_id)
+            .bind::<BigInt, _>(d.item_id)
+            .bind::<Text, _>(d.body.as_str())
+            .bind::<BigInt, _>(d.spent_ms)
+            .bind::<BigInt, _>(d.now);
+    }
+    query
+}
+
+/// The batch upsert, with `placeholder(n)` for the n-th parameter (from 1).
+fn upsert_sql(rows: usize, placeholder: impl Fn(usize) -> String) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let cols: Vec<String> = (1..=6).map(|c| placeholder(r * 6 + c)).collect();
+            format!("({})", cols.join(", "))
+        })
+        .collect();
+    // VALUES columns are called column1… on both SQLite and PostgreSQL.
+    format!(
+        "INSERT INTO answers (attempt_id, item_id, body, time_spent_ms, updated_at) \
+         SELECT a.id, i.id, d.column4, d.column5, d.column6 \
+         FROM (VALUES {}) AS d \
+         JOIN attempts a ON a.id = d.column1 AND a.user_id = d.column2 \
+         JOIN users u ON u.id = a.user_id \
+         JOIN exams e ON e.id = a.exam_id \
+         JOIN exam_items i ON i.exam_id = a.exam_id AND i.id = d.column3 \
+         WHERE a.submitted_at IS NULL AND a.writable_until >= d.column6 \
+           AND e.status = 'open' AND u.active \
+         ON CONFLICT (attempt_id, item_id) DO UPDATE SET body = excluded.body, \
+           time_spent_ms = answers.time_spent_ms + excluded.time_spent_ms, \
+           updated_at = excluded.updated_at \
+         RETURNING attempt_id, item_id",
+        values.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(attempt_id: i64, user_id: i64, item_id: i64, body: &str, now: i64) -> Job {
+        let draft = Draft {
+            attempt_id,
+            user_id,
+            item_id,
+            body: body.into(),
+            spent_ms: 1000,
+            now,
+        };
+        (draft, oneshot::channel().0)
+    }
+
+    #[test]
+    fn saves_of_one_answer_in_a_batch_become_one_row_with_the_last_body() {
+        let batch = [
+            job(1, 7, 10, "a", 5),
+            job(1, 7, 11, "x", 6),
+            job(1, 7, 10, "ab", 8),
+        ];
+        let (rows, deferred) = merge(&batch);
+        assert!(deferred.is_empty());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].body.as_str(), rows[0].spent_ms, rows[0].now),
+            ("ab", 2000, 8)
+        );
+    }
+
+    #[test]
+    fn a_save_for_the_same_answer_from_another_account_waits_for_its_own_batch() {
+        let batch = [job(1, 7, 10, "mine", 5), job(1, 9, 10, "forged", 6)];
+        let (rows, deferred) = merge(&batch);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].body, "mine");
+        assert_eq!(deferred, HashSet::from([1]));
+    }
+
+    #[test]
+    fn placeholders_are_numbered_across_rows() {
+        let sql = upsert_sql(2, |n| format!("${n}"));
+        assert!(sql.contains("($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)"));
     }
 }

@@ -43,13 +43,12 @@ fn load_visible(
     id: i64,
     user: &User,
 ) -> Result<(AttemptRow, ExamRow, Vec<ItemRow>), AppError> {
-    let attempt = attempts::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let (attempt, exam) = attempts::find_with_exam(conn, id)?.ok_or(AppError::NotFound)?;
     let is_owner = attempt.user_id == user.id;
     let lead_may_read = user.role >= Role::Lead && attempt.submitted_at.is_some();
     if !(is_owner || lead_may_read) {
         return Err(AppError::NotFound);
     }
-    let exam = exams::find(conn, attempt.exam_id)?.ok_or(AppError::NotFound)?;
     let items = exams::items(conn, exam.id)?;
     Ok((attempt, exam, items))
 }
@@ -137,13 +136,15 @@ pub async fn save_draft(
         let me = who.load().await?;
         return Err(with_conn(&who.state.pool, move |conn| {
             let (attempt, _, items) = load_visible(conn, id, &me)?;
-            Ok(if attempt.user_id != me.id || !items.iter().any(|i| i.id == item_id) {
-                AppError::NotFound
-            } else if attempt.submitted_at.is_some() {
-                refused("attempts.already_submitted")
-            } else {
-                refused("attempts.closed")
-            })
+            Ok(
+                if attempt.user_id != me.id || !items.iter().any(|i| i.id == item_id) {
+                    AppError::NotFound
+                } else if attempt.submitted_at.is_some() {
+                    refused("attempts.already_submitted")
+                } else {
+                    refused("attempts.closed")
+                },
+            )
         })
         .await
         .unwrap_or_else(|e| e));
