@@ -38,6 +38,9 @@ pub enum Command {
     },
     /// Score answers from a JSON Lines file with the web app's scoring code.
     Score(ScoreArgs),
+    /// Mine customer questions from a chat-log export without a database: writes
+    /// one JSON line per cluster to stdout and a summary to stderr.
+    Mine(MineArgs),
     /// Write a consistent snapshot of the database (also while the server runs).
     Backup {
         /// The backup file to create (JSON Lines; refuses to overwrite).
@@ -93,4 +96,30 @@ pub struct ScoreArgs {
     /// Input: one JSON object per line: {"id": ..., "answer": "...", "references": ["..."]}.
     #[arg(long)]
     pub input: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MineArgs {
+    /// A chat-log export: CSV, JSON Lines or plain text (one customer message per line).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// csv, jsonl or txt; default: from the file's extension.
+    #[arg(long, value_parser = ["csv", "tsv", "jsonl", "ndjson", "json", "txt", "text", "log"])]
+    pub format: Option<String>,
+    /// How similar (0–1, token edit similarity) two questions must be to share a cluster.
+    #[arg(long, default_value_t = crate::domain::mining::cluster::Params::default().threshold, value_parser = parse_threshold)]
+    pub threshold: f64,
+    /// Columns by name, e.g. `message=内容,speaker=发送方,conversation=会话ID,time=时间`.
+    #[arg(long)]
+    pub map: Option<String>,
+    /// A mining rules file (synonyms) replacing the built-in one.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+}
+
+fn parse_threshold(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
+        _ => Err(format!("'{text}' is not a number from 0 to 1")),
+    }
 }

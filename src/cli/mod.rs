@@ -3,5 +3,6 @@
 pub mod backup;
 pub mod demo;
 pub mod exams_check;
+pub mod mine;
 pub mod score;
 pub mod serve;

@@ -5,6 +5,7 @@ pub mod bank;
 pub mod diff;
 pub mod exam;
 pub mod login;
+pub mod mining;
 pub mod ranking;
 pub mod rubric;
 pub mod scoring;

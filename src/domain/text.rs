@@ -37,7 +37,7 @@ fn is_latin_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
-fn fold_width(c: char) -> char {
+pub fn fold_width(c: char) -> char {
     match c as u32 {
         // Full-width ASCII block maps 1:1 onto printable ASCII.
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -57,7 +57,8 @@ pub fn tokens_of_folded(folded: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(folded.len() / 2);
     let mut word: Option<u32> = None; // running FNV-1a hash of the current Latin word
     for c in folded.chars() {
-        if is_cjk(c) && c.is_alphanumeric() {
+        // Private-use characters stand for masked data (see `mining::matchkey`).
+        if (is_cjk(c) && c.is_alphanumeric()) || is_private_use(c) {
             flush_word(&mut word, &mut out);
             out.push(c as u32);
         } else if is_latin_word_char(c) {
@@ -69,6 +70,10 @@ pub fn tokens_of_folded(folded: &str) -> Vec<Token> {
     }
     flush_word(&mut word, &mut out);
     out
+}
+
+pub fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
 
 fn flush_word(word: &mut Option<u32>, out: &mut Vec<Token>) {

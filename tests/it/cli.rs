@@ -101,3 +101,92 @@ fn help_documents_the_commands_and_variables() {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
 }
+
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/chatlogs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn mine_writes_one_json_line_per_cluster_and_a_summary() {
+    let out = huashu()
+        .args(["mine", "--input", &fixture("quoted.csv")])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let clusters: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(clusters.len(), 2);
+    assert_eq!(clusters[0]["size"], 3);
+    assert_eq!(clusters[0]["members"], serde_json::json!([3, 6, 11]));
+    assert!(clusters[0]["representative"]
+        .as_str()
+        .is_some_and(|r| r.contains("发货")));
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(summary.contains("4 questions"), "{summary}");
+    assert!(
+        summary.contains("greeting: 1 (e.g. line 2: 在吗)"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn mine_reads_a_gbk_file_like_utf8_and_masks_personal_data() {
+    let run = |file: &str, extra: &[&str]| {
+        let out = huashu()
+            .args(["mine", "--input", &fixture(file)])
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(run("gbk.csv", &[]), run("quoted.csv", &[]));
+    let personal = run("personal.csv", &["--threshold", "0.9"]);
+    assert!(!personal.contains("13812345678") && personal.contains("{手机号}"));
+}
+
+#[test]
+fn mine_refuses_bad_arguments_with_a_reason() {
+    let fails = |args: &[&str], says: &str| {
+        let out = huashu().arg("mine").args(args).output().expect("runs");
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    };
+    fails(
+        &["--input", "/no/such/file.csv"],
+        "cannot open /no/such/file.csv",
+    );
+    fails(
+        &["--input", &fixture("quoted.csv"), "--threshold", "1.5"],
+        "not a number from 0 to 1",
+    );
+    fails(
+        &["--input", &fixture("quoted.csv"), "--map", "colour=red"],
+        "unknown field 'colour'",
+    );
+    fails(
+        &["--input", &fixture("quoted.csv"), "--map", "message=正文"],
+        "not in the file: 正文",
+    );
+    fails(
+        &["--input", &fixture("quoted.csv"), "--format", "xls"],
+        "invalid value 'xls'",
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let noext = dir.path().join("log");
+    std::fs::write(&noext, "在吗\n").expect("write");
+    fails(
+        &["--input", noext.to_str().expect("utf-8")],
+        "pass --format",
+    );
+}

@@ -1,0 +1,356 @@
+//! The mining pipeline over a stream of turns: mask, set noise aside, pair each
+//! customer question with the agent reply that follows it, fold exact repeats,
+//! and cluster the distinct questions. Memory grows with the number of distinct
+//! questions, not with the file.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+
+use super::chatlog::{BadRow, Row, Speaker, Turn};
+use super::cluster::{self, Index, Params};
+use super::mask::mask;
+use super::matchkey::key;
+use super::noise;
+use super::rules::Rules;
+use super::when::date_of;
+use crate::domain::text::Token;
+
+/// How many examples of each rejection reason the report keeps.
+const EXAMPLES: usize = 5;
+/// Candidate agent answers kept per distinct question.
+const ANSWERS_PER_KEY: usize = 3;
+/// An agent reply split over several messages is joined up to this length.
+const MAX_ANSWER_CHARS: usize = 600;
+
+/// Rows set aside, by reason, with the first few examples.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Rejections {
+    pub count: u64,
+    pub examples: Vec<(u64, String)>,
+}
+
+#[derive(Debug, Default)]
+struct KeyStats {
+    /// The first masked wording seen with this key, shown to people.
+    text: String,
+    count: u64,
+    lines: Vec<u64>,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+    /// Questions per ISO week (year × 100 + week).
+    weeks: BTreeMap<i32, u32>,
+    answers: Vec<String>,
+}
+
+/// A cluster of questions as the pipeline found it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MinedCluster {
+    pub cluster: u32,
+    pub size: u64,
+    pub representative: String,
+    pub members: Vec<u64>,
+    /// Distinct wordings, most frequent first (at most five).
+    pub examples: Vec<String>,
+    pub first_seen: Option<NaiveDate>,
+    pub last_seen: Option<NaiveDate>,
+    pub weeks: BTreeMap<i32, u32>,
+    /// Agent replies that followed these questions (masked).
+    pub answers: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    pub rows: u64,
+    pub customer_messages: u64,
+    pub questions: u64,
+    pub distinct_questions: u64,
+    pub clusters: u64,
+    pub answered: u64,
+    /// Rows that could not be read, by problem.
+    pub bad_rows: BTreeMap<&'static str, Rejections>,
+    /// Customer messages that are not questions, by reason.
+    pub noise: BTreeMap<&'static str, Rejections>,
+}
+
+pub struct Miner {
+    rules: Rules,
+    index: Index,
+    by_key: HashMap<Vec<Token>, u32>,
+    stats: Vec<KeyStats>,
+    summary: Summary,
+    /// The last question of the current conversation, waiting for its answer.
+    waiting: Option<(Option<String>, u32)>,
+    /// The agent reply being collected for that question.
+    reply: String,
+}
+
+impl Miner {
+    pub fn new(rules: Rules, params: Params) -> Self {
+        Self {
+            rules,
+            index: Index::new(params),
+            by_key: HashMap::new(),
+            stats: Vec::new(),
+            summary: Summary::default(),
+            waiting: None,
+            reply: String::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Row) {
+        self.summary.rows += 1;
+        match row {
+            Ok(turn) => self.turn(turn),
+            Err(bad) => self.bad_row(bad),
+        }
+    }
+
+    fn bad_row(&mut self, bad: BadRow) {
+        let masked = mask(&bad.sample);
+        note(
+            self.summary.bad_rows.entry(bad.problem.key()).or_default(),
+            bad.line,
+            masked,
+        );
+    }
+
+    fn turn(&mut self, turn: Turn) {
+        let same_conversation = self
+            .waiting
+            .as_ref()
+            .is_some_and(|(c, _)| *c == turn.conversation);
+        if !same_conversation {
+            self.close_reply();
+        }
+        match turn.speaker {
+            Speaker::Customer => self.question(turn),
+            Speaker::Agent if same_conversation => {
+                let text = mask(&turn.text);
+                if !text.trim().is_empty() && self.reply.chars().count() < MAX_ANSWER_CHARS {
+                    if !self.reply.is_empty() {
+                        self.reply.push('\n');
+                    }
+                    self.reply.push_str(text.trim());
+                }
+            }
+            Speaker::Agent | Speaker::System => {}
+        }
+    }
+
+    fn question(&mut self, turn: Turn) {
+        self.summary.customer_messages += 1;
+        let masked = mask(&turn.text);
+        if let Some(reason) = noise::classify(&masked) {
+            note(
+                self.summary.noise.entry(reason.key()).or_default(),
+                turn.line,
+                masked,
+            );
+            // A greeting between a question and its answer does not separate them.
+            return;
+        }
+        self.close_reply();
+        self.summary.questions += 1;
+        let k = key(&masked, &self.rules.synonyms);
+        let id = match self.by_key.get(&k) {
+            Some(id) => *id,
+            None => {
+                let id = self.index.insert(k.clone());
+                self.by_key.insert(k, id);
+                self.stats.push(KeyStats {
+                    text: masked.trim().to_string(),
+                    ..KeyStats::default()
+                });
+                id
+            }
+        };
+        let stats = &mut self.stats[id as usize];
+        stats.count += 1;
+        stats.lines.push(turn.line);
+        if let Some(date) = turn.time.as_deref().and_then(date_of) {
+            stats.first = Some(stats.first.map_or(date, |d| d.min(date)));
+            stats.last = Some(stats.last.map_or(date, |d| d.max(date)));
+            let week = date.iso_week();
+            *stats
+                .weeks
+                .entry(week.year() * 100 + week.week() as i32)
+                .or_default() += 1;
+        }
+        self.waiting = Some((turn.conversation, id));
+    }
+
+    /// Keeps the collected agent reply as a candidate answer to the waiting question.
+    fn close_reply(&mut self) {
+        let reply = std::mem::take(&mut self.reply);
+        let Some((_, id)) = self.waiting.take() else {
+            return;
+        };
+        if reply.is_empty() {
+            return;
+        }
+        self.summary.answered += 1;
+        let answers = &mut self.stats[id as usize].answers;
+        if answers.len() < ANSWERS_PER_KEY && !answers.contains(&reply) {
+            answers.push(reply);
+        }
+    }
+
+    pub fn finish(mut self) -> (Vec<MinedCluster>, Summary) {
+        self.close_reply();
+        let roots = self.index.roots();
+        let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (id, root) in roots.iter().enumerate() {
+            members.entry(*root).or_default().push(id as u32);
+        }
+        let mut clusters: Vec<MinedCluster> = members
+            .into_iter()
+            .map(|(root, ids)| self.cluster(root, &ids))
+            .collect();
+        clusters.sort_by(|a, b| b.size.cmp(&a.size).then(a.cluster.cmp(&b.cluster)));
+        self.summary.distinct_questions = self.stats.len() as u64;
+        self.summary.clusters = clusters.len() as u64;
+        (clusters, self.summary)
+    }
+
+    fn cluster(&self, root: u32, ids: &[u32]) -> MinedCluster {
+        let weighted: Vec<(&[Token], u64)> = ids
+            .iter()
+            .map(|id| (self.index.key(*id), self.stats[*id as usize].count))
+            .collect();
+        let central = ids[cluster::central(&weighted)] as usize;
+        let mut by_count: Vec<&KeyStats> = ids.iter().map(|id| &self.stats[*id as usize]).collect();
+        by_count.sort_by_key(|s| std::cmp::Reverse(s.count));
+        let mut lines: Vec<u64> = by_count
+            .iter()
+            .flat_map(|s| s.lines.iter().copied())
+            .collect();
+        lines.sort_unstable();
+        let mut weeks = BTreeMap::new();
+        for s in &by_count {
+            for (w, n) in &s.weeks {
+                *weeks.entry(*w).or_default() += n;
+            }
+        }
+        MinedCluster {
+            cluster: root,
+            size: by_count.iter().map(|s| s.count).sum(),
+            representative: self.stats[central].text.clone(),
+            members: lines,
+            examples: by_count.iter().take(5).map(|s| s.text.clone()).collect(),
+            first_seen: by_count.iter().filter_map(|s| s.first).min(),
+            last_seen: by_count.iter().filter_map(|s| s.last).max(),
+            weeks,
+            answers: by_count
+                .iter()
+                .flat_map(|s| s.answers.iter().cloned())
+                .take(5)
+                .collect(),
+        }
+    }
+}
+
+fn note(r: &mut Rejections, line: u64, sample: String) {
+    r.count += 1;
+    if r.examples.len() < EXAMPLES {
+        r.examples.push((line, sample));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::mining::chatlog::{read, Format, Mapping};
+
+    fn mine(file: &str, format: Format) -> (Vec<MinedCluster>, Summary) {
+        let path = format!(
+            "{}/tests/fixtures/chatlogs/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(path).expect("fixture");
+        let mut miner = Miner::new(Rules::default(), Params::default());
+        for row in read(bytes.as_slice(), format, &Mapping::default()).expect("readable") {
+            miner.push(row);
+        }
+        miner.finish()
+    }
+
+    #[test]
+    fn a_chat_export_becomes_counted_clusters_with_their_agent_answers() {
+        let (clusters, summary) = mine("quoted.csv", Format::Csv);
+        assert_eq!(
+            (summary.rows, summary.customer_messages, summary.questions),
+            (12, 6, 4)
+        );
+        assert_eq!(
+            summary.noise["greeting"].examples,
+            [(2, "在吗".to_string())]
+        );
+        assert_eq!(summary.noise["media"].count, 1);
+        assert_eq!(
+            summary.bad_rows["unknown_speaker"].examples[0],
+            (13, "c5,2026-11-10 21:00:00,路人甲,我是谁".to_string()),
+            "the physical line where the record starts, and its fields"
+        );
+        assert_eq!(summary.bad_rows["missing_message"].count, 1);
+
+        let shipping = &clusters[0];
+        assert_eq!(shipping.size, 3, "{clusters:#?}");
+        assert_eq!(shipping.members, [3, 6, 11]);
+        assert_eq!(shipping.first_seen, NaiveDate::from_ymd_opt(2026, 11, 2));
+        assert_eq!(shipping.last_seen, NaiveDate::from_ymd_opt(2026, 11, 10));
+        assert_eq!(shipping.answers.len(), 3);
+        assert!(shipping.answers.iter().any(|a| a.contains("48小时内发货")));
+        assert_eq!(clusters[1].size, 1);
+        assert!(clusters[1].representative.contains("M码"));
+        assert_eq!(summary.answered, 4);
+    }
+
+    #[test]
+    fn a_greeting_between_a_question_and_its_answer_keeps_them_together() {
+        let (clusters, _) = mine("quoted.csv", Format::Csv);
+        // c4: "[图片]" comes before the question; the agent's reply still pairs.
+        let shipping = &clusters[0];
+        assert!(shipping
+            .answers
+            .iter()
+            .any(|a| a.starts_with("下单后48小时")));
+    }
+
+    #[test]
+    fn traditional_and_simplified_wordings_are_one_question() {
+        let (clusters, summary) = mine("traditional.txt", Format::Txt);
+        assert_eq!(summary.questions, 4);
+        assert_eq!(
+            summary.distinct_questions, 3,
+            "為什麼還沒發貨 = 为什么还没发货"
+        );
+        assert_eq!(clusters[0].size, 2);
+        assert_eq!(clusters[0].members, [1, 2]);
+    }
+
+    #[test]
+    fn an_empty_file_mines_nothing() {
+        let (clusters, summary) = mine("empty.txt", Format::Txt);
+        assert!(clusters.is_empty());
+        assert_eq!(summary.rows, 0);
+    }
+
+    #[test]
+    fn personal_data_is_masked_in_everything_that_comes_out() {
+        let (clusters, summary) = mine("personal.csv", Format::Csv);
+        let out = serde_json::to_string(&(&clusters, &summary)).expect("json");
+        for secret in [
+            "13812345678",
+            "3012345678901234567",
+            "SF1234567890123",
+            "li.ming@example.com",
+            "建国路88号",
+            "110101199003071234",
+        ] {
+            assert!(!out.contains(secret), "{secret} leaked: {out}");
+        }
+        assert!(out.contains("{手机号}") && out.contains("{订单号}") && out.contains("{快递单号}"));
+        assert!(out.contains("{地址}") && out.contains("{邮箱}") && out.contains("{身份证号}"));
+    }
+}
