@@ -3,9 +3,9 @@
 //! Each distinct question key gets a MinHash signature over its token unigrams and
 //! bigrams; the signature is cut into bands, and two keys that agree on a whole
 //! band land in the same bucket and become candidates (locality-sensitive hashing).
-//! Candidates are verified with an edit-distance similarity and joined with
-//! union-find. The index is incremental: keys added later meet the earlier ones in
-//! the same buckets, so a new import merges into the clusters it belongs to.
+//! Candidate pairs are verified with an IDF-weighted Jaccard similarity of the
+//! same shingles and merged strongest first, each merge checked against the two
+//! clusters' centroids (see `cluster_all`).
 
 use std::collections::HashMap;
 
@@ -18,169 +18,31 @@ pub struct Params {
     pub threshold: f64,
     pub bands: usize,
     pub rows: usize,
-    /// A key is verified against at most this many members of each bucket it
-    /// falls in (the first and the most recent ones): buckets of very common
-    /// phrasings would otherwise cost quadratic time. Union-find joins the rest
-    /// through those members.
+    /// A key is compared with at most this many centres of each bucket it falls
+    /// in (the first and the most recent ones), so the buckets of very common
+    /// phrasings cannot make the cost quadratic.
     pub bucket_probe: usize,
+    /// Minimum similarity of a candidate pair considered for a merge (batch mode).
+    pub edge: f64,
 }
 
 impl Default for Params {
+    /// Tuned on the dev split of the BQ corpus (`cargo bench --bench clusters`).
     fn default() -> Self {
         Self {
-            threshold: 0.5,
-            bands: 24,
+            threshold: 0.3,
+            edge: 0.1,
+            bands: 32,
             rows: 2,
-            bucket_probe: 12,
+            bucket_probe: 16,
         }
     }
 }
 
-/// Similarity of two keys: one minus the token edit distance over the longer
-/// length (rapidfuzz's bit-parallel Levenshtein on tokens, so a Chinese character
-/// is one unit, never three bytes).
-pub fn similarity(a: &[Token], b: &[Token]) -> f64 {
-    let longest = a.len().max(b.len());
-    if longest == 0 {
-        return 1.0;
-    }
-    let distance = rapidfuzz::distance::levenshtein::distance(a.iter(), b.iter());
-    1.0 - distance as f64 / longest as f64
-}
+/// How many shingles a cluster's centroid keeps.
+const CENTROID_SHINGLES: usize = 64;
 
-/// A cheap upper bound of `similarity`: lengths too different cannot reach it.
-fn may_reach(a: usize, b: usize, threshold: f64) -> bool {
-    let (short, long) = if a < b { (a, b) } else { (b, a) };
-    long == 0 || short as f64 / long as f64 >= threshold
-}
-
-pub struct Index {
-    params: Params,
-    keys: Vec<Vec<Token>>,
-    parent: Vec<u32>,
-    buckets: HashMap<u64, Vec<u32>>,
-    seeds: Vec<u64>,
-}
-
-impl Index {
-    pub fn new(params: Params) -> Self {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let seeds = (0..params.bands * params.rows)
-            .map(|_| {
-                state = splitmix(state);
-                state
-            })
-            .collect();
-        Self {
-            params,
-            keys: Vec::new(),
-            parent: Vec::new(),
-            buckets: HashMap::new(),
-            seeds,
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    pub fn key(&self, id: u32) -> &[Token] {
-        &self.keys[id as usize]
-    }
-
-    /// Adds a key (callers fold exact duplicates first) and joins it to every
-    /// verified candidate; returns its id.
-    pub fn insert(&mut self, key: Vec<Token>) -> u32 {
-        let id = self.keys.len() as u32;
-        let bands = self.band_hashes(&key);
-        self.keys.push(key);
-        self.parent.push(id);
-        for band in bands {
-            let members = self.buckets.entry(band).or_default();
-            let probe = self.params.bucket_probe;
-            let candidates: Vec<u32> = if members.len() <= probe {
-                members.clone()
-            } else {
-                let half = probe / 2;
-                members[..half]
-                    .iter()
-                    .chain(&members[members.len() - (probe - half)..])
-                    .copied()
-                    .collect()
-            };
-            members.push(id);
-            for other in candidates {
-                if self.find(other) != self.find(id) && self.verified(id, other) {
-                    self.union(id, other);
-                }
-            }
-        }
-        id
-    }
-
-    fn verified(&self, a: u32, b: u32) -> bool {
-        let (ka, kb) = (&self.keys[a as usize], &self.keys[b as usize]);
-        let t = self.params.threshold;
-        may_reach(ka.len(), kb.len(), t) && similarity(ka, kb) >= t
-    }
-
-    /// The cluster a key belongs to (the id of its root key).
-    pub fn find(&mut self, id: u32) -> u32 {
-        let mut root = id;
-        while self.parent[root as usize] != root {
-            root = self.parent[root as usize];
-        }
-        let mut at = id;
-        while self.parent[at as usize] != root {
-            let next = self.parent[at as usize];
-            self.parent[at as usize] = root;
-            at = next;
-        }
-        root
-    }
-
-    /// Joins two clusters; the older root stays the root, so cluster ids are stable
-    /// as keys are added.
-    pub fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            let (keep, join) = if ra < rb { (ra, rb) } else { (rb, ra) };
-            self.parent[join as usize] = keep;
-        }
-    }
-
-    /// Every key's cluster root, by key id.
-    pub fn roots(&mut self) -> Vec<u32> {
-        (0..self.keys.len() as u32).map(|i| self.find(i)).collect()
-    }
-
-    fn band_hashes(&self, key: &[Token]) -> Vec<u64> {
-        let shingles = shingles(key);
-        let mut signature = vec![u64::MAX; self.seeds.len()];
-        for s in &shingles {
-            for (slot, seed) in signature.iter_mut().zip(&self.seeds) {
-                let h = splitmix(s ^ seed);
-                if h < *slot {
-                    *slot = h;
-                }
-            }
-        }
-        signature
-            .chunks(self.params.rows)
-            .enumerate()
-            .map(|(band, rows)| {
-                rows.iter()
-                    .fold(splitmix(band as u64 + 1), |acc, r| splitmix(acc ^ r))
-            })
-            .collect()
-    }
-}
-
-/// Token unigrams and bigrams, hashed.
+/// Token unigrams and bigrams, hashed, sorted, distinct.
 fn shingles(key: &[Token]) -> Vec<u64> {
     let mut out: Vec<u64> = key.iter().map(|t| u64::from(*t)).collect();
     out.extend(
@@ -192,39 +54,337 @@ fn shingles(key: &[Token]) -> Vec<u64> {
     out
 }
 
+/// How telling each shingle is: inverse document frequency over the distinct
+/// questions of the corpus. "怎么" or "我" join nothing on their own; a shared
+/// "花呗" or "运费险" says much more.
+#[derive(Debug, Clone, Default)]
+pub struct Weights {
+    idf: HashMap<u64, f32>,
+    unseen: f32,
+}
+
+impl Weights {
+    pub fn from_keys<'a>(keys: impl IntoIterator<Item = &'a [Token]>) -> Self {
+        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut n = 0u32;
+        for key in keys {
+            n += 1;
+            for s in shingles(key) {
+                *df.entry(s).or_default() += 1;
+            }
+        }
+        let idf = |d: u32| ((f64::from(n) + 1.0) / (f64::from(d) + 1.0)).ln() as f32 + 1.0;
+        Self {
+            idf: df.into_iter().map(|(s, d)| (s, idf(d))).collect(),
+            unseen: idf(0),
+        }
+    }
+
+    fn prepare(&self, key: &[Token]) -> Prepared {
+        let weighted: Vec<(u64, f32)> = shingles(key)
+            .into_iter()
+            .map(|s| (s, self.idf.get(&s).copied().unwrap_or(self.unseen.max(1.0))))
+            .collect();
+        let total = weighted.iter().map(|(_, w)| w).sum();
+        Prepared {
+            weighted,
+            total,
+            size: 1,
+        }
+    }
+
+    /// Similarity of two keys (see `Prepared::similarity`).
+    pub fn similarity(&self, a: &[Token], b: &[Token]) -> f64 {
+        self.prepare(a).similarity(&self.prepare(b))
+    }
+}
+
+/// A key ready for comparison: its shingles with their weights.
+#[derive(Debug, Clone)]
+struct Prepared {
+    weighted: Vec<(u64, f32)>,
+    total: f32,
+    /// How many questions the bag stands for (1, or a cluster's size).
+    size: u32,
+}
+
+impl Prepared {
+    /// Weighted Jaccard of the shingle sets: the weight two keys share over the
+    /// weight either has. 1 for identical keys, 0 for nothing in common.
+    fn similarity(&self, other: &Prepared) -> f64 {
+        if self.weighted.is_empty() && other.weighted.is_empty() {
+            return 1.0;
+        }
+        let (mut i, mut j, mut shared) = (0, 0, 0f32);
+        let (a, b) = (&self.weighted, &other.weighted);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += a[i].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        f64::from(shared) / f64::from(self.total + other.total - shared)
+    }
+
+    /// Weighted Jaccard of two bags (centroids): sum of minima over sum of maxima.
+    fn multiset_similarity(&self, other: &Prepared) -> f64 {
+        let (a, b) = (&self.weighted, &other.weighted);
+        let (mut i, mut j, mut min_sum) = (0, 0, 0f64);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    min_sum += f64::from(a[i].1.min(b[j].1));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let total = f64::from(self.total) + f64::from(other.total);
+        if total == 0.0 {
+            return 1.0;
+        }
+        min_sum / (total - min_sum)
+    }
+
+    /// The bag holding both (a cluster's centroid after a merge), normalised so
+    /// a big cluster's bag is comparable with a single question's.
+    fn sum(&self, other: &Prepared) -> Prepared {
+        let (a, b) = (&self.weighted, &other.weighted);
+        let (wa, wb) = (self.size.max(1) as f32, other.size.max(1) as f32);
+        let n = wa + wb;
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let take_a = j >= b.len() || (i < a.len() && a[i].0 < b[j].0);
+            let take_b = i >= a.len() || (j < b.len() && b[j].0 < a[i].0);
+            if take_a {
+                out.push((a[i].0, a[i].1 * wa / n));
+                i += 1;
+            } else if take_b {
+                out.push((b[j].0, b[j].1 * wb / n));
+                j += 1;
+            } else {
+                out.push((a[i].0, (a[i].1 * wa + b[j].1 * wb) / n));
+                i += 1;
+                j += 1;
+            }
+        }
+        // A centroid is a summary: its heaviest shingles decide every comparison,
+        // and capping it keeps a merge into a huge cluster as cheap as any other.
+        if out.len() > CENTROID_SHINGLES {
+            out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            out.truncate(CENTROID_SHINGLES);
+            out.sort_by_key(|(s, _)| *s);
+        }
+        let total = out.iter().map(|(_, w)| w).sum();
+        Prepared {
+            weighted: out,
+            total,
+            size: self.size.max(1) + other.size.max(1),
+        }
+    }
+
+    /// An upper bound of `similarity`: one key's weight cannot all be shared
+    /// with a much heavier one.
+    fn may_reach(&self, other: &Prepared, threshold: f64) -> bool {
+        let (small, large) = if self.total < other.total {
+            (self.total, other.total)
+        } else {
+            (other.total, self.total)
+        };
+        large == 0.0 || f64::from(small / large) >= threshold
+    }
+}
+
+/// MinHash signatures cut into bands: keys that agree on a whole band share a
+/// bucket and become candidates.
+struct Lsh {
+    seeds: Vec<u64>,
+    rows: usize,
+}
+
+impl Lsh {
+    fn new(params: &Params) -> Self {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let seeds = (0..params.bands * params.rows)
+            .map(|_| {
+                state = splitmix(state);
+                state
+            })
+            .collect();
+        Self {
+            seeds,
+            rows: params.rows.max(1),
+        }
+    }
+
+    fn band_hashes(&self, prepared: &Prepared) -> Vec<u64> {
+        let mut signature = vec![u64::MAX; self.seeds.len()];
+        for (s, _) in &prepared.weighted {
+            for (slot, seed) in signature.iter_mut().zip(&self.seeds) {
+                let h = splitmix(s ^ seed);
+                if h < *slot {
+                    *slot = h;
+                }
+            }
+        }
+        signature
+            .chunks(self.rows)
+            .enumerate()
+            .map(|(band, rows)| {
+                rows.iter()
+                    .fold(splitmix(band as u64 + 1), |acc, r| splitmix(acc ^ r))
+            })
+            .collect()
+    }
+}
+
+impl Weights {
+    /// The most central of a cluster's members (keys with their counts): the one
+    /// with the highest count-weighted similarity to the others. Large clusters
+    /// are compared against their most frequent members, which decide what is
+    /// central anyway. Returns an index into `members`.
+    pub fn central(&self, members: &[(&[Token], u64)]) -> usize {
+        const SAMPLE: usize = 64;
+        let prepared: Vec<Prepared> = members.iter().map(|(k, _)| self.prepare(k)).collect();
+        let mut by_count: Vec<usize> = (0..members.len()).collect();
+        by_count.sort_by(|a, b| members[*b].1.cmp(&members[*a].1).then(a.cmp(b)));
+        let anchors = &by_count[..by_count.len().min(SAMPLE)];
+        let score = |i: usize| -> f64 {
+            anchors
+                .iter()
+                .filter(|a| **a != i)
+                .map(|a| prepared[i].similarity(&prepared[*a]) * members[*a].1 as f64)
+                .sum::<f64>()
+                + members[i].1 as f64
+        };
+        anchors
+            .iter()
+            .map(|i| (*i, score(*i)))
+            .fold(
+                (0, f64::MIN),
+                |best, (i, s)| if s > best.1 { (i, s) } else { best },
+            )
+            .0
+    }
+}
+
+/// Clusters a whole set of keys at once: candidate pairs from the LSH buckets,
+/// verified, then merged strongest first (Kruskal's order); two clusters merge
+/// only while their centroids, the summed shingle weights of their members,
+/// stay `params.threshold` alike. Unlike single linkage, a chain of look-alikes
+/// cannot drag two unrelated questions together; unlike stars, a cluster can grow
+/// past the reach of its first question. Returns each key's cluster root (the
+/// smallest id in it).
+pub fn cluster_all(keys: &[Vec<Token>], weights: &Weights, params: Params) -> Vec<u32> {
+    let prepared: Vec<Prepared> = keys.iter().map(|k| weights.prepare(k)).collect();
+    let lsh = Lsh::new(&params);
+    let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut candidates: Vec<u32> = Vec::new();
+    for (id, p) in prepared.iter().enumerate() {
+        let id = id as u32;
+        candidates.clear();
+        for band in lsh.band_hashes(p) {
+            let members = buckets.entry(band).or_default();
+            candidates.extend(probe(members, params.bucket_probe));
+            members.push(id);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for other in &candidates {
+            push_edge(&mut edges, &prepared, *other, id, params.edge);
+        }
+    }
+    merge(prepared, edges, params.threshold)
+}
+
+/// `cluster_all` with every pair compared instead of the LSH candidates: the
+/// reference its recall is measured against. Quadratic; for samples only.
+pub fn cluster_exhaustive(keys: &[Vec<Token>], weights: &Weights, params: Params) -> Vec<u32> {
+    let prepared: Vec<Prepared> = keys.iter().map(|k| weights.prepare(k)).collect();
+    let mut edges: Vec<Edge> = Vec::new();
+    for b in 0..prepared.len() as u32 {
+        for a in 0..b {
+            push_edge(&mut edges, &prepared, a, b, params.edge);
+        }
+    }
+    merge(prepared, edges, params.threshold)
+}
+
+type Edge = (f32, u32, u32);
+
+fn push_edge(edges: &mut Vec<Edge>, prepared: &[Prepared], a: u32, b: u32, edge: f64) {
+    let (p, q) = (&prepared[a as usize], &prepared[b as usize]);
+    if p.may_reach(q, edge) {
+        let s = p.similarity(q);
+        if s >= edge {
+            edges.push((s as f32, a, b));
+        }
+    }
+}
+
+/// Kruskal's order with a centroid check: see `cluster_all`.
+fn merge(prepared: Vec<Prepared>, mut edges: Vec<Edge>, threshold: f64) -> Vec<u32> {
+    edges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let n = prepared.len() as u32;
+    let mut parent: Vec<u32> = (0..n).collect();
+    let mut centroid: Vec<Option<Prepared>> = prepared.into_iter().map(Some).collect();
+    for (_, a, b) in edges {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra == rb {
+            continue;
+        }
+        let (Some(ca), Some(cb)) = (&centroid[ra as usize], &centroid[rb as usize]) else {
+            continue;
+        };
+        if ca.multiset_similarity(cb) < threshold {
+            continue;
+        }
+        let merged = ca.sum(cb);
+        let (keep, join) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[join as usize] = keep;
+        centroid[keep as usize] = Some(merged);
+        centroid[join as usize] = None;
+    }
+    (0..n).map(|i| root(&mut parent, i)).collect()
+}
+
+/// Union-find's find, halving the path as it goes.
+fn root(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        let up = parent[parent[x as usize] as usize];
+        parent[x as usize] = up;
+        x = up;
+    }
+    x
+}
+
+/// The members of a bucket worth comparing: all of a small one, else the first
+/// and the most recent.
+fn probe(members: &[u32], limit: usize) -> impl Iterator<Item = u32> + '_ {
+    let half = limit / 2;
+    let (head, tail) = if members.len() <= limit {
+        (members, &members[..0])
+    } else {
+        (&members[..half], &members[members.len() - (limit - half)..])
+    };
+    head.iter().chain(tail).copied()
+}
+
 /// A fast, well-mixed 64-bit hash step (SplitMix64's finaliser).
 fn splitmix(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// The most central key of a cluster: the one with the highest count-weighted
-/// similarity to the others. Large clusters are compared against a sample of
-/// their most frequent members, which decide what is central anyway.
-pub fn central(members: &[(&[Token], u64)]) -> usize {
-    const SAMPLE: usize = 64;
-    let mut by_count: Vec<usize> = (0..members.len()).collect();
-    by_count.sort_by(|a, b| members[*b].1.cmp(&members[*a].1).then(a.cmp(b)));
-    let anchors = &by_count[..by_count.len().min(SAMPLE)];
-    let score = |i: usize| -> f64 {
-        anchors
-            .iter()
-            .filter(|a| **a != i)
-            .map(|a| similarity(members[i].0, members[*a].0) * members[*a].1 as f64)
-            .sum::<f64>()
-            + members[i].1 as f64
-    };
-    anchors
-        .iter()
-        .copied()
-        .map(|i| (i, score(i)))
-        .fold(
-            (0, f64::MIN),
-            |best, (i, s)| if s > best.1 { (i, s) } else { best },
-        )
-        .0
 }
 
 #[cfg(test)]
@@ -235,47 +395,116 @@ mod tests {
         s.chars().map(|c| c as Token).collect()
     }
 
+    fn keys(list: &[&str]) -> Vec<Vec<Token>> {
+        list.iter().map(|s| t(s)).collect()
+    }
+
+    fn weights(keys: &[Vec<Token>]) -> Weights {
+        Weights::from_keys(keys.iter().map(Vec::as_slice))
+    }
+
     #[test]
-    fn similarity_counts_characters_not_bytes() {
-        assert_eq!(similarity(&t("还没发货"), &t("还没发货")), 1.0);
-        assert!((similarity(&t("为什么还没发货"), &t("什么时候发货")) - 4.0 / 7.0).abs() < 1e-9);
-        assert_eq!(similarity(&t(""), &t("")), 1.0);
+    fn similarity_is_one_for_twins_zero_for_strangers_and_symmetric() {
+        let w = weights(&keys(&[
+            "为什么还没发货",
+            "什么时候发货",
+            "运费多少",
+            "有m码",
+        ]));
+        assert!((w.similarity(&t("还没发货"), &t("还没发货")) - 1.0).abs() < 1e-9);
+        assert_eq!(w.similarity(&t("运费"), &t("尺码")), 0.0);
+        let (a, b) = (t("为什么还没发货"), t("什么时候发货"));
+        assert!((w.similarity(&a, &b) - w.similarity(&b, &a)).abs() < 1e-9);
+        assert!(w.similarity(&a, &b) > 0.0 && w.similarity(&a, &b) < 1.0);
+    }
+
+    #[test]
+    fn rare_shared_words_count_more_than_common_ones() {
+        let w = weights(&keys(&[
+            "怎么退款",
+            "怎么退货",
+            "怎么付款",
+            "怎么改地址",
+            "运费险怎么用",
+        ]));
+        // Both pairs share two characters; "怎么" is everywhere, "运费险" is not.
+        assert!(
+            w.similarity(&t("运费险"), &t("运费险理赔"))
+                > w.similarity(&t("怎么退款"), &t("怎么付款"))
+        );
     }
 
     #[test]
     fn near_duplicates_join_and_different_questions_stay_apart() {
-        let mut index = Index::new(Params::default());
-        let a = index.insert(t("为什么还没发货"));
-        let b = index.insert(t("为什么还没有发货"));
-        let c = index.insert(t("怎么申请退款"));
-        let d = index.insert(t("如何申请退款"));
-        let e = index.insert(t("这件衣服有m码"));
-        assert_eq!(index.find(a), index.find(b));
-        assert_eq!(index.find(c), index.find(d));
-        assert_ne!(index.find(a), index.find(c));
-        assert_ne!(index.find(e), index.find(a));
-        assert_ne!(index.find(e), index.find(c));
+        let list = keys(&[
+            "为什么还没发货",
+            "为什么还没有发货",
+            "怎么申请退款",
+            "如何申请退款",
+            "这件衣服有m码",
+            "快递到哪里了",
+            "我的快递到哪里了",
+            "退货地址是哪里",
+        ]);
+        let roots = cluster_all(&list, &weights(&list), Params::default());
+        assert_eq!(roots[0], roots[1]);
+        assert_eq!(roots[2], roots[3]);
+        assert_eq!(roots[5], roots[6]);
+        assert_eq!(roots[6], 5, "a cluster is named by its oldest key");
+        let distinct: std::collections::HashSet<u32> = roots.iter().copied().collect();
+        assert_eq!(distinct.len(), 5, "{roots:?}");
     }
 
     #[test]
-    fn a_later_key_joins_the_cluster_it_belongs_to_and_the_root_stays() {
-        let mut index = Index::new(Params::default());
-        let first = index.insert(t("快递到哪里了"));
-        index.insert(t("退货地址是哪里"));
-        let later = index.insert(t("我的快递到哪里了"));
+    fn a_chain_of_look_alikes_does_not_join_its_two_ends() {
+        // Each neighbour shares most of its words with the next, the ends almost
+        // nothing: single linkage would make one cluster of all five.
+        let list = keys(&[
+            "退货运费谁出",
+            "退货运费怎么算",
+            "运费怎么算的",
+            "运费险怎么算的",
+            "运费险理赔流程",
+        ]);
+        let params = Params {
+            threshold: 0.3,
+            edge: 0.2,
+            ..Params::default()
+        };
+        let roots = cluster_all(&list, &weights(&list), params);
+        assert_ne!(roots[0], roots[4], "{roots:?}");
+    }
+
+    #[test]
+    fn lsh_finds_the_clusters_that_comparing_every_pair_finds() {
+        let list = keys(&[
+            "为什么还没发货",
+            "为什么还没有发货",
+            "怎么还没发货",
+            "怎么申请退款",
+            "如何申请退款",
+            "申请退款怎么弄",
+            "这件衣服有m码",
+            "这件衣服有l码",
+            "快递到哪里了",
+            "我的快递到哪里了",
+            "快递现在到哪了",
+            "退货地址是哪里",
+            "运费多少钱",
+            "运费怎么算",
+        ]);
+        let w = weights(&list);
         assert_eq!(
-            index.find(later),
-            first,
-            "the older key stays the cluster's id"
+            cluster_all(&list, &w, Params::default()),
+            cluster_exhaustive(&list, &w, Params::default())
         );
     }
 
     #[test]
     fn the_central_member_is_the_typical_phrasing() {
-        let a = t("什么时候发货");
-        let b = t("请问什么时候发货");
-        let c = t("什么时候能发货呢亲");
-        let members = [(a.as_slice(), 5), (b.as_slice(), 2), (c.as_slice(), 1)];
-        assert_eq!(central(&members), 0);
+        let list = keys(&["什么时候发货", "请问什么时候发货", "什么时候能发货呢亲"]);
+        let w = weights(&list);
+        let members: Vec<(&[Token], u64)> = vec![(&list[1], 2), (&list[0], 5), (&list[2], 1)];
+        assert_eq!(w.central(&members), 1);
     }
 }

@@ -65,6 +65,9 @@ impl Synonyms {
 /// A placeholder becomes one private-use character, so "{订单号}" is one token
 /// that matches only itself.
 fn placeholders_as_tokens(folded: &str) -> String {
+    if !folded.contains('{') {
+        return folded.to_string();
+    }
     let mut s = folded.to_string();
     for (i, p) in PLACEHOLDERS.iter().enumerate() {
         if s.contains(p) {

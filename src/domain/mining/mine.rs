@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 
 use super::chatlog::{BadRow, Row, Speaker, Turn};
-use super::cluster::{self, Index, Params};
+use super::cluster::{cluster_all, Params, Weights};
 use super::mask::mask;
 use super::matchkey::key;
 use super::noise;
@@ -75,7 +75,8 @@ pub struct Summary {
 
 pub struct Miner {
     rules: Rules,
-    index: Index,
+    params: Params,
+    /// Each distinct comparison key and its id (the index into `stats`).
     by_key: HashMap<Vec<Token>, u32>,
     stats: Vec<KeyStats>,
     summary: Summary,
@@ -89,7 +90,7 @@ impl Miner {
     pub fn new(rules: Rules, params: Params) -> Self {
         Self {
             rules,
-            index: Index::new(params),
+            params,
             by_key: HashMap::new(),
             stats: Vec::new(),
             summary: Summary::default(),
@@ -156,7 +157,7 @@ impl Miner {
         let id = match self.by_key.get(&k) {
             Some(id) => *id,
             None => {
-                let id = self.index.insert(k.clone());
+                let id = self.stats.len() as u32;
                 self.by_key.insert(k, id);
                 self.stats.push(KeyStats {
                     text: masked.trim().to_string(),
@@ -196,16 +197,23 @@ impl Miner {
         }
     }
 
+    /// Clusters the distinct questions, weighting words by how rare they are in
+    /// this corpus, and returns the clusters largest first.
     pub fn finish(mut self) -> (Vec<MinedCluster>, Summary) {
         self.close_reply();
-        let roots = self.index.roots();
+        let mut keys = vec![Vec::new(); self.stats.len()];
+        for (key, id) in std::mem::take(&mut self.by_key) {
+            keys[id as usize] = key;
+        }
+        let weights = Weights::from_keys(keys.iter().map(Vec::as_slice));
+        let roots = cluster_all(&keys, &weights, self.params);
         let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for (id, root) in roots.iter().enumerate() {
             members.entry(*root).or_default().push(id as u32);
         }
         let mut clusters: Vec<MinedCluster> = members
             .into_iter()
-            .map(|(root, ids)| self.cluster(root, &ids))
+            .map(|(root, ids)| self.cluster(&weights, &keys, root, &ids))
             .collect();
         clusters.sort_by(|a, b| b.size.cmp(&a.size).then(a.cluster.cmp(&b.cluster)));
         self.summary.distinct_questions = self.stats.len() as u64;
@@ -213,12 +221,23 @@ impl Miner {
         (clusters, self.summary)
     }
 
-    fn cluster(&self, root: u32, ids: &[u32]) -> MinedCluster {
-        let weighted: Vec<(&[Token], u64)> = ids
+    fn cluster(
+        &self,
+        weights: &Weights,
+        keys: &[Vec<Token>],
+        root: u32,
+        ids: &[u32],
+    ) -> MinedCluster {
+        let counted: Vec<(&[Token], u64)> = ids
             .iter()
-            .map(|id| (self.index.key(*id), self.stats[*id as usize].count))
+            .map(|id| {
+                (
+                    keys[*id as usize].as_slice(),
+                    self.stats[*id as usize].count,
+                )
+            })
             .collect();
-        let central = ids[cluster::central(&weighted)] as usize;
+        let central = ids[weights.central(&counted)] as usize;
         let mut by_count: Vec<&KeyStats> = ids.iter().map(|id| &self.stats[*id as usize]).collect();
         by_count.sort_by_key(|s| std::cmp::Reverse(s.count));
         let mut lines: Vec<u64> = by_count

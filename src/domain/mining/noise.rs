@@ -32,6 +32,9 @@ impl Noise {
 /// Longer than any chat question; usually a pasted document or a log dump.
 pub const MAX_QUESTION_CHARS: usize = 500;
 
+/// The longest run of greetings still taken for a greeting ("您好在不在有人吗").
+const MAX_GREETING_CHARS: usize = 12;
+
 /// Chat-platform markers for pictures, voice, video, stickers and cards.
 const MEDIA: &[&str] = &[
     "[图片]",
@@ -114,10 +117,18 @@ pub fn classify(masked: &str) -> Option<Noise> {
         return Some(Noise::TooLong);
     }
     let lower = trimmed.to_lowercase();
-    let without_media = MEDIA.iter().fold(lower.clone(), |t, m| t.replace(m, ""));
-    let without_data = PLACEHOLDERS
-        .iter()
-        .fold(without_media.clone(), |t, p| t.replace(p, ""));
+    let without_media = if lower.contains(['[', '<']) {
+        MEDIA.iter().fold(lower.clone(), |t, m| t.replace(m, ""))
+    } else {
+        lower.clone()
+    };
+    let without_data = if without_media.contains('{') {
+        PLACEHOLDERS
+            .iter()
+            .fold(without_media.clone(), |t, p| t.replace(p, ""))
+    } else {
+        without_media.clone()
+    };
     let mut rest: String = words(&without_data).collect();
     if rest.is_empty() {
         return Some(if without_media.len() != lower.len() {
@@ -129,6 +140,10 @@ pub fn classify(masked: &str) -> Option<Noise> {
         } else {
             Noise::Empty
         });
+    }
+    // Greetings are short; a longer text always says something more.
+    if rest.chars().count() > MAX_GREETING_CHARS {
+        return None;
     }
     for g in GREETINGS {
         rest = rest.replace(g, "");
