@@ -118,6 +118,17 @@ keyed_enum!(
     }
 );
 
+keyed_enum!(
+    /// The team a customer's feedback belongs to.
+    Department, "department" {
+        Operations => "operations",
+        Finance => "finance",
+        Product => "product",
+        Logistics => "logistics",
+        CustomerService => "customer_service",
+    }
+);
+
 /// A login name: 2–32 of `[A-Za-z0-9_.-]`, stored lower-case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);

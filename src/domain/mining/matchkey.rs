@@ -78,12 +78,15 @@ fn placeholders_as_tokens(folded: &str) -> String {
     s
 }
 
+/// A masked message folded, with placeholders as single characters and
+/// synonyms rewritten: what keys are cut from and tag keywords are found in.
+pub fn canonical(masked: &str, synonyms: &Synonyms) -> String {
+    synonyms.rewrite(&placeholders_as_tokens(&text::fold(masked)))
+}
+
 /// The comparison tokens of a masked message.
 pub fn key(masked: &str, synonyms: &Synonyms) -> Vec<Token> {
-    let folded = text::fold(masked);
-    let marked = placeholders_as_tokens(&folded);
-    let rewritten = synonyms.rewrite(&marked);
-    text::tokens_of_folded(&rewritten)
+    text::tokens_of_folded(&canonical(masked, synonyms))
 }
 
 #[cfg(test)]

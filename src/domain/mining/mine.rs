@@ -10,9 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use super::chatlog::{BadRow, Row, Speaker, Turn};
 use super::cluster::{cluster_all, Params, Weights};
 use super::mask::mask;
-use super::matchkey::key;
+use super::matchkey::{canonical, key};
 use super::noise;
 use super::rules::Rules;
+use super::tags::Tags;
 use super::when::date_of;
 use crate::domain::text::Token;
 
@@ -57,6 +58,8 @@ pub struct MinedCluster {
     pub weeks: BTreeMap<i32, u32>,
     /// Agent replies that followed these questions (masked).
     pub answers: Vec<String>,
+    #[serde(flatten)]
+    pub tags: Tags,
 }
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -251,12 +254,18 @@ impl Miner {
                 *weeks.entry(*w).or_default() += n;
             }
         }
+        let examples: Vec<String> = by_count.iter().take(5).map(|s| s.text.clone()).collect();
+        let canonical: Vec<String> = examples
+            .iter()
+            .map(|e| canonical(e, &self.rules.synonyms))
+            .collect();
         MinedCluster {
+            tags: self.rules.tags.tag(&canonical),
             cluster: root,
             size: by_count.iter().map(|s| s.count).sum(),
             representative: self.stats[central].text.clone(),
             members: lines,
-            examples: by_count.iter().take(5).map(|s| s.text.clone()).collect(),
+            examples,
             first_seen: by_count.iter().filter_map(|s| s.first).min(),
             last_seen: by_count.iter().filter_map(|s| s.last).max(),
             weeks,
@@ -319,6 +328,14 @@ mod tests {
         assert_eq!(shipping.first_seen, NaiveDate::from_ymd_opt(2026, 11, 2));
         assert_eq!(shipping.last_seen, NaiveDate::from_ymd_opt(2026, 11, 10));
         assert_eq!(shipping.answers.len(), 3);
+        assert_eq!(
+            shipping.tags.category,
+            Some(crate::domain::types::Category::Shipping)
+        );
+        assert_eq!(
+            shipping.tags.department,
+            crate::domain::types::Department::Logistics
+        );
         assert!(shipping.answers.iter().any(|a| a.contains("48小时内发货")));
         assert_eq!(clusters[1].size, 1);
         assert!(clusters[1].representative.contains("M码"));

@@ -9,4 +9,5 @@ pub mod matchkey;
 pub mod mine;
 pub mod noise;
 pub mod rules;
+pub mod tags;
 pub mod when;
