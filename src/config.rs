@@ -106,7 +106,7 @@ pub struct MineArgs {
     /// csv, jsonl or txt; default: from the file's extension.
     #[arg(long, value_parser = ["csv", "tsv", "jsonl", "ndjson", "json", "txt", "text", "log"])]
     pub format: Option<String>,
-    /// How similar (0–1, token edit similarity) two questions must be to share a cluster.
+    /// How alike (0–1, IDF-weighted overlap of words) two groups of questions must be to merge.
     #[arg(long, default_value_t = crate::domain::mining::cluster::Params::default().threshold, value_parser = parse_threshold)]
     pub threshold: f64,
     /// Columns by name, e.g. `message=内容,speaker=发送方,conversation=会话ID,time=时间`.

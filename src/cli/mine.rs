@@ -36,13 +36,14 @@ pub fn run(args: &MineArgs) -> anyhow::Result<()> {
         &mapping,
     )
     .with_context(|| args.input.display().to_string())?;
-    let mut miner = Miner::new(
-        rules,
-        Params {
-            threshold: args.threshold,
-            ..Params::default()
-        },
-    );
+    let defaults = Params::default();
+    let params = Params {
+        threshold: args.threshold,
+        // A lower threshold also needs fainter pairs considered.
+        edge: defaults.edge.min(args.threshold),
+        ..defaults
+    };
+    let mut miner = Miner::new(rules, params);
     for row in rows {
         miner.push(row);
     }
