@@ -269,6 +269,10 @@ fn csv_rows<'a>(
         .iter()
         .map(|h| h.trim_start_matches('\u{FEFF}').trim().to_string())
         .collect();
+    if headers.iter().all(String::is_empty) {
+        // An empty export (0 bytes, or a blank first line) has nothing to read.
+        return Ok(Box::new(std::iter::empty()));
+    }
     let cols = chatcols::detect(&headers, mapping)?;
     let index = move |name: &Option<String>| {
         name.as_ref()
@@ -415,6 +419,7 @@ mod tests {
             .all(|r| r.as_ref().is_ok_and(|t| t.speaker == Speaker::Customer)));
         assert!(super::tests::rows("empty.txt", Format::Txt).is_empty());
         assert!(super::tests::rows("empty.txt", Format::Jsonl).is_empty());
+        assert!(super::tests::rows("empty.txt", Format::Csv).is_empty());
     }
 
     #[test]
