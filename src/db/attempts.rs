@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use super::exams::ExamRow;
-use super::schema::{answers, attempts, exam_items, exams, users};
+use super::schema::{answers, attempts, exams, users};
 use super::{on_conn, write_tx, Conn, DbResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -104,54 +104,6 @@ pub fn answers(conn: &mut Conn, attempt_id: i64) -> DbResult<Vec<AnswerRow>> {
         .filter(answers::attempt_id.eq(attempt_id))
         .select(AnswerRow::as_select())
         .load(c))?)
-}
-
-/// Stores a draft and adds the time spent on it, in one statement whose WHERE
-/// clause is the whole permission: the attempt is `user_id`'s and that account is
-/// active, the attempt is not submitted and still writable at `now`, its exam open,
-/// and the item one of that exam's. False when
-/// any of that fails (the caller finds out which); a submitted answer never changes.
-pub fn autosave(
-    conn: &mut Conn,
-    attempt_id: i64,
-    user_id: i64,
-    item_id: i64,
-    body: &str,
-    spent_ms: i64,
-    now: i64,
-) -> DbResult<bool> {
-    use diesel::sql_types::{BigInt, Text};
-    use diesel::upsert::excluded;
-    let allowed = attempts::table
-        .inner_join(exams::table)
-        .inner_join(users::table)
-        .inner_join(exam_items::table.on(exam_items::exam_id.eq(attempts::exam_id)))
-        .filter(attempts::id.eq(attempt_id))
-        .filter(attempts::user_id.eq(user_id))
-        .filter(users::active.eq(true))
-        .filter(attempts::submitted_at.is_null())
-        .filter(attempts::writable_until.ge(now))
-        .filter(exams::status.eq("open"))
-        .filter(exam_items::id.eq(item_id))
-        .select((
-            attempts::id,
-            exam_items::id,
-            body.into_sql::<Text>(),
-            spent_ms.into_sql::<BigInt>(),
-            now.into_sql::<BigInt>(),
-        ));
-    let stored = on_conn!(conn, c => diesel::insert_into(answers::table)
-        .values(allowed)
-        .into_columns((answers::attempt_id, answers::item_id, answers::body, answers::time_spent_ms, answers::updated_at))
-        .on_conflict((answers::attempt_id, answers::item_id))
-        .do_update()
-        .set((
-            answers::body.eq(excluded(answers::body)),
-            answers::time_spent_ms.eq(answers::time_spent_ms + excluded(answers::time_spent_ms)),
-            answers::updated_at.eq(excluded(answers::updated_at)),
-        ))
-        .execute(c))?;
-    Ok(stored == 1)
 }
 
 /// Stores the scored answers and closes the attempt, once. False if it was

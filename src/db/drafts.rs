@@ -49,8 +49,8 @@ impl DraftWriter {
         Ok(Self { queue })
     }
 
-    /// Stores the draft (with the rules of `attempts::autosave`); true once it is
-    /// committed, false when the attempt does not take it.
+    /// Stores the draft (see `store` for when an attempt takes it); true once it
+    /// is committed, false when the attempt does not take it.
     pub async fn save(&self, draft: Draft) -> DbResult<bool> {
         let (reply, answer) = oneshot::channel();
         self.queue
@@ -74,7 +74,7 @@ fn run(pool: &DbPool, jobs: &mpsc::Receiver<Job>) {
 }
 
 fn write_batch(pool: &DbPool, batch: Vec<Job>) {
-    let (rows, deferred) = merge(&batch);
+    let (rows, deferred) = merge(batch.iter().map(|(d, _)| d));
     let written = pool
         .get()
         .and_then(|mut conn| write_tx(&mut conn, |conn| store(conn, &rows)));
@@ -112,11 +112,11 @@ fn write_batch(pool: &DbPool, batch: Vec<Job>) {
 /// add up their time and take the latest moment. A save for the same answer from
 /// a different account (only a forged request does that) waits for the next
 /// batch, so its acknowledgement can never ride on the owner's row.
-fn merge(batch: &[Job]) -> (Vec<Draft>, HashSet<usize>) {
-    let mut rows: Vec<Draft> = Vec::with_capacity(batch.len());
-    let mut at: HashMap<(i64, i64), usize> = HashMap::with_capacity(batch.len());
+fn merge<'a>(drafts: impl ExactSizeIterator<Item = &'a Draft>) -> (Vec<Draft>, HashSet<usize>) {
+    let mut rows: Vec<Draft> = Vec::with_capacity(drafts.len());
+    let mut at: HashMap<(i64, i64), usize> = HashMap::with_capacity(drafts.len());
     let mut deferred = HashSet::new();
-    for (i, (d, _)) in batch.iter().enumerate() {
+    for (i, d) in drafts.enumerate() {
         match at.get(&(d.attempt_id, d.item_id)) {
             Some(&row) if rows[row].user_id == d.user_id => {
                 let r = &mut rows[row];
@@ -144,10 +144,24 @@ struct StoredAnswer {
     item_id: i64,
 }
 
-/// Writes a batch of drafts in one statement; the same permission as
-/// `attempts::autosave` (owner, active account, not submitted, writable, exam
-/// open, item of that exam) sits in its WHERE clause. Returns the answers stored.
+/// Stores one account's drafts at once in the caller's connection, merged as a
+/// batch is (submission keeps what it was sent this way). Returns the answers
+/// stored.
+pub fn save_now(conn: &mut Conn, drafts: &[Draft]) -> DbResult<HashSet<(i64, i64)>> {
+    // Deferred saves only arise between accounts.
+    let (rows, _) = merge(drafts.iter());
+    store(conn, &rows)
+}
+
+/// Writes drafts in one statement whose WHERE clause is the whole permission:
+/// the attempt is the draft's account's and that account is active, the attempt
+/// is not submitted and still writable at the draft's moment, its exam open, and
+/// the item one of that exam's; a submitted answer never changes. Returns the
+/// answers stored.
 fn store(conn: &mut Conn, rows: &[Draft]) -> DbResult<HashSet<(i64, i64)>> {
+    if rows.is_empty() {
+        return Ok(HashSet::new());
+    }
     let stored: Vec<StoredAnswer> = match conn {
         Conn::Sqlite(c) => bind_all(
             sql_query(upsert_sql(rows.len(), |_| "?".into())).into_boxed(),
@@ -237,7 +251,7 @@ mod tests {
             job(1, 7, 11, "x", 6),
             job(1, 7, 10, "ab", 8),
         ];
-        let (rows, deferred) = merge(&batch);
+        let (rows, deferred) = merge(batch.iter().map(|(d, _)| d));
         assert!(deferred.is_empty());
         assert_eq!(rows.len(), 2);
         assert_eq!(
@@ -249,7 +263,7 @@ mod tests {
     #[test]
     fn a_save_for_the_same_answer_from_another_account_waits_for_its_own_batch() {
         let batch = [job(1, 7, 10, "mine", 5), job(1, 9, 10, "forged", 6)];
-        let (rows, deferred) = merge(&batch);
+        let (rows, deferred) = merge(batch.iter().map(|(d, _)| d));
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].body, "mine");
         assert_eq!(deferred, HashSet::from([1]));

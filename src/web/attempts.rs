@@ -174,13 +174,22 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
             }
             let in_time = exam.status == "open" && now <= attempt.writable_until;
             if in_time {
-                for (item_id, body) in &posted {
-                    if items.iter().any(|i| i.id == *item_id)
-                        && AnswerText::parse_draft(body).is_ok()
-                    {
-                        attempts::autosave(conn, id, me.id, *item_id, body, 0, now)?;
-                    }
-                }
+                let keep: Vec<drafts::Draft> = posted
+                    .iter()
+                    .filter(|(item_id, body)| {
+                        items.iter().any(|i| i.id == *item_id)
+                            && AnswerText::parse_draft(body).is_ok()
+                    })
+                    .map(|(item_id, body)| drafts::Draft {
+                        attempt_id: id,
+                        user_id: me.id,
+                        item_id: *item_id,
+                        body: body.clone(),
+                        spent_ms: 0,
+                        now,
+                    })
+                    .collect();
+                drafts::save_now(conn, &keep)?;
             }
             let answers = attempts::answers(conn, id)?;
             // Out of time, what was saved is what counts: posted text is not judged.
