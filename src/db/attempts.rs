@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 
-use super::exams::ExamRow;
-use super::schema::{answers, attempts, exams, users};
+use super::exams::{ExamRow, ItemRow};
+use super::schema::{answers, attempts, exam_items, exams, users};
 use super::{on_conn, write_tx, Conn, DbResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -90,6 +90,25 @@ pub fn find_with_exam(conn: &mut Conn, id: i64) -> DbResult<Option<(AttemptRow, 
         .select((AttemptRow::as_select(), ExamRow::as_select()))
         .first(c)
         .optional())?)
+}
+
+/// An exam's items in order, each with this attempt's draft if there is one, in one
+/// query (the exam page's second read).
+pub fn items_with_drafts(
+    conn: &mut Conn,
+    exam_id: i64,
+    attempt_id: i64,
+) -> DbResult<Vec<(ItemRow, Option<AnswerRow>)>> {
+    Ok(on_conn!(conn, c => exam_items::table
+        .left_join(
+            answers::table.on(answers::item_id
+                .eq(exam_items::id)
+                .and(answers::attempt_id.eq(attempt_id))),
+        )
+        .filter(exam_items::exam_id.eq(exam_id))
+        .order(exam_items::position)
+        .select((ItemRow::as_select(), Option::<AnswerRow>::as_select()))
+        .load(c))?)
 }
 
 pub fn for_user(conn: &mut Conn, user_id: i64) -> DbResult<Vec<AttemptRow>> {

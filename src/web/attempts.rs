@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
 use super::auth::{CsrfJson, Form};
-use super::render::{redirect, with_conn, Ctx, SessionUser};
+use super::render::{redirect, with_conn, Ctx, OneHop, SessionUser};
 use crate::db::attempts::{self, AnswerRow, AttemptRow};
 use crate::db::exams::{self, ExamRow, ItemRow};
 use crate::db::{self, drafts, users::User, Conn};
@@ -19,18 +19,21 @@ fn refused(key: &'static str) -> AppError {
     AppError::refused(StatusCode::CONFLICT, key)
 }
 
-pub async fn start(ctx: Ctx, _form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.id;
+pub async fn start(
+    hop: OneHop,
+    _form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
-    let attempt = ctx
-        .db(move |conn| {
+    let (_, attempt) = hop
+        .db_as(Role::Trainee, move |conn, me| {
             let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
             if exam.status != "open" {
                 return Err(refused("attempts.exam_not_open"));
             }
             let now = db::now_ms();
             let until = exam::writable_until(now, exam.time_limit_min);
-            Ok(attempts::start(conn, exam_id, me, now, until)?)
+            Ok(attempts::start(conn, exam_id, me.id, now, until)?)
         })
         .await?;
     Ok(redirect(&format!("/attempts/{}", attempt.id)))
@@ -53,26 +56,27 @@ fn load_visible(
     Ok((attempt, exam, items))
 }
 
-pub async fn take(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.clone();
+/// The exam page: the user, the attempt with its exam, and the items with their
+/// drafts are three queries on one connection.
+pub async fn take(hop: OneHop, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (attempt, exam, items, answers) = ctx
-        .db(move |conn| {
-            let (attempt, exam, items) = load_visible(conn, id, &me)?;
-            if attempt.user_id != me.id {
-                return Err(AppError::NotFound);
+    let (ctx, (attempt, exam, rows)) = hop
+        .db_as(Role::Trainee, move |conn, me| {
+            let (attempt, exam) = attempts::find_with_exam(conn, id)?
+                .filter(|(a, _)| a.user_id == me.id)
+                .ok_or(AppError::NotFound)?;
+            if attempt.submitted_at.is_some() {
+                return Ok((attempt, exam, Vec::new()));
             }
-            Ok((
-                attempt.clone(),
-                exam,
-                items,
-                attempts::answers(conn, attempt.id)?,
-            ))
+            let rows = attempts::items_with_drafts(conn, exam.id, attempt.id)?;
+            Ok((attempt, exam, rows))
         })
         .await?;
     if attempt.submitted_at.is_some() {
         return Ok(redirect(&format!("/attempts/{id}/result")));
     }
+    let (items, answers): (Vec<ItemRow>, Vec<Option<AnswerRow>>) = rows.into_iter().unzip();
+    let answers: Vec<AnswerRow> = answers.into_iter().flatten().collect();
     render_take(&ctx, &attempt, &exam, &items, &answers, None)
 }
 

@@ -33,6 +33,31 @@ impl FromRequest for Ctx {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let hop = OneHop::from_request(req, payload);
+        Box::pin(async move {
+            let OneHop { mut ctx, uid } = hop.await?;
+            if let Some(id) = uid {
+                let user = load_active_user(&ctx.state, id).await?;
+                ctx.signed_in(user);
+            }
+            Ok(ctx)
+        })
+    }
+}
+
+/// A `Ctx` whose user is not loaded yet: the handler loads it in its own database
+/// hop with [`OneHop::db_as`]. For the pages a whole class opens at the same
+/// instant (start an exam, load it), where every round trip counts.
+pub struct OneHop {
+    ctx: Ctx,
+    uid: Option<i64>,
+}
+
+impl FromRequest for OneHop {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let session = req.get_session();
@@ -44,21 +69,8 @@ impl FromRequest for Ctx {
             let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
             ensure_setup(&state, &path).await?;
             let uid: Option<i64> = session.get(UID).unwrap_or(None);
-            let user = match uid {
-                Some(id) => load_active_user(&state, id).await?,
-                None => None,
-            };
-            if uid.is_some() && user.is_none() {
-                // Disabled or deleted since login: the cookie no longer opens anything.
-                session.purge();
-            }
             let stored_lang: Option<String> = session.get(LANG).unwrap_or(None);
-            let lang = Catalog::lang(
-                user.as_ref()
-                    .map(|u| u.lang.as_str())
-                    .or(stored_lang.as_deref())
-                    .unwrap_or(DEFAULT_LANG),
-            );
+            let lang = Catalog::lang(stored_lang.as_deref().unwrap_or(DEFAULT_LANG));
             let csrf = match session.get::<String>(CSRF).unwrap_or(None) {
                 Some(token) => token,
                 None => {
@@ -69,15 +81,61 @@ impl FromRequest for Ctx {
                     token
                 }
             };
-            Ok(Ctx {
+            let ctx = Ctx {
                 state,
                 session,
                 lang,
                 csrf,
-                user,
+                user: None,
                 path,
-            })
+            };
+            Ok(OneHop { ctx, uid })
         })
+    }
+}
+
+/// What the hop found: the work's result, or why the user may not do it.
+enum Hop<T> {
+    Done(User, T),
+    NoUser,
+    Forbidden,
+}
+
+impl OneHop {
+    /// Loads the signed-in user and, if their role is at least `role`, runs `f` with
+    /// them, all on one pooled connection. Returns the finished `Ctx` for rendering.
+    pub async fn db_as<T, F>(self, role: Role, f: F) -> Result<(Ctx, T), AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Conn, &User) -> Result<T, AppError> + Send + 'static,
+    {
+        let OneHop { mut ctx, uid } = self;
+        let Some(id) = uid else {
+            return Err(AppError::LoginRequired { next: ctx.path });
+        };
+        let hop = ctx
+            .db(move |conn| {
+                let Some(user) = db::users::find(conn, id)?.filter(|u| u.active) else {
+                    return Ok(Hop::NoUser);
+                };
+                if user.role < role {
+                    return Ok(Hop::Forbidden);
+                }
+                let out = f(conn, &user)?;
+                Ok(Hop::Done(user, out))
+            })
+            .await?;
+        match hop {
+            Hop::Done(user, out) => {
+                ctx.signed_in(Some(user));
+                Ok((ctx, out))
+            }
+            Hop::NoUser => {
+                ctx.signed_in(None);
+                Err(AppError::LoginRequired { next: ctx.path })
+            }
+            Hop::Forbidden => Err(AppError::Forbidden),
+        }
     }
 }
 
@@ -156,6 +214,16 @@ where
 }
 
 impl Ctx {
+    /// Sets the user the session's cookie names, now loaded: their language wins, and
+    /// a cookie whose account is gone or disabled no longer opens anything.
+    fn signed_in(&mut self, user: Option<User>) {
+        match &user {
+            Some(u) => self.lang = Catalog::lang(&u.lang),
+            None => self.session.purge(),
+        }
+        self.user = user;
+    }
+
     /// The current user if their role is at least `role`; the first line of a handler.
     pub fn require(&self, role: Role) -> Result<&User, AppError> {
         match &self.user {

@@ -80,6 +80,10 @@ async fn a_trainee_takes_an_exam_and_the_lead_sees_the_ranking() {
 
     // A trainee can neither see another trainee's attempt nor the lead's pages.
     assert_eq!(
+        bob.get(&format!("/attempts/{attempt}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
         bob.get(&format!("/attempts/{attempt}/result")).await.status,
         StatusCode::NOT_FOUND
     );
@@ -458,4 +462,28 @@ async fn a_disabled_trainee_can_no_longer_autosave() {
         .post_json(&url, json!({ "item_id": items[0], "body": "再试一次" }))
         .await;
     assert_ne!(status, StatusCode::OK, "the cookie was cleared");
+}
+
+#[actix_web::test]
+async fn a_disabled_trainee_can_no_longer_open_the_exam() {
+    let app = spawn().await;
+    let Started {
+        mut admin,
+        mut amy,
+        attempt,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    let page = format!("/attempts/{attempt}");
+    assert_eq!(amy.get(&page).await.status, StatusCode::OK);
+    admin.get("/admin/users").await;
+    let done = admin.post("/admin/users/3", &[("action", "disable")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let refused = amy.get(&page).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(
+        refused.location.starts_with("/login"),
+        "{}",
+        refused.location
+    );
+    assert_eq!(amy.get("/").await.status, StatusCode::SEE_OTHER);
 }
