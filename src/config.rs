@@ -41,6 +41,9 @@ pub enum Command {
     /// Mine customer questions from a chat-log export without a database: writes
     /// one JSON line per cluster to stdout and a summary to stderr.
     Mine(MineArgs),
+    /// Import a chat-log export into the database: its questions are masked,
+    /// merged into the stored clusters and counted. The same file twice adds nothing.
+    Import(ImportArgs),
     /// Write a consistent snapshot of the database (also while the server runs).
     Backup {
         /// The backup file to create (JSON Lines; refuses to overwrite).
@@ -80,6 +83,11 @@ pub struct ServeArgs {
     /// Send the session cookie only over HTTPS (set this behind a TLS proxy).
     #[arg(long, env = "HUASHU_COOKIE_SECURE")]
     pub cookie_secure: bool,
+
+    /// A mining rules file (synonyms and tag keywords) for chat-log uploads;
+    /// default: the built-in rules.
+    #[arg(long, env = "HUASHU_RULES")]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,17 +111,37 @@ pub struct MineArgs {
     /// A chat-log export: CSV, JSON Lines or plain text (one customer message per line).
     #[arg(long)]
     pub input: PathBuf,
-    /// csv, jsonl or txt; default: from the file's extension.
-    #[arg(long, value_parser = ["csv", "tsv", "jsonl", "ndjson", "json", "txt", "text", "log"])]
-    pub format: Option<String>,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+
     /// How alike (0–1, IDF-weighted overlap of words) two groups of questions must be to merge.
     #[arg(long, default_value_t = crate::domain::mining::cluster::Params::default().threshold, value_parser = parse_threshold)]
     pub threshold: f64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// A chat-log export: CSV, JSON Lines or plain text (one customer message per line).
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+/// How to read a chat log.
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    /// csv, jsonl or txt; default: from the file's extension.
+    #[arg(long, value_parser = ["csv", "tsv", "jsonl", "ndjson", "json", "txt", "text", "log"])]
+    pub format: Option<String>,
+
     /// Columns by name, e.g. `message=内容,speaker=发送方,conversation=会话ID,time=时间`.
     #[arg(long)]
     pub map: Option<String>,
-    /// A mining rules file (synonyms) replacing the built-in one.
-    #[arg(long)]
+
+    /// A mining rules file (synonyms and tag keywords) replacing the built-in one.
+    #[arg(long, env = "HUASHU_RULES")]
     pub rules: Option<PathBuf>,
 }
 

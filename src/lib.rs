@@ -8,4 +8,5 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod grading;
+pub mod imports;
 pub mod web;

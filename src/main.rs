@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         } => cli::exams_check::run(&dir),
         Command::Score(score) => cli::score::run(&score.input).map(|bad| bad == 0),
         Command::Mine(mine) => cli::mine::run(&mine).map(|()| true),
+        Command::Import(import) => cli::import::run(&args.db, &import).map(|()| true),
         Command::Backup { file } => cli::backup::backup(&args.db, &file).map(|()| true),
         Command::Restore { file } => cli::backup::restore(&args.db, &file).map(|()| true),
         Command::MigrateData { from, to } => cli::backup::migrate(&from, &to).map(|()| true),

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
-use crate::config::MineArgs;
+use crate::config::{LogArgs, MineArgs};
 use crate::domain::mining::chatlog::{self, Format, Mapping};
 use crate::domain::mining::cluster::Params;
 use crate::domain::mining::mine::{Miner, Rejections, Summary};
@@ -16,16 +16,10 @@ use crate::domain::mining::rules::Rules;
 
 pub fn run(args: &MineArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let (format, mapping, rules) = settings(args)?;
+    let (format, mapping, rules) = settings(&args.input, &args.log)?;
     let file = std::fs::File::open(&args.input)
         .with_context(|| format!("cannot open {}", args.input.display()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let progress = indicatif::ProgressBar::new(size).with_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let progress = byte_bar(file.metadata().map(|m| m.len()).unwrap_or(0));
     let reader = Counted {
         inner: file,
         progress: progress.clone(),
@@ -60,27 +54,38 @@ pub fn run(args: &MineArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn settings(args: &MineArgs) -> anyhow::Result<(Format, Mapping, Rules)> {
-    let format = match &args.format {
+/// The format (given, or from the file name), column mapping and rules.
+pub fn settings(input: &Path, log: &LogArgs) -> anyhow::Result<(Format, Mapping, Rules)> {
+    let format = match &log.format {
         Some(name) => Format::parse(name),
-        None => Format::of_path(&args.input.to_string_lossy()),
+        None => Format::of_path(&input.to_string_lossy()),
     }
     .context("cannot tell the format from the file name; pass --format csv, jsonl or txt")?;
-    let mapping = match &args.map {
+    let mapping = match &log.map {
         Some(spec) => Mapping::parse(spec).map_err(|e| anyhow::anyhow!("--map: {e}"))?,
         None => Mapping::default(),
     };
-    let rules = match &args.rules {
-        Some(path) => load_rules(path)?,
-        None => Rules::default(),
-    };
-    Ok((format, mapping, rules))
+    Ok((format, mapping, load_rules(log.rules.as_deref())?))
 }
 
-fn load_rules(path: &Path) -> anyhow::Result<Rules> {
+/// A rules file, or the built-in rules.
+pub fn load_rules(path: Option<&Path>) -> anyhow::Result<Rules> {
+    let Some(path) = path else {
+        return Ok(Rules::default());
+    };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Rules::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// A progress bar over a file's bytes (hidden when stderr is not a terminal).
+pub fn byte_bar(size: u64) -> indicatif::ProgressBar {
+    indicatif::ProgressBar::new(size).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    )
 }
 
 /// Counts bytes as they are read, for the progress bar.
@@ -97,7 +102,7 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-fn report(s: &Summary, seconds: f64) -> String {
+pub fn report(s: &Summary, seconds: f64) -> String {
     let mut text = format!(
         "{} rows in {seconds:.1} s ({:.0} rows/s): {} customer messages, {} questions \
          ({} distinct wordings) in {} clusters; {} answered by an agent\n",

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod demo;
 pub mod exams_check;
+pub mod import;
 pub mod mine;
 pub mod score;
 pub mod serve;

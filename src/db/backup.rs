@@ -8,8 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
+use super::mining::{self, ClusterRow, ImportRow, WeekRow};
 use super::questions::QuestionRow;
-use super::schema::{answers, attempts, exam_items, exams, login_failures, questions, users};
+use super::schema::{
+    answers, attempts, chat_imports, exam_items, exams, login_failures, mined_answers,
+    mined_clusters, mined_questions, mined_weeks, questions, users,
+};
 use super::users::UserRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
 
@@ -32,10 +36,15 @@ pub enum Row {
     ExamItems(ItemRow),
     Attempts(AttemptRow),
     Answers(AnswerRow),
+    ChatImports(ImportRow),
+    MinedClusters(ClusterRow),
+    MinedQuestions(mining::QuestionRow),
+    MinedWeeks(WeekRow),
+    MinedAnswers(mining::AnswerRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 7] = [
+pub const TABLES: [&str; 12] = [
     "users",
     "login_failures",
     "questions",
@@ -43,7 +52,15 @@ pub const TABLES: [&str; 7] = [
     "exam_items",
     "attempts",
     "answers",
+    "chat_imports",
+    "mined_clusters",
+    "mined_questions",
+    "mined_weeks",
+    "mined_answers",
 ];
+
+/// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
+const WITHOUT_ID: [&str; 2] = ["login_failures", "mined_weeks"];
 
 /// Every row, from one snapshot.
 pub fn snapshot(conn: &mut Conn) -> DbResult<Vec<Row>> {
@@ -73,40 +90,34 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(exam_items, ItemRow, ExamItems);
     take!(attempts, AttemptRow, Attempts);
     take!(answers, AnswerRow, Answers);
+    take!(chat_imports, ImportRow, ChatImports);
+    take!(mined_clusters, ClusterRow, MinedClusters);
+    take!(mined_questions, mining::QuestionRow, MinedQuestions);
+    take!(mined_weeks, WeekRow, MinedWeeks);
+    take!(mined_answers, mining::AnswerRow, MinedAnswers);
     Ok(rows)
 }
 
 /// Rows already in the target, per table; a restore only goes into an empty one.
 pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
+    macro_rules! count {
+        ($table:ident) => {
+            (stringify!($table), on_conn!(conn, c => $table::table.count().get_result(c))?)
+        };
+    }
     Ok(vec![
-        (
-            "users",
-            on_conn!(conn, c => users::table.count().get_result(c))?,
-        ),
-        (
-            "login_failures",
-            on_conn!(conn, c => login_failures::table.count().get_result(c))?,
-        ),
-        (
-            "questions",
-            on_conn!(conn, c => questions::table.count().get_result(c))?,
-        ),
-        (
-            "exams",
-            on_conn!(conn, c => exams::table.count().get_result(c))?,
-        ),
-        (
-            "exam_items",
-            on_conn!(conn, c => exam_items::table.count().get_result(c))?,
-        ),
-        (
-            "attempts",
-            on_conn!(conn, c => attempts::table.count().get_result(c))?,
-        ),
-        (
-            "answers",
-            on_conn!(conn, c => answers::table.count().get_result(c))?,
-        ),
+        count!(users),
+        count!(login_failures),
+        count!(questions),
+        count!(exams),
+        count!(exam_items),
+        count!(attempts),
+        count!(answers),
+        count!(chat_imports),
+        count!(mined_clusters),
+        count!(mined_questions),
+        count!(mined_weeks),
+        count!(mined_answers),
     ])
 }
 
@@ -125,7 +136,7 @@ pub fn restore(conn: &mut Conn, rows: impl IntoIterator<Item = Row>) -> DbResult
             count += 1;
         }
         if let Conn::Postgres(c) = conn {
-            for table in TABLES.iter().filter(|t| **t != "login_failures") {
+            for table in TABLES.iter().filter(|t| !WITHOUT_ID.contains(t)) {
                 diesel::sql_query(format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
                 ))
@@ -137,28 +148,24 @@ pub fn restore(conn: &mut Conn, rows: impl IntoIterator<Item = Row>) -> DbResult
 }
 
 fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
+    macro_rules! put {
+        ($table:ident, $r:expr) => {
+            on_conn!(conn, c => diesel::insert_into($table::table).values($r).execute(c))?
+        };
+    }
     match row {
-        Row::Users(r) => {
-            on_conn!(conn, c => diesel::insert_into(users::table).values(r).execute(c))?
-        }
-        Row::LoginFailures(r) => {
-            on_conn!(conn, c => diesel::insert_into(login_failures::table).values(r).execute(c))?
-        }
-        Row::Questions(r) => {
-            on_conn!(conn, c => diesel::insert_into(questions::table).values(r).execute(c))?
-        }
-        Row::Exams(r) => {
-            on_conn!(conn, c => diesel::insert_into(exams::table).values(r).execute(c))?
-        }
-        Row::ExamItems(r) => {
-            on_conn!(conn, c => diesel::insert_into(exam_items::table).values(r).execute(c))?
-        }
-        Row::Attempts(r) => {
-            on_conn!(conn, c => diesel::insert_into(attempts::table).values(r).execute(c))?
-        }
-        Row::Answers(r) => {
-            on_conn!(conn, c => diesel::insert_into(answers::table).values(r).execute(c))?
-        }
+        Row::Users(r) => put!(users, r),
+        Row::LoginFailures(r) => put!(login_failures, r),
+        Row::Questions(r) => put!(questions, r),
+        Row::Exams(r) => put!(exams, r),
+        Row::ExamItems(r) => put!(exam_items, r),
+        Row::Attempts(r) => put!(attempts, r),
+        Row::Answers(r) => put!(answers, r),
+        Row::ChatImports(r) => put!(chat_imports, r),
+        Row::MinedClusters(r) => put!(mined_clusters, r),
+        Row::MinedQuestions(r) => put!(mined_questions, r),
+        Row::MinedWeeks(r) => put!(mined_weeks, r),
+        Row::MinedAnswers(r) => put!(mined_answers, r),
     };
     Ok(())
 }

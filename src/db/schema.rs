@@ -96,6 +96,9 @@ diesel::joinable!(attempts -> exams (exam_id));
 diesel::joinable!(attempts -> users (user_id));
 diesel::joinable!(answers -> attempts (attempt_id));
 diesel::joinable!(answers -> exam_items (item_id));
+diesel::joinable!(mined_questions -> mined_clusters (cluster_id));
+diesel::joinable!(mined_weeks -> mined_questions (question_id));
+diesel::joinable!(mined_answers -> mined_questions (question_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -105,4 +108,71 @@ diesel::allow_tables_to_appear_in_same_query!(
     exam_items,
     attempts,
     answers,
+    chat_imports,
+    mined_clusters,
+    mined_questions,
+    mined_weeks,
+    mined_answers,
 );
+
+diesel::table! {
+    chat_imports (id) {
+        id -> BigInt,
+        content_hash -> Text,
+        file_name -> Text,
+        status -> Text,
+        bytes_total -> BigInt,
+        bytes_read -> BigInt,
+        report_json -> Text,
+        imported_by -> Nullable<BigInt>,
+        started_at -> BigInt,
+        heartbeat_at -> BigInt,
+        finished_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    mined_clusters (id) {
+        id -> BigInt,
+        representative -> Text,
+        title -> Nullable<Text>,
+        scene -> Nullable<Text>,
+        category -> Nullable<Text>,
+        department -> Text,
+        scene_set -> Nullable<Text>,
+        category_set -> Nullable<Text>,
+        department_set -> Nullable<Text>,
+        asked -> BigInt,
+        first_seen -> Nullable<Text>,
+        last_seen -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    mined_questions (id) {
+        id -> BigInt,
+        cluster_id -> BigInt,
+        text -> Text,
+        asked -> BigInt,
+        first_seen -> Nullable<Text>,
+        last_seen -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    mined_weeks (question_id, week) {
+        question_id -> BigInt,
+        week -> Text,
+        asked -> BigInt,
+    }
+}
+
+diesel::table! {
+    mined_answers (id) {
+        id -> BigInt,
+        question_id -> BigInt,
+        body -> Text,
+    }
+}

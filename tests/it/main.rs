@@ -8,3 +8,4 @@ mod cli;
 mod exams;
 mod helpers;
 mod instances;
+mod mining;

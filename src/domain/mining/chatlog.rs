@@ -95,6 +95,18 @@ pub enum FileError {
     Io(String),
 }
 
+impl FileError {
+    /// The message-catalog key the web page shows instead of the English text.
+    pub fn key(&self) -> &'static str {
+        match self {
+            FileError::UnknownEncoding => "imports.error.encoding",
+            FileError::NoMessageColumn { .. } => "imports.error.no_message_column",
+            FileError::UnknownColumn(_) => "imports.error.unknown_column",
+            FileError::Io(_) => "imports.error.io",
+        }
+    }
+}
+
 pub type Row = Result<Turn, BadRow>;
 
 /// Opens a chat log for streaming. `mapping` overrides the detected columns.

@@ -290,6 +290,19 @@ impl Weights {
 /// past that question's reach. Returns each key's cluster root (the
 /// smallest id in it).
 pub fn cluster_all(keys: &[Vec<Token>], weights: &Weights, params: Params) -> Vec<u32> {
+    cluster_onto(keys, &[], weights, params)
+}
+
+/// `cluster_all` for keys of which some already belong to stored clusters:
+/// `groups[i]` names key i's cluster (missing or None: a new key). New keys
+/// join a group or each other; two groups never merge, and a group is never
+/// split, so what a lead split or merged stays that way.
+pub fn cluster_onto(
+    keys: &[Vec<Token>],
+    groups: &[Option<u32>],
+    weights: &Weights,
+    params: Params,
+) -> Vec<u32> {
     let prepared: Vec<Prepared> = keys.iter().map(|k| weights.prepare(k)).collect();
     let lsh = Lsh::new(&params);
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -309,7 +322,7 @@ pub fn cluster_all(keys: &[Vec<Token>], weights: &Weights, params: Params) -> Ve
             push_edge(&mut edges, &prepared, *other, id, params.edge);
         }
     }
-    merge(prepared, edges, params.threshold)
+    merge(prepared, edges, params.threshold, groups)
 }
 
 /// `cluster_all` with every pair compared instead of the LSH candidates: the
@@ -322,7 +335,7 @@ pub fn cluster_exhaustive(keys: &[Vec<Token>], weights: &Weights, params: Params
             push_edge(&mut edges, &prepared, a, b, params.edge);
         }
     }
-    merge(prepared, edges, params.threshold)
+    merge(prepared, edges, params.threshold, &[])
 }
 
 type Edge = (f32, u32, u32);
@@ -337,15 +350,31 @@ fn push_edge(edges: &mut Vec<Edge>, prepared: &[Prepared], a: u32, b: u32, edge:
     }
 }
 
-/// Kruskal's order with a centroid check: see `cluster_all`.
-fn merge(prepared: Vec<Prepared>, mut edges: Vec<Edge>, threshold: f64) -> Vec<u32> {
+/// Kruskal's order with a centroid check; see `cluster_onto` for `groups`.
+/// Stored keys do not start as one cluster with their group: a group a lead
+/// merged from two different questions would have a blurred centroid that new
+/// wordings of either could not reach. Each part attracts its own look-alikes,
+/// and the parts of a group become one cluster at the end.
+fn merge(
+    prepared: Vec<Prepared>,
+    mut edges: Vec<Edge>,
+    threshold: f64,
+    groups: &[Option<u32>],
+) -> Vec<u32> {
     edges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let n = prepared.len() as u32;
     let mut parent: Vec<u32> = (0..n).collect();
     let mut centroid: Vec<Option<Prepared>> = prepared.into_iter().map(Some).collect();
+    let mut group: Vec<Option<u32>> = (0..n as usize)
+        .map(|i| groups.get(i).copied().flatten())
+        .collect();
     for (_, a, b) in edges {
         let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
         if ra == rb {
+            continue;
+        }
+        let (ga, gb) = (group[ra as usize], group[rb as usize]);
+        if ga.is_some() && gb.is_some() && ga != gb {
             continue;
         }
         let (Some(ca), Some(cb)) = (&centroid[ra as usize], &centroid[rb as usize]) else {
@@ -359,6 +388,18 @@ fn merge(prepared: Vec<Prepared>, mut edges: Vec<Edge>, threshold: f64) -> Vec<u
         parent[join as usize] = keep;
         centroid[keep as usize] = Some(merged);
         centroid[join as usize] = None;
+        group[keep as usize] = ga.or(gb);
+    }
+    let mut first_of: HashMap<u32, u32> = HashMap::new();
+    for (id, g) in groups.iter().enumerate() {
+        if let Some(g) = g {
+            let first = *first_of.entry(*g).or_insert(id as u32);
+            let (rf, ri) = (root(&mut parent, first), root(&mut parent, id as u32));
+            if rf != ri {
+                let (keep, join) = if rf < ri { (rf, ri) } else { (ri, rf) };
+                parent[join as usize] = keep;
+            }
+        }
     }
     (0..n).map(|i| root(&mut parent, i)).collect()
 }
@@ -459,6 +500,32 @@ mod tests {
         assert_eq!(roots[6], 5, "a cluster is named by its oldest key");
         let distinct: std::collections::HashSet<u32> = roots.iter().copied().collect();
         assert_eq!(distinct.len(), 5, "{roots:?}");
+    }
+
+    #[test]
+    fn new_keys_join_stored_clusters_and_stored_clusters_never_merge() {
+        let list = keys(&[
+            "为什么还没发货",   // stored, group 0
+            "什么时候发货",     // stored, group 1: a lead split it from group 0
+            "怎么申请退款",     // stored, group 2, with an odd member a lead merged in
+            "运费险理赔流程",   // stored, group 2
+            "为什么还没有发货", // new
+            "如何申请退款",     // new
+            "这件衣服有m码",    // new, like nothing stored
+        ]);
+        let groups = [Some(0), Some(1), Some(2), Some(2)];
+        let roots = cluster_onto(&list, &groups, &weights(&list), Params::default());
+        assert_ne!(roots[0], roots[1], "the split stands");
+        assert_eq!(roots[2], roots[3], "the merge stands");
+        assert_eq!(roots[4], roots[0], "a new wording joins its stored cluster");
+        assert_eq!(roots[5], roots[2]);
+        assert_eq!(roots[6], 6, "a new question starts a new cluster");
+        let all_new = cluster_onto(&list, &[], &weights(&list), Params::default());
+        assert_eq!(
+            all_new,
+            cluster_all(&list, &weights(&list), Params::default()),
+            "no groups is clustering from scratch"
+        );
     }
 
     #[test]

@@ -31,17 +31,51 @@ pub struct Rejections {
     pub examples: Vec<(u64, String)>,
 }
 
-#[derive(Debug, Default)]
-struct KeyStats {
+/// One distinct question (one comparison key) and everything the log said about it.
+#[derive(Debug, Default, Clone)]
+pub struct Asked {
+    pub key: Vec<Token>,
     /// The first masked wording seen with this key, shown to people.
-    text: String,
-    count: u64,
-    lines: Vec<u64>,
-    first: Option<NaiveDate>,
-    last: Option<NaiveDate>,
-    /// Questions per ISO week (year × 100 + week).
-    weeks: BTreeMap<i32, u32>,
-    answers: Vec<String>,
+    pub text: String,
+    pub count: u64,
+    pub lines: Vec<u64>,
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+    /// Questions per week, keyed by the week's Monday.
+    pub weeks: BTreeMap<NaiveDate, u32>,
+    /// Agent replies that followed it (masked), at most `ANSWERS_PER_KEY`.
+    pub answers: Vec<String>,
+}
+
+/// What a cluster is called and filed under.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// The most central member's wording.
+    pub representative: String,
+    pub tags: Tags,
+}
+
+/// A cluster member as labelling sees it: its key, its wording, how often asked.
+pub type Member<'a> = (&'a [Token], &'a str, u64);
+
+/// Names and tags a cluster from its members: the most central member
+/// represents it; the most asked wordings decide the tags.
+pub fn label(weights: &Weights, rules: &Rules, members: &[Member]) -> Label {
+    let counted: Vec<(&[Token], u64)> = members.iter().map(|(k, _, n)| (*k, *n)).collect();
+    let central = weights.central(&counted);
+    let mut by_count: Vec<&Member> = members.iter().collect();
+    by_count.sort_by_key(|m| std::cmp::Reverse(m.2));
+    let canonical: Vec<String> = by_count
+        .iter()
+        .take(5)
+        .map(|m| canonical(m.1, &rules.synonyms))
+        .collect();
+    Label {
+        representative: members
+            .get(central)
+            .map_or(String::new(), |m| m.1.to_string()),
+        tags: rules.tags.tag(&canonical),
+    }
 }
 
 /// A cluster of questions as the pipeline found it.
@@ -55,7 +89,7 @@ pub struct MinedCluster {
     pub examples: Vec<String>,
     pub first_seen: Option<NaiveDate>,
     pub last_seen: Option<NaiveDate>,
-    pub weeks: BTreeMap<i32, u32>,
+    pub weeks: BTreeMap<NaiveDate, u32>,
     /// Agent replies that followed these questions (masked).
     pub answers: Vec<String>,
     #[serde(flatten)]
@@ -81,7 +115,7 @@ pub struct Miner {
     params: Params,
     /// Each distinct comparison key and its id (the index into `stats`).
     by_key: HashMap<Vec<Token>, u32>,
-    stats: Vec<KeyStats>,
+    stats: Vec<Asked>,
     summary: Summary,
     /// The last question of the current conversation, waiting for its answer.
     waiting: Option<(Option<String>, u32)>,
@@ -162,9 +196,9 @@ impl Miner {
             None => {
                 let id = self.stats.len() as u32;
                 self.by_key.insert(k, id);
-                self.stats.push(KeyStats {
+                self.stats.push(Asked {
                     text: masked.trim().to_string(),
-                    ..KeyStats::default()
+                    ..Asked::default()
                 });
                 id
             }
@@ -175,11 +209,7 @@ impl Miner {
         if let Some(date) = turn.time.as_deref().and_then(date_of) {
             stats.first = Some(stats.first.map_or(date, |d| d.min(date)));
             stats.last = Some(stats.last.map_or(date, |d| d.max(date)));
-            let week = date.iso_week();
-            *stats
-                .weeks
-                .entry(week.year() * 100 + week.week() as i32)
-                .or_default() += 1;
+            *stats.weeks.entry(monday_of(date)).or_default() += 1;
         }
         self.waiting = Some((turn.conversation, id));
     }
@@ -200,82 +230,85 @@ impl Miner {
         }
     }
 
+    /// The distinct questions in the order first asked, with the summary (whose
+    /// cluster count is left to whoever clusters them).
+    pub fn finish_questions(self) -> (Vec<Asked>, Summary) {
+        let (asked, summary, _, _) = self.into_parts();
+        (asked, summary)
+    }
+
+    fn into_parts(mut self) -> (Vec<Asked>, Summary, Rules, Params) {
+        self.close_reply();
+        for (key, id) in std::mem::take(&mut self.by_key) {
+            self.stats[id as usize].key = key;
+        }
+        self.summary.distinct_questions = self.stats.len() as u64;
+        (self.stats, self.summary, self.rules, self.params)
+    }
+
     /// Clusters the distinct questions, weighting words by how rare they are in
     /// this corpus, and returns the clusters largest first.
-    pub fn finish(mut self) -> (Vec<MinedCluster>, Summary) {
-        self.close_reply();
-        let mut keys = vec![Vec::new(); self.stats.len()];
-        for (key, id) in std::mem::take(&mut self.by_key) {
-            keys[id as usize] = key;
-        }
+    pub fn finish(self) -> (Vec<MinedCluster>, Summary) {
+        let (asked, mut summary, rules, params) = self.into_parts();
+        let keys: Vec<Vec<Token>> = asked.iter().map(|a| a.key.clone()).collect();
         let weights = Weights::from_keys(keys.iter().map(Vec::as_slice));
-        let roots = cluster_all(&keys, &weights, self.params);
-        let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for (id, root) in roots.iter().enumerate() {
-            members.entry(*root).or_default().push(id as u32);
+        let roots = cluster_all(&keys, &weights, params);
+        let mut members: BTreeMap<u32, Vec<&Asked>> = BTreeMap::new();
+        for (a, root) in asked.iter().zip(&roots) {
+            members.entry(*root).or_default().push(a);
         }
         let mut clusters: Vec<MinedCluster> = members
             .into_iter()
-            .map(|(root, ids)| self.cluster(&weights, &keys, root, &ids))
+            .map(|(root, members)| cluster(&weights, &rules, root, members))
             .collect();
         clusters.sort_by(|a, b| b.size.cmp(&a.size).then(a.cluster.cmp(&b.cluster)));
-        self.summary.distinct_questions = self.stats.len() as u64;
-        self.summary.clusters = clusters.len() as u64;
-        (clusters, self.summary)
+        summary.clusters = clusters.len() as u64;
+        (clusters, summary)
     }
+}
 
-    fn cluster(
-        &self,
-        weights: &Weights,
-        keys: &[Vec<Token>],
-        root: u32,
-        ids: &[u32],
-    ) -> MinedCluster {
-        let counted: Vec<(&[Token], u64)> = ids
-            .iter()
-            .map(|id| {
-                (
-                    keys[*id as usize].as_slice(),
-                    self.stats[*id as usize].count,
-                )
-            })
-            .collect();
-        let central = ids[weights.central(&counted)] as usize;
-        let mut by_count: Vec<&KeyStats> = ids.iter().map(|id| &self.stats[*id as usize]).collect();
-        by_count.sort_by_key(|s| std::cmp::Reverse(s.count));
-        let mut lines: Vec<u64> = by_count
-            .iter()
-            .flat_map(|s| s.lines.iter().copied())
-            .collect();
-        lines.sort_unstable();
-        let mut weeks = BTreeMap::new();
-        for s in &by_count {
-            for (w, n) in &s.weeks {
-                *weeks.entry(*w).or_default() += n;
-            }
-        }
-        let examples: Vec<String> = by_count.iter().take(5).map(|s| s.text.clone()).collect();
-        let canonical: Vec<String> = examples
-            .iter()
-            .map(|e| canonical(e, &self.rules.synonyms))
-            .collect();
-        MinedCluster {
-            tags: self.rules.tags.tag(&canonical),
-            cluster: root,
-            size: by_count.iter().map(|s| s.count).sum(),
-            representative: self.stats[central].text.clone(),
-            members: lines,
-            examples,
-            first_seen: by_count.iter().filter_map(|s| s.first).min(),
-            last_seen: by_count.iter().filter_map(|s| s.last).max(),
-            weeks,
-            answers: by_count
-                .iter()
-                .flat_map(|s| s.answers.iter().cloned())
-                .take(5)
-                .collect(),
+fn cluster(weights: &Weights, rules: &Rules, root: u32, mut members: Vec<&Asked>) -> MinedCluster {
+    let keyed: Vec<Member> = members
+        .iter()
+        .map(|a| (a.key.as_slice(), a.text.as_str(), a.count))
+        .collect();
+    let Label {
+        representative,
+        tags,
+    } = label(weights, rules, &keyed);
+    members.sort_by_key(|a| std::cmp::Reverse(a.count));
+    let mut lines: Vec<u64> = members
+        .iter()
+        .flat_map(|a| a.lines.iter().copied())
+        .collect();
+    lines.sort_unstable();
+    let mut weeks = BTreeMap::new();
+    for a in &members {
+        for (w, n) in &a.weeks {
+            *weeks.entry(*w).or_default() += n;
         }
     }
+    MinedCluster {
+        tags,
+        cluster: root,
+        size: members.iter().map(|a| a.count).sum(),
+        representative,
+        members: lines,
+        examples: members.iter().take(5).map(|a| a.text.clone()).collect(),
+        first_seen: members.iter().filter_map(|a| a.first).min(),
+        last_seen: members.iter().filter_map(|a| a.last).max(),
+        weeks,
+        answers: members
+            .iter()
+            .flat_map(|a| a.answers.iter().cloned())
+            .take(5)
+            .collect(),
+    }
+}
+
+/// The Monday that starts a date's week: weekly counts are keyed by it.
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    date - chrono::Days::new(u64::from(date.weekday().num_days_from_monday()))
 }
 
 fn note(r: &mut Rejections, line: u64, sample: String) {

@@ -1,0 +1,426 @@
+//! Mined questions: imports, clusters, their questions with weekly counts and the
+//! agent answers that followed them, and a lead's decisions on them. The
+//! clustering itself is `domain::mining`; this module stores what it planned.
+
+use std::collections::{BTreeMap, HashMap};
+
+use diesel::prelude::*;
+
+use super::schema::{chat_imports, mined_answers, mined_clusters, mined_questions, mined_weeks};
+use super::{on_conn, write_tx, Conn, DbResult};
+use crate::domain::mining::incremental::{Home, Known, Plan};
+use crate::domain::mining::mine::{Asked, Label};
+
+/// Candidate answers kept per question.
+const ANSWERS_PER_QUESTION: i64 = 3;
+/// A running import whose heartbeat is older than this died with its process.
+const ABANDONED_AFTER_MS: i64 = 5 * 60 * 1000;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = chat_imports)]
+pub struct ImportRow {
+    pub id: i64,
+    pub content_hash: String,
+    pub file_name: String,
+    pub status: String,
+    pub bytes_total: i64,
+    pub bytes_read: i64,
+    pub report_json: String,
+    pub imported_by: Option<i64>,
+    pub started_at: i64,
+    pub heartbeat_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = mined_clusters)]
+pub struct ClusterRow {
+    pub id: i64,
+    pub representative: String,
+    pub title: Option<String>,
+    pub scene: Option<String>,
+    pub category: Option<String>,
+    pub department: String,
+    pub scene_set: Option<String>,
+    pub category_set: Option<String>,
+    pub department_set: Option<String>,
+    pub asked: i64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ClusterRow {
+    /// What the cluster is called: a lead's title, else its representative.
+    pub fn name(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.representative)
+    }
+
+    /// Scene, category and department, a lead's correction winning over the rules.
+    pub fn tags(&self) -> (Option<&str>, Option<&str>, &str) {
+        (
+            self.scene_set.as_deref().or(self.scene.as_deref()),
+            self.category_set.as_deref().or(self.category.as_deref()),
+            self.department_set.as_deref().unwrap_or(&self.department),
+        )
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = mined_questions)]
+pub struct QuestionRow {
+    pub id: i64,
+    pub cluster_id: i64,
+    pub text: String,
+    pub asked: i64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = mined_weeks)]
+pub struct WeekRow {
+    pub question_id: i64,
+    pub week: String,
+    pub asked: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = mined_answers)]
+pub struct AnswerRow {
+    pub id: i64,
+    pub question_id: i64,
+    pub body: String,
+}
+
+/// The outcome of asking to import a file.
+#[derive(Debug)]
+pub enum Begun {
+    /// A new import, by id: go ahead.
+    Started(i64),
+    /// This content was imported (or is being imported) already.
+    Seen(ImportRow),
+}
+
+/// Records the start of an import of content `hash`, unless the same content
+/// was imported before or is being imported now. A failed or abandoned import
+/// of it is taken over.
+pub fn begin_import(
+    conn: &mut Conn,
+    hash: &str,
+    file_name: &str,
+    bytes_total: i64,
+    by: Option<i64>,
+    now: i64,
+) -> DbResult<Begun> {
+    write_tx(conn, |conn| {
+        let seen: Option<ImportRow> = on_conn!(conn, c => chat_imports::table
+            .filter(chat_imports::content_hash.eq(hash))
+            .select(ImportRow::as_select())
+            .first(c)
+            .optional())?;
+        let start = (
+            chat_imports::file_name.eq(file_name),
+            chat_imports::status.eq("running"),
+            chat_imports::bytes_total.eq(bytes_total),
+            chat_imports::bytes_read.eq(0),
+            chat_imports::report_json.eq("{}"),
+            chat_imports::imported_by.eq(by),
+            chat_imports::started_at.eq(now),
+            chat_imports::heartbeat_at.eq(now),
+            chat_imports::finished_at.eq(None::<i64>),
+        );
+        match seen {
+            None => Ok(Begun::Started(
+                on_conn!(conn, c => diesel::insert_into(chat_imports::table)
+                .values((chat_imports::content_hash.eq(hash), start))
+                .returning(chat_imports::id)
+                .get_result(c))?,
+            )),
+            Some(row)
+                if row.status == "failed"
+                    || (row.status == "running" && now - row.heartbeat_at > ABANDONED_AFTER_MS) =>
+            {
+                on_conn!(conn, c => diesel::update(chat_imports::table.find(row.id)).set(start).execute(c))?;
+                Ok(Begun::Started(row.id))
+            }
+            Some(row) => Ok(Begun::Seen(row)),
+        }
+    })
+}
+
+pub fn progress(conn: &mut Conn, id: i64, bytes_read: i64, now: i64) -> DbResult<()> {
+    on_conn!(conn, c => diesel::update(chat_imports::table.find(id))
+        .set((chat_imports::bytes_read.eq(bytes_read), chat_imports::heartbeat_at.eq(now)))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Ends an import as done or failed, with its report (counts, masked examples).
+pub fn finish_import(
+    conn: &mut Conn,
+    id: i64,
+    ok: bool,
+    report_json: &str,
+    now: i64,
+) -> DbResult<()> {
+    on_conn!(conn, c => diesel::update(chat_imports::table.find(id))
+        .set((
+            chat_imports::status.eq(if ok { "done" } else { "failed" }),
+            chat_imports::report_json.eq(report_json),
+            chat_imports::heartbeat_at.eq(now),
+            chat_imports::finished_at.eq(now),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+pub fn find_import(conn: &mut Conn, id: i64) -> DbResult<Option<ImportRow>> {
+    Ok(
+        on_conn!(conn, c => chat_imports::table.find(id).select(ImportRow::as_select()).first(c).optional())?,
+    )
+}
+
+/// The latest imports, newest first.
+pub fn imports(conn: &mut Conn, limit: i64) -> DbResult<Vec<ImportRow>> {
+    Ok(on_conn!(conn, c => chat_imports::table
+        .order(chat_imports::id.desc())
+        .limit(limit)
+        .select(ImportRow::as_select())
+        .load(c))?)
+}
+
+/// Every stored question as the merge plan needs it, with how many candidate
+/// answers it has.
+pub fn known(conn: &mut Conn) -> DbResult<(Vec<Known>, HashMap<i64, i64>)> {
+    let rows: Vec<(i64, i64, String, i64)> = on_conn!(conn, c => mined_questions::table
+        .order(mined_questions::id)
+        .select((mined_questions::id, mined_questions::cluster_id, mined_questions::text, mined_questions::asked))
+        .load(c))?;
+    let counts: Vec<(i64, i64)> = on_conn!(conn, c => mined_answers::table
+        .group_by(mined_answers::question_id)
+        .select((mined_answers::question_id, diesel::dsl::count_star()))
+        .load(c))?;
+    let known = rows
+        .into_iter()
+        .map(|(id, cluster, text, asked)| Known {
+            id,
+            cluster,
+            text,
+            asked: asked.max(0) as u64,
+        })
+        .collect();
+    Ok((known, counts.into_iter().collect()))
+}
+
+/// What an import changed.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct Applied {
+    pub new_clusters: usize,
+    pub grown_clusters: usize,
+    pub new_questions: usize,
+}
+
+/// Applies a merge plan in one transaction: new clusters, new and grown
+/// questions with their weeks and answers, and the recomputed labels.
+pub fn apply(
+    conn: &mut Conn,
+    plan: &Plan,
+    answers: &HashMap<i64, i64>,
+    now: i64,
+) -> DbResult<Applied> {
+    write_tx(conn, |conn| {
+        let mut new_ids = Vec::with_capacity(plan.new_clusters.len());
+        for label in &plan.new_clusters {
+            new_ids.push(insert_cluster(conn, label, now)?);
+        }
+        for (question, asked) in &plan.grown {
+            grow_question(conn, *question, asked)?;
+            let room = ANSWERS_PER_QUESTION - answers.get(question).copied().unwrap_or(0);
+            add_answers(conn, *question, asked, room)?;
+        }
+        for (home, asked) in &plan.fresh {
+            let cluster = match home {
+                Home::Stored(id) => *id,
+                Home::New(i) => new_ids[*i],
+            };
+            let question: i64 = on_conn!(conn, c => diesel::insert_into(mined_questions::table)
+                .values((
+                    mined_questions::cluster_id.eq(cluster),
+                    mined_questions::text.eq(&asked.text),
+                    mined_questions::asked.eq(asked.count as i64),
+                    mined_questions::first_seen.eq(asked.first.map(|d| d.to_string())),
+                    mined_questions::last_seen.eq(asked.last.map(|d| d.to_string())),
+                ))
+                .returning(mined_questions::id)
+                .get_result(c))?;
+            add_weeks(conn, question, asked)?;
+            add_answers(conn, question, asked, ANSWERS_PER_QUESTION)?;
+        }
+        for (cluster, label) in &plan.relabelled {
+            on_conn!(conn, c => diesel::update(mined_clusters::table.find(cluster))
+                .set((
+                    mined_clusters::representative.eq(&label.representative),
+                    mined_clusters::scene.eq(label.tags.scene.map(|s| s.key())),
+                    mined_clusters::category.eq(label.tags.category.map(|s| s.key())),
+                    mined_clusters::department.eq(label.tags.department.key()),
+                    mined_clusters::updated_at.eq(now),
+                ))
+                .execute(c))?;
+        }
+        let touched: Vec<i64> = plan
+            .relabelled
+            .iter()
+            .map(|(c, _)| *c)
+            .chain(new_ids.iter().copied())
+            .collect();
+        for cluster in &touched {
+            sum_up(conn, *cluster)?;
+        }
+        Ok(Applied {
+            new_clusters: new_ids.len(),
+            grown_clusters: plan.relabelled.len(),
+            new_questions: plan.fresh.len(),
+        })
+    })
+}
+
+fn insert_cluster(conn: &mut Conn, label: &Label, now: i64) -> DbResult<i64> {
+    Ok(
+        on_conn!(conn, c => diesel::insert_into(mined_clusters::table)
+        .values((
+            mined_clusters::representative.eq(&label.representative),
+            mined_clusters::scene.eq(label.tags.scene.map(|s| s.key())),
+            mined_clusters::category.eq(label.tags.category.map(|s| s.key())),
+            mined_clusters::department.eq(label.tags.department.key()),
+            mined_clusters::asked.eq(0),
+            mined_clusters::created_at.eq(now),
+            mined_clusters::updated_at.eq(now),
+        ))
+        .returning(mined_clusters::id)
+        .get_result(c))?,
+    )
+}
+
+fn grow_question(conn: &mut Conn, id: i64, asked: &Asked) -> DbResult<()> {
+    let row: QuestionRow = on_conn!(conn, c => mined_questions::table.find(id).select(QuestionRow::as_select()).first(c))?;
+    let first = min_day(row.first_seen, asked.first.map(|d| d.to_string()));
+    let last = max_day(row.last_seen, asked.last.map(|d| d.to_string()));
+    on_conn!(conn, c => diesel::update(mined_questions::table.find(id))
+        .set((
+            mined_questions::asked.eq(row.asked + asked.count as i64),
+            mined_questions::first_seen.eq(first),
+            mined_questions::last_seen.eq(last),
+        ))
+        .execute(c))?;
+    add_weeks(conn, id, asked)
+}
+
+fn add_weeks(conn: &mut Conn, question: i64, asked: &Asked) -> DbResult<()> {
+    for (monday, n) in &asked.weeks {
+        let n = i64::from(*n);
+        on_conn!(conn, c => diesel::insert_into(mined_weeks::table)
+            .values((
+                mined_weeks::question_id.eq(question),
+                mined_weeks::week.eq(monday.to_string()),
+                mined_weeks::asked.eq(n),
+            ))
+            .on_conflict((mined_weeks::question_id, mined_weeks::week))
+            .do_update()
+            .set(mined_weeks::asked.eq(mined_weeks::asked + n))
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+fn add_answers(conn: &mut Conn, question: i64, asked: &Asked, room: i64) -> DbResult<()> {
+    for body in asked.answers.iter().take(room.max(0) as usize) {
+        on_conn!(conn, c => diesel::insert_into(mined_answers::table)
+            .values((mined_answers::question_id.eq(question), mined_answers::body.eq(body)))
+            .on_conflict((mined_answers::question_id, mined_answers::body))
+            .do_nothing()
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// Recomputes a cluster's count and seen days from its questions.
+fn sum_up(conn: &mut Conn, cluster: i64) -> DbResult<()> {
+    let rows: Vec<QuestionRow> = questions_of(conn, cluster)?;
+    let asked: i64 = rows.iter().map(|q| q.asked).sum();
+    let first = rows.iter().filter_map(|q| q.first_seen.clone()).min();
+    let last = rows.iter().filter_map(|q| q.last_seen.clone()).max();
+    on_conn!(conn, c => diesel::update(mined_clusters::table.find(cluster))
+        .set((
+            mined_clusters::asked.eq(asked),
+            mined_clusters::first_seen.eq(first),
+            mined_clusters::last_seen.eq(last),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+fn min_day(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_day(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A cluster's questions, most asked first.
+pub fn questions_of(conn: &mut Conn, cluster: i64) -> DbResult<Vec<QuestionRow>> {
+    Ok(on_conn!(conn, c => mined_questions::table
+        .filter(mined_questions::cluster_id.eq(cluster))
+        .order((mined_questions::asked.desc(), mined_questions::id))
+        .select(QuestionRow::as_select())
+        .load(c))?)
+}
+
+pub fn find_cluster(conn: &mut Conn, id: i64) -> DbResult<Option<ClusterRow>> {
+    Ok(
+        on_conn!(conn, c => mined_clusters::table.find(id).select(ClusterRow::as_select()).first(c).optional())?,
+    )
+}
+
+/// Every cluster, most asked first.
+pub fn clusters(conn: &mut Conn) -> DbResult<Vec<ClusterRow>> {
+    Ok(on_conn!(conn, c => mined_clusters::table
+        .order((mined_clusters::asked.desc(), mined_clusters::id))
+        .select(ClusterRow::as_select())
+        .load(c))?)
+}
+
+/// Questions per week for each of `clusters`, Mondays in order.
+pub fn weeks_of(
+    conn: &mut Conn,
+    clusters: &[i64],
+) -> DbResult<HashMap<i64, BTreeMap<String, i64>>> {
+    let rows: Vec<(i64, String, i64)> = on_conn!(conn, c => mined_weeks::table
+        .inner_join(mined_questions::table)
+        .filter(mined_questions::cluster_id.eq_any(clusters))
+        .select((mined_questions::cluster_id, mined_weeks::week, mined_weeks::asked))
+        .load(c))?;
+    let mut out: HashMap<i64, BTreeMap<String, i64>> = HashMap::new();
+    for (cluster, week, n) in rows {
+        *out.entry(cluster).or_default().entry(week).or_default() += n;
+    }
+    Ok(out)
+}
+
+/// The candidate answers of a cluster's questions, those of the most asked first.
+pub fn answers_of(conn: &mut Conn, cluster: i64) -> DbResult<Vec<String>> {
+    Ok(on_conn!(conn, c => mined_answers::table
+        .inner_join(mined_questions::table)
+        .filter(mined_questions::cluster_id.eq(cluster))
+        .order((mined_questions::asked.desc(), mined_answers::id))
+        .select(mined_answers::body)
+        .load(c))?)
+}

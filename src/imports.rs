@@ -1,0 +1,189 @@
+//! Importing a chat log into the database: recognise the file by its content
+//! hash, stream it through the mining pipeline, merge its questions into the
+//! stored clusters, and keep a report. Shared by `huashu import` and the web
+//! upload, which runs it on a background thread.
+
+use std::io::Read;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::db::mining::{self, Applied, Begun, ImportRow};
+use crate::db::{self, DbError, DbPool};
+use crate::domain::mining::chatlog::{self, FileError, Format, Mapping};
+use crate::domain::mining::cluster::Params;
+use crate::domain::mining::incremental;
+use crate::domain::mining::mine::{Miner, Summary};
+use crate::domain::mining::rules::Rules;
+
+/// How often a running import writes its progress (and heartbeat).
+const PROGRESS_EVERY: Duration = Duration::from_millis(500);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// The file's SHA-256 and size, read in a stream.
+pub fn fingerprint(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((hex, size))
+}
+
+/// What to import and how to read it.
+pub struct Source<'a> {
+    pub path: &'a Path,
+    /// The name shown in the import list (an upload's original name).
+    pub file_name: &'a str,
+    pub format: Format,
+    pub mapping: &'a Mapping,
+}
+
+/// Records the import, or finds that the same content was imported before.
+pub fn begin(pool: &DbPool, source: &Source, by: Option<i64>) -> Result<Begun, ImportError> {
+    let (hash, size) = fingerprint(source.path)?;
+    let mut conn = pool.get()?;
+    Ok(mining::begin_import(
+        &mut conn,
+        &hash,
+        source.file_name,
+        i64::try_from(size).unwrap_or(i64::MAX),
+        by,
+        db::now_ms(),
+    )?)
+}
+
+/// The report kept with an import and shown on its page.
+#[derive(Debug, serde::Serialize)]
+pub struct Report<'a> {
+    pub summary: Option<&'a Summary>,
+    pub applied: Option<Applied>,
+    /// Why the import failed (the file was refused, or storing failed).
+    pub error: Option<String>,
+    pub error_key: Option<&'static str>,
+}
+
+/// Runs a begun import to its end and records the outcome either way.
+/// `progress` hears the bytes read so far.
+pub fn run(
+    pool: &DbPool,
+    id: i64,
+    source: &Source,
+    rules: &Rules,
+    mut progress: impl FnMut(u64),
+) -> Result<(Summary, Applied), ImportError> {
+    let outcome = mine_and_store(pool, id, source, rules, &mut progress);
+    let report = match &outcome {
+        Ok((summary, applied)) => Report {
+            summary: Some(summary),
+            applied: Some(*applied),
+            error: None,
+            error_key: None,
+        },
+        Err(e) => Report {
+            summary: None,
+            applied: None,
+            error: Some(e.to_string()),
+            error_key: Some(match e {
+                ImportError::File(f) => f.key(),
+                ImportError::Io(_) => "imports.error.io",
+                ImportError::Db(_) => "error.internal",
+            }),
+        },
+    };
+    let mut conn = pool.get()?;
+    mining::finish_import(
+        &mut conn,
+        id,
+        outcome.is_ok(),
+        &db::to_json(&report),
+        db::now_ms(),
+    )?;
+    outcome
+}
+
+fn mine_and_store(
+    pool: &DbPool,
+    id: i64,
+    source: &Source,
+    rules: &Rules,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(Summary, Applied), ImportError> {
+    let file = std::fs::File::open(source.path)?;
+    let mut read = 0u64;
+    let mut last = Instant::now();
+    let counted = Counted {
+        inner: file,
+        on_read: &mut |n| {
+            read += n;
+            progress(read);
+            if last.elapsed() >= PROGRESS_EVERY {
+                last = Instant::now();
+                if let Ok(mut conn) = pool.get() {
+                    // Progress is a courtesy: failing to show it must not fail the import.
+                    let _ = mining::progress(&mut conn, id, read as i64, db::now_ms());
+                }
+            }
+        },
+    };
+    let rows = chatlog::read(
+        std::io::BufReader::with_capacity(1 << 16, counted),
+        source.format,
+        source.mapping,
+    )?;
+    let mut miner = Miner::new(rules.clone(), Params::default());
+    for row in rows {
+        miner.push(row);
+    }
+    let (asked, mut summary) = miner.finish_questions();
+    let mut conn = pool.get()?;
+    let (known, answers) = mining::known(&mut conn)?;
+    let plan = incremental::plan(&known, asked, rules, Params::default());
+    let applied = mining::apply(&mut conn, &plan, &answers, db::now_ms())?;
+    summary.clusters = (applied.new_clusters + applied.grown_clusters) as u64;
+    Ok((summary, applied))
+}
+
+/// Reports every read's size, for progress.
+struct Counted<'a, R> {
+    inner: R,
+    on_read: &'a mut dyn FnMut(u64),
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.on_read)(n as u64);
+        Ok(n)
+    }
+}
+
+/// The import, if it was already done: for the "already imported" message.
+pub fn describe_seen(row: &ImportRow) -> String {
+    format!(
+        "already imported as import #{} ({}, {})",
+        row.id, row.file_name, row.status
+    )
+}
