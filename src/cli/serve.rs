@@ -15,7 +15,9 @@ use crate::web::{self as app, AppState, ServerSettings};
 pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
     let pool = open_db(db_path)?;
     let key = session_key(db_path, args.secret_key.as_deref())?;
-    let state = web::Data::new(AppState::new(pool.clone())?);
+    let mut state = AppState::new(pool.clone())?;
+    state.rules = super::mine::load_rules(args.rules.as_deref())?;
+    let state = web::Data::new(state);
     load_banks(&state, &args.exams)?;
     if args.demo {
         let p = pool.clone();

@@ -106,6 +106,35 @@ pub fn items(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<ItemRow>> {
         .load(c))?)
 }
 
+/// A lead's edit of a draft exam's item: its question and references. False if
+/// the exam is not a draft (what trainees answered stays as it was) or the
+/// item is not in it.
+pub fn edit_item(
+    conn: &mut Conn,
+    exam_id: i64,
+    item_id: i64,
+    prompt: &str,
+    references_json: &str,
+) -> DbResult<bool> {
+    write_tx(conn, |conn| {
+        let draft = find(conn, exam_id)?.is_some_and(|e| e.status == "draft");
+        if !draft {
+            return Ok(false);
+        }
+        Ok(on_conn!(conn, c => diesel::update(
+            exam_items::table
+                .find(item_id)
+                .filter(exam_items::exam_id.eq(exam_id)),
+        )
+        .set((
+            exam_items::prompt.eq(prompt),
+            exam_items::references_json.eq(references_json),
+        ))
+        .execute(c))?
+            == 1)
+    })
+}
+
 /// Moves an exam from one status to the next; false if it was not in `from`.
 pub fn transition(conn: &mut Conn, id: i64, from: &str, to: &str) -> DbResult<bool> {
     let now = now_ms();

@@ -398,16 +398,24 @@ pub fn clusters(conn: &mut Conn) -> DbResult<Vec<ClusterRow>> {
         .load(c))?)
 }
 
-/// Questions per week for each of `clusters`, Mondays in order.
+/// Questions per week for each cluster (all, or those listed), by Monday.
 pub fn weeks_of(
     conn: &mut Conn,
-    clusters: &[i64],
+    clusters: Option<&[i64]>,
 ) -> DbResult<HashMap<i64, BTreeMap<String, i64>>> {
-    let rows: Vec<(i64, String, i64)> = on_conn!(conn, c => mined_weeks::table
+    let query = mined_weeks::table
         .inner_join(mined_questions::table)
-        .filter(mined_questions::cluster_id.eq_any(clusters))
-        .select((mined_questions::cluster_id, mined_weeks::week, mined_weeks::asked))
-        .load(c))?;
+        .select((
+            mined_questions::cluster_id,
+            mined_weeks::week,
+            mined_weeks::asked,
+        ));
+    let rows: Vec<(i64, String, i64)> = match clusters {
+        Some(ids) => {
+            on_conn!(conn, c => query.filter(mined_questions::cluster_id.eq_any(ids)).load(c))?
+        }
+        None => on_conn!(conn, c => query.load(c))?,
+    };
     let mut out: HashMap<i64, BTreeMap<String, i64>> = HashMap::new();
     for (cluster, week, n) in rows {
         *out.entry(cluster).or_default().entry(week).or_default() += n;
@@ -423,4 +431,106 @@ pub fn answers_of(conn: &mut Conn, cluster: i64) -> DbResult<Vec<String>> {
         .order((mined_questions::asked.desc(), mined_answers::id))
         .select(mined_answers::body)
         .load(c))?)
+}
+
+/// A lead's name for a cluster; None goes back to the representative.
+pub fn rename(conn: &mut Conn, id: i64, title: Option<&str>, now: i64) -> DbResult<bool> {
+    Ok(
+        on_conn!(conn, c => diesel::update(mined_clusters::table.find(id))
+        .set((mined_clusters::title.eq(title), mined_clusters::updated_at.eq(now)))
+        .execute(c))?
+            == 1,
+    )
+}
+
+/// A lead's tags for a cluster; a None goes back to what the rules say.
+pub fn set_tags(
+    conn: &mut Conn,
+    id: i64,
+    tags: (Option<&str>, Option<&str>, Option<&str>),
+    now: i64,
+) -> DbResult<bool> {
+    Ok(
+        on_conn!(conn, c => diesel::update(mined_clusters::table.find(id))
+        .set((
+            mined_clusters::scene_set.eq(tags.0),
+            mined_clusters::category_set.eq(tags.1),
+            mined_clusters::department_set.eq(tags.2),
+            mined_clusters::updated_at.eq(now),
+        ))
+        .execute(c))?
+            == 1,
+    )
+}
+
+/// Moves every question of `from` into `into` and removes `from`. Later imports
+/// find those questions in `into`. False if either cluster is missing.
+pub fn merge(conn: &mut Conn, from: i64, into: i64, now: i64) -> DbResult<bool> {
+    write_tx(conn, |conn| {
+        if from == into
+            || find_cluster(conn, from)?.is_none()
+            || find_cluster(conn, into)?.is_none()
+        {
+            return Ok(false);
+        }
+        on_conn!(conn, c => diesel::update(mined_questions::table.filter(mined_questions::cluster_id.eq(from)))
+            .set(mined_questions::cluster_id.eq(into))
+            .execute(c))?;
+        on_conn!(conn, c => diesel::delete(mined_clusters::table.find(from)).execute(c))?;
+        on_conn!(conn, c => diesel::update(mined_clusters::table.find(into))
+            .set(mined_clusters::updated_at.eq(now))
+            .execute(c))?;
+        sum_up(conn, into)?;
+        Ok(true)
+    })
+}
+
+/// Moves some of a cluster's questions into a new cluster, named after the
+/// most asked of them and tagged like the old one. None if the questions are
+/// not all in the cluster, or are all of it.
+pub fn split(conn: &mut Conn, id: i64, questions: &[i64], now: i64) -> DbResult<Option<i64>> {
+    write_tx(conn, |conn| {
+        let Some(old) = find_cluster(conn, id)? else {
+            return Ok(None);
+        };
+        let members = questions_of(conn, id)?;
+        let moving: Vec<&QuestionRow> = members
+            .iter()
+            .filter(|q| questions.contains(&q.id))
+            .collect();
+        if moving.is_empty() || moving.len() != questions.len() || moving.len() == members.len() {
+            return Ok(None);
+        }
+        let new: i64 = on_conn!(conn, c => diesel::insert_into(mined_clusters::table)
+            .values((
+                mined_clusters::representative.eq(&moving[0].text),
+                mined_clusters::scene.eq(&old.scene),
+                mined_clusters::category.eq(&old.category),
+                mined_clusters::department.eq(&old.department),
+                mined_clusters::scene_set.eq(&old.scene_set),
+                mined_clusters::category_set.eq(&old.category_set),
+                mined_clusters::department_set.eq(&old.department_set),
+                mined_clusters::asked.eq(0),
+                mined_clusters::created_at.eq(now),
+                mined_clusters::updated_at.eq(now),
+            ))
+            .returning(mined_clusters::id)
+            .get_result(c))?;
+        on_conn!(conn, c => diesel::update(mined_questions::table.filter(mined_questions::id.eq_any(questions)))
+            .set(mined_questions::cluster_id.eq(new))
+            .execute(c))?;
+        let rest = members
+            .iter()
+            .find(|q| !questions.contains(&q.id))
+            .map(|q| q.text.clone());
+        if let Some(rest) = rest {
+            on_conn!(conn, c => diesel::update(mined_clusters::table.find(id))
+                .set((mined_clusters::representative.eq(rest), mined_clusters::updated_at.eq(now)))
+                .filter(mined_clusters::representative.eq_any(moving.iter().map(|q| q.text.clone()).collect::<Vec<_>>()))
+                .execute(c))?;
+        }
+        sum_up(conn, id)?;
+        sum_up(conn, new)?;
+        Ok(Some(new))
+    })
 }

@@ -72,3 +72,38 @@ pub fn find_active(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<QuestionRow>> {
         .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
         .collect())
 }
+
+/// The bank name mined questions are kept under; bank files cannot use it
+/// (their slugs have no `_`).
+pub const MINED_BANK: &str = "_mined";
+
+/// A question made from a mined cluster, as an exam item's source: one row per
+/// cluster, refreshed each time an exam is built from it. Not active, so the
+/// bank pages (which list `exams/`) do not show it.
+pub fn upsert_mined(
+    conn: &mut Conn,
+    cluster: i64,
+    prompt: &str,
+    tags: (&str, &str),
+    references: &[String],
+) -> DbResult<QuestionRow> {
+    let values = (
+        questions::bank_slug.eq(MINED_BANK),
+        questions::bank_title.eq(""),
+        questions::qkey.eq(format!("cluster-{cluster}")),
+        questions::scene.eq(tags.0),
+        questions::category.eq(tags.1),
+        questions::prompt.eq(prompt),
+        questions::references_json.eq(to_json(&references)),
+        questions::tags_json.eq("[]"),
+        questions::rubric_json.eq(to_json(&crate::domain::rubric::Settings::default())),
+        questions::active.eq(false),
+    );
+    Ok(on_conn!(conn, c => diesel::insert_into(questions::table)
+        .values(values.clone())
+        .on_conflict((questions::bank_slug, questions::qkey))
+        .do_update()
+        .set(values)
+        .returning(QuestionRow::as_returning())
+        .get_result(c))?)
+}

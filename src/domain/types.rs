@@ -28,6 +28,8 @@ pub enum Invalid {
     PassMark,
     #[error("pick at least one question")]
     NoQuestions,
+    #[error("a question must be 1–500 characters")]
+    Prompt,
 }
 
 impl Invalid {
@@ -44,6 +46,7 @@ impl Invalid {
             Invalid::TimeLimit { .. } => "invalid.time_limit",
             Invalid::PassMark => "invalid.pass_mark",
             Invalid::NoQuestions => "invalid.no_questions",
+            Invalid::Prompt => "invalid.prompt",
         }
     }
 
@@ -240,6 +243,38 @@ pub fn parse_title(raw: &str) -> Result<String, Invalid> {
     }
 }
 
+/// A question's text as a lead edits it.
+pub fn parse_prompt(raw: &str) -> Result<String, Invalid> {
+    let s = raw.trim();
+    if (1..=500).contains(&char_len(s)) {
+        Ok(s.to_string())
+    } else {
+        Err(Invalid::Prompt)
+    }
+}
+
+/// Reference answers typed into one box, separated by blank lines; each as long
+/// as an answer may be.
+pub fn parse_references(raw: &str) -> Result<Vec<String>, Invalid> {
+    let normalised = raw.replace("\r\n", "\n");
+    normalised
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let len = char_len(r);
+            if len > AnswerText::MAX {
+                Err(Invalid::AnswerTooLong {
+                    len,
+                    max: AnswerText::MAX,
+                })
+            } else {
+                Ok(r.to_string())
+            }
+        })
+        .collect()
+}
+
 /// Minutes a trainee has once an attempt starts.
 pub fn parse_time_limit(minutes: i32) -> Result<i32, Invalid> {
     const MIN: i32 = 1;
@@ -262,6 +297,20 @@ pub fn parse_pass_mark(mark: i32) -> Result<i32, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_are_split_on_blank_lines_and_each_is_checked() {
+        let refs =
+            parse_references("亲，今天发货。\r\n\r\n  \n\n亲，明天到。\n请留意短信").expect("ok");
+        assert_eq!(refs, ["亲，今天发货。", "亲，明天到。\n请留意短信"]);
+        assert_eq!(parse_references(" \n ").expect("ok"), Vec::<String>::new());
+        let long = "好".repeat(AnswerText::MAX + 1);
+        assert!(matches!(
+            parse_references(&long),
+            Err(Invalid::AnswerTooLong { .. })
+        ));
+        assert_eq!(parse_prompt("  "), Err(Invalid::Prompt));
+    }
 
     #[test]
     fn usernames_are_trimmed_lowercased_and_restricted() {

@@ -140,6 +140,23 @@ impl Form {
     }
 }
 
+/// The session's token in the `X-CSRF-Token` header, for a request whose body is
+/// not a form or JSON (an uploaded file).
+pub struct CsrfHeader;
+
+impl FromRequest for CsrfHeader {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let given = req
+            .headers()
+            .get("X-CSRF-Token")
+            .and_then(|v| v.to_str().ok());
+        std::future::ready(check_token(req, given).map(|()| CsrfHeader))
+    }
+}
+
 /// A JSON body sent with the session's token in the `X-CSRF-Token` header.
 pub struct CsrfJson<T>(pub T);
 

@@ -60,13 +60,19 @@ pub async fn new_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
     )
 }
 
-pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Lead)?.id;
+/// An exam's title, time limit and pass mark from its form.
+pub fn settings(form: &Form) -> Result<(String, i32, i32), AppError> {
     let title = types::parse_title(form.text("title"))?;
     let limit = form.int("time_limit", Invalid::TimeLimit { min: 1, max: 480 }.into())?;
     let limit = types::parse_time_limit(i32::try_from(limit).unwrap_or(0))?;
     let pass = form.int("pass_mark", Invalid::PassMark.into())?;
     let pass = types::parse_pass_mark(i32::try_from(pass).unwrap_or(-1))?;
+    Ok((title, limit, pass))
+}
+
+pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let (title, limit, pass) = settings(&form)?;
     let random = form.text("mode") == "random";
     let picked: Vec<i64> = form
         .all("q")
@@ -127,9 +133,17 @@ pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppErr
             ))
         })
         .await?;
+    let draft = exam.status == "draft";
+    let items: Vec<Value> = items
+        .iter()
+        .map(|i| {
+            let refs: Vec<String> = crate::db::from_json(&i.references_json).unwrap_or_default();
+            json!({ "item": i, "references": refs.join("\n\n"), "bare": refs.is_empty() })
+        })
+        .collect();
     ctx.render(
         "exams/show",
-        json!({ "exam": exam, "items": items, "submitted": submitted }),
+        json!({ "exam": exam, "items": items, "submitted": submitted, "draft": draft }),
     )
 }
 
@@ -151,7 +165,20 @@ pub async fn set_status(
         }
     };
     let changed = ctx
-        .db(move |conn| Ok(exams::transition(conn, id, from, to)?))
+        .db(move |conn| {
+            if to == "open" {
+                // An item without a reference answer could not be scored.
+                let items = exams::items(conn, id)?;
+                if let Some(bare) = items.iter().find(|i| crate::grading::question(i).is_err()) {
+                    return Err(AppError::Refused {
+                        status: StatusCode::CONFLICT,
+                        key: "exams.no_reference",
+                        args: vec![("n", bare.position.to_string())],
+                    });
+                }
+            }
+            Ok(exams::transition(conn, id, from, to)?)
+        })
         .await?;
     if !changed {
         return Err(AppError::refused(
@@ -229,4 +256,29 @@ pub async fn results(
         "exams/results",
         json!({ "exam": exam, "ranking": ranking, "questions": per_question, "by_name": by_name }),
     )
+}
+
+/// A lead edits one item of a draft exam: the question and its reference
+/// answers (blank lines between them).
+pub async fn edit_item(
+    ctx: Ctx,
+    form: Form,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let (exam, item) = path.into_inner();
+    let prompt = types::parse_prompt(form.text("prompt"))?;
+    let references = types::parse_references(form.text("references"))?;
+    let json = crate::db::to_json(&references);
+    let done = ctx
+        .db(move |conn| Ok(exams::edit_item(conn, exam, item, &prompt, &json)?))
+        .await?;
+    if !done {
+        return Err(AppError::refused(
+            StatusCode::CONFLICT,
+            "exams.wrong_status",
+        ));
+    }
+    ctx.flash("exams.item_saved", &[]);
+    Ok(redirect(&format!("/exams/{exam}")))
 }

@@ -5,6 +5,8 @@ pub mod attempts;
 pub mod auth;
 pub mod exams;
 pub mod i18n;
+pub mod imports;
+pub mod questions;
 pub mod render;
 pub mod setup;
 
@@ -47,6 +49,8 @@ pub struct AppState {
     pub banks: std::sync::RwLock<Vec<crate::banks::BankFile>>,
     /// Autosaves go through one group-commit writer per process.
     pub drafts: DraftWriter,
+    /// Mining rules (synonyms, tag keywords) for chat-log uploads.
+    pub rules: crate::domain::mining::rules::Rules,
 }
 
 impl AppState {
@@ -67,6 +71,7 @@ impl AppState {
             setup_done: AtomicBool::new(false),
             dummy_hash,
             banks: std::sync::RwLock::new(Vec::new()),
+            rules: crate::domain::mining::rules::Rules::default(),
         })
     }
 }
@@ -109,6 +114,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/exams/{id}/status", web::post().to(exams::set_status))
         .route("/exams/{id}/results", web::get().to(exams::results))
         .route("/exams/{id}/start", web::post().to(attempts::start))
+        .route("/exams/{id}/items/{item}", web::post().to(exams::edit_item))
+        .route("/questions", web::get().to(questions::list))
+        .route("/imports", web::get().to(imports::list))
+        .route("/imports/{id}", web::get().to(imports::show))
+        .route("/api/imports", web::post().to(imports::upload))
+        .route("/api/imports/{id}", web::get().to(imports::progress))
+        .route("/questions/exam", web::post().to(questions::build_exam))
+        .route("/questions/{id}", web::get().to(questions::show))
+        .route("/questions/{id}", web::post().to(questions::decide))
         .route("/attempts/{id}", web::get().to(attempts::take))
         .route("/attempts/{id}/submit", web::post().to(attempts::submit))
         .route("/attempts/{id}/result", web::get().to(attempts::result))

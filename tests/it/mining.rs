@@ -75,7 +75,7 @@ fn imports_merge_into_stored_clusters_and_the_same_file_twice_adds_nothing() {
         answers.iter().any(|a| a.contains("48小时内发货")),
         "{answers:?}"
     );
-    let weeks = mining::weeks_of(&mut conn, &[shipping.id]).expect("weeks");
+    let weeks = mining::weeks_of(&mut conn, Some(&[shipping.id])).expect("weeks");
     assert_eq!(weeks[&shipping.id].get("2026-11-02"), Some(&2), "{weeks:?}");
 }
 
@@ -136,4 +136,330 @@ fn awkward_files_import_or_are_refused_with_a_reason_and_can_be_retried() {
     // A failed import is not "already imported": the same file may be tried again.
     let retry = import(&url, &binary);
     assert!(String::from_utf8_lossy(&retry.stderr).contains("neither UTF-8 nor GBK"));
+}
+
+/// Uploads a chat log as the import page does and waits for the import to end.
+async fn upload(lead: &mut crate::helpers::Client, file: &Path) -> (i64, serde_json::Value) {
+    let name = file
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let res = lead
+        .http
+        .post(format!("{}/api/imports", lead.base))
+        .query(&[("name", name.as_str())])
+        .header("X-CSRF-Token", &lead.csrf)
+        .body(std::fs::read(file).expect("fixture"))
+        .send()
+        .await
+        .expect("upload");
+    let reply: serde_json::Value = res.json().await.expect("json");
+    let id = reply["id"].as_i64().expect("an import id");
+    for _ in 0..200 {
+        let row: serde_json::Value = lead
+            .http
+            .get(format!("{}/api/imports/{id}", lead.base))
+            .send()
+            .await
+            .expect("progress")
+            .json()
+            .await
+            .expect("json");
+        if row["status"] != "running" {
+            return (id, reply);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("import {id} did not finish");
+}
+
+#[actix_web::test]
+async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them() {
+    let app = crate::helpers::spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lee", "lead").await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    lead.get("/imports").await;
+    assert_eq!(
+        amy.get("/questions").await.status,
+        reqwest::StatusCode::FORBIDDEN
+    );
+
+    let (first, _) = upload(&mut lead, &fixture("quoted.csv")).await;
+    let report = lead.get(&format!("/imports/{first}")).await.body;
+    assert!(
+        report.contains("导入完成") && report.contains("第 2 行: 在吗"),
+        "{report}"
+    );
+    let (again, reply) = upload(&mut lead, &fixture("quoted.csv")).await;
+    assert_eq!((again, reply["seen"].as_bool()), (first, Some(true)));
+
+    let list = lead.get("/questions").await.body;
+    assert!(
+        list.contains("<svg class=\"trend\""),
+        "a weekly trend per cluster"
+    );
+    let shipping = crate::helpers::number_after(&list, "href=\"/questions/").expect("a cluster");
+    let page = lead.get(&format!("/questions/{shipping}")).await.body;
+    assert!(
+        page.contains("48小时内发货"),
+        "agent replies are shown: {page}"
+    );
+
+    // A lead's name and tags stick through a later import of the same questions.
+    let renamed = lead
+        .post(
+            &format!("/questions/{shipping}"),
+            &[("action", "rename"), ("title", "催发货")],
+        )
+        .await;
+    assert_eq!(
+        renamed.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "{}",
+        renamed.body
+    );
+    lead.get(&format!("/questions/{shipping}")).await;
+    lead.post(
+        &format!("/questions/{shipping}"),
+        &[
+            ("action", "tags"),
+            ("scene", "after_sale"),
+            ("category", ""),
+            ("department", "operations"),
+        ],
+    )
+    .await;
+    let bad = lead
+        .post(
+            &format!("/questions/{shipping}"),
+            &[("action", "tags"), ("scene", "weather")],
+        )
+        .await;
+    assert_eq!(bad.status, reqwest::StatusCode::BAD_REQUEST);
+    upload(&mut lead, &fixture("traditional.txt")).await;
+    let list = lead.get("/questions?department=operations").await.body;
+    assert!(list.contains("催发货"), "{list}");
+    assert!(!list.contains("M码"), "filtered by department");
+    let detail = lead.get(&format!("/questions/{shipping}")).await.body;
+    assert!(
+        detail.contains("共被问 5 次"),
+        "the later import grew it: {detail}"
+    );
+
+    // Split one wording off, then merge it back.
+    let member = crate::helpers::number_after(&detail, "name=\"q\" value=\"").expect("a wording");
+    let split = lead
+        .post(
+            &format!("/questions/{shipping}"),
+            &[("action", "split"), ("q", &member.to_string())],
+        )
+        .await;
+    assert_eq!(
+        split.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "{}",
+        split.body
+    );
+    let new = crate::helpers::number_after(&split.location, "/questions/").expect("new cluster");
+    assert_ne!(new, shipping);
+    lead.get(&format!("/questions/{new}")).await;
+    let merged = lead
+        .post(
+            &format!("/questions/{new}"),
+            &[("action", "merge"), ("into", &shipping.to_string())],
+        )
+        .await;
+    assert_eq!(merged.location, format!("/questions/{shipping}"));
+    assert!(lead
+        .get(&format!("/questions/{shipping}"))
+        .await
+        .body
+        .contains("共被问 5 次"));
+
+    // The top question becomes a draft exam with the agents' replies as references.
+    lead.get("/questions").await;
+    let built = lead
+        .post(
+            "/questions/exam",
+            &[
+                ("top", "1"),
+                ("title", "本周高频问题"),
+                ("time_limit", "20"),
+                ("pass_mark", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        built.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "{}",
+        built.body
+    );
+    let exam = crate::helpers::number_after(&built.location, "/exams/").expect("exam id");
+    let show = lead.get(&format!("/exams/{exam}")).await.body;
+    assert!(
+        show.contains("催发货") && show.contains("48小时内发货"),
+        "{show}"
+    );
+    assert_eq!(show.matches(&format!("/exams/{exam}/items/")).count(), 1);
+
+    // Chosen questions; one has no agent reply, and that blocks opening until edited.
+    let list = lead.get("/questions").await.body;
+    let freight_at = list.find("運費").expect("the freight question");
+    let freight = crate::helpers::number_after(
+        &list[..freight_at][list[..freight_at]
+            .rfind("href=\"/questions/")
+            .expect("link")..],
+        "href=\"/questions/",
+    )
+    .expect("id");
+    let built = lead
+        .post(
+            "/questions/exam",
+            &[
+                ("c", &shipping.to_string()),
+                ("c", &freight.to_string()),
+                ("title", "挑选的问题"),
+                ("time_limit", "20"),
+                ("pass_mark", "60"),
+            ],
+        )
+        .await;
+    let exam = crate::helpers::number_after(&built.location, "/exams/").expect("exam id");
+    let show = lead.get(&format!("/exams/{exam}")).await.body;
+    let items: Vec<i64> = show
+        .match_indices(&format!("/exams/{exam}/items/"))
+        .filter_map(|(i, m)| crate::helpers::number_after(&show[i..], m))
+        .collect();
+    assert_eq!(items.len(), 2);
+    assert!(show.contains("尚无参考答案"), "{show}");
+    let open = lead
+        .post(&format!("/exams/{exam}/status"), &[("action", "open")])
+        .await;
+    assert_eq!(open.status, reqwest::StatusCode::CONFLICT);
+    assert!(open.body.contains("第 2 题还没有参考答案"), "{}", open.body);
+    for item in &items {
+        lead.get(&format!("/exams/{exam}")).await;
+        let saved = lead
+            .post(
+                &format!("/exams/{exam}/items/{item}"),
+                &[
+                    ("prompt", "顾客问：什么时候发货？"),
+                    (
+                        "references",
+                        "亲，下单后48小时内发货。\n\n亲，我们会尽快为您安排发货。",
+                    ),
+                ],
+            )
+            .await;
+        assert_eq!(
+            saved.status,
+            reqwest::StatusCode::SEE_OTHER,
+            "{}",
+            saved.body
+        );
+    }
+    lead.get(&format!("/exams/{exam}")).await;
+    let open = lead
+        .post(&format!("/exams/{exam}/status"), &[("action", "open")])
+        .await;
+    assert_eq!(open.status, reqwest::StatusCode::SEE_OTHER, "{}", open.body);
+    lead.get(&format!("/exams/{exam}")).await;
+    let late = lead
+        .post(
+            &format!("/exams/{exam}/items/{}", items[0]),
+            &[("prompt", "改"), ("references", "好")],
+        )
+        .await;
+    assert_eq!(
+        late.status,
+        reqwest::StatusCode::CONFLICT,
+        "an open exam is not edited"
+    );
+}
+
+#[actix_web::test]
+async fn personal_data_is_masked_on_every_mining_page() {
+    let app = crate::helpers::spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lee", "lead").await;
+    lead.get("/imports").await;
+    let (id, _) = upload(&mut lead, &fixture("personal.csv")).await;
+    let mut pages = vec![
+        lead.get("/imports").await.body,
+        lead.get(&format!("/imports/{id}")).await.body,
+        lead.get(&format!("/api/imports/{id}")).await.body,
+    ];
+    let list = lead.get("/questions").await.body;
+    let mut rest = list.as_str();
+    while let Some(at) = rest.find("href=\"/questions/") {
+        let n = crate::helpers::number_after(&rest[at..], "href=\"/questions/").expect("id");
+        pages.push(lead.get(&format!("/questions/{n}")).await.body);
+        rest = &rest[at + 1..];
+    }
+    assert!(pages.len() > 3, "every cluster page was read");
+    pages.push(list);
+    for page in &pages {
+        for secret in [
+            "13812345678",
+            "3012345678901234567",
+            "SF1234567890123",
+            "li.ming@example.com",
+            "建国路88号",
+            "110101199003071234",
+        ] {
+            assert!(!page.contains(secret), "{secret} shown: {page}");
+        }
+    }
+    assert!(pages.iter().any(|p| p.contains("{手机号}")));
+}
+
+#[actix_web::test]
+async fn a_refused_upload_says_why_in_the_users_language() {
+    let app = crate::helpers::spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lee", "lead").await;
+    lead.get("/imports").await;
+    let res = lead
+        .http
+        .post(format!("{}/api/imports", lead.base))
+        .query(&[("name", "chats.xlsx")])
+        .header("X-CSRF-Token", &lead.csrf)
+        .body("a,b")
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), reqwest::StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("无法从文件名判断格式"),
+        "{body}"
+    );
+    let no_token = lead
+        .http
+        .post(format!("{}/api/imports", lead.base))
+        .query(&[("name", "chats.csv")])
+        .body("a,b")
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(no_token.status(), reqwest::StatusCode::FORBIDDEN);
+
+    let binary = tempfile::tempdir().expect("dir");
+    let path = binary.path().join("photo.txt");
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&path, &noise).expect("write");
+    let (id, _) = upload(&mut lead, &path).await;
+    let page = lead.get(&format!("/imports/{id}")).await.body;
+    assert!(
+        page.contains("导入失败") && page.contains("既不是 UTF-8 也不是 GBK"),
+        "{page}"
+    );
 }

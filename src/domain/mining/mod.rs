@@ -11,4 +11,5 @@ pub mod mine;
 pub mod noise;
 pub mod rules;
 pub mod tags;
+pub mod trend;
 pub mod when;

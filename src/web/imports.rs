@@ -1,0 +1,163 @@
+//! Chat-log uploads: the file is streamed to a temporary file, recognised by its
+//! content hash, and imported on a background thread whose progress lives in
+//! the database (so any instance can show it); the page polls it.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+
+use super::auth::CsrfHeader;
+use super::render::Ctx;
+use crate::db::mining::{self, Begun, ImportRow};
+use crate::domain::mining::chatlog::{Format, Mapping};
+use crate::domain::types::Role;
+use crate::error::AppError;
+use crate::imports::{self, Source};
+
+/// The largest upload accepted.
+pub const MAX_UPLOAD_MB: usize = 512;
+
+pub async fn list(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let rows = ctx.db(|conn| Ok(mining::imports(conn, 50)?)).await?;
+    ctx.render(
+        "imports/list",
+        json!({ "imports": rows.iter().map(import_json).collect::<Vec<_>>(), "max_mb": MAX_UPLOAD_MB }),
+    )
+}
+
+pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let row = load(&ctx, path.into_inner()).await?;
+    ctx.render("imports/show", json!({ "import": import_json(&row) }))
+}
+
+/// The import as its page and the progress API show it (report parsed).
+fn import_json(row: &ImportRow) -> Value {
+    let report: Value = serde_json::from_str(&row.report_json).unwrap_or(Value::Null);
+    let percent = if row.bytes_total > 0 {
+        (row.bytes_read * 100 / row.bytes_total).clamp(0, 100)
+    } else {
+        100
+    };
+    json!({
+        "id": row.id, "file_name": row.file_name, "status": row.status,
+        "running": row.status == "running", "failed": row.status == "failed",
+        "bytes_read": row.bytes_read, "bytes_total": row.bytes_total, "percent": percent,
+        "started_at": row.started_at, "report": report,
+    })
+}
+
+pub async fn progress(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let row = load(&ctx, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(import_json(&row)))
+}
+
+async fn load(ctx: &Ctx, id: i64) -> Result<ImportRow, AppError> {
+    ctx.require(Role::Lead)?;
+    ctx.db(move |conn| Ok(mining::find_import(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(serde::Deserialize)]
+pub struct UploadQuery {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    map: String,
+}
+
+/// The upload: the file is the raw request body; name, format and column map
+/// come in the query. Answers `{"id": …}` at once, or `{"id": …, "seen": true}`
+/// when the same content was imported before.
+pub async fn upload(
+    ctx: Ctx,
+    _token: CsrfHeader,
+    q: web::Query<UploadQuery>,
+    mut body: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let name = q.name.trim().chars().take(200).collect::<String>();
+    if name.is_empty() {
+        return Err(AppError::refused(
+            StatusCode::BAD_REQUEST,
+            "imports.empty_name",
+        ));
+    }
+    let format = match q.format.trim() {
+        "" => Format::of_path(&name),
+        f => Format::parse(f),
+    }
+    .ok_or_else(|| AppError::refused(StatusCode::BAD_REQUEST, "imports.bad_format"))?;
+    let mapping = match q.map.trim() {
+        "" => Mapping::default(),
+        spec => Mapping::parse(spec)
+            .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "imports.bad_map"))?,
+    };
+    let path = temp_path();
+    let mut file = std::fs::File::create(&path).map_err(anyhow::Error::from)?;
+    let mut size = 0usize;
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| anyhow::anyhow!("upload: {e}"))?;
+        size += chunk.len();
+        if size > MAX_UPLOAD_MB * 1024 * 1024 {
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            return Err(AppError::Refused {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                key: "imports.too_large",
+                args: vec![("mb", MAX_UPLOAD_MB.to_string())],
+            });
+        }
+        file.write_all(&chunk).map_err(anyhow::Error::from)?;
+    }
+    file.flush().map_err(anyhow::Error::from)?;
+    drop(file);
+    let state = ctx.state.clone();
+    let begun = {
+        let (path, name, mapping) = (path.clone(), name.clone(), mapping.clone());
+        web::block(move || {
+            let source = Source {
+                path: &path,
+                file_name: &name,
+                format,
+                mapping: &mapping,
+            };
+            imports::begin(&state.pool, &source, Some(me))
+        })
+        .await?
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    let id = match begun {
+        Begun::Seen(row) => {
+            let _ = std::fs::remove_file(&path);
+            return Ok(HttpResponse::Ok().json(json!({ "id": row.id, "seen": true })));
+        }
+        Begun::Started(id) => id,
+    };
+    let state = ctx.state.clone();
+    // Runs past this request: the page follows its progress in the database.
+    std::thread::spawn(move || {
+        let source = Source {
+            path: &path,
+            file_name: &name,
+            format,
+            mapping: &mapping,
+        };
+        if let Err(e) = imports::run(&state.pool, id, &source, &state.rules, |_| {}) {
+            tracing::warn!("import #{id} failed: {e}");
+        }
+        let _ = std::fs::remove_file(&path);
+    });
+    Ok(HttpResponse::Accepted().json(json!({ "id": id })))
+}
+
+fn temp_path() -> PathBuf {
+    std::env::temp_dir().join(format!("huashu-upload-{}", super::auth::random_token()))
+}
