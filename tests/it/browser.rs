@@ -223,3 +223,46 @@ async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
     assert!(score > 50.0, "a good answer scores well: {score}");
     assert!(browser.text("#rank").await.contains("第 1 名"));
 }
+
+#[actix_web::test]
+async fn a_lead_uploads_a_chat_log_in_the_browser_and_sees_its_report() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    app.user(&mut admin, "lina", "lead").await;
+    let Some(browser) = Driver::start().await else {
+        eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
+        return;
+    };
+    browser.goto(&format!("{}/login", app.base)).await;
+    browser.type_into("input[name=username]", "lina").await;
+    browser
+        .type_into("input[name=password]", "password-123")
+        .await;
+    browser.click("#login").await;
+    browser.find(".who").await;
+    browser.goto(&format!("{}/imports", app.base)).await;
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/chatlogs/quoted.csv"
+    );
+    browser.type_into("#upload-file", file).await;
+    browser.click("#upload-button").await;
+    // The page uploads, opens the import's page, and follows it until it ends.
+    let mut rows = String::new();
+    for _ in 0..100 {
+        if browser.url().await.contains("/imports/") {
+            rows = browser.text("#import-rows").await;
+            if !rows.is_empty() {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        rows.contains("读取 12 行"),
+        "no report on the page: {rows:?}"
+    );
+    assert!(browser.text("#import-status").await.contains("导入完成"));
+    browser.goto(&format!("{}/questions", app.base)).await;
+    browser.find("svg.trend").await;
+}

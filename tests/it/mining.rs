@@ -192,6 +192,10 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         report.contains("导入完成") && report.contains("第 2 行: 在吗"),
         "{report}"
     );
+    assert!(
+        report.contains("问候语"),
+        "reasons in the user's language: {report}"
+    );
     let (again, reply) = upload(&mut lead, &fixture("quoted.csv")).await;
     assert_eq!((again, reply["seen"].as_bool()), (first, Some(true)));
 
