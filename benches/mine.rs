@@ -256,8 +256,8 @@ fn message(rng: &mut StdRng) -> String {
 
 /// Writes the export: conversations of one to three questions, about half of
 /// them followed by an agent reply. Returns the number of rows.
-fn write_export(path: &std::path::Path, messages: usize) -> usize {
-    let mut rng = StdRng::seed_from_u64(20261123);
+fn write_export(path: &std::path::Path, messages: usize, seed: u64) -> usize {
+    let mut rng = StdRng::seed_from_u64(seed);
     let file = std::fs::File::create(path).expect("create export");
     let mut out = std::io::BufWriter::new(file);
     writeln!(out, "conversation_id,time,sender,message").expect("write");
@@ -369,7 +369,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("export.csv");
     let started = Instant::now();
-    let rows = write_export(&path, messages);
+    let rows = write_export(&path, messages, 20261123);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     println!(
         "wrote {messages} customer messages ({rows} rows, {:.0} MB) in {:.1} s; peak memory so far {:.0} MiB",
@@ -405,4 +405,55 @@ fn main() {
         clusters.first().map_or("", |c| c.representative.as_str())
     );
     recall_on_sample(20_000);
+    drop(clusters);
+
+    // The same export into the database, then a second, smaller one merged into it.
+    let more = dir.path().join("next-week.csv");
+    write_export(&more, messages / 5, 20261130);
+    import_into(
+        "SQLite",
+        &dir.path().join("mined.db").to_string_lossy(),
+        &path,
+        &more,
+    );
+    match std::env::var("HUASHU_TEST_POSTGRES") {
+        Ok(admin) => {
+            let url = huashu::db::scratch::postgres_database(&admin).expect("scratch database");
+            import_into("PostgreSQL", &url, &path, &more);
+        }
+        Err(_) => println!("PostgreSQL import skipped: run under .ci/with-postgres to include it"),
+    }
+}
+
+/// `huashu import` of a first export, then of a second one that merges into the
+/// clusters the first made.
+fn import_into(label: &str, url: &str, first: &std::path::Path, second: &std::path::Path) {
+    use huashu::db::mining::Begun;
+    use huashu::imports::{self, Source};
+    let pool = huashu::cli::serve::open_db(url).expect("database");
+    for (name, path) in [("first", first), ("second", second)] {
+        let started = Instant::now();
+        let source = Source {
+            path,
+            file_name: name,
+            format: Format::Csv,
+            mapping: &Mapping::default(),
+        };
+        let Begun::Started(id) = imports::begin(&pool, &source, None).expect("begin") else {
+            panic!("a new file counts as seen");
+        };
+        let (summary, applied) =
+            imports::run(&pool, id, &source, &Rules::default(), |_| {}).expect("import");
+        println!(
+            "{label} import, {name} file: {:.1} s for {} questions ({} distinct): {} new wordings, \
+             {} new clusters, {} clusters grew; peak memory {:.0} MiB",
+            started.elapsed().as_secs_f64(),
+            summary.questions,
+            summary.distinct_questions,
+            applied.new_questions,
+            applied.new_clusters,
+            applied.grown_clusters,
+            peak_mib()
+        );
+    }
 }

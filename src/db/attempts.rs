@@ -1,10 +1,13 @@
 //! Attempts (one per trainee and exam) and their answers.
 
 use diesel::prelude::*;
+use diesel::IntoSql;
 
 use super::exams::{ExamRow, ItemRow};
 use super::schema::{answers, attempts, exam_items, exams, users};
+use super::users::{User, UserRow};
 use super::{on_conn, write_tx, Conn, DbResult};
+use crate::domain::exam;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = attempts)]
@@ -63,7 +66,47 @@ pub fn start(
     .map_or_else(|| existing(conn, exam_id, user_id), Ok)
 }
 
-fn existing(conn: &mut Conn, exam_id: i64, user_id: i64) -> DbResult<AttemptRow> {
+/// Starts an attempt in one statement, if the exam is open and the user is
+/// active, with the moment it stops taking writes computed from the exam's time
+/// limit. None if it was not started: the exam is not open, the user is not
+/// active, or the attempt exists already (the caller finds out which).
+pub fn start_open(
+    conn: &mut Conn,
+    exam_id: i64,
+    user_id: i64,
+    now: i64,
+) -> DbResult<Option<AttemptRow>> {
+    use diesel::dsl::{exists, sql};
+    use diesel::sql_types::BigInt;
+    let until = sql::<BigInt>("CAST(time_limit_min AS BIGINT) * ")
+        .bind::<BigInt, _>(exam::MS_PER_MINUTE)
+        .sql(" + ")
+        .bind::<BigInt, _>(exam::writable_until(now, 0));
+    let active = users::table.filter(users::id.eq(user_id).and(users::active.eq(true)));
+    let row = exams::table
+        .filter(
+            exams::id
+                .eq(exam_id)
+                .and(exams::status.eq("open"))
+                .and(exists(active)),
+        )
+        .select((
+            exams::id,
+            user_id.into_sql::<BigInt>(),
+            now.into_sql::<BigInt>(),
+            until,
+        ));
+    Ok(on_conn!(conn, c => diesel::insert_into(attempts::table)
+        .values(row)
+        .into_columns((attempts::exam_id, attempts::user_id, attempts::started_at, attempts::writable_until))
+        .on_conflict((attempts::exam_id, attempts::user_id))
+        .do_nothing()
+        .returning(AttemptRow::as_returning())
+        .get_result(c)
+        .optional())?)
+}
+
+pub fn existing(conn: &mut Conn, exam_id: i64, user_id: i64) -> DbResult<AttemptRow> {
     Ok(on_conn!(conn, c => attempts::table
         .filter(
             attempts::exam_id
@@ -82,7 +125,24 @@ pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<AttemptRow>> {
         .optional())?)
 }
 
-/// An attempt with its exam, in one query (the exam page's first read).
+/// An attempt with its exam and its owner, if `owner` owns it and is active, in
+/// one query (the exam page's first read).
+pub fn find_owned(
+    conn: &mut Conn,
+    id: i64,
+    owner: i64,
+) -> DbResult<Option<(AttemptRow, ExamRow, User)>> {
+    let row: Option<(AttemptRow, ExamRow, UserRow)> = on_conn!(conn, c => attempts::table
+        .inner_join(exams::table)
+        .inner_join(users::table)
+        .filter(attempts::id.eq(id).and(attempts::user_id.eq(owner)).and(users::active.eq(true)))
+        .select((AttemptRow::as_select(), ExamRow::as_select(), UserRow::as_select()))
+        .first(c)
+        .optional())?;
+    row.map(|(a, e, u)| Ok((a, e, u.user()?))).transpose()
+}
+
+/// An attempt with its exam, in one query.
 pub fn find_with_exam(conn: &mut Conn, id: i64) -> DbResult<Option<(AttemptRow, ExamRow)>> {
     Ok(on_conn!(conn, c => attempts::table
         .inner_join(exams::table)

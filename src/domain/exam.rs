@@ -37,9 +37,11 @@ pub fn draw(
     picked
 }
 
+pub const MS_PER_MINUTE: i64 = 60_000;
+
 /// When an attempt must be in, in ms.
 pub fn deadline(started_at: i64, time_limit_min: i32) -> i64 {
-    started_at + i64::from(time_limit_min) * 60_000
+    started_at + i64::from(time_limit_min) * MS_PER_MINUTE
 }
 
 /// The last moment a save or submission of an attempt still counts: the deadline

@@ -47,7 +47,7 @@ impl FromRequest for Ctx {
 }
 
 /// A `Ctx` whose user is not loaded yet: the handler loads it in its own database
-/// hop with [`OneHop::db_as`]. For the pages a whole class opens at the same
+/// hop with [`OneHop::db_owned`]. For the pages a whole class opens at the same
 /// instant (start an exam, load it), where every round trip counts.
 pub struct OneHop {
     ctx: Ctx,
@@ -94,47 +94,32 @@ impl FromRequest for OneHop {
     }
 }
 
-/// What the hop found: the work's result, or why the user may not do it.
-enum Hop<T> {
-    Done(User, T),
-    NoUser,
-    Forbidden,
-}
-
 impl OneHop {
-    /// Loads the signed-in user and, if their role is at least `role`, runs `f` with
-    /// them, all on one pooled connection. Returns the finished `Ctx` for rendering.
-    pub async fn db_as<T, F>(self, role: Role, f: F) -> Result<(Ctx, T), AppError>
+    /// Runs `f` with the session's user id. `f` checks the account in its own
+    /// query and returns the active user it found with its result, or None when
+    /// it found nothing for that user; only then is the account read on its own,
+    /// to tell a signed-out user (login) from a missing thing (404).
+    pub async fn db_owned<T, F>(self, f: F) -> Result<(Ctx, T), AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Conn, &User) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&mut Conn, i64) -> Result<Option<(User, T)>, AppError> + Send + 'static,
     {
         let OneHop { mut ctx, uid } = self;
         let Some(id) = uid else {
             return Err(AppError::LoginRequired { next: ctx.path });
         };
-        let hop = ctx
-            .db(move |conn| {
-                let Some(user) = db::users::find(conn, id)?.filter(|u| u.active) else {
-                    return Ok(Hop::NoUser);
-                };
-                if user.role < role {
-                    return Ok(Hop::Forbidden);
-                }
-                let out = f(conn, &user)?;
-                Ok(Hop::Done(user, out))
-            })
-            .await?;
-        match hop {
-            Hop::Done(user, out) => {
+        match ctx.db(move |conn| f(conn, id)).await? {
+            Some((user, out)) => {
                 ctx.signed_in(Some(user));
                 Ok((ctx, out))
             }
-            Hop::NoUser => {
-                ctx.signed_in(None);
-                Err(AppError::LoginRequired { next: ctx.path })
-            }
-            Hop::Forbidden => Err(AppError::Forbidden),
+            None => match load_active_user(&ctx.state, id).await? {
+                Some(_) => Err(AppError::NotFound),
+                None => {
+                    ctx.signed_in(None);
+                    Err(AppError::LoginRequired { next: ctx.path })
+                }
+            },
         }
     }
 }

@@ -487,3 +487,41 @@ async fn a_disabled_trainee_can_no_longer_open_the_exam() {
     );
     assert_eq!(amy.get("/").await.status, StatusCode::SEE_OTHER);
 }
+
+#[actix_web::test]
+async fn starting_again_finds_the_same_attempt_and_a_closed_exam_cannot_be_started() {
+    let app = spawn().await;
+    let Started {
+        mut admin,
+        mut lead,
+        mut amy,
+        exam,
+        attempt,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    let (again, _) = start(&mut amy, exam).await;
+    assert_eq!(again, attempt, "one attempt per trainee and exam");
+    let mut bob = app.user(&mut admin, "bob", "trainee").await;
+    lead.get(&format!("/exams/{exam}")).await;
+    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
+        .await;
+    bob.get("/").await;
+    let late = bob.post(&format!("/exams/{exam}/start"), &[]).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(late.body.contains("该考试当前未开放"), "{}", late.body);
+    let nowhere = bob.post("/exams/9999/start", &[]).await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+
+    // A disabled trainee is sent to log in, not given an attempt.
+    let exam2 = crate::helpers::open_exam(&mut lead, &[AUTHENTIC]).await;
+    admin.get("/admin/users").await;
+    // The admin is 1, the lead 2, amy 3, bob 4.
+    admin.post("/admin/users/4", &[("action", "disable")]).await;
+    let refused = bob.post(&format!("/exams/{exam2}/start"), &[]).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert!(
+        refused.location.starts_with("/login"),
+        "{}",
+        refused.location
+    );
+}
