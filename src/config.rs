@@ -44,6 +44,11 @@ pub enum Command {
     /// Import a chat-log export into the database: its questions are masked,
     /// merged into the stored clusters and counted. The same file twice adds nothing.
     Import(ImportArgs),
+    /// Peer review from the command line.
+    Review {
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
     /// Write a consistent snapshot of the database (also while the server runs).
     Backup {
         /// The backup file to create (JSON Lines; refuses to overwrite).
@@ -88,6 +93,17 @@ pub struct ServeArgs {
     /// default: the built-in rules.
     #[arg(long, env = "HUASHU_RULES")]
     pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Combine peer marks into one score per item with the web app's model
+    /// (reviewer bias and reliability): JSON Lines in, JSON Lines out.
+    Aggregate {
+        /// Lines {"item", "reviewer", "score"} and optional {"item", "gold"} (a lead's grade).
+        #[arg(long)]
+        input: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use huashu::cli;
-use huashu::config::{Cli, Command, ExamsCommand};
+use huashu::config::{Cli, Command, ExamsCommand, ReviewCommand};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -21,6 +21,9 @@ fn main() -> ExitCode {
         Command::Score(score) => cli::score::run(&score.input).map(|bad| bad == 0),
         Command::Mine(mine) => cli::mine::run(&mine).map(|()| true),
         Command::Import(import) => cli::import::run(&args.db, &import).map(|()| true),
+        Command::Review {
+            command: ReviewCommand::Aggregate { input },
+        } => cli::review::aggregate(&input).map(|bad| bad == 0),
         Command::Backup { file } => cli::backup::backup(&args.db, &file).map(|()| true),
         Command::Restore { file } => cli::backup::restore(&args.db, &file).map(|()| true),
         Command::MigrateData { from, to } => cli::backup::migrate(&from, &to).map(|()| true),

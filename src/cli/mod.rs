@@ -5,5 +5,6 @@ pub mod demo;
 pub mod exams_check;
 pub mod import;
 pub mod mine;
+pub mod review;
 pub mod score;
 pub mod serve;

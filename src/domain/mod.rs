@@ -7,6 +7,7 @@ pub mod exam;
 pub mod login;
 pub mod mining;
 pub mod ranking;
+pub mod review;
 pub mod rubric;
 pub mod scoring;
 pub mod similarity;

@@ -190,3 +190,51 @@ fn mine_refuses_bad_arguments_with_a_reason() {
         "pass --format",
     );
 }
+
+#[test]
+fn review_aggregate_scores_items_and_finds_a_harsh_reviewer() {
+    let dir = tempfile::tempdir().expect("dir");
+    let input = dir.path().join("marks.jsonl");
+    let mut lines = Vec::new();
+    for item in 0..12 {
+        let truth = 60 + 5 * (item % 4);
+        for (reviewer, offset) in [("ann", 0), ("bo", 1), ("cy", -1), ("harsh", -15)] {
+            lines.push(format!(
+                r#"{{"item": "a{item}", "reviewer": "{reviewer}", "score": {}}}"#,
+                truth + offset
+            ));
+        }
+    }
+    lines.push(r#"{"item": "a0", "gold": 61}"#.to_string());
+    lines.push(r#"{"item": "a1", "score": 3}"#.to_string());
+    std::fs::write(&input, lines.join("\n")).expect("write");
+    let out = huashu()
+        .args(["review", "aggregate", "--input"])
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "a malformed line is reported");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 50:"));
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let item = |id: &str| rows.iter().find(|r| r["item"] == id).expect("item");
+    assert_eq!(item("a0")["score"], 61.0, "a lead's grade decides");
+    assert_eq!(item("a3")["reviews"], 4);
+    let a3 = item("a3")["score"].as_f64().expect("score");
+    assert!(
+        (a3 - 75.0).abs() < 2.5,
+        "the harsh marks are corrected for: {a3}"
+    );
+    let harsh = rows
+        .iter()
+        .find(|r| r["reviewer"] == "harsh")
+        .expect("harsh");
+    assert!(harsh["bias"].as_f64().expect("bias") < -9.0, "{harsh}");
+    let ann = rows.iter().find(|r| r["reviewer"] == "ann").expect("ann");
+    assert!(
+        ann["grade"].as_f64() > harsh["grade"].as_f64(),
+        "{ann} {harsh}"
+    );
+}

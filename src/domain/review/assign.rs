@@ -1,0 +1,194 @@
+//! Who reviews which answer: k reviewers per answer, never its author, never the
+//! same reviewer twice for one answer, the load spread so that no reviewer has
+//! more than one review above another, and the same result for the same seed.
+
+use std::collections::HashSet;
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssignError {
+    /// Every answer needs k reviewers who did not write it.
+    #[error("{k} reviewers per answer need at least {need} reviewers besides each author; there are {have}")]
+    TooFewReviewers { k: usize, need: usize, have: usize },
+}
+
+/// One answer to review: its id and its author's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    pub id: i64,
+    pub author: i64,
+}
+
+/// Pairs of (answer id, reviewer id). Answers are visited in a shuffled order,
+/// and each takes the k eligible reviewers with the fewest reviews so far
+/// (ties in a shuffled order); a last pass moves reviews from the busiest to
+/// the least busy reviewers until their loads differ by at most one.
+pub fn assign(
+    answers: &[Answer],
+    reviewers: &[i64],
+    k: usize,
+    seed: u64,
+) -> Result<Vec<(i64, i64)>, AssignError> {
+    let mut people: Vec<i64> = reviewers.to_vec();
+    people.sort_unstable();
+    people.dedup();
+    let authors_reviewing = answers.iter().any(|a| people.contains(&a.author));
+    let need = k + usize::from(authors_reviewing);
+    if k > 0 && !answers.is_empty() && people.len() < need {
+        return Err(AssignError::TooFewReviewers {
+            k,
+            need,
+            have: people.len(),
+        });
+    }
+    let mut rng = StdRng::seed_from_u64(seed);
+    people.shuffle(&mut rng);
+    let mut order: Vec<&Answer> = answers.iter().collect();
+    order.shuffle(&mut rng);
+
+    let mut load = vec![0usize; people.len()];
+    // Per answer (in `order`), the indices into `people` reviewing it.
+    let mut chosen: Vec<Vec<usize>> = Vec::with_capacity(order.len());
+    for answer in &order {
+        let mut eligible: Vec<usize> = (0..people.len())
+            .filter(|p| people[*p] != answer.author)
+            .collect();
+        // Stable sort: equal loads keep the shuffled order.
+        eligible.sort_by_key(|p| load[*p]);
+        let picked: Vec<usize> = eligible.into_iter().take(k).collect();
+        for p in &picked {
+            load[*p] += 1;
+        }
+        chosen.push(picked);
+    }
+    balance(&order, &people, &mut chosen, &mut load);
+
+    let people = &people;
+    let mut pairs: Vec<(i64, i64)> = order
+        .iter()
+        .zip(&chosen)
+        .flat_map(|(a, ps)| ps.iter().map(move |p| (a.id, people[*p])))
+        .collect();
+    pairs.sort_unstable();
+    Ok(pairs)
+}
+
+/// Moves single reviews from a busiest to a least busy reviewer, where the move
+/// is allowed, until loads differ by at most one (or no move helps).
+fn balance(order: &[&Answer], people: &[i64], chosen: &mut [Vec<usize>], load: &mut [usize]) {
+    loop {
+        let (Some(max), Some(min)) = (load.iter().max(), load.iter().min()) else {
+            return;
+        };
+        if max - min <= 1 {
+            return;
+        }
+        let (max, min) = (*max, *min);
+        let busy: HashSet<usize> = (0..load.len()).filter(|p| load[*p] == max).collect();
+        let idle: Vec<usize> = (0..load.len()).filter(|p| load[*p] == min).collect();
+        let mut moved = false;
+        'search: for (a, reviewers) in chosen.iter_mut().enumerate() {
+            for slot in 0..reviewers.len() {
+                if !busy.contains(&reviewers[slot]) {
+                    continue;
+                }
+                let to = idle
+                    .iter()
+                    .find(|p| people[**p] != order[a].author && !reviewers.contains(p));
+                if let Some(to) = to {
+                    load[reviewers[slot]] -= 1;
+                    load[*to] += 1;
+                    reviewers[slot] = *to;
+                    moved = true;
+                    break 'search;
+                }
+            }
+        }
+        if !moved {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exam(trainees: i64, questions: i64) -> (Vec<Answer>, Vec<i64>) {
+        let answers = (0..trainees)
+            .flat_map(|t| {
+                (0..questions).map(move |q| Answer {
+                    id: t * 100 + q,
+                    author: t,
+                })
+            })
+            .collect();
+        (answers, (0..trainees).collect())
+    }
+
+    #[test]
+    fn three_reviewers_each_never_the_author_and_the_same_for_a_seed() {
+        let (answers, reviewers) = exam(5, 2);
+        let pairs = assign(&answers, &reviewers, 3, 7).expect("assigned");
+        assert_eq!(pairs.len(), 30);
+        assert!(pairs.iter().all(|(a, r)| a / 100 != *r));
+        assert_eq!(pairs, assign(&answers, &reviewers, 3, 7).expect("again"));
+        assert_ne!(
+            pairs,
+            assign(&answers, &reviewers, 3, 8).expect("other seed")
+        );
+    }
+
+    #[test]
+    fn too_few_reviewers_is_an_error_not_a_short_round() {
+        let (answers, reviewers) = exam(3, 1);
+        assert_eq!(
+            assign(&answers, &reviewers, 3, 1),
+            Err(AssignError::TooFewReviewers {
+                k: 3,
+                need: 4,
+                have: 3
+            })
+        );
+        assert!(assign(&answers, &reviewers, 2, 1).is_ok());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn assignments_keep_every_rule(
+            trainees in 2i64..25,
+            questions in 1i64..5,
+            k in 1usize..6,
+            seed in proptest::prelude::any::<u64>(),
+        ) {
+            let (answers, reviewers) = exam(trainees, questions);
+            let result = assign(&answers, &reviewers, k, seed);
+            if k >= trainees as usize {
+                proptest::prop_assert!(result.is_err());
+                return Ok(());
+            }
+            let pairs = result.expect("k < trainees is always assignable");
+            let mut per_answer: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+            for (a, r) in &pairs {
+                proptest::prop_assert_ne!(a / 100, *r, "self-review");
+                per_answer.entry(*a).or_default().push(*r);
+            }
+            for a in &answers {
+                let mut who = per_answer.remove(&a.id).unwrap_or_default();
+                proptest::prop_assert_eq!(who.len(), k, "answer {} has {:?}", a.id, who);
+                who.sort_unstable();
+                who.dedup();
+                proptest::prop_assert_eq!(who.len(), k, "a reviewer twice on one answer");
+            }
+            let mut load = vec![0usize; trainees as usize];
+            for (_, r) in &pairs {
+                load[*r as usize] += 1;
+            }
+            let (lo, hi) = (load.iter().min().copied().unwrap_or(0), load.iter().max().copied().unwrap_or(0));
+            proptest::prop_assert!(hi - lo <= 1, "loads {:?}", load);
+        }
+    }
+}
