@@ -81,13 +81,15 @@ fn seed(url: &str, n: usize, prefix: &str) -> (i64, Vec<i64>) {
     support::seed(&pool, n, prefix, 3)
 }
 
-/// Start (POST + page) then first autosave, for one trainee; latencies in ms.
+/// Start (POST + page) then first autosave, for one trainee; latencies in ms of
+/// the start and its page together, then of the start, the page and the
+/// autosave each.
 async fn start_and_save(
     base: &str,
     exam: i64,
     item: i64,
     s: &support::Session,
-) -> Result<(f64, f64), String> {
+) -> Result<(f64, [f64; 3]), String> {
     let t0 = Instant::now();
     let res = s
         .client
@@ -98,6 +100,7 @@ async fn start_and_save(
         .map_err(|e| e.to_string())?;
     let attempt =
         support::started_attempt(&res).ok_or(format!("start answered {}", res.status()))?;
+    let start_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let page = s
         .client
         .get(format!("{base}/attempts/{attempt}"))
@@ -127,7 +130,8 @@ async fn start_and_save(
             res.text().await.unwrap_or_default()
         ));
     }
-    Ok((started, t1.elapsed().as_secs_f64() * 1000.0))
+    let save_ms = t1.elapsed().as_secs_f64() * 1000.0;
+    Ok((started, [start_ms, started - start_ms, save_ms]))
 }
 
 async fn spike(label: &str, url: &str, n: usize, raw_rate: Option<f64>) {
@@ -151,14 +155,20 @@ async fn spike(label: &str, url: &str, n: usize, raw_rate: Option<f64>) {
         })
         .collect();
     let (mut starts, mut saves, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    let mut each: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     for t in tasks {
         match t.await.expect("task") {
-            Ok((a, b)) => {
+            Ok((a, [start, page, save])) => {
                 starts.push(a);
-                saves.push(b);
+                each[0].push(start);
+                each[1].push(page);
+                saves.push(save);
             }
             Err(e) => errors.push(e),
         }
+    }
+    for list in &mut each {
+        list.sort_by(f64::total_cmp);
     }
     let wall = begun.elapsed().as_secs_f64();
     starts.sort_by(f64::total_cmp);
@@ -176,6 +186,13 @@ async fn spike(label: &str, url: &str, n: usize, raw_rate: Option<f64>) {
         "  start + exam page     p50 {:>7.1} ms  p99 {:>7.1} ms",
         support::percentile(&starts, 0.5),
         support::percentile(&starts, 0.99)
+    );
+    println!(
+        "    of which the start  p50 {:>7.1} ms  p99 {:>7.1} ms; the page p50 {:.1} ms  p99 {:.1} ms",
+        support::percentile(&each[0], 0.5),
+        support::percentile(&each[0], 0.99),
+        support::percentile(&each[1], 0.5),
+        support::percentile(&each[1], 0.99)
     );
     println!(
         "  first autosave        p50 {:>7.1} ms  p99 {:>7.1} ms",

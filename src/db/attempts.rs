@@ -76,12 +76,11 @@ pub fn start_open(
     user_id: i64,
     now: i64,
 ) -> DbResult<Option<AttemptRow>> {
-    use diesel::dsl::{exists, sql};
+    use diesel::dsl::exists;
     use diesel::sql_types::BigInt;
-    let until = sql::<BigInt>("CAST(time_limit_min AS BIGINT) * ")
-        .bind::<BigInt, _>(exam::MS_PER_MINUTE)
-        .sql(" + ")
-        .bind::<BigInt, _>(exam::writable_until(now, 0));
+    // Built from typed parts, not an SQL string, so PostgreSQL reuses its plan.
+    let until =
+        exams::time_limit_min.cast::<BigInt>() * exam::MS_PER_MINUTE + exam::writable_until(now, 0);
     let active = users::table.filter(users::id.eq(user_id).and(users::active.eq(true)));
     let row = exams::table
         .filter(
