@@ -3,3 +3,6 @@
 
 pub mod aggregate;
 pub mod assign;
+pub mod blend;
+pub mod compare;
+pub mod criteria;
