@@ -10,9 +10,11 @@ use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
 use super::mining::{self, ClusterRow, ImportRow, WeekRow};
 use super::questions::QuestionRow;
+use super::review::{AssignmentRow, RoundRow};
 use super::schema::{
     answers, attempts, chat_imports, exam_items, exams, login_failures, mined_answers,
-    mined_clusters, mined_questions, mined_weeks, questions, users,
+    mined_clusters, mined_questions, mined_weeks, questions, review_assignments, review_rounds,
+    users,
 };
 use super::users::UserRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
@@ -41,10 +43,12 @@ pub enum Row {
     MinedQuestions(mining::QuestionRow),
     MinedWeeks(WeekRow),
     MinedAnswers(mining::AnswerRow),
+    ReviewRounds(RoundRow),
+    ReviewAssignments(AssignmentRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 12] = [
+pub const TABLES: [&str; 14] = [
     "users",
     "login_failures",
     "questions",
@@ -57,6 +61,8 @@ pub const TABLES: [&str; 12] = [
     "mined_questions",
     "mined_weeks",
     "mined_answers",
+    "review_rounds",
+    "review_assignments",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -95,6 +101,8 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(mined_questions, mining::QuestionRow, MinedQuestions);
     take!(mined_weeks, WeekRow, MinedWeeks);
     take!(mined_answers, mining::AnswerRow, MinedAnswers);
+    take!(review_rounds, RoundRow, ReviewRounds);
+    take!(review_assignments, AssignmentRow, ReviewAssignments);
     Ok(rows)
 }
 
@@ -118,6 +126,8 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(mined_questions),
         count!(mined_weeks),
         count!(mined_answers),
+        count!(review_rounds),
+        count!(review_assignments),
     ])
 }
 
@@ -166,6 +176,8 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::MinedQuestions(r) => put!(mined_questions, r),
         Row::MinedWeeks(r) => put!(mined_weeks, r),
         Row::MinedAnswers(r) => put!(mined_answers, r),
+        Row::ReviewRounds(r) => put!(review_rounds, r),
+        Row::ReviewAssignments(r) => put!(review_assignments, r),
     };
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod exams;
 pub mod mining;
 pub mod questions;
+pub mod review;
 pub mod schema;
 pub mod scratch;
 pub mod users;
@@ -243,9 +244,9 @@ mod tests {
         .get_result(c))
         .expect("column count");
         // The column counts declared in schema.rs: 8 + 3 + 11 + 9 + 9 + 7 + 8 (exam
-        // loop), 11 + 14 + 6 + 3 + 3 (mining).
+        // loop), 11 + 14 + 6 + 3 + 3 (mining), 8 + 8 (review).
         assert_eq!(
-            columns, 92,
+            columns, 108,
             "a column exists in SQL but not in schema.rs (or the reverse)"
         );
     }

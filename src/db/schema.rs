@@ -99,6 +99,10 @@ diesel::joinable!(answers -> exam_items (item_id));
 diesel::joinable!(mined_questions -> mined_clusters (cluster_id));
 diesel::joinable!(mined_weeks -> mined_questions (question_id));
 diesel::joinable!(mined_answers -> mined_questions (question_id));
+diesel::joinable!(review_rounds -> exams (exam_id));
+diesel::joinable!(review_assignments -> review_rounds (round_id));
+diesel::joinable!(review_assignments -> answers (answer_id));
+diesel::joinable!(review_assignments -> users (reviewer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -113,6 +117,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     mined_questions,
     mined_weeks,
     mined_answers,
+    review_rounds,
+    review_assignments,
 );
 
 diesel::table! {
@@ -174,5 +180,31 @@ diesel::table! {
         id -> BigInt,
         question_id -> BigInt,
         body -> Text,
+    }
+}
+
+diesel::table! {
+    review_rounds (id) {
+        id -> BigInt,
+        exam_id -> BigInt,
+        k -> Integer,
+        seed -> BigInt,
+        rubric_json -> Text,
+        due_at -> BigInt,
+        created_by -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    review_assignments (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        answer_id -> BigInt,
+        reviewer_id -> BigInt,
+        marks_json -> Nullable<Text>,
+        score -> Nullable<Double>,
+        comment -> Nullable<Text>,
+        submitted_at -> Nullable<BigInt>,
     }
 }

@@ -14,9 +14,21 @@ use crate::error::AppError;
 
 pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let me = ctx.require(Role::Trainee)?.clone();
-    let (all, mine) = ctx
-        .db(move |conn| Ok((exams::list(conn)?, attempts::for_user(conn, me.id)?)))
+    let (all, mine, queue) = ctx
+        .db(move |conn| {
+            Ok((
+                exams::list(conn)?,
+                attempts::for_user(conn, me.id)?,
+                crate::db::review::queue(conn, me.id)?,
+            ))
+        })
         .await?;
+    let now = crate::db::now_ms();
+    let queue: Vec<Value> = queue
+        .iter()
+        .filter(|q| !q.done)
+        .map(|q| json!({ "review": q, "due": super::render::local_time(q.due_at), "overdue": now > q.due_at, "due_soon": now <= q.due_at && q.due_at - now < 24 * 3600 * 1000 }))
+        .collect();
     let open: Vec<Value> = all
         .iter()
         .filter(|e| e.status == "open")
@@ -34,7 +46,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let managed = if me.role >= Role::Lead { all } else { vec![] };
     ctx.render(
         "home",
-        json!({ "open": open, "done": done, "managed": managed }),
+        json!({ "open": open, "done": done, "managed": managed, "queue": queue }),
     )
 }
 

@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod imports;
 pub mod questions;
 pub mod render;
+pub mod review;
 pub mod setup;
 
 use std::net::TcpListener;
@@ -115,6 +116,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/exams/{id}/results", web::get().to(exams::results))
         .route("/exams/{id}/start", web::post().to(attempts::start))
         .route("/exams/{id}/items/{item}", web::post().to(exams::edit_item))
+        .route("/exams/{id}/review", web::get().to(review::round))
+        .route("/exams/{id}/review", web::post().to(review::start))
+        .route("/reviews/{id}", web::get().to(review::show))
+        .route("/reviews/{id}", web::post().to(review::submit))
         .route("/questions", web::get().to(questions::list))
         .route("/imports", web::get().to(imports::list))
         .route("/imports/{id}", web::get().to(imports::show))

@@ -9,3 +9,4 @@ mod exams;
 mod helpers;
 mod instances;
 mod mining;
+mod review;

@@ -1,0 +1,2 @@
+DROP TABLE review_assignments;
+DROP TABLE review_rounds;

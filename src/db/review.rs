@@ -1,0 +1,200 @@
+//! Peer-review rounds and their assignments. Who reviews what is decided by
+//! `domain::review::assign`; the marks are combined by `domain::review::aggregate`.
+
+use diesel::prelude::*;
+
+use super::schema::{answers, attempts, exam_items, exams, review_assignments, review_rounds};
+use super::{on_conn, write_tx, Conn, DbResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = review_rounds)]
+pub struct RoundRow {
+    pub id: i64,
+    pub exam_id: i64,
+    pub k: i32,
+    pub seed: i64,
+    pub rubric_json: String,
+    pub due_at: i64,
+    pub created_by: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = review_assignments)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub round_id: i64,
+    pub answer_id: i64,
+    pub reviewer_id: i64,
+    pub marks_json: Option<String>,
+    pub score: Option<f64>,
+    pub comment: Option<String>,
+    pub submitted_at: Option<i64>,
+}
+
+pub struct NewRound<'a> {
+    pub exam_id: i64,
+    pub k: i32,
+    pub seed: i64,
+    pub rubric_json: &'a str,
+    pub due_at: i64,
+    pub created_by: i64,
+}
+
+/// Every submitted answer of an exam with its author: what a round reviews.
+pub fn answers_with_authors(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<(i64, i64)>> {
+    Ok(on_conn!(conn, c => answers::table
+        .inner_join(attempts::table)
+        .filter(attempts::exam_id.eq(exam_id).and(attempts::submitted_at.is_not_null()))
+        .order(answers::id)
+        .select((answers::id, attempts::user_id))
+        .load(c))?)
+}
+
+/// Creates a round with its assignments in one transaction; None if the exam
+/// already has one.
+pub fn create_round(
+    conn: &mut Conn,
+    new: &NewRound,
+    pairs: &[(i64, i64)],
+    now: i64,
+) -> DbResult<Option<i64>> {
+    write_tx(conn, |conn| {
+        let id: Option<i64> = on_conn!(conn, c => diesel::insert_into(review_rounds::table)
+            .values((
+                review_rounds::exam_id.eq(new.exam_id),
+                review_rounds::k.eq(new.k),
+                review_rounds::seed.eq(new.seed),
+                review_rounds::rubric_json.eq(new.rubric_json),
+                review_rounds::due_at.eq(new.due_at),
+                review_rounds::created_by.eq(new.created_by),
+                review_rounds::created_at.eq(now),
+            ))
+            .on_conflict(review_rounds::exam_id)
+            .do_nothing()
+            .returning(review_rounds::id)
+            .get_result(c)
+            .optional())?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        for (answer, reviewer) in pairs {
+            on_conn!(conn, c => diesel::insert_into(review_assignments::table)
+                .values((
+                    review_assignments::round_id.eq(id),
+                    review_assignments::answer_id.eq(answer),
+                    review_assignments::reviewer_id.eq(reviewer),
+                ))
+                .execute(c))?;
+        }
+        Ok(Some(id))
+    })
+}
+
+pub fn round_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Option<RoundRow>> {
+    Ok(on_conn!(conn, c => review_rounds::table
+        .filter(review_rounds::exam_id.eq(exam_id))
+        .select(RoundRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+/// A reviewer's assignment on their queue.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Queued {
+    pub id: i64,
+    pub exam_title: String,
+    pub position: i32,
+    pub due_at: i64,
+    pub done: bool,
+}
+
+/// A reviewer's assignments, open ones first, soonest due first.
+pub fn queue(conn: &mut Conn, reviewer: i64) -> DbResult<Vec<Queued>> {
+    let rows: Vec<(i64, String, i32, i64, Option<i64>)> = on_conn!(conn, c => review_assignments::table
+        .inner_join(review_rounds::table.inner_join(exams::table))
+        .inner_join(answers::table.inner_join(exam_items::table))
+        .filter(review_assignments::reviewer_id.eq(reviewer))
+        .order((review_rounds::due_at, review_assignments::id))
+        .select((review_assignments::id, exams::title, exam_items::position, review_rounds::due_at, review_assignments::submitted_at))
+        .load(c))?;
+    let mut queued: Vec<Queued> = rows
+        .into_iter()
+        .map(|(id, exam_title, position, due_at, submitted)| Queued {
+            id,
+            exam_title,
+            position,
+            due_at,
+            done: submitted.is_some(),
+        })
+        .collect();
+    queued.sort_by_key(|q| q.done);
+    Ok(queued)
+}
+
+/// What a reviewer sees of an assignment: never who wrote the answer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ToReview {
+    pub assignment: AssignmentRow,
+    pub round: RoundRow,
+    pub exam_title: String,
+    pub prompt: String,
+    pub body: String,
+}
+
+/// An assignment, if `reviewer` holds it.
+pub fn to_review(conn: &mut Conn, id: i64, reviewer: i64) -> DbResult<Option<ToReview>> {
+    let row: Option<(AssignmentRow, RoundRow, String, String, String)> = on_conn!(conn, c => review_assignments::table
+        .inner_join(review_rounds::table.inner_join(exams::table))
+        .inner_join(answers::table.inner_join(exam_items::table))
+        .filter(review_assignments::id.eq(id).and(review_assignments::reviewer_id.eq(reviewer)))
+        .select((AssignmentRow::as_select(), RoundRow::as_select(), exams::title, exam_items::prompt, answers::body))
+        .first(c)
+        .optional())?;
+    Ok(
+        row.map(|(assignment, round, exam_title, prompt, body)| ToReview {
+            assignment,
+            round,
+            exam_title,
+            prompt,
+            body,
+        }),
+    )
+}
+
+/// Stores a review, once. False if it was already submitted.
+pub fn submit(
+    conn: &mut Conn,
+    id: i64,
+    reviewer: i64,
+    marks_json: &str,
+    score: f64,
+    comment: &str,
+    now: i64,
+) -> DbResult<bool> {
+    Ok(on_conn!(conn, c => diesel::update(
+        review_assignments::table.filter(
+            review_assignments::id
+                .eq(id)
+                .and(review_assignments::reviewer_id.eq(reviewer))
+                .and(review_assignments::submitted_at.is_null()),
+        ),
+    )
+    .set((
+        review_assignments::marks_json.eq(marks_json),
+        review_assignments::score.eq(score),
+        review_assignments::comment.eq(comment),
+        review_assignments::submitted_at.eq(now),
+    ))
+    .execute(c))?
+        == 1)
+}
+
+/// Every assignment of a round.
+pub fn assignments(conn: &mut Conn, round: i64) -> DbResult<Vec<AssignmentRow>> {
+    Ok(on_conn!(conn, c => review_assignments::table
+        .filter(review_assignments::round_id.eq(round))
+        .order(review_assignments::id)
+        .select(AssignmentRow::as_select())
+        .load(c))?)
+}

@@ -1,0 +1,281 @@
+//! Peer review in the browser: a lead starts a round on a closed exam, each
+//! trainee reviews the answers assigned to them (never told whose), and the
+//! lead sees every answer's aggregated peer score with how it was reached.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
+
+use super::auth::Form;
+use super::render::{local_time, redirect, Ctx};
+use crate::db::{self, attempts, exams, review};
+use crate::domain::review::aggregate::{self, Mark, Tuning};
+use crate::domain::review::assign::{self, Answer, AssignError};
+use crate::domain::review::criteria::{self, Rubric, TOP};
+use crate::domain::types::Role;
+use crate::error::AppError;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn refused(key: &'static str) -> AppError {
+    AppError::refused(StatusCode::CONFLICT, key)
+}
+
+/// A lead starts the review round of a closed exam: k reviewers per answer,
+/// due in some days.
+pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let exam_id = path.into_inner();
+    let bad = || AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings");
+    let k = form.int("k", bad())?;
+    let days = form.int("due_days", bad())?;
+    if !(1..=10).contains(&k) || !(1..=30).contains(&days) {
+        return Err(bad());
+    }
+    let seed: u64 = rand::random();
+    ctx.db(move |conn| {
+        let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
+        if exam.status != "closed" {
+            return Err(refused("review.exam_not_closed"));
+        }
+        let answers: Vec<Answer> = review::answers_with_authors(conn, exam_id)?
+            .into_iter()
+            .map(|(id, author)| Answer { id, author })
+            .collect();
+        let mut reviewers: Vec<i64> = answers.iter().map(|a| a.author).collect();
+        reviewers.sort_unstable();
+        reviewers.dedup();
+        let pairs =
+            assign::assign(&answers, &reviewers, k as usize, seed).map_err(|e| match e {
+                AssignError::TooFewReviewers { need, .. } => AppError::Refused {
+                    status: StatusCode::CONFLICT,
+                    key: "review.too_few",
+                    args: vec![("need", need.to_string()), ("k", k.to_string())],
+                },
+            })?;
+        let now = db::now_ms();
+        let new = review::NewRound {
+            exam_id,
+            k: k as i32,
+            // Stored for the record; i64 keeps every bit of the seed.
+            seed: seed as i64,
+            rubric_json: &db::to_json(&Rubric::default()),
+            due_at: now + days * DAY_MS,
+            created_by: me,
+        };
+        review::create_round(conn, &new, &pairs, now)?.ok_or_else(|| refused("review.exists"))
+    })
+    .await?;
+    ctx.flash("review.started", &[]);
+    Ok(redirect(&format!("/exams/{exam_id}/review")))
+}
+
+/// The lead's view of a round: per answer, its peer score and where it came from.
+pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let exam_id = path.into_inner();
+    let (exam, round, items, submitted, answers, assignments, users) = ctx
+        .db(move |conn| {
+            let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
+            let round = review::round_for_exam(conn, exam_id)?;
+            let assignments = match &round {
+                Some(r) => review::assignments(conn, r.id)?,
+                None => Vec::new(),
+            };
+            Ok((
+                exam,
+                round,
+                exams::items(conn, exam_id)?,
+                attempts::submitted_for_exam(conn, exam_id)?,
+                attempts::submitted_answers_for_exam(conn, exam_id)?,
+                assignments,
+                db::users::list(conn)?,
+            ))
+        })
+        .await?;
+    let Some(round) = round else {
+        return ctx.render("review/round", json!({ "exam": exam, "round": null }));
+    };
+    let marks: Vec<Mark> = assignments
+        .iter()
+        .filter_map(|a| {
+            a.score.map(|score| Mark {
+                item: a.answer_id,
+                reviewer: a.reviewer_id,
+                score,
+            })
+        })
+        .collect();
+    let fit = aggregate::fit(&marks, &BTreeMap::new(), &HashMap::new(), Tuning::default());
+    let name = |id: i64| {
+        users
+            .iter()
+            .find(|u| u.id == id)
+            .map_or(String::new(), |u| u.display_name.clone())
+    };
+    let author = |attempt: i64| {
+        submitted
+            .iter()
+            .find(|s| s.attempt.id == attempt)
+            .map_or(String::new(), |s| s.display_name.clone())
+    };
+    let rows: Vec<Value> = answers
+        .iter()
+        .map(|answer| {
+            let item = items.iter().find(|i| i.id == answer.item_id);
+            let scored = fit.items.iter().find(|s| s.item == answer.id);
+            let weight_total: f64 = assignments
+                .iter()
+                .filter(|a| a.answer_id == answer.id && a.score.is_some())
+                .filter_map(|a| fit.reviewers.iter().find(|r| r.reviewer == a.reviewer_id))
+                .map(|r| r.reliability)
+                .sum();
+            let reviews: Vec<Value> = assignments
+                .iter()
+                .filter(|a| a.answer_id == answer.id)
+                .map(|a| {
+                    let fitted = fit.reviewers.iter().find(|r| r.reviewer == a.reviewer_id);
+                    json!({
+                        "reviewer": name(a.reviewer_id), "score": a.score.map(round1),
+                        "bias": fitted.map(|r| round1(r.bias)),
+                        "weight": fitted.filter(|_| a.score.is_some() && weight_total > 0.0)
+                            .map(|r| (100.0 * r.reliability / weight_total).round()),
+                        "comment": a.comment,
+                    })
+                })
+                .collect();
+            let done = reviews.iter().filter(|r| !r["score"].is_null()).count();
+            json!({
+                "answer": answer, "author": author(answer.attempt_id),
+                "position": item.map(|i| i.position), "prompt": item.map(|i| i.prompt.clone()),
+                "score": scored.filter(|s| s.reviews > 0).map(|s| round1(s.score)),
+                "reviews": reviews, "done": done, "k": round.k, "lead_needed": done == 0,
+            })
+        })
+        .collect();
+    let reviewers: Vec<Value> = fit
+        .reviewers
+        .iter()
+        .map(|r| json!({ "name": name(r.reviewer), "bias": round1(r.bias), "reliability": round1(r.reliability), "grade": r.grade.round(), "reviews": r.reviews }))
+        .collect();
+    let overdue = db::now_ms() > round.due_at;
+    ctx.render(
+        "review/round",
+        json!({ "exam": exam, "round": round, "due": local_time(round.due_at), "answers": rows, "reviewers": reviewers, "overdue": overdue }),
+    )
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The criteria as the form shows them: key, critical, levels from the top.
+fn criteria_json(rubric: &Rubric) -> Vec<Value> {
+    rubric
+        .criteria
+        .iter()
+        .map(|c| {
+            let levels: Vec<Value> = (0..=TOP)
+                .rev()
+                .map(|l| json!({ "level": l, "anchor": format!("review.anchor.{}.{l}", c.key) }))
+                .collect();
+            json!({ "key": c.key, "label": format!("review.criterion.{}", c.key), "critical": c.critical, "levels": levels })
+        })
+        .collect()
+}
+
+/// A reviewer's page: the question, the anonymous answer, the rubric.
+pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let found = mine(&ctx, path.into_inner()).await?;
+    render_review(&ctx, &found, None, StatusCode::OK)
+}
+
+/// The signed-in user's assignment `id` (404 for anyone else's).
+async fn mine(ctx: &Ctx, id: i64) -> Result<review::ToReview, AppError> {
+    let me = ctx.require(Role::Trainee)?.id;
+    ctx.db(move |conn| Ok(review::to_review(conn, id, me)?))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn render_review(
+    ctx: &Ctx,
+    found: &review::ToReview,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let marks: BTreeMap<String, u8> = found
+        .assignment
+        .marks_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    let mut page = ctx.render(
+        "review/show",
+        json!({
+            "review": found, "criteria": criteria_json(&rubric), "marks": marks,
+            "done": found.assignment.submitted_at.is_some(), "error": error,
+            "overdue": db::now_ms() > found.round.due_at, "due": local_time(found.round.due_at),
+        }),
+    )?;
+    *page.status_mut() = status;
+    Ok(page)
+}
+
+/// A submitted review: every criterion marked, a comment of reasonable length.
+pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let found = mine(&ctx, id).await?;
+    let me = found.assignment.reviewer_id;
+    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let marks: BTreeMap<String, u8> = rubric
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            form.text(&format!("mark_{}", c.key))
+                .parse()
+                .ok()
+                .map(|l| (c.key.clone(), l))
+        })
+        .collect();
+    let comment = form.text("comment").trim().to_string();
+    let problem = match criteria::total(&rubric, &marks) {
+        Err(criteria::MarkError::Missing(key)) => Some(ctx.state.catalog.format(
+            ctx.lang,
+            "review.missing",
+            &[("criterion", ctx.t(&format!("review.criterion.{key}")))],
+        )),
+        Err(_) => Some(ctx.t("error.bad_request")),
+        Ok(_) if comment.chars().count() > 1000 => Some(ctx.t("review.comment_too_long")),
+        Ok(_) => None,
+    };
+    if let Some(message) = problem {
+        // The page comes back with what was marked so far.
+        let mut kept = found.clone();
+        kept.assignment.marks_json = Some(db::to_json(&marks));
+        return render_review(&ctx, &kept, Some(message), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = db::to_json(&marks);
+    let saved = ctx
+        .db(move |conn| {
+            Ok(review::submit(
+                conn,
+                id,
+                me,
+                &json,
+                total.score,
+                &comment,
+                db::now_ms(),
+            )?)
+        })
+        .await?;
+    if !saved {
+        return Err(refused("review.already_submitted"));
+    }
+    ctx.flash("review.thanks", &[]);
+    Ok(redirect("/"))
+}

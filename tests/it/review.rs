@@ -1,0 +1,140 @@
+//! Peer review through the web app: a round on a closed exam, anonymous reviews,
+//! and the lead's page with aggregated scores.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{number_after, open_exam, spawn, start, AUTHENTIC};
+
+#[actix_web::test]
+async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
+    let mut trainees = Vec::new();
+    for name in ["amy", "bob", "cat", "dan"] {
+        let mut t = app.user(&mut admin, name, "trainee").await;
+        let (attempt, page) = start(&mut t, exam).await;
+        let item = crate::helpers::item_ids(&page.body)[0];
+        let field = format!("answer_{item}");
+        let body = format!("亲，{name}在这里，本店商品都是正品，请放心购买");
+        let done = t
+            .post(&format!("/attempts/{attempt}/submit"), &[(&field, &body)])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        trainees.push(t);
+    }
+    // Not before the exam is closed.
+    let early = lead
+        .post(
+            &format!("/exams/{exam}/review"),
+            &[("k", "2"), ("due_days", "3")],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    lead.get(&format!("/exams/{exam}")).await;
+    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
+        .await;
+    lead.get(&format!("/exams/{exam}/review")).await;
+    let too_many = lead
+        .post(
+            &format!("/exams/{exam}/review"),
+            &[("k", "4"), ("due_days", "3")],
+        )
+        .await;
+    assert!(too_many.body.contains("至少需要 5 位"), "{}", too_many.body);
+    let started = lead
+        .post(
+            &format!("/exams/{exam}/review"),
+            &[("k", "2"), ("due_days", "3")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+
+    // Every trainee has two reviews waiting; none shows whose answer it is.
+    let mut firsts = Vec::new();
+    for (t, name) in trainees.iter_mut().zip(["amy", "bob", "cat", "dan"]) {
+        let home = t.get("/").await.body;
+        assert_eq!(home.matches("href=\"/reviews/").count(), 2, "{home}");
+        let id = number_after(&home, "href=\"/reviews/").expect("a review");
+        let page = t.get(&format!("/reviews/{id}")).await.body;
+        let answer = page
+            .split("id=\"answer-under-review\">")
+            .nth(1)
+            .and_then(|s| s.split("</blockquote>").next())
+            .expect("the answer");
+        assert!(!answer.contains(name), "nobody reviews their own answer");
+        // The answer names its author (this test wrote it so); the page must not.
+        let author = ["amy", "bob", "cat", "dan"]
+            .into_iter()
+            .find(|n| answer.contains(n))
+            .expect("an author");
+        assert_eq!(page.matches(author).count(), 1, "{page}");
+        firsts.push(id);
+    }
+    // A review with a criterion left out comes back with the marks kept.
+    let marks_but_one = [
+        ("mark_accuracy", "3"),
+        ("mark_empathy", "2"),
+        ("mark_next_step", "2"),
+        ("mark_time_promise", "1"),
+        ("mark_tone", "3"),
+    ];
+    let missing = trainees[0]
+        .post(&format!("/reviews/{}", firsts[0]), &marks_but_one)
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        missing.body.contains("请为“促成购买”选择一个等级"),
+        "{}",
+        missing.body
+    );
+    assert!(missing.body.contains("value=\"1\" checked"), "marks kept");
+    for (t, id) in trainees.iter_mut().zip(&firsts) {
+        t.get(&format!("/reviews/{id}")).await;
+        let mut marks = marks_but_one.to_vec();
+        marks.push(("mark_persuasion", "2"));
+        marks.push(("comment", "有共情，时间承诺可以更具体"));
+        let done = t.post(&format!("/reviews/{id}"), &marks).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let again = t.post(&format!("/reviews/{id}"), &marks).await;
+        assert_eq!(
+            again.status,
+            StatusCode::CONFLICT,
+            "a review is submitted once"
+        );
+    }
+    assert_eq!(
+        trainees[0]
+            .get("/")
+            .await
+            .body
+            .matches("href=\"/reviews/")
+            .count(),
+        1,
+        "the done review leaves the queue"
+    );
+    // Another trainee's review is not theirs to open.
+    assert_eq!(
+        trainees[1]
+            .get(&format!("/reviews/{}", firsts[0]))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    assert!(
+        page.contains("基于 1/2 份评审") || page.contains("基于 2/2 份评审"),
+        "{page}"
+    );
+    assert!(page.contains("偏差") && page.contains("评审质量分"));
+    assert!(page.contains("有共情，时间承诺可以更具体"));
+    assert_eq!(
+        trainees[0]
+            .get(&format!("/exams/{exam}/review"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
