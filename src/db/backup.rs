@@ -10,9 +10,9 @@ use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
 use super::mining::{self, ClusterRow, ImportRow, WeekRow};
 use super::questions::QuestionRow;
-use super::review::{AssignmentRow, RoundRow};
+use super::review::{AssignmentRow, LeadGradeRow, RoundRow};
 use super::schema::{
-    answers, attempts, chat_imports, exam_items, exams, login_failures, mined_answers,
+    answers, attempts, chat_imports, exam_items, exams, lead_grades, login_failures, mined_answers,
     mined_clusters, mined_questions, mined_weeks, questions, review_assignments, review_rounds,
     users,
 };
@@ -45,10 +45,11 @@ pub enum Row {
     MinedAnswers(mining::AnswerRow),
     ReviewRounds(RoundRow),
     ReviewAssignments(AssignmentRow),
+    LeadGrades(LeadGradeRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 14] = [
+pub const TABLES: [&str; 15] = [
     "users",
     "login_failures",
     "questions",
@@ -63,6 +64,7 @@ pub const TABLES: [&str; 14] = [
     "mined_answers",
     "review_rounds",
     "review_assignments",
+    "lead_grades",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -103,6 +105,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(mined_answers, mining::AnswerRow, MinedAnswers);
     take!(review_rounds, RoundRow, ReviewRounds);
     take!(review_assignments, AssignmentRow, ReviewAssignments);
+    take!(lead_grades, LeadGradeRow, LeadGrades);
     Ok(rows)
 }
 
@@ -128,6 +131,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(mined_answers),
         count!(review_rounds),
         count!(review_assignments),
+        count!(lead_grades),
     ])
 }
 
@@ -178,6 +182,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::MinedAnswers(r) => put!(mined_answers, r),
         Row::ReviewRounds(r) => put!(review_rounds, r),
         Row::ReviewAssignments(r) => put!(review_assignments, r),
+        Row::LeadGrades(r) => put!(lead_grades, r),
     };
     Ok(())
 }

@@ -103,6 +103,7 @@ diesel::joinable!(review_rounds -> exams (exam_id));
 diesel::joinable!(review_assignments -> review_rounds (round_id));
 diesel::joinable!(review_assignments -> answers (answer_id));
 diesel::joinable!(review_assignments -> users (reviewer_id));
+diesel::joinable!(lead_grades -> answers (answer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -119,6 +120,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mined_answers,
     review_rounds,
     review_assignments,
+    lead_grades,
 );
 
 diesel::table! {
@@ -193,6 +195,7 @@ diesel::table! {
         due_at -> BigInt,
         created_by -> BigInt,
         created_at -> BigInt,
+        weights_json -> Text,
     }
 }
 
@@ -206,5 +209,19 @@ diesel::table! {
         score -> Nullable<Double>,
         comment -> Nullable<Text>,
         submitted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    lead_grades (id) {
+        id -> BigInt,
+        answer_id -> BigInt,
+        grader_id -> BigInt,
+        rubric_json -> Text,
+        marks_json -> Text,
+        score -> Double,
+        reason -> Text,
+        calibration -> Bool,
+        graded_at -> BigInt,
     }
 }

@@ -118,6 +118,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/exams/{id}/items/{item}", web::post().to(exams::edit_item))
         .route("/exams/{id}/review", web::get().to(review::round))
         .route("/exams/{id}/review", web::post().to(review::start))
+        .route("/answers/{id}/grade", web::get().to(review::grade_form))
+        .route("/answers/{id}/grade", web::post().to(review::grade))
         .route("/reviews/{id}", web::get().to(review::show))
         .route("/reviews/{id}", web::post().to(review::submit))
         .route("/questions", web::get().to(questions::list))

@@ -11,8 +11,10 @@ use serde_json::{json, Value};
 use super::auth::Form;
 use super::render::{local_time, redirect, Ctx};
 use crate::db::{self, attempts, exams, review};
+use crate::domain::ranking;
 use crate::domain::review::aggregate::{self, Mark, Tuning};
 use crate::domain::review::assign::{self, Answer, AssignError};
+use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::criteria::{self, Rubric, TOP};
 use crate::domain::types::Role;
 use crate::error::AppError;
@@ -72,11 +74,13 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
     Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
 
-/// The lead's view of a round: per answer, its peer score and where it came from.
+/// The lead's view of a round: per question, the answers ranked by their final
+/// score, each with its parts (automatic, peer with every reviewer's mark, bias
+/// and weight, the lead's grade); then the reviewers' standing.
 pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
-    let (exam, round, items, submitted, answers, assignments, users) = ctx
+    let (exam, round, items, submitted, answers, assignments, grades, users) = ctx
         .db(move |conn| {
             let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
             let round = review::round_for_exam(conn, exam_id)?;
@@ -91,6 +95,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                 attempts::submitted_for_exam(conn, exam_id)?,
                 attempts::submitted_answers_for_exam(conn, exam_id)?,
                 assignments,
+                review::grades_for_exam(conn, exam_id)?,
                 db::users::list(conn)?,
             ))
         })
@@ -98,6 +103,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
     let Some(round) = round else {
         return ctx.render("review/round", json!({ "exam": exam, "round": null }));
     };
+    let weights: Weights = db::from_json(&round.weights_json)?;
     let marks: Vec<Mark> = assignments
         .iter()
         .filter_map(|a| {
@@ -108,7 +114,8 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             })
         })
         .collect();
-    let fit = aggregate::fit(&marks, &BTreeMap::new(), &HashMap::new(), Tuning::default());
+    let gold: BTreeMap<i64, f64> = grades.iter().map(|g| (g.answer_id, g.score)).collect();
+    let fit = aggregate::fit(&marks, &gold, &HashMap::new(), Tuning::default());
     let name = |id: i64| {
         users
             .iter()
@@ -121,38 +128,75 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             .find(|s| s.attempt.id == attempt)
             .map_or(String::new(), |s| s.display_name.clone())
     };
-    let rows: Vec<Value> = answers
+    let questions: Vec<Value> = items
         .iter()
-        .map(|answer| {
-            let item = items.iter().find(|i| i.id == answer.item_id);
-            let scored = fit.items.iter().find(|s| s.item == answer.id);
-            let weight_total: f64 = assignments
+        .map(|item| {
+            let scored: Vec<(Value, f64)> = answers
                 .iter()
-                .filter(|a| a.answer_id == answer.id && a.score.is_some())
-                .filter_map(|a| fit.reviewers.iter().find(|r| r.reviewer == a.reviewer_id))
-                .map(|r| r.reliability)
-                .sum();
-            let reviews: Vec<Value> = assignments
-                .iter()
-                .filter(|a| a.answer_id == answer.id)
-                .map(|a| {
-                    let fitted = fit.reviewers.iter().find(|r| r.reviewer == a.reviewer_id);
-                    json!({
-                        "reviewer": name(a.reviewer_id), "score": a.score.map(round1),
-                        "bias": fitted.map(|r| round1(r.bias)),
-                        "weight": fitted.filter(|_| a.score.is_some() && weight_total > 0.0)
-                            .map(|r| (100.0 * r.reliability / weight_total).round()),
-                        "comment": a.comment,
-                    })
+                .filter(|a| a.item_id == item.id)
+                .map(|answer| {
+                    let mine: Vec<&review::AssignmentRow> =
+                        assignments.iter().filter(|a| a.answer_id == answer.id).collect();
+                    let done = mine.iter().filter(|a| a.score.is_some()).count();
+                    let peer = fit
+                        .items
+                        .iter()
+                        .find(|s| s.item == answer.id && s.reviews > 0)
+                        .map(|s| s.score);
+                    let lead = grades.iter().find(|g| g.answer_id == answer.id);
+                    let blended = blend::blend(
+                        blend::Parts {
+                            automatic: answer.score,
+                            peer,
+                            comparative: None,
+                            lead: lead.map(|g| g.score),
+                        },
+                        weights,
+                    );
+                    let weight_total: f64 = mine
+                        .iter()
+                        .filter(|a| a.score.is_some())
+                        .filter_map(|a| fit.reviewers.iter().find(|r| r.reviewer == a.reviewer_id))
+                        .map(|r| r.reliability)
+                        .sum();
+                    let reviews: Vec<Value> = mine
+                        .iter()
+                        .map(|a| {
+                            let fitted = fit.reviewers.iter().find(|r| r.reviewer == a.reviewer_id);
+                            json!({
+                                "reviewer": name(a.reviewer_id), "score": a.score.map(round1),
+                                "bias": fitted.map(|r| round1(r.bias)),
+                                "weight": fitted.filter(|_| a.score.is_some() && weight_total > 0.0)
+                                    .map(|r| (100.0 * r.reliability / weight_total).round()),
+                                "comment": a.comment,
+                            })
+                        })
+                        .collect();
+                    let parts: Vec<Value> = blended
+                        .parts
+                        .iter()
+                        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": (share * 100.0).round() as i64 }))
+                        .collect();
+                    let row = json!({
+                        "answer": answer, "author": author(answer.attempt_id),
+                        "automatic": answer.score.map(round1), "peer": peer.map(round1),
+                        "lead": lead.map(|g| json!({ "score": round1(g.score), "reason": g.reason, "calibration": g.calibration })),
+                        "final": blended.score.map(round1), "parts": parts,
+                        "reviews": reviews, "done": done, "k": round.k,
+                        "lead_needed": done == 0 && lead.is_none(),
+                    });
+                    (row, blended.score.unwrap_or(-1.0))
                 })
                 .collect();
-            let done = reviews.iter().filter(|r| !r["score"].is_null()).count();
-            json!({
-                "answer": answer, "author": author(answer.attempt_id),
-                "position": item.map(|i| i.position), "prompt": item.map(|i| i.prompt.clone()),
-                "score": scored.filter(|s| s.reviews > 0).map(|s| round1(s.score)),
-                "reviews": reviews, "done": done, "k": round.k, "lead_needed": done == 0,
-            })
+            let ranked: Vec<Value> = ranking::rank(scored)
+                .into_iter()
+                .map(|r| {
+                    let mut row = r.item;
+                    row["rank"] = json!(r.rank);
+                    row
+                })
+                .collect();
+            json!({ "item": item, "answers": ranked })
         })
         .collect();
     let reviewers: Vec<Value> = fit
@@ -163,8 +207,151 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
     let overdue = db::now_ms() > round.due_at;
     ctx.render(
         "review/round",
-        json!({ "exam": exam, "round": round, "due": local_time(round.due_at), "answers": rows, "reviewers": reviewers, "overdue": overdue }),
+        json!({
+            "exam": exam, "round": round, "due": local_time(round.due_at), "questions": questions,
+            "reviewers": reviewers, "overdue": overdue,
+            "weights": { "automatic": (weights.automatic * 100.0).round(), "peer": (weights.peer * 100.0).round(), "comparative": (weights.comparative * 100.0).round() },
+        }),
     )
+}
+
+/// A lead grades an answer on the review rubric, with a reason; the grade
+/// decides the answer's score and can serve as a calibration example.
+pub async fn grade_form(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let answer = path.into_inner();
+    let found = ctx
+        .db(move |conn| Ok(review::answer_to_grade(conn, answer)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let marks: BTreeMap<String, u8> = found
+        .grade
+        .as_ref()
+        .and_then(|g| serde_json::from_str(&g.marks_json).ok())
+        .unwrap_or_default();
+    render_grade(
+        &ctx,
+        answer,
+        found.exam_id,
+        &found.prompt,
+        &found.body,
+        &marks,
+        found
+            .grade
+            .as_ref()
+            .map(|g| (g.reason.as_str(), g.calibration)),
+        None,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_grade(
+    ctx: &Ctx,
+    answer: i64,
+    exam: i64,
+    prompt: &str,
+    body: &str,
+    marks: &BTreeMap<String, u8>,
+    given: Option<(&str, bool)>,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut page = ctx.render(
+        "review/grade",
+        json!({
+            "answer": answer, "exam": exam, "prompt": prompt, "body": body,
+            "criteria": criteria_json(&Rubric::default()), "marks": marks,
+            "reason": given.map(|g| g.0), "calibration": given.is_some_and(|g| g.1), "error": error,
+        }),
+    )?;
+    if error.is_some() {
+        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(page)
+}
+
+pub async fn grade(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let answer = path.into_inner();
+    let review::ToGrade {
+        exam_id: exam,
+        prompt,
+        body,
+        ..
+    } = ctx
+        .db(move |conn| Ok(review::answer_to_grade(conn, answer)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rubric = Rubric::default();
+    let marks = marks_from(&form, &rubric);
+    let reason = form.text("reason").trim().to_string();
+    let calibration = form.checked("calibration");
+    let problem = match marks_problem(&ctx, &rubric, &marks, &reason) {
+        Some(p) => Some(p),
+        None if reason.is_empty() => Some(ctx.t("review.reason_needed")),
+        None => None,
+    };
+    if let Some(message) = problem {
+        return render_grade(
+            &ctx,
+            answer,
+            exam,
+            &prompt,
+            &body,
+            &marks,
+            Some((&reason, calibration)),
+            Some(message),
+        );
+    }
+    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (rubric_json, marks_json) = (db::to_json(&rubric), db::to_json(&marks));
+    ctx.db(move |conn| {
+        let new = review::NewGrade {
+            answer_id: answer,
+            grader_id: me,
+            rubric_json: &rubric_json,
+            marks_json: &marks_json,
+            score: total.score,
+            reason: &reason,
+            calibration,
+        };
+        Ok(review::grade(conn, &new, db::now_ms())?)
+    })
+    .await?;
+    ctx.flash("review.graded", &[]);
+    Ok(redirect(&format!("/exams/{exam}/review")))
+}
+
+/// The levels a form gave, by criterion (unparsable or missing ones left out).
+fn marks_from(form: &Form, rubric: &Rubric) -> BTreeMap<String, u8> {
+    rubric
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            form.text(&format!("mark_{}", c.key))
+                .parse()
+                .ok()
+                .map(|l| (c.key.clone(), l))
+        })
+        .collect()
+}
+
+/// What is wrong with a set of marks and a comment, in the user's language.
+fn marks_problem(
+    ctx: &Ctx,
+    rubric: &Rubric,
+    marks: &BTreeMap<String, u8>,
+    comment: &str,
+) -> Option<String> {
+    match criteria::total(rubric, marks) {
+        Err(criteria::MarkError::Missing(key)) => Some(ctx.state.catalog.format(
+            ctx.lang,
+            "review.missing",
+            &[("criterion", ctx.t(&format!("review.criterion.{key}")))],
+        )),
+        Err(_) => Some(ctx.t("error.bad_request")),
+        Ok(_) if comment.chars().count() > 1000 => Some(ctx.t("review.comment_too_long")),
+        Ok(_) => None,
+    }
 }
 
 fn round1(x: f64) -> f64 {
@@ -231,27 +418,9 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
     let found = mine(&ctx, id).await?;
     let me = found.assignment.reviewer_id;
     let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
-    let marks: BTreeMap<String, u8> = rubric
-        .criteria
-        .iter()
-        .filter_map(|c| {
-            form.text(&format!("mark_{}", c.key))
-                .parse()
-                .ok()
-                .map(|l| (c.key.clone(), l))
-        })
-        .collect();
+    let marks = marks_from(&form, &rubric);
     let comment = form.text("comment").trim().to_string();
-    let problem = match criteria::total(&rubric, &marks) {
-        Err(criteria::MarkError::Missing(key)) => Some(ctx.state.catalog.format(
-            ctx.lang,
-            "review.missing",
-            &[("criterion", ctx.t(&format!("review.criterion.{key}")))],
-        )),
-        Err(_) => Some(ctx.t("error.bad_request")),
-        Ok(_) if comment.chars().count() > 1000 => Some(ctx.t("review.comment_too_long")),
-        Ok(_) => None,
-    };
+    let problem = marks_problem(&ctx, &rubric, &marks, &comment);
     if let Some(message) = problem {
         // The page comes back with what was marked so far.
         let mut kept = found.clone();

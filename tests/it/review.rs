@@ -137,4 +137,38 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
             .status,
         StatusCode::FORBIDDEN
     );
+
+    // A lead's grade decides its answer; it needs a reason.
+    let answer = number_after(&page, "href=\"/answers/").expect("an answer to grade");
+    lead.get(&format!("/answers/{answer}/grade")).await;
+    let all_marks = [
+        ("mark_accuracy", "3"),
+        ("mark_empathy", "3"),
+        ("mark_next_step", "3"),
+        ("mark_time_promise", "3"),
+        ("mark_tone", "3"),
+        ("mark_persuasion", "3"),
+    ];
+    let no_reason = lead
+        .post(&format!("/answers/{answer}/grade"), &all_marks)
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("请写下评分理由"));
+    let mut with_reason = all_marks.to_vec();
+    with_reason.push(("reason", "共情、时间、下一步都到位"));
+    with_reason.push(("calibration", "1"));
+    let graded = lead
+        .post(&format!("/answers/{answer}/grade"), &with_reason)
+        .await;
+    assert_eq!(graded.status, StatusCode::SEE_OTHER, "{}", graded.body);
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    assert!(
+        page.contains("组长评分 100.0 × 100%"),
+        "the lead's grade decides: {page}"
+    );
+    assert!(page.contains("共情、时间、下一步都到位") && page.contains("校准样例"));
+    assert!(
+        page.contains("同伴评分") && page.contains("自动评分"),
+        "the others blend"
+    );
 }

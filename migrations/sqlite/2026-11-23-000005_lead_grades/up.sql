@@ -1,0 +1,17 @@
+-- A lead's grade of an answer, on the review rubric. It decides the answer's
+-- score whatever the peers said, and it is the truth the review model measures
+-- reviewers against. A calibration example is shown to reviewers with its reason.
+CREATE TABLE lead_grades (
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    answer_id BIGINT NOT NULL UNIQUE REFERENCES answers (id) ON DELETE CASCADE,
+    grader_id BIGINT NOT NULL REFERENCES users (id),
+    rubric_json TEXT NOT NULL,
+    marks_json TEXT NOT NULL,
+    score DOUBLE NOT NULL,
+    reason TEXT NOT NULL,
+    calibration BOOLEAN NOT NULL DEFAULT 0,
+    graded_at BIGINT NOT NULL
+);
+
+-- How a round's final scores blend the parts (automatic, peer, comparative).
+ALTER TABLE review_rounds ADD COLUMN weights_json TEXT NOT NULL DEFAULT '{"automatic":0.3,"peer":0.5,"comparative":0.2}';
