@@ -10,11 +10,11 @@ use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
 use super::mining::{self, ClusterRow, ImportRow, WeekRow};
 use super::questions::QuestionRow;
-use super::review::{AssignmentRow, LeadGradeRow, RoundRow};
+use super::review::{AssignmentRow, ComparisonRow, LeadGradeRow, RoundRow};
 use super::schema::{
     answers, attempts, chat_imports, exam_items, exams, lead_grades, login_failures, mined_answers,
-    mined_clusters, mined_questions, mined_weeks, questions, review_assignments, review_rounds,
-    users,
+    mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
+    review_comparisons, review_rounds, users,
 };
 use super::users::UserRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
@@ -46,10 +46,11 @@ pub enum Row {
     ReviewRounds(RoundRow),
     ReviewAssignments(AssignmentRow),
     LeadGrades(LeadGradeRow),
+    ReviewComparisons(ComparisonRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 15] = [
+pub const TABLES: [&str; 16] = [
     "users",
     "login_failures",
     "questions",
@@ -65,6 +66,7 @@ pub const TABLES: [&str; 15] = [
     "review_rounds",
     "review_assignments",
     "lead_grades",
+    "review_comparisons",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -106,6 +108,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(review_rounds, RoundRow, ReviewRounds);
     take!(review_assignments, AssignmentRow, ReviewAssignments);
     take!(lead_grades, LeadGradeRow, LeadGrades);
+    take!(review_comparisons, ComparisonRow, ReviewComparisons);
     Ok(rows)
 }
 
@@ -132,6 +135,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(review_rounds),
         count!(review_assignments),
         count!(lead_grades),
+        count!(review_comparisons),
     ])
 }
 
@@ -183,6 +187,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::ReviewRounds(r) => put!(review_rounds, r),
         Row::ReviewAssignments(r) => put!(review_assignments, r),
         Row::LeadGrades(r) => put!(lead_grades, r),
+        Row::ReviewComparisons(r) => put!(review_comparisons, r),
     };
     Ok(())
 }

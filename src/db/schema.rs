@@ -104,6 +104,7 @@ diesel::joinable!(review_assignments -> review_rounds (round_id));
 diesel::joinable!(review_assignments -> answers (answer_id));
 diesel::joinable!(review_assignments -> users (reviewer_id));
 diesel::joinable!(lead_grades -> answers (answer_id));
+diesel::joinable!(review_comparisons -> review_rounds (round_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -121,6 +122,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_rounds,
     review_assignments,
     lead_grades,
+    review_comparisons,
 );
 
 diesel::table! {
@@ -223,5 +225,17 @@ diesel::table! {
         reason -> Text,
         calibration -> Bool,
         graded_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    review_comparisons (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        reviewer_id -> BigInt,
+        answer_a -> BigInt,
+        answer_b -> BigInt,
+        winner -> Nullable<BigInt>,
+        submitted_at -> Nullable<BigInt>,
     }
 }

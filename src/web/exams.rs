@@ -14,12 +14,15 @@ use crate::error::AppError;
 
 pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let me = ctx.require(Role::Trainee)?.clone();
-    let (all, mine, queue) = ctx
+    let (all, mine, (queue, comparisons)) = ctx
         .db(move |conn| {
             Ok((
                 exams::list(conn)?,
                 attempts::for_user(conn, me.id)?,
-                crate::db::review::queue(conn, me.id)?,
+                (
+                    crate::db::review::queue(conn, me.id)?,
+                    crate::db::review::comparison_queue(conn, me.id)?,
+                ),
             ))
         })
         .await?;
@@ -37,6 +40,10 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
             json!({ "exam": e, "attempt": attempt, "submitted": attempt.is_some_and(|a| a.submitted_at.is_some()) })
         })
         .collect();
+    let comparisons: Vec<Value> = comparisons
+        .iter()
+        .map(|(c, title, due)| json!({ "id": c.id, "exam_title": title, "due": super::render::local_time(*due), "overdue": now > *due }))
+        .collect();
     let done: Vec<Value> = mine
         .iter()
         .filter(|a| a.submitted_at.is_some())
@@ -46,7 +53,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let managed = if me.role >= Role::Lead { all } else { vec![] };
     ctx.render(
         "home",
-        json!({ "open": open, "done": done, "managed": managed, "queue": queue }),
+        json!({ "open": open, "done": done, "managed": managed, "queue": queue, "comparisons": comparisons }),
     )
 }
 

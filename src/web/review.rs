@@ -15,11 +15,14 @@ use crate::domain::ranking;
 use crate::domain::review::aggregate::{self, Mark, Tuning};
 use crate::domain::review::assign::{self, Answer, AssignError};
 use crate::domain::review::blend::{self, Weights};
+use crate::domain::review::compare::{self, Judgement};
 use crate::domain::review::criteria::{self, Rubric, TOP};
 use crate::domain::types::Role;
 use crate::error::AppError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// "Which would you send?" pairs per reviewer and round.
+const COMPARISONS_PER_REVIEWER: usize = 2;
 
 fn refused(key: &'static str) -> AppError {
     AppError::refused(StatusCode::CONFLICT, key)
@@ -42,10 +45,22 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
         if exam.status != "closed" {
             return Err(refused("review.exam_not_closed"));
         }
-        let answers: Vec<Answer> = review::answers_with_authors(conn, exam_id)?
-            .into_iter()
-            .map(|(id, author)| Answer { id, author })
+        let rows = review::answers_with_authors(conn, exam_id)?;
+        let answers: Vec<Answer> = rows
+            .iter()
+            .map(|(id, author, _)| Answer {
+                id: *id,
+                author: *author,
+            })
             .collect();
+        let mut by_item: BTreeMap<i64, Vec<Answer>> = BTreeMap::new();
+        for (id, author, item) in &rows {
+            by_item.entry(*item).or_default().push(Answer {
+                id: *id,
+                author: *author,
+            });
+        }
+        let questions: Vec<Vec<Answer>> = by_item.into_values().collect();
         let mut reviewers: Vec<i64> = answers.iter().map(|a| a.author).collect();
         reviewers.sort_unstable();
         reviewers.dedup();
@@ -67,7 +82,16 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
             due_at: now + days * DAY_MS,
             created_by: me,
         };
-        review::create_round(conn, &new, &pairs, now)?.ok_or_else(|| refused("review.exists"))
+        let comparisons: Vec<(i64, i64, i64)> = reviewers
+            .iter()
+            .flat_map(|r| {
+                compare::pairs_for(*r, &questions, COMPARISONS_PER_REVIEWER, seed)
+                    .into_iter()
+                    .map(move |(a, b)| (*r, a, b))
+            })
+            .collect();
+        review::create_round(conn, &new, &pairs, &comparisons, now)?
+            .ok_or_else(|| refused("review.exists"))
     })
     .await?;
     ctx.flash("review.started", &[]);
@@ -80,13 +104,16 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
 pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
-    let (exam, round, items, submitted, answers, assignments, grades, users) = ctx
+    let (exam, round, items, submitted, answers, (assignments, judged), grades, users) = ctx
         .db(move |conn| {
             let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
             let round = review::round_for_exam(conn, exam_id)?;
-            let assignments = match &round {
-                Some(r) => review::assignments(conn, r.id)?,
-                None => Vec::new(),
+            let work = match &round {
+                Some(r) => (
+                    review::assignments(conn, r.id)?,
+                    review::comparisons(conn, r.id)?,
+                ),
+                None => (Vec::new(), Vec::new()),
             };
             Ok((
                 exam,
@@ -94,7 +121,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                 exams::items(conn, exam_id)?,
                 attempts::submitted_for_exam(conn, exam_id)?,
                 attempts::submitted_answers_for_exam(conn, exam_id)?,
-                assignments,
+                work,
                 review::grades_for_exam(conn, exam_id)?,
                 db::users::list(conn)?,
             ))
@@ -128,9 +155,23 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             .find(|s| s.attempt.id == attempt)
             .map_or(String::new(), |s| s.display_name.clone())
     };
+    let judgements: Vec<Judgement> = judged
+        .iter()
+        .filter_map(|c| {
+            let winner = c.winner?;
+            let loser = if winner == c.answer_a {
+                c.answer_b
+            } else {
+                c.answer_a
+            };
+            Some(Judgement { winner, loser })
+        })
+        .collect();
     let questions: Vec<Value> = items
         .iter()
         .map(|item| {
+            let ids: Vec<i64> = answers.iter().filter(|a| a.item_id == item.id).map(|a| a.id).collect();
+            let strengths = compare::strengths(&ids, &judgements);
             let scored: Vec<(Value, f64)> = answers
                 .iter()
                 .filter(|a| a.item_id == item.id)
@@ -144,11 +185,14 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                         .find(|s| s.item == answer.id && s.reviews > 0)
                         .map(|s| s.score);
                     let lead = grades.iter().find(|g| g.answer_id == answer.id);
+                    let comparative = strengths
+                        .iter()
+                        .find(|s| s.item == answer.id && s.comparisons > 0);
                     let blended = blend::blend(
                         blend::Parts {
                             automatic: answer.score,
                             peer,
-                            comparative: None,
+                            comparative: comparative.map(|s| s.score),
                             lead: lead.map(|g| g.score),
                         },
                         weights,
@@ -182,6 +226,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                         "automatic": answer.score.map(round1), "peer": peer.map(round1),
                         "lead": lead.map(|g| json!({ "score": round1(g.score), "reason": g.reason, "calibration": g.calibration })),
                         "final": blended.score.map(round1), "parts": parts,
+                        "compared": comparative.map(|s| json!({ "wins": s.wins, "of": s.comparisons })),
                         "reviews": reviews, "done": done, "k": round.k,
                         "lead_needed": done == 0 && lead.is_none(),
                     });
@@ -444,6 +489,46 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
         .await?;
     if !saved {
         return Err(refused("review.already_submitted"));
+    }
+    ctx.flash("review.thanks", &[]);
+    Ok(redirect("/"))
+}
+
+/// A comparison: two anonymous answers to one question, "which would you send?"
+pub async fn compare_form(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.id;
+    let id = path.into_inner();
+    let found = ctx
+        .db(move |conn| Ok(review::to_compare(conn, id, me)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    ctx.render(
+        "review/compare",
+        json!({ "c": found, "done": found.comparison.submitted_at.is_some() }),
+    )
+}
+
+pub async fn judge(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.id;
+    let id = path.into_inner();
+    let winner: i64 = form
+        .text("winner")
+        .parse()
+        .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "error.bad_request"))?;
+    let done = ctx
+        .db(move |conn| {
+            let found = review::to_compare(conn, id, me)?.ok_or(AppError::NotFound)?;
+            if found.comparison.submitted_at.is_some() {
+                return Err(refused("review.already_submitted"));
+            }
+            Ok(review::judge(conn, id, me, winner, db::now_ms())?)
+        })
+        .await?;
+    if !done {
+        return Err(AppError::refused(
+            StatusCode::BAD_REQUEST,
+            "error.bad_request",
+        ));
     }
     ctx.flash("review.thanks", &[]);
     Ok(redirect("/"))

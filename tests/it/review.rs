@@ -72,6 +72,32 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         assert_eq!(page.matches(author).count(), 1, "{page}");
         firsts.push(id);
     }
+    // Each trainee also picks the better of two others' answers.
+    for t in trainees.iter_mut() {
+        let home = t.get("/").await.body;
+        let id = number_after(&home, "href=\"/comparisons/").expect("a comparison");
+        let page = t.get(&format!("/comparisons/{id}")).await.body;
+        let pick = number_after(&page, "name=\"winner\" value=\"").expect("a choice");
+        let wrong = t
+            .post(&format!("/comparisons/{id}"), &[("winner", "999999")])
+            .await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+        let done = t
+            .post(
+                &format!("/comparisons/{id}"),
+                &[("winner", &pick.to_string())],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let again = t
+            .post(
+                &format!("/comparisons/{id}"),
+                &[("winner", &pick.to_string())],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+    }
+
     // A review with a criterion left out comes back with the marks kept.
     let marks_but_one = [
         ("mark_accuracy", "3"),
@@ -129,6 +155,8 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         "{page}"
     );
     assert!(page.contains("偏差") && page.contains("评审质量分"));
+    assert!(page.contains("对比中胜出"), "comparisons count: {page}");
+    assert!(page.contains("对比评审"), "and blend in");
     assert!(page.contains("有共情，时间承诺可以更具体"));
     assert_eq!(
         trainees[0]

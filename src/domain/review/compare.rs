@@ -6,6 +6,12 @@
 
 use std::collections::BTreeMap;
 
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+use super::assign::Answer;
+
 /// One judgement: the answer preferred, and the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Judgement {
@@ -74,6 +80,50 @@ pub fn strengths(items: &[i64], judgements: &[Judgement]) -> Vec<Strength> {
         .collect()
 }
 
+/// Pairs for one reviewer to judge: two answers to the same question, neither
+/// theirs, taken from the questions in turn, at most `per_reviewer` pairs,
+/// shuffled by `seed` (so two reviewers see different pairs). `questions`
+/// holds each question's answers.
+pub fn pairs_for(
+    reviewer: i64,
+    questions: &[Vec<Answer>],
+    per_reviewer: usize,
+    seed: u64,
+) -> Vec<(i64, i64)> {
+    let mut rng =
+        StdRng::seed_from_u64(seed ^ (reviewer as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut pools: Vec<Vec<i64>> = questions
+        .iter()
+        .map(|answers| {
+            let mut ids: Vec<i64> = answers
+                .iter()
+                .filter(|a| a.author != reviewer)
+                .map(|a| a.id)
+                .collect();
+            ids.sort_unstable();
+            ids.shuffle(&mut rng);
+            ids
+        })
+        .collect();
+    let mut pairs = Vec::new();
+    while pairs.len() < per_reviewer {
+        let before = pairs.len();
+        for pool in &mut pools {
+            if pairs.len() >= per_reviewer {
+                break;
+            }
+            if pool.len() >= 2 {
+                let (a, b) = (pool.remove(0), pool.remove(0));
+                pairs.push((a, b));
+            }
+        }
+        if pairs.len() == before {
+            break;
+        }
+    }
+    pairs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +158,35 @@ mod tests {
         let once = strengths(&[1, 2], &[j(1, 2)]);
         let thrice = strengths(&[1, 2], &[j(1, 2), j(1, 2), j(1, 2)]);
         assert!(thrice[0].score > once[0].score && once[0].score > 50.0);
+    }
+
+    #[test]
+    fn pairs_are_two_others_answers_to_one_question() {
+        let q = |base: i64| -> Vec<Answer> {
+            (0..4)
+                .map(|t| Answer {
+                    id: base + t,
+                    author: t,
+                })
+                .collect()
+        };
+        let questions = vec![q(100), q(200)];
+        let pairs = pairs_for(0, &questions, 3, 9);
+        assert_eq!(
+            pairs.len(),
+            2,
+            "each question has three others' answers: one pair each"
+        );
+        for (a, b) in &pairs {
+            assert_eq!(a / 100, b / 100, "same question");
+            assert!(a % 100 != 0 && b % 100 != 0, "never the reviewer's own");
+            assert_ne!(a, b);
+        }
+        assert_eq!(
+            pairs,
+            pairs_for(0, &questions, 3, 9),
+            "same seed, same pairs"
+        );
+        assert_eq!(pairs_for(0, &questions, 1, 9).len(), 1);
     }
 }
