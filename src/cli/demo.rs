@@ -24,7 +24,8 @@ const TEAM: &[(&str, &str, Role)] = &[
     ("chenjing", "陈静", Role::Trainee),
 ];
 
-/// Creates the team and two exams (one finished, one open) unless users exist.
+/// Creates the team, two exams (one finished, one open) and a month of mined
+/// chats, unless users exist.
 pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
     let mut conn = pool.get()?;
     if users::count(&mut conn)? > 0 {
@@ -65,6 +66,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             password: Some(password),
         });
     }
+    import_chats(pool, ids[1])?;
     let pool_questions = questions::list_active(&mut conn)?;
     if pool_questions.is_empty() {
         eprintln!("warning: no exam banks loaded, so the demo has no exams");
@@ -123,6 +125,34 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
     )?;
     exams::transition(&mut conn, open, "draft", "open")?;
     Ok(logins)
+}
+
+/// A month of a shop's chats (written for the demo), imported so the customer
+/// questions page has something to show.
+fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
+    use crate::db::mining::Begun;
+    use crate::domain::mining::chatlog::{Format, Mapping};
+    use crate::imports::{self, Source};
+    let path = std::env::temp_dir().join(format!(
+        "huashu-demo-chats-{}.csv",
+        crate::web::auth::random_token()
+    ));
+    std::fs::write(&path, include_str!("demo_chats.csv"))?;
+    let source = Source {
+        path: &path,
+        file_name: "演示聊天记录.csv",
+        format: Format::Csv,
+        mapping: &Mapping::default(),
+    };
+    let outcome = match imports::begin(pool, &source, Some(lead)) {
+        Ok(Begun::Started(id)) => imports::run(pool, id, &source, &Default::default(), |_| {})
+            .map(|_| ())
+            .map_err(anyhow::Error::from),
+        Ok(Begun::Seen(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    };
+    let _ = std::fs::remove_file(&path);
+    outcome
 }
 
 #[derive(Clone, Copy)]

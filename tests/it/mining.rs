@@ -467,3 +467,20 @@ async fn a_refused_upload_says_why_in_the_users_language() {
         "{page}"
     );
 }
+
+#[test]
+fn the_demo_team_has_mined_questions_with_personal_data_masked() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = fresh_database_url(dir.path());
+    let pool = pool(&url);
+    huashu::cli::demo::seed(&pool).expect("demo");
+    let mut conn = pool.get().expect("conn");
+    let clusters = mining::clusters(&mut conn).expect("clusters");
+    assert!(clusters.len() >= 10, "{clusters:#?}");
+    assert!(clusters[0].asked >= 3);
+    let everything =
+        serde_json::to_string(&backup::snapshot(&mut conn).expect("rows")).expect("json");
+    for secret in ["13912345678", "4012345678901234567", "中关村大街27号"] {
+        assert!(!everything.contains(secret), "{secret} stored");
+    }
+}
