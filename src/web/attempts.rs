@@ -272,16 +272,19 @@ fn first_problem(
 pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let me = ctx.require(Role::Trainee)?.clone();
     let id = path.into_inner();
-    let (attempt, exam, items, answers, submitted) = ctx
+    let uid = me.id;
+    let (attempt, exam, items, answers, submitted, reviewed) = ctx
         .db(move |conn| {
             let (attempt, exam, items) = load_visible(conn, id, &me)?;
             let answers = attempts::answers(conn, id)?;
+            let reviewed = review_of(conn, exam.id)?;
             Ok((
                 attempt,
                 exam.clone(),
                 items,
                 answers,
                 attempts::submitted_for_exam(conn, exam.id)?,
+                reviewed,
             ))
         })
         .await?;
@@ -295,15 +298,43 @@ pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppE
             .collect(),
     );
     let mine = ranked.iter().find(|r| r.item == attempt.id);
+    let outcome = reviewed.as_ref().map(|(o, _)| o);
+    let grades = reviewed.as_ref().map_or(&[][..], |(_, g)| g.as_slice());
+    let my_grade = outcome
+        .and_then(|o| o.fit.reviewers.iter().find(|r| r.reviewer == uid))
+        .map(|r| json!({ "grade": r.grade.round(), "reviews": r.reviews }));
     let breakdown: Vec<Value> = items
         .iter()
-        .map(|item| breakdown(item, answers.iter().find(|a| a.item_id == item.id)))
+        .map(|item| {
+            let answer = answers.iter().find(|a| a.item_id == item.id);
+            let mut row = breakdown(item, answer);
+            if let (Some(outcome), Some(answer)) = (outcome, answer) {
+                row["review"] = super::review::answer_json(outcome, grades, answer.id);
+            }
+            row
+        })
         .collect();
     ctx.render("attempts/result", json!({
         "attempt": attempt, "exam": exam, "total": total, "passed": exam::passed(total, exam.pass_mark),
         "rank": mine.map(|r| r.rank), "tied_with": mine.map(|r| r.tied_with), "tied": mine.is_some_and(|r| r.tied_with > 1),
-        "of": ranked.len(), "questions": breakdown,
+        "of": ranked.len(), "questions": breakdown, "reviewing": my_grade,
     }))
+}
+
+/// The exam's review round as it stands, if it has one, with the leads' grades.
+fn review_of(
+    conn: &mut Conn,
+    exam_id: i64,
+) -> Result<Option<(super::review::Outcome, Vec<crate::db::review::LeadGradeRow>)>, AppError> {
+    let Some(round) = crate::db::review::round_for_exam(conn, exam_id)? else {
+        return Ok(None);
+    };
+    let answers = attempts::submitted_answers_for_exam(conn, exam_id)?;
+    let assignments = crate::db::review::assignments(conn, round.id)?;
+    let judged = crate::db::review::comparisons(conn, round.id)?;
+    let grades = crate::db::review::grades_for_exam(conn, exam_id)?;
+    let outcome = super::review::outcome(&round, &answers, &assignments, &judged, &grades)?;
+    Ok(Some((outcome, grades)))
 }
 
 /// One question of the result page, from the report stored when it was scored

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::auth::Form;
 use super::render::{local_time, redirect, Ctx};
+use crate::db::attempts::AnswerRow;
 use crate::db::{self, attempts, exams, review};
 use crate::domain::ranking;
 use crate::domain::review::aggregate::{self, Mark, Tuning};
@@ -130,19 +131,11 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
     let Some(round) = round else {
         return ctx.render("review/round", json!({ "exam": exam, "round": null }));
     };
-    let weights: Weights = db::from_json(&round.weights_json)?;
-    let marks: Vec<Mark> = assignments
-        .iter()
-        .filter_map(|a| {
-            a.score.map(|score| Mark {
-                item: a.answer_id,
-                reviewer: a.reviewer_id,
-                score,
-            })
-        })
-        .collect();
-    let gold: BTreeMap<i64, f64> = grades.iter().map(|g| (g.answer_id, g.score)).collect();
-    let fit = aggregate::fit(&marks, &gold, &HashMap::new(), Tuning::default());
+    let Outcome {
+        fit,
+        weights,
+        finals,
+    } = outcome(&round, &answers, &assignments, &judged, &grades)?;
     let name = |id: i64| {
         users
             .iter()
@@ -155,23 +148,9 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             .find(|s| s.attempt.id == attempt)
             .map_or(String::new(), |s| s.display_name.clone())
     };
-    let judgements: Vec<Judgement> = judged
-        .iter()
-        .filter_map(|c| {
-            let winner = c.winner?;
-            let loser = if winner == c.answer_a {
-                c.answer_b
-            } else {
-                c.answer_a
-            };
-            Some(Judgement { winner, loser })
-        })
-        .collect();
     let questions: Vec<Value> = items
         .iter()
         .map(|item| {
-            let ids: Vec<i64> = answers.iter().filter(|a| a.item_id == item.id).map(|a| a.id).collect();
-            let strengths = compare::strengths(&ids, &judgements);
             let scored: Vec<(Value, f64)> = answers
                 .iter()
                 .filter(|a| a.item_id == item.id)
@@ -179,24 +158,10 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                     let mine: Vec<&review::AssignmentRow> =
                         assignments.iter().filter(|a| a.answer_id == answer.id).collect();
                     let done = mine.iter().filter(|a| a.score.is_some()).count();
-                    let peer = fit
-                        .items
-                        .iter()
-                        .find(|s| s.item == answer.id && s.reviews > 0)
-                        .map(|s| s.score);
                     let lead = grades.iter().find(|g| g.answer_id == answer.id);
-                    let comparative = strengths
-                        .iter()
-                        .find(|s| s.item == answer.id && s.comparisons > 0);
-                    let blended = blend::blend(
-                        blend::Parts {
-                            automatic: answer.score,
-                            peer,
-                            comparative: comparative.map(|s| s.score),
-                            lead: lead.map(|g| g.score),
-                        },
-                        weights,
-                    );
+                    let Some(Final { blended, peer, comparative }) = finals.get(&answer.id) else {
+                        return (Value::Null, -1.0);
+                    };
                     let weight_total: f64 = mine
                         .iter()
                         .filter(|a| a.score.is_some())
@@ -226,7 +191,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                         "automatic": answer.score.map(round1), "peer": peer.map(round1),
                         "lead": lead.map(|g| json!({ "score": round1(g.score), "reason": g.reason, "calibration": g.calibration })),
                         "final": blended.score.map(round1), "parts": parts,
-                        "compared": comparative.map(|s| json!({ "wins": s.wins, "of": s.comparisons })),
+                        "compared": comparative.as_ref().map(|s| json!({ "wins": s.wins, "of": s.comparisons })),
                         "reviews": reviews, "done": done, "k": round.k,
                         "lead_needed": done == 0 && lead.is_none(),
                     });
@@ -397,6 +362,128 @@ fn marks_problem(
         Ok(_) if comment.chars().count() > 1000 => Some(ctx.t("review.comment_too_long")),
         Ok(_) => None,
     }
+}
+
+/// One answer's final score with the peer and comparative parts behind it.
+pub(crate) struct Final {
+    pub blended: blend::Blended,
+    pub peer: Option<f64>,
+    pub comparative: Option<compare::Strength>,
+}
+
+/// What a round says: the reviewers' model, its blend weights, and every
+/// answer's final score.
+pub(crate) struct Outcome {
+    pub fit: aggregate::Fit,
+    pub weights: Weights,
+    pub finals: HashMap<i64, Final>,
+}
+
+/// Combines a round's marks (with leads' grades as gold), its comparisons (per
+/// question) and the automatic scores into each answer's final score.
+pub(crate) fn outcome(
+    round: &review::RoundRow,
+    answers: &[AnswerRow],
+    assignments: &[review::AssignmentRow],
+    judged: &[review::ComparisonRow],
+    grades: &[review::LeadGradeRow],
+) -> Result<Outcome, AppError> {
+    let weights: Weights = db::from_json(&round.weights_json)?;
+    let marks: Vec<Mark> = assignments
+        .iter()
+        .filter_map(|a| {
+            a.score.map(|score| Mark {
+                item: a.answer_id,
+                reviewer: a.reviewer_id,
+                score,
+            })
+        })
+        .collect();
+    let gold: BTreeMap<i64, f64> = grades.iter().map(|g| (g.answer_id, g.score)).collect();
+    let fit = aggregate::fit(&marks, &gold, &HashMap::new(), Tuning::default());
+    let judgements: Vec<Judgement> = judged
+        .iter()
+        .filter_map(|c| {
+            let winner = c.winner?;
+            let loser = if winner == c.answer_a {
+                c.answer_b
+            } else {
+                c.answer_a
+            };
+            Some(Judgement { winner, loser })
+        })
+        .collect();
+    let mut by_item: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for a in answers {
+        by_item.entry(a.item_id).or_default().push(a.id);
+    }
+    let mut strengths: HashMap<i64, compare::Strength> = HashMap::new();
+    for ids in by_item.values() {
+        for s in compare::strengths(ids, &judgements) {
+            strengths.insert(s.item, s);
+        }
+    }
+    let finals = answers
+        .iter()
+        .map(|answer| {
+            let peer = fit
+                .items
+                .iter()
+                .find(|s| s.item == answer.id && s.reviews > 0)
+                .map(|s| s.score);
+            let comparative = strengths.remove(&answer.id).filter(|s| s.comparisons > 0);
+            let blended = blend::blend(
+                blend::Parts {
+                    automatic: answer.score,
+                    peer,
+                    comparative: comparative.as_ref().map(|s| s.score),
+                    lead: gold.get(&answer.id).copied(),
+                },
+                weights,
+            );
+            (
+                answer.id,
+                Final {
+                    blended,
+                    peer,
+                    comparative,
+                },
+            )
+        })
+        .collect();
+    Ok(Outcome {
+        fit,
+        weights,
+        finals,
+    })
+}
+
+/// An answer's final score as its author sees it: the score, each part with
+/// its share, and a lead's reason. No reviewer is named.
+pub(crate) fn answer_json(
+    outcome: &Outcome,
+    grades: &[review::LeadGradeRow],
+    answer: i64,
+) -> Value {
+    let Some(f) = outcome.finals.get(&answer) else {
+        return Value::Null;
+    };
+    let parts: Vec<Value> = f
+        .blended
+        .parts
+        .iter()
+        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": (share * 100.0).round() as i64 }))
+        .collect();
+    let reviews = outcome
+        .fit
+        .items
+        .iter()
+        .find(|s| s.item == answer)
+        .map_or(0, |s| s.reviews);
+    json!({
+        "final": f.blended.score.map(round1), "parts": parts, "reviews": reviews,
+        "lead_reason": grades.iter().find(|g| g.answer_id == answer).map(|g| g.reason.clone()),
+    })
 }
 
 fn round1(x: f64) -> f64 {

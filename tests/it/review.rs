@@ -199,4 +199,27 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         page.contains("同伴评分") && page.contains("自动评分"),
         "the others blend"
     );
+
+    // Each trainee sees their final score, where it came from, and their
+    // reviewing grade; never who reviewed them.
+    let home = trainees[1].get("/").await.body;
+    let attempt = number_after(&home, "href=\"/attempts/").expect("an attempt");
+    let result = trainees[1]
+        .get(&format!("/attempts/{attempt}/result"))
+        .await
+        .body;
+    assert!(
+        result.contains("最终得分") && result.contains("份同伴评审"),
+        "{result}"
+    );
+    assert!(
+        result.contains("你在这场同伴评审中的评审质量分"),
+        "{result}"
+    );
+    for name in ["amy", "cat", "dan"] {
+        assert!(
+            !result.contains(&format!("{name}:")),
+            "a reviewer named: {result}"
+        );
+    }
 }
