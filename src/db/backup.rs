@@ -10,10 +10,10 @@ use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
 use super::mining::{self, ClusterRow, ImportRow, WeekRow};
 use super::questions::QuestionRow;
-use super::review::{AssignmentRow, ComparisonRow, LeadGradeRow, RoundRow};
+use super::review::{AppealRow, AssignmentRow, ComparisonRow, LeadGradeRow, RoundRow};
 use super::schema::{
-    answers, attempts, chat_imports, exam_items, exams, lead_grades, login_failures, mined_answers,
-    mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
+    answers, appeals, attempts, chat_imports, exam_items, exams, lead_grades, login_failures,
+    mined_answers, mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
     review_comparisons, review_rounds, users,
 };
 use super::users::UserRow;
@@ -47,10 +47,11 @@ pub enum Row {
     ReviewAssignments(AssignmentRow),
     LeadGrades(LeadGradeRow),
     ReviewComparisons(ComparisonRow),
+    Appeals(AppealRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 16] = [
+pub const TABLES: [&str; 17] = [
     "users",
     "login_failures",
     "questions",
@@ -67,6 +68,7 @@ pub const TABLES: [&str; 16] = [
     "review_assignments",
     "lead_grades",
     "review_comparisons",
+    "appeals",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -109,6 +111,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(review_assignments, AssignmentRow, ReviewAssignments);
     take!(lead_grades, LeadGradeRow, LeadGrades);
     take!(review_comparisons, ComparisonRow, ReviewComparisons);
+    take!(appeals, AppealRow, Appeals);
     Ok(rows)
 }
 
@@ -136,6 +139,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(review_assignments),
         count!(lead_grades),
         count!(review_comparisons),
+        count!(appeals),
     ])
 }
 
@@ -188,6 +192,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::ReviewAssignments(r) => put!(review_assignments, r),
         Row::LeadGrades(r) => put!(lead_grades, r),
         Row::ReviewComparisons(r) => put!(review_comparisons, r),
+        Row::Appeals(r) => put!(appeals, r),
     };
     Ok(())
 }

@@ -4,8 +4,8 @@
 use diesel::prelude::*;
 
 use super::schema::{
-    answers, attempts, exam_items, exams, lead_grades, review_assignments, review_comparisons,
-    review_rounds,
+    answers, appeals, attempts, exam_items, exams, lead_grades, review_assignments,
+    review_comparisons, review_rounds,
 };
 use super::{on_conn, write_tx, Conn, DbResult};
 
@@ -390,4 +390,92 @@ pub fn comparisons(conn: &mut Conn, round: i64) -> DbResult<Vec<ComparisonRow>> 
         .filter(review_comparisons::round_id.eq(round))
         .select(ComparisonRow::as_select())
         .load(c))?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = appeals)]
+pub struct AppealRow {
+    pub id: i64,
+    pub answer_id: i64,
+    pub user_id: i64,
+    pub reason: String,
+    pub better_answer: Option<String>,
+    pub status: String,
+    pub decision: Option<String>,
+    pub decided_by: Option<i64>,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+/// A trainee's appeal against their answer's score, once per answer. False if
+/// the answer is not theirs or was appealed already.
+pub fn appeal(
+    conn: &mut Conn,
+    answer: i64,
+    user: i64,
+    reason: &str,
+    better: Option<&str>,
+    now: i64,
+) -> DbResult<bool> {
+    let owns: i64 = on_conn!(conn, c => answers::table
+        .inner_join(attempts::table)
+        .filter(answers::id.eq(answer).and(attempts::user_id.eq(user)))
+        .count()
+        .get_result(c))?;
+    if owns == 0 {
+        return Ok(false);
+    }
+    Ok(on_conn!(conn, c => diesel::insert_into(appeals::table)
+        .values((
+            appeals::answer_id.eq(answer),
+            appeals::user_id.eq(user),
+            appeals::reason.eq(reason),
+            appeals::better_answer.eq(better),
+            appeals::status.eq("open"),
+            appeals::created_at.eq(now),
+        ))
+        .on_conflict(appeals::answer_id)
+        .do_nothing()
+        .execute(c))?
+        == 1)
+}
+
+/// The appeals against an exam's answers.
+pub fn appeals_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<AppealRow>> {
+    Ok(on_conn!(conn, c => appeals::table
+        .inner_join(answers::table.inner_join(attempts::table))
+        .filter(attempts::exam_id.eq(exam_id))
+        .order(appeals::id)
+        .select(AppealRow::as_select())
+        .load(c))?)
+}
+
+/// A lead's decision on an open appeal, with the reason; returns the exam of
+/// the appealed answer, or None if there is no such open appeal.
+pub fn decide(
+    conn: &mut Conn,
+    id: i64,
+    upheld: bool,
+    decision: &str,
+    lead: i64,
+    now: i64,
+) -> DbResult<Option<i64>> {
+    write_tx(conn, |conn| {
+        let changed = on_conn!(conn, c => diesel::update(appeals::table.filter(appeals::id.eq(id).and(appeals::status.eq("open"))))
+            .set((
+                appeals::status.eq(if upheld { "upheld" } else { "rejected" }),
+                appeals::decision.eq(decision),
+                appeals::decided_by.eq(lead),
+                appeals::decided_at.eq(now),
+            ))
+            .execute(c))?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        Ok(Some(on_conn!(conn, c => appeals::table
+            .inner_join(answers::table.inner_join(attempts::table))
+            .filter(appeals::id.eq(id))
+            .select(attempts::exam_id)
+            .first(c))?))
+    })
 }

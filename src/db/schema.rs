@@ -105,6 +105,7 @@ diesel::joinable!(review_assignments -> answers (answer_id));
 diesel::joinable!(review_assignments -> users (reviewer_id));
 diesel::joinable!(lead_grades -> answers (answer_id));
 diesel::joinable!(review_comparisons -> review_rounds (round_id));
+diesel::joinable!(appeals -> answers (answer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -123,6 +124,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_assignments,
     lead_grades,
     review_comparisons,
+    appeals,
 );
 
 diesel::table! {
@@ -237,5 +239,20 @@ diesel::table! {
         answer_b -> BigInt,
         winner -> Nullable<BigInt>,
         submitted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    appeals (id) {
+        id -> BigInt,
+        answer_id -> BigInt,
+        user_id -> BigInt,
+        reason -> Text,
+        better_answer -> Nullable<Text>,
+        status -> Text,
+        decision -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        created_at -> BigInt,
+        decided_at -> Nullable<BigInt>,
     }
 }

@@ -298,8 +298,9 @@ pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppE
             .collect(),
     );
     let mine = ranked.iter().find(|r| r.item == attempt.id);
-    let outcome = reviewed.as_ref().map(|(o, _)| o);
-    let grades = reviewed.as_ref().map_or(&[][..], |(_, g)| g.as_slice());
+    let outcome = reviewed.as_ref().map(|(o, _, _)| o);
+    let grades = reviewed.as_ref().map_or(&[][..], |(_, g, _)| g.as_slice());
+    let appeals = reviewed.as_ref().map_or(&[][..], |(_, _, a)| a.as_slice());
     let my_grade = outcome
         .and_then(|o| o.fit.reviewers.iter().find(|r| r.reviewer == uid))
         .map(|r| json!({ "grade": r.grade.round(), "reviews": r.reviews }));
@@ -309,7 +310,8 @@ pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppE
             let answer = answers.iter().find(|a| a.item_id == item.id);
             let mut row = breakdown(item, answer);
             if let (Some(outcome), Some(answer)) = (outcome, answer) {
-                row["review"] = super::review::answer_json(outcome, grades, answer.id);
+                row["review"] = super::review::answer_json(outcome, grades, appeals, answer.id);
+                row["answer_id"] = json!(answer.id);
             }
             row
         })
@@ -321,11 +323,15 @@ pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppE
     }))
 }
 
+/// A review round's outcome with the leads' grades and the appeals.
+type Reviewed = (
+    super::review::Outcome,
+    Vec<crate::db::review::LeadGradeRow>,
+    Vec<crate::db::review::AppealRow>,
+);
+
 /// The exam's review round as it stands, if it has one, with the leads' grades.
-fn review_of(
-    conn: &mut Conn,
-    exam_id: i64,
-) -> Result<Option<(super::review::Outcome, Vec<crate::db::review::LeadGradeRow>)>, AppError> {
+fn review_of(conn: &mut Conn, exam_id: i64) -> Result<Option<Reviewed>, AppError> {
     let Some(round) = crate::db::review::round_for_exam(conn, exam_id)? else {
         return Ok(None);
     };
@@ -334,7 +340,8 @@ fn review_of(
     let judged = crate::db::review::comparisons(conn, round.id)?;
     let grades = crate::db::review::grades_for_exam(conn, exam_id)?;
     let outcome = super::review::outcome(&round, &answers, &assignments, &judged, &grades)?;
-    Ok(Some((outcome, grades)))
+    let appeals = crate::db::review::appeals_for_exam(conn, exam_id)?;
+    Ok(Some((outcome, grades, appeals)))
 }
 
 /// One question of the result page, from the report stored when it was scored

@@ -120,6 +120,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/exams/{id}/review", web::post().to(review::start))
         .route("/answers/{id}/grade", web::get().to(review::grade_form))
         .route("/answers/{id}/grade", web::post().to(review::grade))
+        .route("/answers/{id}/appeal", web::post().to(review::appeal))
+        .route("/appeals/{id}", web::post().to(review::decide_appeal))
         .route("/comparisons/{id}", web::get().to(review::compare_form))
         .route("/comparisons/{id}", web::post().to(review::judge))
         .route("/reviews/{id}", web::get().to(review::show))

@@ -22,6 +22,8 @@ use crate::domain::types::Role;
 use crate::error::AppError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// How long after a round's due date its scores may be appealed.
+const APPEAL_DAYS: i64 = 7;
 /// "Which would you send?" pairs per reviewer and round.
 const COMPARISONS_PER_REVIEWER: usize = 2;
 
@@ -105,8 +107,8 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
 pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
-    let (exam, round, items, submitted, answers, (assignments, judged), grades, users) = ctx
-        .db(move |conn| {
+    let (exam, round, items, submitted, answers, (assignments, judged), (grades, appeals), users) =
+        ctx.db(move |conn| {
             let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
             let round = review::round_for_exam(conn, exam_id)?;
             let work = match &round {
@@ -123,7 +125,10 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                 attempts::submitted_for_exam(conn, exam_id)?,
                 attempts::submitted_answers_for_exam(conn, exam_id)?,
                 work,
-                review::grades_for_exam(conn, exam_id)?,
+                (
+                    review::grades_for_exam(conn, exam_id)?,
+                    review::appeals_for_exam(conn, exam_id)?,
+                ),
                 db::users::list(conn)?,
             ))
         })
@@ -193,6 +198,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                         "final": blended.score.map(round1), "parts": parts,
                         "compared": comparative.as_ref().map(|s| json!({ "wins": s.wins, "of": s.comparisons })),
                         "reviews": reviews, "done": done, "k": round.k,
+                        "appeal": appeals.iter().find(|x| x.answer_id == answer.id),
                         "lead_needed": done == 0 && lead.is_none(),
                     });
                     (row, blended.score.unwrap_or(-1.0))
@@ -459,10 +465,11 @@ pub(crate) fn outcome(
 }
 
 /// An answer's final score as its author sees it: the score, each part with
-/// its share, and a lead's reason. No reviewer is named.
+/// its share, a lead's reason and any appeal. No reviewer is named.
 pub(crate) fn answer_json(
     outcome: &Outcome,
     grades: &[review::LeadGradeRow],
+    appeals: &[review::AppealRow],
     answer: i64,
 ) -> Value {
     let Some(f) = outcome.finals.get(&answer) else {
@@ -483,6 +490,7 @@ pub(crate) fn answer_json(
     json!({
         "final": f.blended.score.map(round1), "parts": parts, "reviews": reviews,
         "lead_reason": grades.iter().find(|g| g.answer_id == answer).map(|g| g.reason.clone()),
+        "appeal": appeals.iter().find(|a| a.answer_id == answer),
     })
 }
 
@@ -619,4 +627,77 @@ pub async fn judge(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
     }
     ctx.flash("review.thanks", &[]);
     Ok(redirect("/"))
+}
+
+/// A trainee appeals an answer's final score, with a reason and optionally a
+/// better answer, until some days after the round's due date.
+pub async fn appeal(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.id;
+    let answer = path.into_inner();
+    let attempt: i64 = form
+        .text("attempt")
+        .parse()
+        .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "error.bad_request"))?;
+    let reason = form.text("reason").trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "review.appeal_reason",
+        ));
+    }
+    let better = form.text("better").trim().to_string();
+    let better = if better.is_empty() {
+        None
+    } else {
+        Some(crate::domain::types::AnswerText::parse(&better)?.into_string())
+    };
+    ctx.db(move |conn| {
+        let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
+        let round = review::round_for_exam(conn, found.exam_id)?
+            .ok_or_else(|| refused("review.appeal_closed"))?;
+        let now = db::now_ms();
+        if now > round.due_at + APPEAL_DAYS * DAY_MS {
+            return Err(refused("review.appeal_closed"));
+        }
+        if !review::appeal(conn, answer, me, &reason, better.as_deref(), now)? {
+            return Err(refused("review.appeal_exists"));
+        }
+        Ok(())
+    })
+    .await?;
+    ctx.flash("review.appealed", &[]);
+    Ok(redirect(&format!("/attempts/{attempt}/result")))
+}
+
+/// A lead upholds or rejects an appeal, saying why.
+pub async fn decide_appeal(
+    ctx: Ctx,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let id = path.into_inner();
+    let upheld = match form.text("decision") {
+        "uphold" => true,
+        "reject" => false,
+        _ => {
+            return Err(AppError::refused(
+                StatusCode::BAD_REQUEST,
+                "error.bad_request",
+            ))
+        }
+    };
+    let reason = form.text("reason").trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "review.reason_needed",
+        ));
+    }
+    let exam = ctx
+        .db(move |conn| Ok(review::decide(conn, id, upheld, &reason, me, db::now_ms())?))
+        .await?
+        .ok_or_else(|| refused("review.appeal_decided"))?;
+    ctx.flash("review.decided", &[]);
+    Ok(redirect(&format!("/exams/{exam}/review")))
 }

@@ -222,4 +222,64 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
             "a reviewer named: {result}"
         );
     }
+
+    // bob appeals, once; the lead decides with a reason, and bob sees it.
+    let appeal_to = number_after(&result, "action=\"/answers/").expect("an appeal form");
+    let attempt_field = attempt.to_string();
+    let no_reason = trainees[1]
+        .post(
+            &format!("/answers/{appeal_to}/appeal"),
+            &[("attempt", &attempt_field), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let appealed = trainees[1]
+        .post(
+            &format!("/answers/{appeal_to}/appeal"),
+            &[
+                ("attempt", &attempt_field),
+                ("reason", "我给了具体时间和补偿"),
+                ("better", "亲，今天18点前发出，超时送您无门槛券"),
+            ],
+        )
+        .await;
+    assert_eq!(appealed.status, StatusCode::SEE_OTHER, "{}", appealed.body);
+    let twice = trainees[1]
+        .post(
+            &format!("/answers/{appeal_to}/appeal"),
+            &[("attempt", &attempt_field), ("reason", "再来一次")],
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    trainees[2].get("/").await;
+    let not_mine = trainees[2]
+        .post(
+            &format!("/answers/{appeal_to}/appeal"),
+            &[("attempt", &attempt_field), ("reason", "不是我的")],
+        )
+        .await;
+    assert_eq!(
+        not_mine.status,
+        StatusCode::CONFLICT,
+        "only the author appeals"
+    );
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    assert!(
+        page.contains("我给了具体时间和补偿") && page.contains("超时送您无门槛券"),
+        "{page}"
+    );
+    let appeal = number_after(&page, "action=\"/appeals/").expect("a decision form");
+    let decided = lead
+        .post(
+            &format!("/appeals/{appeal}"),
+            &[("decision", "uphold"), ("reason", "时间承诺具体，成立")],
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let result = trainees[1]
+        .get(&format!("/attempts/{attempt}/result"))
+        .await
+        .body;
+    assert!(result.contains("时间承诺具体，成立"), "{result}");
+    assert!(!result.contains("appeal-form"), "no second appeal form");
 }
