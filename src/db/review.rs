@@ -479,3 +479,28 @@ pub fn decide(
             .first(c))?))
     })
 }
+
+/// Per exam whose review round is past its due date: how many answers got no
+/// review and no lead's grade (the lead's queue), as (exam id, title, count).
+pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<(i64, String, i64)>> {
+    use diesel::dsl::{exists, not};
+    let rows: Vec<(i64, String)> = on_conn!(conn, c => answers::table
+        .inner_join(attempts::table.inner_join(exams::table.inner_join(review_rounds::table)))
+        .filter(review_rounds::due_at.lt(now))
+        .filter(not(exists(
+            review_assignments::table.filter(
+                review_assignments::answer_id.eq(answers::id).and(review_assignments::score.is_not_null()),
+            ),
+        )))
+        .filter(not(exists(lead_grades::table.filter(lead_grades::answer_id.eq(answers::id)))))
+        .select((exams::id, exams::title))
+        .load(c))?;
+    let mut out: Vec<(i64, String, i64)> = Vec::new();
+    for (exam, title) in rows {
+        match out.iter_mut().find(|(e, _, _)| *e == exam) {
+            Some(entry) => entry.2 += 1,
+            None => out.push((exam, title, 1)),
+        }
+    }
+    Ok(out)
+}

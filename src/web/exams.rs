@@ -50,10 +50,20 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
         .filter_map(|a| all.iter().find(|e| e.id == a.exam_id).map(|e| (a, e)))
         .map(|(a, e)| json!({ "attempt": a, "exam": e, "passed": exam::passed(a.score.unwrap_or(0.0), e.pass_mark) }))
         .collect();
-    let managed = if me.role >= Role::Lead { all } else { vec![] };
+    let is_lead = me.role >= Role::Lead;
+    let lead_queue: Vec<Value> = if is_lead {
+        ctx.db(move |conn| Ok(crate::db::review::needing_lead(conn, now)?))
+            .await?
+            .into_iter()
+            .map(|(exam, title, n)| json!({ "exam": exam, "title": title, "n": n }))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let managed = if is_lead { all } else { vec![] };
     ctx.render(
         "home",
-        json!({ "open": open, "done": done, "managed": managed, "queue": queue, "comparisons": comparisons }),
+        json!({ "open": open, "done": done, "managed": managed, "queue": queue, "comparisons": comparisons, "lead_queue": lead_queue }),
     )
 }
 

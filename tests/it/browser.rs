@@ -9,6 +9,10 @@ use serde_json::{json, Value};
 
 use crate::helpers::{open_exam, spawn, AUTHENTIC};
 
+/// One browser at a time: two headless Chromiums typing on two cores at once
+/// starve each other's timers (the autosave waits for a pause in typing).
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 struct Driver {
     http: reqwest::Client,
     base: String,
@@ -173,6 +177,7 @@ impl Drop for Driver {
 
 #[actix_web::test]
 async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
+    let _one = ONE_BROWSER.lock().await;
     let app = spawn().await;
     let mut admin = app.admin().await;
     let mut lead = app.user(&mut admin, "lina", "lead").await;
@@ -196,7 +201,7 @@ async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
     browser.type_into("textarea", answer).await;
     // Autosave fires after a short pause in typing; wait until the page confirms it.
     let mut state = String::new();
-    for _ in 0..150 {
+    for _ in 0..300 {
         state = browser.text_now("#save-state").await;
         if state.contains("已自动保存") {
             break;
@@ -226,6 +231,7 @@ async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
 
 #[actix_web::test]
 async fn a_lead_uploads_a_chat_log_in_the_browser_and_sees_its_report() {
+    let _one = ONE_BROWSER.lock().await;
     let app = spawn().await;
     let mut admin = app.admin().await;
     app.user(&mut admin, "lina", "lead").await;

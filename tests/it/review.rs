@@ -283,3 +283,62 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
     assert!(result.contains("时间承诺具体，成立"), "{result}");
     assert!(!result.contains("appeal-form"), "no second appeal form");
 }
+
+#[test]
+fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
+    use huashu::db::review;
+    let dir = tempfile::tempdir().expect("dir");
+    let url = crate::helpers::fresh_database_url(dir.path());
+    let pool = huashu::cli::serve::open_db(&url).expect("database");
+    let mut conn = pool.get().expect("conn");
+    for file in huashu::banks::load_dir(&crate::helpers::banks()).expect("banks") {
+        if let Some(bank) = &file.bank {
+            huashu::db::questions::sync_bank(&mut conn, bank).expect("bank");
+        }
+    }
+    drop(conn);
+    huashu::cli::demo::seed(&pool).expect("demo");
+    let mut conn = pool.get().expect("conn");
+    // The demo's finished exam is the first one created.
+    let exam = 1;
+    let answers = review::answers_with_authors(&mut conn, exam).expect("answers");
+    assert!(!answers.is_empty());
+    let new = review::NewRound {
+        exam_id: exam,
+        k: 2,
+        seed: 1,
+        rubric_json: "{}",
+        due_at: 1_000,
+        created_by: 2,
+    };
+    let pairs: Vec<(i64, i64)> = vec![(answers[0].0, answers[1].1)];
+    review::create_round(&mut conn, &new, &pairs, &[], 0)
+        .expect("round")
+        .expect("new");
+    assert!(
+        review::needing_lead(&mut conn, 999)
+            .expect("queue")
+            .is_empty(),
+        "not before it is due"
+    );
+    let queue = review::needing_lead(&mut conn, 2_000).expect("queue");
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].2, answers.len() as i64, "nobody has reviewed yet");
+    // A submitted review and a lead's grade each take an answer off the queue.
+    let assignment = review::assignments(&mut conn, 1).expect("assignments")[0].id;
+    assert!(
+        review::submit(&mut conn, assignment, answers[1].1, "{}", 80.0, "", 1_500).expect("review")
+    );
+    let grade = review::NewGrade {
+        answer_id: answers[2].0,
+        grader_id: 2,
+        rubric_json: "{}",
+        marks_json: "{}",
+        score: 70.0,
+        reason: "好",
+        calibration: false,
+    };
+    review::grade(&mut conn, &grade, 1_600).expect("grade");
+    let queue = review::needing_lead(&mut conn, 2_000).expect("queue");
+    assert_eq!(queue[0].2, answers.len() as i64 - 2);
+}
