@@ -63,6 +63,19 @@ impl Filter {
 pub async fn list(ctx: Ctx, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let filter = q.into_inner();
+    let known = |value: &str, ok: bool| value.is_empty() || ok;
+    if !(known(&filter.scene, Scene::parse(&filter.scene).is_some())
+        && known(
+            &filter.category,
+            Category::parse(&filter.category).is_some(),
+        )
+        && known(
+            &filter.department,
+            Department::parse(&filter.department).is_some(),
+        ))
+    {
+        return Err(bad_request());
+    }
     let (from, to) = (day(&filter.from)?, day(&filter.to)?);
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {

@@ -243,6 +243,10 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         .await;
     assert_eq!(bad.status, reqwest::StatusCode::BAD_REQUEST);
     upload(&mut lead, &fixture("traditional.txt")).await;
+    let bad = lead.get("/questions?department=weather").await;
+    assert_eq!(bad.status, reqwest::StatusCode::BAD_REQUEST);
+    let bad = lead.get("/questions?from=2026-13-01").await;
+    assert!(bad.body.contains("日期格式应为"), "{}", bad.body);
     let list = lead.get("/questions?department=operations").await.body;
     assert!(list.contains("催发货"), "{list}");
     assert!(!list.contains("M码"), "filtered by department");
