@@ -339,7 +339,8 @@ fn review_of(conn: &mut Conn, exam_id: i64) -> Result<Option<Reviewed>, AppError
     let assignments = crate::db::review::assignments(conn, round.id)?;
     let judged = crate::db::review::comparisons(conn, round.id)?;
     let grades = crate::db::review::grades_for_exam(conn, exam_id)?;
-    let outcome = super::review::outcome(&round, &answers, &assignments, &judged, &grades)?;
+    let known = super::review::reputation_before(conn, &round)?;
+    let outcome = super::review::outcome(&round, &answers, &assignments, &judged, &grades, &known)?;
     let appeals = crate::db::review::appeals_for_exam(conn, exam_id)?;
     Ok(Some((outcome, grades, appeals)))
 }

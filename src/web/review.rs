@@ -13,7 +13,7 @@ use super::render::{local_time, redirect, Ctx};
 use crate::db::attempts::AnswerRow;
 use crate::db::{self, attempts, exams, review};
 use crate::domain::ranking;
-use crate::domain::review::aggregate::{self, Mark, Tuning};
+use crate::domain::review::aggregate::{self, Mark, Reputation, Tuning};
 use crate::domain::review::assign::{self, Answer, AssignError};
 use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::compare::{self, Judgement};
@@ -107,16 +107,26 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
 pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
-    let (exam, round, items, submitted, answers, (assignments, judged), (grades, appeals), users) =
-        ctx.db(move |conn| {
+    let (
+        exam,
+        round,
+        items,
+        submitted,
+        answers,
+        (assignments, judged, known),
+        (grades, appeals),
+        users,
+    ) = ctx
+        .db(move |conn| {
             let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
             let round = review::round_for_exam(conn, exam_id)?;
             let work = match &round {
                 Some(r) => (
                     review::assignments(conn, r.id)?,
                     review::comparisons(conn, r.id)?,
+                    reputation_before(conn, r)?,
                 ),
-                None => (Vec::new(), Vec::new()),
+                None => (Vec::new(), Vec::new(), HashMap::new()),
             };
             Ok((
                 exam,
@@ -140,7 +150,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
         fit,
         weights,
         finals,
-    } = outcome(&round, &answers, &assignments, &judged, &grades)?;
+    } = outcome(&round, &answers, &assignments, &judged, &grades, &known)?;
     let name = |id: i64| {
         users
             .iter()
@@ -218,7 +228,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
     let reviewers: Vec<Value> = fit
         .reviewers
         .iter()
-        .map(|r| json!({ "name": name(r.reviewer), "bias": round1(r.bias), "reliability": round1(r.reliability), "grade": r.grade.round(), "reviews": r.reviews }))
+        .map(|r| json!({ "name": name(r.reviewer), "bias": round1(r.bias), "reliability": round1(r.reliability), "grade": r.grade.round(), "reviews": r.reviews , "earlier": known.get(&r.reviewer).map_or(0.0, |k| k.reviews.round())}))
         .collect();
     let overdue = db::now_ms() > round.due_at;
     ctx.render(
@@ -370,6 +380,42 @@ fn marks_problem(
     }
 }
 
+/// How many earlier reviews a reputation may count as, at most.
+const REPUTATION_CAP: f64 = 20.0;
+
+/// Reviewers' reputations from the rounds before `round`: their fits, with the
+/// leads' grades, averaged by reviews. Recomputed from the stored marks, so it
+/// is never stale and every instance agrees.
+pub(crate) fn reputation_before(
+    conn: &mut crate::db::Conn,
+    round: &review::RoundRow,
+) -> Result<HashMap<i64, Reputation>, AppError> {
+    let mut fits = Vec::new();
+    for earlier in review::rounds_before(conn, round)? {
+        let marks: Vec<Mark> = review::assignments(conn, earlier.id)?
+            .iter()
+            .filter_map(|a| {
+                a.score.map(|score| Mark {
+                    item: a.answer_id,
+                    reviewer: a.reviewer_id,
+                    score,
+                })
+            })
+            .collect();
+        let gold: BTreeMap<i64, f64> = review::grades_for_exam(conn, earlier.exam_id)?
+            .iter()
+            .map(|g| (g.answer_id, g.score))
+            .collect();
+        fits.push(aggregate::fit(
+            &marks,
+            &gold,
+            &HashMap::new(),
+            Tuning::default(),
+        ));
+    }
+    Ok(aggregate::reputation(&fits, REPUTATION_CAP))
+}
+
 /// One answer's final score with the peer and comparative parts behind it.
 pub(crate) struct Final {
     pub blended: blend::Blended,
@@ -393,6 +439,7 @@ pub(crate) fn outcome(
     assignments: &[review::AssignmentRow],
     judged: &[review::ComparisonRow],
     grades: &[review::LeadGradeRow],
+    reputation: &HashMap<i64, Reputation>,
 ) -> Result<Outcome, AppError> {
     let weights: Weights = db::from_json(&round.weights_json)?;
     let marks: Vec<Mark> = assignments
@@ -406,7 +453,7 @@ pub(crate) fn outcome(
         })
         .collect();
     let gold: BTreeMap<i64, f64> = grades.iter().map(|g| (g.answer_id, g.score)).collect();
-    let fit = aggregate::fit(&marks, &gold, &HashMap::new(), Tuning::default());
+    let fit = aggregate::fit(&marks, &gold, reputation, Tuning::default());
     let judgements: Vec<Judgement> = judged
         .iter()
         .filter_map(|c| {

@@ -341,4 +341,31 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     review::grade(&mut conn, &grade, 1_600).expect("grade");
     let queue = review::needing_lead(&mut conn, 2_000).expect("queue");
     assert_eq!(queue[0].2, answers.len() as i64 - 2);
+
+    // A later round counts the earlier one towards its reviewers' reputations.
+    let later = review::NewRound {
+        exam_id: 2,
+        due_at: 9_000,
+        ..new
+    };
+    review::create_round(&mut conn, &later, &[], &[], 5_000)
+        .expect("round")
+        .expect("new");
+    let rounds: Vec<review::RoundRow> = [1, 2]
+        .iter()
+        .map(|e| {
+            review::round_for_exam(&mut conn, *e)
+                .expect("round")
+                .expect("exists")
+        })
+        .collect();
+    let before: Vec<i64> = review::rounds_before(&mut conn, &rounds[1])
+        .expect("rounds")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(before, [rounds[0].id]);
+    assert!(review::rounds_before(&mut conn, &rounds[0])
+        .expect("rounds")
+        .is_empty());
 }

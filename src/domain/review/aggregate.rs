@@ -308,6 +308,35 @@ impl<'a> Model<'a> {
     }
 }
 
+/// Reputations from earlier rounds' fits: each reviewer's bias and reliability
+/// averaged over rounds by how many reviews each rests on. The weight is capped
+/// at `cap` reviews, so a long record still lets a reviewer change.
+pub fn reputation(fits: &[Fit], cap: f64) -> HashMap<i64, Reputation> {
+    let mut sums: HashMap<i64, (f64, f64, f64)> = HashMap::new();
+    for fit in fits {
+        for r in &fit.reviewers {
+            let n = r.reviews as f64;
+            let e = sums.entry(r.reviewer).or_default();
+            e.0 += n * r.bias;
+            e.1 += n * r.reliability;
+            e.2 += n;
+        }
+    }
+    sums.into_iter()
+        .filter(|(_, (_, _, n))| *n > 0.0)
+        .map(|(id, (b, rel, n))| {
+            (
+                id,
+                Reputation {
+                    bias: b / n,
+                    reliability: rel / n,
+                    reviews: n.min(cap),
+                },
+            )
+        })
+        .collect()
+}
+
 fn mean(xs: &[f64]) -> f64 {
     if xs.is_empty() {
         0.0
@@ -444,5 +473,39 @@ mod tests {
         );
         let empty = super::fit(&[], &BTreeMap::new(), &HashMap::new(), Tuning::default());
         assert!(empty.items.is_empty() && empty.reviewers.is_empty());
+    }
+
+    #[test]
+    fn a_reputation_carries_a_harsh_reviewer_into_a_round_with_little_evidence() {
+        // Round 1: reviewer 9 is 2 below six others on 24 answers.
+        let mut first = Vec::new();
+        for item in 0..24 {
+            let truth = 5.0 + (item % 4) as f64;
+            first.push(mark(item, item % 6, truth));
+            first.push(mark(item, (item + 1) % 6, truth));
+            first.push(mark(item, 9, truth - 2.0));
+        }
+        let round1 = fit(&first, &BTreeMap::new(), &HashMap::new(), Tuning::default());
+        let known = reputation(&[round1], 20.0);
+        assert!(
+            known[&9].bias < -1.0 && known[&9].reviews == 20.0,
+            "{:?}",
+            known[&9]
+        );
+        // Round 2: one answer, marked by 9 and one other who disagree by 2.
+        let second = [mark(100, 9, 5.0), mark(100, 1, 7.0)];
+        let blind = fit(
+            &second,
+            &BTreeMap::new(),
+            &HashMap::new(),
+            Tuning::default(),
+        );
+        let told = fit(&second, &BTreeMap::new(), &known, Tuning::default());
+        assert!(
+            (told.items[0].score - 7.0).abs() < (blind.items[0].score - 7.0).abs(),
+            "knowing 9 is harsh moves the score towards the other mark: {} vs {}",
+            told.items[0].score,
+            blind.items[0].score
+        );
     }
 }
