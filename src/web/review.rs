@@ -380,6 +380,25 @@ fn marks_problem(
     }
 }
 
+/// The submitted reviews of a round as the model's marks.
+fn marks_of(assignments: &[review::AssignmentRow]) -> Vec<Mark> {
+    assignments
+        .iter()
+        .filter_map(|a| {
+            a.score.map(|score| Mark {
+                item: a.answer_id,
+                reviewer: a.reviewer_id,
+                score,
+            })
+        })
+        .collect()
+}
+
+/// Leads' grades as the model's gold, by answer.
+fn gold_of(grades: &[review::LeadGradeRow]) -> BTreeMap<i64, f64> {
+    grades.iter().map(|g| (g.answer_id, g.score)).collect()
+}
+
 /// How many earlier reviews a reputation may count as, at most.
 const REPUTATION_CAP: f64 = 20.0;
 
@@ -392,20 +411,8 @@ pub(crate) fn reputation_before(
 ) -> Result<HashMap<i64, Reputation>, AppError> {
     let mut fits = Vec::new();
     for earlier in review::rounds_before(conn, round)? {
-        let marks: Vec<Mark> = review::assignments(conn, earlier.id)?
-            .iter()
-            .filter_map(|a| {
-                a.score.map(|score| Mark {
-                    item: a.answer_id,
-                    reviewer: a.reviewer_id,
-                    score,
-                })
-            })
-            .collect();
-        let gold: BTreeMap<i64, f64> = review::grades_for_exam(conn, earlier.exam_id)?
-            .iter()
-            .map(|g| (g.answer_id, g.score))
-            .collect();
+        let marks = marks_of(&review::assignments(conn, earlier.id)?);
+        let gold = gold_of(&review::grades_for_exam(conn, earlier.exam_id)?);
         fits.push(aggregate::fit(
             &marks,
             &gold,
@@ -442,18 +449,8 @@ pub(crate) fn outcome(
     reputation: &HashMap<i64, Reputation>,
 ) -> Result<Outcome, AppError> {
     let weights: Weights = db::from_json(&round.weights_json)?;
-    let marks: Vec<Mark> = assignments
-        .iter()
-        .filter_map(|a| {
-            a.score.map(|score| Mark {
-                item: a.answer_id,
-                reviewer: a.reviewer_id,
-                score,
-            })
-        })
-        .collect();
-    let gold: BTreeMap<i64, f64> = grades.iter().map(|g| (g.answer_id, g.score)).collect();
-    let fit = aggregate::fit(&marks, &gold, reputation, Tuning::default());
+    let gold = gold_of(grades);
+    let fit = aggregate::fit(&marks_of(assignments), &gold, reputation, Tuning::default());
     let judgements: Vec<Judgement> = judged
         .iter()
         .filter_map(|c| {
