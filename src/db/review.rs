@@ -114,37 +114,33 @@ pub fn round_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Option<RoundRow
         .optional())?)
 }
 
-/// A reviewer's assignment on their queue.
+/// A review waiting on a reviewer's queue.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Queued {
     pub id: i64,
     pub exam_title: String,
     pub position: i32,
     pub due_at: i64,
-    pub done: bool,
 }
 
-/// A reviewer's assignments, open ones first, soonest due first.
+/// A reviewer's reviews not yet submitted, soonest due first.
 pub fn queue(conn: &mut Conn, reviewer: i64) -> DbResult<Vec<Queued>> {
-    let rows: Vec<(i64, String, i32, i64, Option<i64>)> = on_conn!(conn, c => review_assignments::table
+    let rows: Vec<(i64, String, i32, i64)> = on_conn!(conn, c => review_assignments::table
         .inner_join(review_rounds::table.inner_join(exams::table))
         .inner_join(answers::table.inner_join(exam_items::table))
-        .filter(review_assignments::reviewer_id.eq(reviewer))
+        .filter(review_assignments::reviewer_id.eq(reviewer).and(review_assignments::submitted_at.is_null()))
         .order((review_rounds::due_at, review_assignments::id))
-        .select((review_assignments::id, exams::title, exam_items::position, review_rounds::due_at, review_assignments::submitted_at))
+        .select((review_assignments::id, exams::title, exam_items::position, review_rounds::due_at))
         .load(c))?;
-    let mut queued: Vec<Queued> = rows
+    Ok(rows
         .into_iter()
-        .map(|(id, exam_title, position, due_at, submitted)| Queued {
+        .map(|(id, exam_title, position, due_at)| Queued {
             id,
             exam_title,
             position,
             due_at,
-            done: submitted.is_some(),
         })
-        .collect();
-    queued.sort_by_key(|q| q.done);
-    Ok(queued)
+        .collect())
 }
 
 /// What a reviewer sees of an assignment: never who wrote the answer.

@@ -14,7 +14,9 @@ use crate::error::AppError;
 
 pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let me = ctx.require(Role::Trainee)?.clone();
-    let (all, mine, (queue, comparisons)) = ctx
+    let is_lead = me.role >= Role::Lead;
+    let now = crate::db::now_ms();
+    let (all, mine, (queue, comparisons, lead_queue)) = ctx
         .db(move |conn| {
             Ok((
                 exams::list(conn)?,
@@ -22,14 +24,17 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
                 (
                     crate::db::review::queue(conn, me.id)?,
                     crate::db::review::comparison_queue(conn, me.id)?,
+                    if is_lead {
+                        crate::db::review::needing_lead(conn, now)?
+                    } else {
+                        Vec::new()
+                    },
                 ),
             ))
         })
         .await?;
-    let now = crate::db::now_ms();
     let queue: Vec<Value> = queue
         .iter()
-        .filter(|q| !q.done)
         .map(|q| json!({ "review": q, "due": super::render::local_time(q.due_at), "overdue": now > q.due_at, "due_soon": now <= q.due_at && q.due_at - now < 24 * 3600 * 1000 }))
         .collect();
     let open: Vec<Value> = all
@@ -50,16 +55,10 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
         .filter_map(|a| all.iter().find(|e| e.id == a.exam_id).map(|e| (a, e)))
         .map(|(a, e)| json!({ "attempt": a, "exam": e, "passed": exam::passed(a.score.unwrap_or(0.0), e.pass_mark) }))
         .collect();
-    let is_lead = me.role >= Role::Lead;
-    let lead_queue: Vec<Value> = if is_lead {
-        ctx.db(move |conn| Ok(crate::db::review::needing_lead(conn, now)?))
-            .await?
-            .into_iter()
-            .map(|(exam, title, n)| json!({ "exam": exam, "title": title, "n": n }))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let lead_queue: Vec<Value> = lead_queue
+        .into_iter()
+        .map(|(exam, title, n)| json!({ "exam": exam, "title": title, "n": n }))
+        .collect();
     let managed = if is_lead { all } else { vec![] };
     ctx.render(
         "home",

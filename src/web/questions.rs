@@ -90,11 +90,11 @@ pub async fn list(ctx: Ctx, q: web::Query<Filter>) -> Result<HttpResponse, AppEr
         })
         .await?;
     let (first, last) = span(&weeks, from, to);
+    let (lo, hi) = (
+        from.map(|d| monday_of(d).to_string()),
+        to.map(|d| d.to_string()),
+    );
     let in_range = |w: &BTreeMap<String, i64>| -> i64 {
-        let (lo, hi) = (
-            from.map(|d| monday_of(d).to_string()),
-            to.map(|d| d.to_string()),
-        );
         w.iter()
             .filter(|(k, _)| {
                 lo.as_ref().is_none_or(|lo| *k >= lo) && hi.as_ref().is_none_or(|hi| *k <= hi)
