@@ -7,6 +7,16 @@ use huashu::db::{backup, mining, DbPool};
 
 use crate::helpers::fresh_database_url;
 
+/// The personal data in `personal.csv`, none of which may be stored or shown.
+const PERSONAL: [&str; 6] = [
+    "13812345678",
+    "3012345678901234567",
+    "SF1234567890123",
+    "li.ming@example.com",
+    "建国路88号",
+    "110101199003071234",
+];
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/chatlogs")
@@ -88,14 +98,7 @@ fn personal_data_never_reaches_the_database() {
     let mut conn = pool.get().expect("conn");
     let everything =
         serde_json::to_string(&backup::snapshot(&mut conn).expect("rows")).expect("json");
-    for secret in [
-        "13812345678",
-        "3012345678901234567",
-        "SF1234567890123",
-        "li.ming@example.com",
-        "建国路88号",
-        "110101199003071234",
-    ] {
+    for secret in PERSONAL {
         assert!(
             !everything.contains(secret),
             "{secret} stored: {everything}"
@@ -410,14 +413,7 @@ async fn personal_data_is_masked_on_every_mining_page() {
     assert!(pages.len() > 3, "every cluster page was read");
     pages.push(list);
     for page in &pages {
-        for secret in [
-            "13812345678",
-            "3012345678901234567",
-            "SF1234567890123",
-            "li.ming@example.com",
-            "建国路88号",
-            "110101199003071234",
-        ] {
+        for secret in PERSONAL {
             assert!(!page.contains(secret), "{secret} shown: {page}");
         }
     }

@@ -365,21 +365,34 @@ mod tests {
         }
     }
 
+    fn reviewer(fit: &Fit, id: i64) -> &ReviewerFit {
+        fit.reviewers
+            .iter()
+            .find(|r| r.reviewer == id)
+            .expect("reviewer")
+    }
+
+    /// 24 answers, each marked by two of six reviewers who agree and by
+    /// reviewer 9, always 2 below them.
+    fn harsh_nine() -> Vec<Mark> {
+        let mut marks = Vec::new();
+        for item in 0..24 {
+            let truth = 5.0 + (item % 4) as f64;
+            marks.push(mark(item, item % 6, truth));
+            marks.push(mark(item, (item + 1) % 6, truth));
+            marks.push(mark(item, 9, truth - 2.0));
+        }
+        marks
+    }
+
     #[test]
     fn a_harsh_reviewer_is_found_out_and_corrected_for() {
         // Reviewer 9 marks everything 2 below the six others, who agree with each
         // other. (Only the majority tells who is off: the model assumes reviewers
         // are unbiased on average.)
-        let mut marks = Vec::new();
-        for item in 0..24 {
-            let truth = 5.0 + (item % 4) as f64;
-            let (a, b) = (item % 6, (item + 1) % 6);
-            marks.push(mark(item, a, truth));
-            marks.push(mark(item, b, truth));
-            marks.push(mark(item, 9, truth - 2.0));
-        }
+        let marks = harsh_nine();
         let fit = fit(&marks, &BTreeMap::new(), &HashMap::new(), Tuning::default());
-        let harsh = fit.reviewers.iter().find(|r| r.reviewer == 9).expect("9");
+        let harsh = reviewer(&fit, 9);
         let others: Vec<f64> = fit
             .reviewers
             .iter()
@@ -413,26 +426,14 @@ mod tests {
         let fit = fit(&marks, &gold, &HashMap::new(), Tuning::default());
         assert_eq!(fit.items[0].score, 10.5);
         assert!(fit.items[0].gold);
-        let rel = |id| {
-            fit.reviewers
-                .iter()
-                .find(|r| r.reviewer == id)
-                .expect("reviewer")
-                .reliability
-        };
+        let rel = |id| reviewer(&fit, id).reliability;
         assert!(
             rel(3) < 0.5 * rel(1),
             "careless {} vs careful {}",
             rel(3),
             rel(1)
         );
-        let grade = |id| {
-            fit.reviewers
-                .iter()
-                .find(|r| r.reviewer == id)
-                .expect("reviewer")
-                .grade
-        };
+        let grade = |id| reviewer(&fit, id).grade;
         assert!(grade(1) > grade(3) + 20.0);
     }
 
@@ -448,13 +449,7 @@ mod tests {
         for r in &fit.reviewers {
             assert!(r.grade < 80.0, "one agreement is little evidence: {r:?}");
         }
-        let grade = |id| {
-            fit.reviewers
-                .iter()
-                .find(|r| r.reviewer == id)
-                .expect("reviewer")
-                .grade
-        };
+        let grade = |id| reviewer(&fit, id).grade;
         assert!(grade(1) > grade(3), "agreeing still counts for something");
     }
 
@@ -478,14 +473,12 @@ mod tests {
     #[test]
     fn a_reputation_carries_a_harsh_reviewer_into_a_round_with_little_evidence() {
         // Round 1: reviewer 9 is 2 below six others on 24 answers.
-        let mut first = Vec::new();
-        for item in 0..24 {
-            let truth = 5.0 + (item % 4) as f64;
-            first.push(mark(item, item % 6, truth));
-            first.push(mark(item, (item + 1) % 6, truth));
-            first.push(mark(item, 9, truth - 2.0));
-        }
-        let round1 = fit(&first, &BTreeMap::new(), &HashMap::new(), Tuning::default());
+        let round1 = fit(
+            &harsh_nine(),
+            &BTreeMap::new(),
+            &HashMap::new(),
+            Tuning::default(),
+        );
         let known = reputation(&[round1], 20.0);
         assert!(
             known[&9].bias < -1.0 && known[&9].reviews == 20.0,
