@@ -34,6 +34,16 @@ pub struct AssignmentRow {
     pub score: Option<f64>,
     pub comment: Option<String>,
     pub submitted_at: Option<i64>,
+    /// Set when a lead re-assigned the review; otherwise the round's.
+    pub due_at: Option<i64>,
+    pub reassigned_from: Option<i64>,
+}
+
+impl AssignmentRow {
+    /// When this review closes: its own due date if re-assigned, else the round's.
+    pub fn due(&self, round_due: i64) -> i64 {
+        self.due_at.unwrap_or(round_due)
+    }
 }
 
 pub struct NewRound<'a> {
@@ -125,22 +135,24 @@ pub struct Queued {
 
 /// A reviewer's reviews not yet submitted, soonest due first.
 pub fn queue(conn: &mut Conn, reviewer: i64) -> DbResult<Vec<Queued>> {
-    let rows: Vec<(i64, String, i32, i64)> = on_conn!(conn, c => review_assignments::table
+    let rows: Vec<(i64, String, i32, i64, Option<i64>)> = on_conn!(conn, c => review_assignments::table
         .inner_join(review_rounds::table.inner_join(exams::table))
         .inner_join(answers::table.inner_join(exam_items::table))
         .filter(review_assignments::reviewer_id.eq(reviewer).and(review_assignments::submitted_at.is_null()))
         .order((review_rounds::due_at, review_assignments::id))
-        .select((review_assignments::id, exams::title, exam_items::position, review_rounds::due_at))
+        .select((review_assignments::id, exams::title, exam_items::position, review_rounds::due_at, review_assignments::due_at))
         .load(c))?;
-    Ok(rows
+    let mut queued: Vec<Queued> = rows
         .into_iter()
-        .map(|(id, exam_title, position, due_at)| Queued {
+        .map(|(id, exam_title, position, round_due, own_due)| Queued {
             id,
             exam_title,
             position,
-            due_at,
+            due_at: own_due.unwrap_or(round_due),
         })
-        .collect())
+        .collect();
+    queued.sort_by_key(|q| (q.due_at, q.id));
+    Ok(queued)
 }
 
 /// What a reviewer sees of an assignment: never who wrote the answer.
@@ -199,6 +211,32 @@ pub fn submit(
     ))
     .execute(c))?
         == 1)
+}
+
+/// Hands open reviews of `from` to other reviewers as (assignment, reviewer),
+/// due at `due_at`, in one transaction; the number moved. A review submitted
+/// meanwhile stays where it is.
+pub fn reassign(conn: &mut Conn, from: i64, moves: &[(i64, i64)], due_at: i64) -> DbResult<usize> {
+    write_tx(conn, |conn| {
+        let mut moved = 0;
+        for (id, to) in moves {
+            moved += on_conn!(conn, c => diesel::update(
+                review_assignments::table.filter(
+                    review_assignments::id
+                        .eq(id)
+                        .and(review_assignments::reviewer_id.eq(from))
+                        .and(review_assignments::submitted_at.is_null()),
+                ),
+            )
+            .set((
+                review_assignments::reviewer_id.eq(to),
+                review_assignments::due_at.eq(due_at),
+                review_assignments::reassigned_from.eq(from),
+            ))
+            .execute(c))?;
+        }
+        Ok(moved)
+    })
 }
 
 /// Every assignment of a round.
@@ -325,19 +363,20 @@ pub fn comparison_queue(
 pub struct ToCompare {
     pub comparison: ComparisonRow,
     pub exam_title: String,
+    pub due_at: i64,
     pub prompt: String,
     pub a: String,
     pub b: String,
 }
 
 pub fn to_compare(conn: &mut Conn, id: i64, reviewer: i64) -> DbResult<Option<ToCompare>> {
-    let row: Option<(ComparisonRow, String)> = on_conn!(conn, c => review_comparisons::table
+    let row: Option<(ComparisonRow, String, i64)> = on_conn!(conn, c => review_comparisons::table
         .inner_join(review_rounds::table.inner_join(exams::table))
         .filter(review_comparisons::id.eq(id).and(review_comparisons::reviewer_id.eq(reviewer)))
-        .select((ComparisonRow::as_select(), exams::title))
+        .select((ComparisonRow::as_select(), exams::title, review_rounds::due_at))
         .first(c)
         .optional())?;
-    let Some((comparison, exam_title)) = row else {
+    let Some((comparison, exam_title, due_at)) = row else {
         return Ok(None);
     };
     let bodies: Vec<(i64, String, String)> = on_conn!(conn, c => answers::table
@@ -358,6 +397,7 @@ pub fn to_compare(conn: &mut Conn, id: i64, reviewer: i64) -> DbResult<Option<To
     Ok(Some(ToCompare {
         comparison,
         exam_title,
+        due_at,
         prompt,
         a,
         b,

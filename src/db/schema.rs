@@ -213,6 +213,8 @@ diesel::table! {
         score -> Nullable<Double>,
         comment -> Nullable<Text>,
         submitted_at -> Nullable<BigInt>,
+        due_at -> Nullable<BigInt>,
+        reassigned_from -> Nullable<BigInt>,
     }
 }
 

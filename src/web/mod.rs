@@ -118,6 +118,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/exams/{id}/items/{item}", web::post().to(exams::edit_item))
         .route("/exams/{id}/review", web::get().to(review::round))
         .route("/exams/{id}/review", web::post().to(review::start))
+        .route(
+            "/exams/{id}/review/reassign",
+            web::post().to(review::reassign),
+        )
         .route("/answers/{id}/grade", web::get().to(review::grade_form))
         .route("/answers/{id}/grade", web::post().to(review::grade))
         .route("/answers/{id}/appeal", web::post().to(review::appeal))

@@ -225,10 +225,28 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             json!({ "item": item, "answers": ranked })
         })
         .collect();
-    let reviewers: Vec<Value> = fit
-        .reviewers
-        .iter()
-        .map(|r| json!({ "name": name(r.reviewer), "bias": round1(r.bias), "reliability": round1(r.reliability), "grade": r.grade.round(), "reviews": r.reviews , "earlier": known.get(&r.reviewer).map_or(0.0, |k| k.reviews.round())}))
+    // Everyone holding a review, including the absent who have not sent one
+    // (the model knows only those who did).
+    let mut ids: Vec<i64> = assignments.iter().map(|a| a.reviewer_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let reviewers: Vec<Value> = ids
+        .into_iter()
+        .map(|id| {
+            let open = assignments
+                .iter()
+                .filter(|a| a.reviewer_id == id && a.submitted_at.is_none())
+                .count();
+            let fitted = fit.reviewers.iter().find(|r| r.reviewer == id);
+            json!({
+                "id": id, "name": name(id), "open": open,
+                "reviews": fitted.map_or(0, |r| r.reviews),
+                "bias": fitted.map(|r| round1(r.bias)),
+                "reliability": fitted.map(|r| round1(r.reliability)),
+                "grade": fitted.map(|r| r.grade.round()),
+                "earlier": known.get(&id).map_or(0.0, |k| k.reviews.round()),
+            })
+        })
         .collect();
     let overdue = db::now_ms() > round.due_at;
     ctx.render(
@@ -239,6 +257,59 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             "weights": { "automatic": (weights.automatic * 100.0).round(), "peer": (weights.peer * 100.0).round(), "comparative": (weights.comparative * 100.0).round() },
         }),
     )
+}
+
+/// A lead hands an absent reviewer's open reviews to the least busy other
+/// reviewers of the round, with a new due date.
+pub async fn reassign(
+    ctx: Ctx,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let exam_id = path.into_inner();
+    let bad = || AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings");
+    let absent = form.int("reviewer", bad())?;
+    let days = form.int("due_days", bad())?;
+    if !(1..=30).contains(&days) {
+        return Err(bad());
+    }
+    let moved = ctx
+        .db(move |conn| {
+            let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
+            let authors: HashMap<i64, i64> = review::answers_with_authors(conn, exam_id)?
+                .into_iter()
+                .map(|(answer, author, _)| (answer, author))
+                .collect();
+            let held = review::assignments(conn, round.id)?;
+            let open: Vec<assign::Open> = held
+                .iter()
+                .filter(|a| a.reviewer_id == absent && a.submitted_at.is_none())
+                .filter_map(|a| {
+                    authors.get(&a.answer_id).map(|author| assign::Open {
+                        assignment: a.id,
+                        answer: a.answer_id,
+                        author: *author,
+                    })
+                })
+                .collect();
+            let current: Vec<(i64, i64)> =
+                held.iter().map(|a| (a.answer_id, a.reviewer_id)).collect();
+            let candidates: Vec<i64> = authors.values().copied().collect();
+            let moves = assign::reassign(&open, &current, &candidates, absent);
+            Ok(review::reassign(
+                conn,
+                absent,
+                &moves,
+                db::now_ms() + days * DAY_MS,
+            )?)
+        })
+        .await?;
+    if moved == 0 {
+        return Err(refused("review.nothing_to_reassign"));
+    }
+    ctx.flash("review.reassigned", &[("n", moved.to_string())]);
+    Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
 
 /// A lead grades an answer on the review rubric, with a reason; the grade
@@ -584,12 +655,13 @@ fn render_review(
         .as_deref()
         .and_then(|j| serde_json::from_str(j).ok())
         .unwrap_or_default();
+    let done = found.assignment.submitted_at.is_some();
+    let due = found.assignment.due(found.round.due_at);
     let mut page = ctx.render(
         "review/show",
         json!({
             "review": found, "criteria": criteria_json(&rubric), "marks": marks,
-            "done": found.assignment.submitted_at.is_some(), "error": error,
-            "overdue": db::now_ms() > found.round.due_at, "due": local_time(found.round.due_at),
+            "done": done, "closed": !done && db::now_ms() > due, "error": error, "due": local_time(due),
         }),
     )?;
     *page.status_mut() = status;
@@ -600,6 +672,11 @@ fn render_review(
 pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let found = mine(&ctx, id).await?;
+    if found.assignment.submitted_at.is_none()
+        && db::now_ms() > found.assignment.due(found.round.due_at)
+    {
+        return Err(refused("review.closed"));
+    }
     let me = found.assignment.reviewer_id;
     let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
     let marks = marks_from(&form, &rubric);
@@ -641,9 +718,10 @@ pub async fn compare_form(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse
         .db(move |conn| Ok(review::to_compare(conn, id, me)?))
         .await?
         .ok_or(AppError::NotFound)?;
+    let done = found.comparison.submitted_at.is_some();
     ctx.render(
         "review/compare",
-        json!({ "c": found, "done": found.comparison.submitted_at.is_some() }),
+        json!({ "c": found, "done": done, "closed": !done && db::now_ms() > found.due_at, "due": local_time(found.due_at) }),
     )
 }
 
@@ -659,6 +737,9 @@ pub async fn judge(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
             let found = review::to_compare(conn, id, me)?.ok_or(AppError::NotFound)?;
             if found.comparison.submitted_at.is_some() {
                 return Err(refused("review.already_submitted"));
+            }
+            if db::now_ms() > found.due_at {
+                return Err(refused("review.closed"));
             }
             Ok(review::judge(conn, id, me, winner, db::now_ms())?)
         })

@@ -10,6 +10,7 @@ use reqwest::{redirect::Policy, StatusCode};
 
 pub struct TestApp {
     pub base: String,
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -43,7 +44,26 @@ pub async fn spawn_on(url: &str, banks_dir: &Path, key: Key) -> TestApp {
     };
     let server = web::run(listener, state, settings).expect("server starts");
     actix_web::rt::spawn(server);
-    TestApp { base, _dir: None }
+    TestApp {
+        base,
+        url: url.to_string(),
+        _dir: None,
+    }
+}
+
+impl TestApp {
+    /// Runs a statement on the app's database: how a test moves a due date
+    /// into the past instead of waiting for it.
+    pub fn sql(&self, statement: &str) {
+        use diesel::RunQueryDsl;
+        let pool = huashu::cli::serve::open_db(&self.url).expect("database");
+        let query = diesel::sql_query(statement);
+        match pool.get().expect("conn") {
+            huashu::db::Conn::Sqlite(mut c) => query.execute(&mut *c),
+            huashu::db::Conn::Postgres(mut c) => query.execute(&mut *c),
+        }
+        .expect(statement);
+    }
 }
 
 pub fn banks() -> std::path::PathBuf {

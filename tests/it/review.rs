@@ -3,16 +3,28 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{number_after, open_exam, spawn, start, AUTHENTIC};
+use crate::helpers::{number_after, open_exam, spawn, start, Client, TestApp, AUTHENTIC};
 
-#[actix_web::test]
-async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate() {
-    let app = spawn().await;
+const TRAINEES: [&str; 4] = ["amy", "bob", "cat", "dan"];
+
+/// A complete review: every criterion marked (persuasion last).
+const MARKS: [(&str, &str); 6] = [
+    ("mark_accuracy", "3"),
+    ("mark_empathy", "2"),
+    ("mark_next_step", "2"),
+    ("mark_time_promise", "1"),
+    ("mark_tone", "3"),
+    ("mark_persuasion", "2"),
+];
+
+/// An open exam of one question that four trainees have answered, each
+/// answer naming its author (so a test can tell if a page gives it away).
+async fn answered_exam(app: &TestApp) -> (Client, Vec<Client>, i64) {
     let mut admin = app.admin().await;
     let mut lead = app.user(&mut admin, "lina", "lead").await;
     let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
     let mut trainees = Vec::new();
-    for name in ["amy", "bob", "cat", "dan"] {
+    for name in TRAINEES {
         let mut t = app.user(&mut admin, name, "trainee").await;
         let (attempt, page) = start(&mut t, exam).await;
         let item = crate::helpers::item_ids(&page.body)[0];
@@ -24,6 +36,37 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
         trainees.push(t);
     }
+    (lead, trainees, exam)
+}
+
+/// Closes the exam and starts its review round: k reviewers, due in 3 days.
+async fn close_and_review(lead: &mut Client, exam: i64, k: &str) {
+    lead.get(&format!("/exams/{exam}")).await;
+    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
+        .await;
+    lead.get(&format!("/exams/{exam}/review")).await;
+    let started = lead
+        .post(
+            &format!("/exams/{exam}/review"),
+            &[("k", k), ("due_days", "3")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+}
+
+/// The review links on a trainee's home page.
+async fn reviews_waiting(t: &mut Client) -> Vec<i64> {
+    let home = t.get("/").await.body;
+    home.split("href=\"/reviews/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+#[actix_web::test]
+async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate() {
+    let app = spawn().await;
+    let (mut lead, mut trainees, exam) = answered_exam(&app).await;
     // Not before the exam is closed.
     let early = lead
         .post(
@@ -53,7 +96,7 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
 
     // Every trainee has two reviews waiting; none shows whose answer it is.
     let mut firsts = Vec::new();
-    for (t, name) in trainees.iter_mut().zip(["amy", "bob", "cat", "dan"]) {
+    for (t, name) in trainees.iter_mut().zip(TRAINEES) {
         let home = t.get("/").await.body;
         assert_eq!(home.matches("href=\"/reviews/").count(), 2, "{home}");
         let id = number_after(&home, "href=\"/reviews/").expect("a review");
@@ -65,7 +108,7 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
             .expect("the answer");
         assert!(!answer.contains(name), "nobody reviews their own answer");
         // The answer names its author (this test wrote it so); the page must not.
-        let author = ["amy", "bob", "cat", "dan"]
+        let author = TRAINEES
             .into_iter()
             .find(|n| answer.contains(n))
             .expect("an author");
@@ -99,15 +142,9 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
     }
 
     // A review with a criterion left out comes back with the marks kept.
-    let marks_but_one = [
-        ("mark_accuracy", "3"),
-        ("mark_empathy", "2"),
-        ("mark_next_step", "2"),
-        ("mark_time_promise", "1"),
-        ("mark_tone", "3"),
-    ];
+    let marks_but_one = &MARKS[..5];
     let missing = trainees[0]
-        .post(&format!("/reviews/{}", firsts[0]), &marks_but_one)
+        .post(&format!("/reviews/{}", firsts[0]), marks_but_one)
         .await;
     assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -118,8 +155,7 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
     assert!(missing.body.contains("value=\"1\" checked"), "marks kept");
     for (t, id) in trainees.iter_mut().zip(&firsts) {
         t.get(&format!("/reviews/{id}")).await;
-        let mut marks = marks_but_one.to_vec();
-        marks.push(("mark_persuasion", "2"));
+        let mut marks = MARKS.to_vec();
         marks.push(("comment", "有共情，时间承诺可以更具体"));
         let done = t.post(&format!("/reviews/{id}"), &marks).await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
@@ -368,4 +404,134 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     assert!(review::rounds_before(&mut conn, &rounds[0])
         .expect("rounds")
         .is_empty());
+}
+
+#[actix_web::test]
+async fn a_review_closes_at_its_due_date_and_the_lead_hands_an_absent_reviewers_reviews_on() {
+    let app = spawn().await;
+    let (mut lead, mut trainees, exam) = answered_exam(&app).await;
+    close_and_review(&mut lead, exam, "2").await;
+    let before: Vec<usize> = {
+        let mut n = Vec::new();
+        for t in trainees.iter_mut() {
+            n.push(reviews_waiting(t).await.len());
+        }
+        n
+    };
+    assert_eq!(before, vec![2, 2, 2, 2]);
+
+    // amy is away: the lead hands her two open reviews to the others.
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    let row = page.split("<td>amy</td>").last().expect("amy's row");
+    let amy = number_after(row, "name=\"reviewer\" value=\"")
+        .unwrap_or_else(|| panic!("a hand-on form: {page}"));
+    let amy = amy.to_string();
+    let bad = lead
+        .post(
+            &format!("/exams/{exam}/review/reassign"),
+            &[("reviewer", &amy), ("due_days", "0")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let moved = lead
+        .post(
+            &format!("/exams/{exam}/review/reassign"),
+            &[("reviewer", &amy), ("due_days", "2")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert!(lead
+        .get(&format!("/exams/{exam}/review"))
+        .await
+        .body
+        .contains("已把 2 份未完成的评审转给其他评审人"));
+    let again = lead
+        .post(
+            &format!("/exams/{exam}/review/reassign"),
+            &[("reviewer", &amy), ("due_days", "2")],
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "nothing left to hand on"
+    );
+    let mut after = Vec::new();
+    for t in trainees.iter_mut() {
+        after.push(reviews_waiting(t).await);
+    }
+    assert!(after[0].is_empty(), "amy has none left");
+    assert_eq!(
+        after.iter().map(Vec::len).sum::<usize>(),
+        8,
+        "no review lost"
+    );
+    // Nobody was handed their own answer or one they already review.
+    for (t, name) in trainees.iter_mut().zip(TRAINEES).skip(1) {
+        let mut bodies = Vec::new();
+        for id in reviews_waiting(t).await {
+            let page = t.get(&format!("/reviews/{id}")).await.body;
+            let answer = page
+                .split("id=\"answer-under-review\">")
+                .nth(1)
+                .expect("answer");
+            let answer = answer
+                .split("</blockquote>")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            assert!(!answer.contains(name), "{name} reviews their own answer");
+            bodies.push(answer);
+        }
+        let n = bodies.len();
+        bodies.sort();
+        bodies.dedup();
+        assert_eq!(bodies.len(), n, "{name} reviews one answer twice");
+    }
+
+    // The round's due date passes; the handed-on reviews have their own.
+    app.sql("UPDATE review_rounds SET due_at = 0");
+    let bob = &mut trainees[1];
+    let mut closed = 0;
+    let mut open = 0;
+    for id in reviews_waiting(bob).await {
+        let page = bob.get(&format!("/reviews/{id}")).await.body;
+        let sent = bob.post(&format!("/reviews/{id}"), &MARKS).await;
+        if page.contains("review-closed") {
+            assert!(page.contains("截止时间已过") && !page.contains("submit-review"));
+            assert_eq!(sent.status, StatusCode::CONFLICT, "{}", sent.body);
+            assert!(sent.body.contains("截止时间已过"));
+            closed += 1;
+        } else {
+            assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+            open += 1;
+        }
+    }
+    assert_eq!(closed, 2, "bob's own two reviews closed with the round");
+    assert!(open <= 2);
+    let total_open: usize = {
+        let mut n = 0;
+        for t in trainees.iter_mut().skip(1) {
+            n += reviews_waiting(t).await.len();
+        }
+        n
+    };
+    assert_eq!(
+        total_open,
+        8 - open,
+        "closed reviews stay listed, marked overdue"
+    );
+    let comparison = {
+        let home = trainees[2].get("/").await.body;
+        number_after(&home, "href=\"/comparisons/").expect("a comparison")
+    };
+    let page = trainees[2]
+        .get(&format!("/comparisons/{comparison}"))
+        .await
+        .body;
+    assert!(page.contains("review-closed") && !page.contains("pick-a"));
+    let late = trainees[2]
+        .post(&format!("/comparisons/{comparison}"), &[("winner", "1")])
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
 }

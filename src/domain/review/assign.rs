@@ -113,6 +113,54 @@ fn balance(order: &[&Answer], people: &[i64], chosen: &mut [Vec<usize>], load: &
     }
 }
 
+/// An open review of an absent reviewer: the assignment, its answer and that
+/// answer's author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Open {
+    pub assignment: i64,
+    pub answer: i64,
+    pub author: i64,
+}
+
+/// Hands an absent reviewer's open reviews on, as (assignment, new reviewer):
+/// each goes to the candidate with the fewest reviews in the round (`current`
+/// holds every (answer, reviewer) pair of it, lower id first on ties) who did
+/// not write the answer and is not already reviewing it. A review nobody may
+/// take stays with the absent reviewer and is left out.
+pub fn reassign(
+    open: &[Open],
+    current: &[(i64, i64)],
+    candidates: &[i64],
+    absent: i64,
+) -> Vec<(i64, i64)> {
+    let mut people: Vec<i64> = candidates
+        .iter()
+        .copied()
+        .filter(|c| *c != absent)
+        .collect();
+    people.sort_unstable();
+    people.dedup();
+    let mut load: Vec<usize> = people
+        .iter()
+        .map(|p| current.iter().filter(|(_, r)| r == p).count())
+        .collect();
+    let mut taken: HashSet<(i64, i64)> = current.iter().copied().collect();
+    let mut moves = Vec::new();
+    for review in open {
+        let best = (0..people.len())
+            .filter(|p| {
+                people[*p] != review.author && !taken.contains(&(review.answer, people[*p]))
+            })
+            .min_by_key(|p| (load[*p], people[*p]));
+        if let Some(p) = best {
+            load[p] += 1;
+            taken.insert((review.answer, people[p]));
+            moves.push((review.assignment, people[p]));
+        }
+    }
+    moves
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +202,33 @@ mod tests {
             })
         );
         assert!(assign(&answers, &reviewers, 2, 1).is_ok());
+    }
+
+    #[test]
+    fn an_absent_reviewers_reviews_go_to_the_least_busy_who_may_take_them() {
+        // Reviewer 9 is absent with two open reviews. Answer 10 is by 1 and
+        // already reviewed by 2; answer 20 is by 3.
+        let current = [(10, 2), (10, 9), (20, 9), (30, 2), (30, 3), (40, 4)];
+        let open = [
+            Open {
+                assignment: 1,
+                answer: 10,
+                author: 1,
+            },
+            Open {
+                assignment: 2,
+                answer: 20,
+                author: 3,
+            },
+        ];
+        // Loads: 1 → 0, 2 → 2, 3 → 1, 4 → 1. Answer 10 cannot go to its author
+        // (1) or to 2, so 3 and 4 tie at 1 and the lower id takes it.
+        assert_eq!(
+            reassign(&open, &current, &[1, 2, 3, 4, 9], 9),
+            vec![(1, 3), (2, 1)]
+        );
+        // Nobody eligible: the review stays where it is.
+        assert_eq!(reassign(&open[..1], &current, &[1, 2, 9], 9), vec![]);
     }
 
     proptest::proptest! {
