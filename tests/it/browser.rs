@@ -160,6 +160,28 @@ impl Driver {
             .to_string()
     }
 
+    /// The whole document as the browser holds it now.
+    async fn html(&self) -> String {
+        self.call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": "return document.documentElement.outerHTML", "args": [] }),
+        )
+        .await
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+    }
+
+    /// Signs in on the login page and waits for the signed-in page.
+    async fn login(&self, base: &str, username: &str) {
+        self.goto(&format!("{base}/login")).await;
+        self.type_into("input[name=username]", username).await;
+        self.type_into("input[name=password]", "password-123").await;
+        self.click("#login").await;
+        self.find(".who").await;
+    }
+
     async fn url(&self) -> String {
         self.call("GET", "/url", json!({}))
             .await
@@ -187,13 +209,7 @@ async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
         eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
         return;
     };
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_into("input[name=username]", "amy").await;
-    browser
-        .type_into("input[name=password]", "password-123")
-        .await;
-    browser.click("#login").await;
-    browser.find(".start-exam").await;
+    browser.login(&app.base, "amy").await;
     browser.click(".start-exam").await;
 
     browser.find("#exam-form[data-ready]").await;
@@ -239,13 +255,7 @@ async fn a_lead_uploads_a_chat_log_in_the_browser_and_sees_its_report() {
         eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
         return;
     };
-    browser.goto(&format!("{}/login", app.base)).await;
-    browser.type_into("input[name=username]", "lina").await;
-    browser
-        .type_into("input[name=password]", "password-123")
-        .await;
-    browser.click("#login").await;
-    browser.find(".who").await;
+    browser.login(&app.base, "lina").await;
     browser.goto(&format!("{}/imports", app.base)).await;
     let file = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -271,4 +281,54 @@ async fn a_lead_uploads_a_chat_log_in_the_browser_and_sees_its_report() {
     assert!(browser.text("#import-status").await.contains("导入完成"));
     browser.goto(&format!("{}/questions", app.base)).await;
     browser.find("svg.trend").await;
+}
+
+#[actix_web::test]
+async fn a_reviewer_marks_an_answer_on_the_rubric_and_picks_the_better_of_two() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn().await;
+    let (mut lead, _trainees, exam) = crate::review::answered_exam(&app).await;
+    crate::review::close_and_review(&mut lead, exam, "2").await;
+    let Some(browser) = Driver::start().await else {
+        eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
+        return;
+    };
+    browser.login(&app.base, "amy").await;
+    browser.click("#review-queue a[href^='/reviews/']").await;
+    browser.find("#review-form").await;
+    let page = browser.html().await;
+    // Each answer names its author; the one under review must be the only
+    // place a name appears, anywhere in the document.
+    let named: Vec<&str> = crate::review::TRAINEES
+        .into_iter()
+        .filter(|n| page.contains(n))
+        .collect();
+    assert_eq!(named.len(), 2, "amy (signed in) and the author: {named:?}");
+    let author = named.iter().find(|n| **n != "amy").expect("an author");
+    assert_eq!(
+        page.matches(author).count(),
+        1,
+        "the author given away: {page}"
+    );
+    for (field, level) in crate::review::MARKS {
+        browser
+            .click(&format!("input[name={field}][value='{level}']"))
+            .await;
+    }
+    browser
+        .type_into("textarea[name=comment]", "语气亲切，可以给出具体发货时间")
+        .await;
+    browser.click("#submit-review").await;
+    assert!(browser.text(".flash").await.contains("评审已提交"));
+
+    browser
+        .click("#review-queue a[href^='/comparisons/']")
+        .await;
+    browser.find("#compare-form").await;
+    browser.click("#pick-b").await;
+    assert!(browser.text(".flash").await.contains("评审已提交"));
+
+    let round = lead.get(&format!("/exams/{exam}/review")).await.body;
+    assert!(round.contains("语气亲切，可以给出具体发货时间"), "{round}");
+    assert!(round.contains("对比中胜出 1/1 次"), "{round}");
 }

@@ -5,10 +5,10 @@ use reqwest::StatusCode;
 
 use crate::helpers::{number_after, open_exam, spawn, start, Client, TestApp, AUTHENTIC};
 
-const TRAINEES: [&str; 4] = ["amy", "bob", "cat", "dan"];
+pub(crate) const TRAINEES: [&str; 4] = ["amy", "bob", "cat", "dan"];
 
 /// A complete review: every criterion marked (persuasion last).
-const MARKS: [(&str, &str); 6] = [
+pub(crate) const MARKS: [(&str, &str); 6] = [
     ("mark_accuracy", "3"),
     ("mark_empathy", "2"),
     ("mark_next_step", "2"),
@@ -19,7 +19,7 @@ const MARKS: [(&str, &str); 6] = [
 
 /// An open exam of one question that four trainees have answered, each
 /// answer naming its author (so a test can tell if a page gives it away).
-async fn answered_exam(app: &TestApp) -> (Client, Vec<Client>, i64) {
+pub(crate) async fn answered_exam(app: &TestApp) -> (Client, Vec<Client>, i64) {
     let mut admin = app.admin().await;
     let mut lead = app.user(&mut admin, "lina", "lead").await;
     let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
@@ -40,7 +40,7 @@ async fn answered_exam(app: &TestApp) -> (Client, Vec<Client>, i64) {
 }
 
 /// Closes the exam and starts its review round: k reviewers, due in 3 days.
-async fn close_and_review(lead: &mut Client, exam: i64, k: &str) {
+pub(crate) async fn close_and_review(lead: &mut Client, exam: i64, k: &str) {
     lead.get(&format!("/exams/{exam}")).await;
     lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
         .await;
