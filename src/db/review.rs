@@ -239,6 +239,14 @@ pub fn reassign(conn: &mut Conn, from: i64, moves: &[(i64, i64)], due_at: i64) -
     })
 }
 
+/// Sets how a round's final scores blend their parts.
+pub fn set_weights(conn: &mut Conn, round: i64, weights_json: &str) -> DbResult<()> {
+    on_conn!(conn, c => diesel::update(review_rounds::table.find(round))
+        .set(review_rounds::weights_json.eq(weights_json))
+        .execute(c))?;
+    Ok(())
+}
+
 /// Every assignment of a round.
 pub fn assignments(conn: &mut Conn, round: i64) -> DbResult<Vec<AssignmentRow>> {
     Ok(on_conn!(conn, c => review_assignments::table

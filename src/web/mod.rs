@@ -122,6 +122,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/exams/{id}/review/reassign",
             web::post().to(review::reassign),
         )
+        .route(
+            "/exams/{id}/review/weights",
+            web::post().to(review::weights),
+        )
         .route("/answers/{id}/grade", web::get().to(review::grade_form))
         .route("/answers/{id}/grade", web::post().to(review::grade))
         .route("/answers/{id}/appeal", web::post().to(review::appeal))

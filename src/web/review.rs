@@ -199,7 +199,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                     let parts: Vec<Value> = blended
                         .parts
                         .iter()
-                        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": (share * 100.0).round() as i64 }))
+                        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": percent(*share) }))
                         .collect();
                     let row = json!({
                         "answer": answer, "author": author(answer.attempt_id),
@@ -254,9 +254,31 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
         json!({
             "exam": exam, "round": round, "due": local_time(round.due_at), "questions": questions,
             "reviewers": reviewers, "overdue": overdue,
-            "weights": { "automatic": (weights.automatic * 100.0).round(), "peer": (weights.peer * 100.0).round(), "comparative": (weights.comparative * 100.0).round() },
+            "weights": { "automatic": percent(weights.automatic), "peer": percent(weights.peer), "comparative": percent(weights.comparative) },
         }),
     )
+}
+
+/// A lead sets how this exam's final scores blend the automatic, peer and
+/// comparative parts (whole percentages making 100).
+pub async fn weights(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let exam_id = path.into_inner();
+    let bad = || AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "review.bad_weights");
+    let weights = Weights::from_percents(
+        form.int("automatic", bad())?,
+        form.int("peer", bad())?,
+        form.int("comparative", bad())?,
+    )
+    .map_err(|_| bad())?;
+    let json = db::to_json(&weights);
+    ctx.db(move |conn| {
+        let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
+        Ok(review::set_weights(conn, round.id, &json)?)
+    })
+    .await?;
+    ctx.flash("review.weights_saved", &[]);
+    Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
 
 /// A lead hands an absent reviewer's open reviews to the least busy other
@@ -594,7 +616,7 @@ pub(crate) fn answer_json(
         .blended
         .parts
         .iter()
-        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": (share * 100.0).round() as i64 }))
+        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": percent(*share) }))
         .collect();
     let reviews = outcome
         .fit
@@ -607,6 +629,10 @@ pub(crate) fn answer_json(
         "lead_reason": grades.iter().find(|g| g.answer_id == answer).map(|g| g.reason.clone()),
         "appeal": appeals.iter().find(|a| a.answer_id == answer),
     })
+}
+
+fn percent(share: f64) -> i64 {
+    (share * 100.0).round() as i64
 }
 
 fn round1(x: f64) -> f64 {

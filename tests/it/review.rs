@@ -318,6 +318,35 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         .body;
     assert!(result.contains("时间承诺具体，成立"), "{result}");
     assert!(!result.contains("appeal-form"), "no second appeal form");
+
+    // The lead weighs peers alone; the final scores follow.
+    let bad = lead
+        .post(
+            &format!("/exams/{exam}/review/weights"),
+            &[("automatic", "50"), ("peer", "50"), ("comparative", "50")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("加起来等于 100"), "{}", bad.body);
+    let saved = lead
+        .post(
+            &format!("/exams/{exam}/review/weights"),
+            &[("automatic", "0"), ("peer", "100"), ("comparative", "0")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    assert!(
+        page.contains("自动评分 0% + 同伴评分 100% + 对比评审 0%"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"peer\" value=\"100\""));
+    // Every scored answer now rests on one part: its peer score or the lead's.
+    let parts = page.matches(" × ").count();
+    assert!(
+        parts >= 2 && parts == page.matches(" × 100%").count(),
+        "{page}"
+    );
 }
 
 #[test]

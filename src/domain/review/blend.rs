@@ -22,6 +22,32 @@ impl Default for Weights {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WeightsError {
+    #[error("each weight is a whole percentage from 0 to 100, and together they make 100")]
+    NotPercentages,
+}
+
+impl Weights {
+    /// Weights as a lead enters them: whole percentages that make 100, so the
+    /// form means exactly what it says.
+    pub fn from_percents(
+        automatic: i64,
+        peer: i64,
+        comparative: i64,
+    ) -> Result<Self, WeightsError> {
+        let all = [automatic, peer, comparative];
+        if all.iter().any(|w| !(0..=100).contains(w)) || all.iter().sum::<i64>() != 100 {
+            return Err(WeightsError::NotPercentages);
+        }
+        Ok(Self {
+            automatic: automatic as f64 / 100.0,
+            peer: peer as f64 / 100.0,
+            comparative: comparative as f64 / 100.0,
+        })
+    }
+}
+
 /// What is known of one answer, every score on 0–100.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Parts {
@@ -84,6 +110,20 @@ pub fn blend(parts: Parts, weights: Weights) -> Blended {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_from_a_form_are_percentages_that_make_a_hundred() {
+        let w = Weights::from_percents(20, 60, 20).expect("valid");
+        assert!((w.peer - 0.6).abs() < 1e-12 && (w.automatic - 0.2).abs() < 1e-12);
+        assert!(Weights::from_percents(0, 100, 0).is_ok());
+        for bad in [(30, 50, 30), (-10, 90, 20), (0, 0, 0), (101, 0, -1)] {
+            assert_eq!(
+                Weights::from_percents(bad.0, bad.1, bad.2),
+                Err(WeightsError::NotPercentages),
+                "{bad:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_lead_grade_decides() {
