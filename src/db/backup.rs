@@ -10,11 +10,13 @@ use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
 use super::mining::{self, ClusterRow, ImportRow, WeekRow};
 use super::questions::QuestionRow;
-use super::review::{AppealRow, AssignmentRow, ComparisonRow, LeadGradeRow, RoundRow};
+use super::review::{
+    AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, LeadGradeRow, RoundRow,
+};
 use super::schema::{
     answers, appeals, attempts, chat_imports, exam_items, exams, lead_grades, login_failures,
     mined_answers, mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
-    review_comparisons, review_rounds, users,
+    review_calibrations, review_comparisons, review_rounds, users,
 };
 use super::users::UserRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
@@ -48,10 +50,11 @@ pub enum Row {
     LeadGrades(LeadGradeRow),
     ReviewComparisons(ComparisonRow),
     Appeals(AppealRow),
+    ReviewCalibrations(CalibrationRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 17] = [
+pub const TABLES: [&str; 18] = [
     "users",
     "login_failures",
     "questions",
@@ -69,6 +72,7 @@ pub const TABLES: [&str; 17] = [
     "lead_grades",
     "review_comparisons",
     "appeals",
+    "review_calibrations",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -112,6 +116,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(lead_grades, LeadGradeRow, LeadGrades);
     take!(review_comparisons, ComparisonRow, ReviewComparisons);
     take!(appeals, AppealRow, Appeals);
+    take!(review_calibrations, CalibrationRow, ReviewCalibrations);
     Ok(rows)
 }
 
@@ -140,6 +145,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(lead_grades),
         count!(review_comparisons),
         count!(appeals),
+        count!(review_calibrations),
     ])
 }
 
@@ -193,6 +199,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::LeadGrades(r) => put!(lead_grades, r),
         Row::ReviewComparisons(r) => put!(review_comparisons, r),
         Row::Appeals(r) => put!(appeals, r),
+        Row::ReviewCalibrations(r) => put!(review_calibrations, r),
     };
     Ok(())
 }

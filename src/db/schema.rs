@@ -106,6 +106,8 @@ diesel::joinable!(review_assignments -> users (reviewer_id));
 diesel::joinable!(lead_grades -> answers (answer_id));
 diesel::joinable!(review_comparisons -> review_rounds (round_id));
 diesel::joinable!(appeals -> answers (answer_id));
+diesel::joinable!(review_calibrations -> review_rounds (round_id));
+diesel::joinable!(review_calibrations -> answers (answer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -123,6 +125,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_rounds,
     review_assignments,
     lead_grades,
+    review_calibrations,
     review_comparisons,
     appeals,
 );
@@ -241,6 +244,19 @@ diesel::table! {
         answer_b -> BigInt,
         winner -> Nullable<BigInt>,
         submitted_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    review_calibrations (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        reviewer_id -> BigInt,
+        answer_id -> BigInt,
+        first_marks_json -> Text,
+        first_score -> Double,
+        tries -> Integer,
+        passed_at -> Nullable<BigInt>,
     }
 }
 

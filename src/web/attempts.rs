@@ -335,14 +335,10 @@ fn review_of(conn: &mut Conn, exam_id: i64) -> Result<Option<Reviewed>, AppError
     let Some(round) = crate::db::review::round_for_exam(conn, exam_id)? else {
         return Ok(None);
     };
-    let answers = attempts::submitted_answers_for_exam(conn, exam_id)?;
-    let assignments = crate::db::review::assignments(conn, round.id)?;
-    let judged = crate::db::review::comparisons(conn, round.id)?;
-    let grades = crate::db::review::grades_for_exam(conn, exam_id)?;
-    let known = super::review::reputation_before(conn, &round)?;
-    let outcome = super::review::outcome(&round, &answers, &assignments, &judged, &grades, &known)?;
+    let evidence = super::review::evidence(conn, &round)?;
+    let outcome = super::review::outcome(&round, &evidence)?;
     let appeals = crate::db::review::appeals_for_exam(conn, exam_id)?;
-    Ok(Some((outcome, grades, appeals)))
+    Ok(Some((outcome, evidence.grades, appeals)))
 }
 
 /// One question of the result page, from the report stored when it was scored

@@ -134,6 +134,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/comparisons/{id}", web::post().to(review::judge))
         .route("/reviews/{id}", web::get().to(review::show))
         .route("/reviews/{id}", web::post().to(review::submit))
+        .route(
+            "/reviews/{id}/calibration",
+            web::get().to(review::calibration),
+        )
+        .route(
+            "/reviews/{id}/calibration",
+            web::post().to(review::calibrate),
+        )
         .route("/questions", web::get().to(questions::list))
         .route("/imports", web::get().to(imports::list))
         .route("/imports/{id}", web::get().to(imports::show))

@@ -107,50 +107,43 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
 pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
-    let (
-        exam,
-        round,
-        items,
-        submitted,
-        answers,
-        (assignments, judged, known),
-        (grades, appeals),
-        users,
-    ) = ctx
+    let (exam, round, items, submitted, appeals, users) = ctx
         .db(move |conn| {
             let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
-            let round = review::round_for_exam(conn, exam_id)?;
-            let work = match &round {
-                Some(r) => (
-                    review::assignments(conn, r.id)?,
-                    review::comparisons(conn, r.id)?,
-                    reputation_before(conn, r)?,
-                ),
-                None => (Vec::new(), Vec::new(), HashMap::new()),
+            let round = match review::round_for_exam(conn, exam_id)? {
+                Some(r) => {
+                    let evidence = evidence(conn, &r)?;
+                    Some((r, evidence))
+                }
+                None => None,
             };
             Ok((
                 exam,
                 round,
                 exams::items(conn, exam_id)?,
                 attempts::submitted_for_exam(conn, exam_id)?,
-                attempts::submitted_answers_for_exam(conn, exam_id)?,
-                work,
-                (
-                    review::grades_for_exam(conn, exam_id)?,
-                    review::appeals_for_exam(conn, exam_id)?,
-                ),
+                review::appeals_for_exam(conn, exam_id)?,
                 db::users::list(conn)?,
             ))
         })
         .await?;
-    let Some(round) = round else {
+    let Some((round, evidence)) = round else {
         return ctx.render("review/round", json!({ "exam": exam, "round": null }));
     };
     let Outcome {
         fit,
         weights,
         finals,
-    } = outcome(&round, &answers, &assignments, &judged, &grades, &known)?;
+    } = outcome(&round, &evidence)?;
+    let Evidence {
+        answers,
+        assignments,
+        grades,
+        calibrations,
+        known,
+        ..
+    } = &evidence;
+    let rubric: Rubric = db::from_json(&round.rubric_json)?;
     let name = |id: i64| {
         users
             .iter()
@@ -238,9 +231,13 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                 .filter(|a| a.reviewer_id == id && a.submitted_at.is_none())
                 .count();
             let fitted = fit.reviewers.iter().find(|r| r.reviewer == id);
+            let done = assignments
+                .iter()
+                .filter(|a| a.reviewer_id == id && a.submitted_at.is_some())
+                .count();
             json!({
                 "id": id, "name": name(id), "open": open,
-                "reviews": fitted.map_or(0, |r| r.reviews),
+                "reviews": done, "calibration": calibration_agreement(&rubric, calibrations, grades, id).map(percent),
                 "bias": fitted.map(|r| round1(r.bias)),
                 "reliability": fitted.map(|r| round1(r.reliability)),
                 "grade": fitted.map(|r| r.grade.round()),
@@ -495,17 +492,66 @@ fn gold_of(grades: &[review::LeadGradeRow]) -> BTreeMap<i64, f64> {
 /// How many earlier reviews a reputation may count as, at most.
 const REPUTATION_CAP: f64 = 20.0;
 
+/// The model's input from a round: the submitted reviews as marks, the leads'
+/// grades as gold, and each reviewer's first try at a calibration example as a
+/// mark on that example with the lead's grade as its gold. Calibration items
+/// are keyed by the negated answer id, so they never mix with the answers
+/// being scored, yet measure the reviewer against the lead.
+fn model_input(
+    assignments: &[review::AssignmentRow],
+    calibrations: &[review::CalibrationRow],
+    grades: &[review::LeadGradeRow],
+) -> (Vec<Mark>, BTreeMap<i64, f64>) {
+    let mut marks = marks_of(assignments);
+    let mut gold = gold_of(grades);
+    for c in calibrations {
+        if let Some(g) = grades.iter().find(|g| g.answer_id == c.answer_id) {
+            marks.push(Mark {
+                item: -c.answer_id,
+                reviewer: c.reviewer_id,
+                score: c.first_score,
+            });
+            gold.insert(-c.answer_id, g.score);
+        }
+    }
+    (marks, gold)
+}
+
+/// A reviewer's average agreement with the lead on their first calibration
+/// tries, 0–1; None if they had none.
+fn calibration_agreement(
+    rubric: &Rubric,
+    calibrations: &[review::CalibrationRow],
+    grades: &[review::LeadGradeRow],
+    reviewer: i64,
+) -> Option<f64> {
+    let shares: Vec<f64> = calibrations
+        .iter()
+        .filter(|c| c.reviewer_id == reviewer)
+        .filter_map(|c| {
+            let lead = grades.iter().find(|g| g.answer_id == c.answer_id)?;
+            let lead: BTreeMap<String, u8> = serde_json::from_str(&lead.marks_json).ok()?;
+            let mine: BTreeMap<String, u8> = serde_json::from_str(&c.first_marks_json).ok()?;
+            Some(criteria::agreement(rubric, &mine, &lead))
+        })
+        .collect();
+    (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64)
+}
+
 /// Reviewers' reputations from the rounds before `round`: their fits, with the
-/// leads' grades, averaged by reviews. Recomputed from the stored marks, so it
-/// is never stale and every instance agrees.
-pub(crate) fn reputation_before(
+/// leads' grades and calibrations, averaged by reviews. Recomputed from the
+/// stored marks, so it is never stale and every instance agrees.
+fn reputation_before(
     conn: &mut crate::db::Conn,
     round: &review::RoundRow,
 ) -> Result<HashMap<i64, Reputation>, AppError> {
     let mut fits = Vec::new();
     for earlier in review::rounds_before(conn, round)? {
-        let marks = marks_of(&review::assignments(conn, earlier.id)?);
-        let gold = gold_of(&review::grades_for_exam(conn, earlier.exam_id)?);
+        let (marks, gold) = model_input(
+            &review::assignments(conn, earlier.id)?,
+            &review::calibrations(conn, earlier.id, None)?,
+            &review::grades_for_exam(conn, earlier.exam_id)?,
+        );
         fits.push(aggregate::fit(
             &marks,
             &gold,
@@ -514,6 +560,31 @@ pub(crate) fn reputation_before(
         ));
     }
     Ok(aggregate::reputation(&fits, REPUTATION_CAP))
+}
+
+/// Everything a round's scores are computed from.
+pub(crate) struct Evidence {
+    pub answers: Vec<AnswerRow>,
+    pub assignments: Vec<review::AssignmentRow>,
+    pub judged: Vec<review::ComparisonRow>,
+    pub grades: Vec<review::LeadGradeRow>,
+    pub calibrations: Vec<review::CalibrationRow>,
+    /// Reviewers' reputations from earlier rounds.
+    pub known: HashMap<i64, Reputation>,
+}
+
+pub(crate) fn evidence(
+    conn: &mut crate::db::Conn,
+    round: &review::RoundRow,
+) -> Result<Evidence, AppError> {
+    Ok(Evidence {
+        answers: attempts::submitted_answers_for_exam(conn, round.exam_id)?,
+        assignments: review::assignments(conn, round.id)?,
+        judged: review::comparisons(conn, round.id)?,
+        grades: review::grades_for_exam(conn, round.exam_id)?,
+        calibrations: review::calibrations(conn, round.id, None)?,
+        known: reputation_before(conn, round)?,
+    })
 }
 
 /// One answer's final score with the peer and comparative parts behind it.
@@ -533,18 +604,17 @@ pub(crate) struct Outcome {
 
 /// Combines a round's marks (with leads' grades as gold), its comparisons (per
 /// question) and the automatic scores into each answer's final score.
-pub(crate) fn outcome(
-    round: &review::RoundRow,
-    answers: &[AnswerRow],
-    assignments: &[review::AssignmentRow],
-    judged: &[review::ComparisonRow],
-    grades: &[review::LeadGradeRow],
-    reputation: &HashMap<i64, Reputation>,
-) -> Result<Outcome, AppError> {
+pub(crate) fn outcome(round: &review::RoundRow, evidence: &Evidence) -> Result<Outcome, AppError> {
     let weights: Weights = db::from_json(&round.weights_json)?;
-    let gold = gold_of(grades);
-    let fit = aggregate::fit(&marks_of(assignments), &gold, reputation, Tuning::default());
-    let judgements: Vec<Judgement> = judged
+    let (marks, gold) = model_input(
+        &evidence.assignments,
+        &evidence.calibrations,
+        &evidence.grades,
+    );
+    let fit = aggregate::fit(&marks, &gold, &evidence.known, Tuning::default());
+    let answers = &evidence.answers;
+    let judgements: Vec<Judgement> = evidence
+        .judged
         .iter()
         .filter_map(|c| {
             let winner = c.winner?;
@@ -654,18 +724,142 @@ fn criteria_json(rubric: &Rubric) -> Vec<Value> {
         .collect()
 }
 
-/// A reviewer's page: the question, the anonymous answer, the rubric.
+/// A reviewer's page: the question, the anonymous answer, the rubric; first
+/// the calibration examples, if the reviewer has some to get right.
 pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let found = mine(&ctx, path.into_inner()).await?;
+    let id = path.into_inner();
+    let (found, pending) = mine(&ctx, id).await?;
+    if pending.is_some() {
+        return Ok(redirect(&format!("/reviews/{id}/calibration")));
+    }
     render_review(&ctx, &found, None, StatusCode::OK)
 }
 
-/// The signed-in user's assignment `id` (404 for anyone else's).
-async fn mine(ctx: &Ctx, id: i64) -> Result<review::ToReview, AppError> {
+/// The signed-in user's assignment `id` (404 for anyone else's), with the
+/// calibration example they must get right before it, if any.
+async fn mine(ctx: &Ctx, id: i64) -> Result<(review::ToReview, Option<review::Example>), AppError> {
     let me = ctx.require(Role::Trainee)?.id;
-    ctx.db(move |conn| Ok(review::to_review(conn, id, me)?))
-        .await?
-        .ok_or(AppError::NotFound)
+    ctx.db(move |conn| {
+        let found = review::to_review(conn, id, me)?.ok_or(AppError::NotFound)?;
+        let open = found.assignment.submitted_at.is_none()
+            && db::now_ms() <= found.assignment.due(found.round.due_at);
+        let pending = if open {
+            pending_example(conn, &found.round, me)?
+        } else {
+            None
+        };
+        Ok((found, pending))
+    })
+    .await
+}
+
+/// The calibration example `reviewer` must get right before their first
+/// review of a round: the first of the exam's examples not yet passed. None
+/// once they have reviewed (the training comes before, not in the middle).
+fn pending_example(
+    conn: &mut db::Conn,
+    round: &review::RoundRow,
+    reviewer: i64,
+) -> Result<Option<review::Example>, AppError> {
+    if review::has_reviewed(conn, round.id, reviewer)? {
+        return Ok(None);
+    }
+    let passed: Vec<i64> = review::calibrations(conn, round.id, Some(reviewer))?
+        .into_iter()
+        .filter(|c| c.passed_at.is_some())
+        .map(|c| c.answer_id)
+        .collect();
+    Ok(review::examples(conn, round.exam_id, reviewer)?
+        .into_iter()
+        .find(|e| !passed.contains(&e.answer_id)))
+}
+
+/// The calibration page: a lead's example to mark before reviewing.
+pub async fn calibration(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (found, pending) = mine(&ctx, id).await?;
+    let Some(example) = pending else {
+        return Ok(redirect(&format!("/reviews/{id}")));
+    };
+    render_calibration(&ctx, &found, &example, &BTreeMap::new(), None, None)
+}
+
+/// A try at a calibration example. Where a mark differs from the lead's, the
+/// page comes back showing the lead's level and reason, to try again.
+pub async fn calibrate(
+    ctx: Ctx,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (found, pending) = mine(&ctx, id).await?;
+    let Some(example) = pending else {
+        return Ok(redirect(&format!("/reviews/{id}")));
+    };
+    if form.text("answer") != example.answer_id.to_string() {
+        // A stale page: the example was passed or changed meanwhile.
+        return Ok(redirect(&format!("/reviews/{id}/calibration")));
+    }
+    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let marks = marks_from(&form, &rubric);
+    if let Some(message) = marks_problem(&ctx, &rubric, &marks, "") {
+        return render_calibration(&ctx, &found, &example, &marks, None, Some(message));
+    }
+    let lead: BTreeMap<String, u8> = db::from_json(&example.grade.marks_json)?;
+    let off = criteria::calibrate(&rubric, &marks, &lead);
+    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = db::to_json(&marks);
+    let (round, reviewer, answer) = (
+        found.round.id,
+        found.assignment.reviewer_id,
+        example.answer_id,
+    );
+    let passed = off.is_empty();
+    ctx.db(move |conn| {
+        let attempt = review::Try {
+            round,
+            reviewer,
+            answer,
+            marks_json: &json,
+            score: total.score,
+            passed,
+        };
+        Ok(review::record_try(conn, &attempt, db::now_ms())?)
+    })
+    .await?;
+    if off.is_empty() {
+        ctx.flash("review.calibrated", &[]);
+        return Ok(redirect(&format!("/reviews/{id}")));
+    }
+    render_calibration(&ctx, &found, &example, &marks, Some(&off), None)
+}
+
+fn render_calibration(
+    ctx: &Ctx,
+    found: &review::ToReview,
+    example: &review::Example,
+    marks: &BTreeMap<String, u8>,
+    off: Option<&[criteria::Off]>,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let off_by_key: BTreeMap<&str, &criteria::Off> = off
+        .unwrap_or_default()
+        .iter()
+        .map(|o| (o.key.as_str(), o))
+        .collect();
+    let mut page = ctx.render(
+        "review/calibration",
+        json!({
+            "review": found, "example": { "answer": example.answer_id, "prompt": example.prompt, "body": example.body },
+            "criteria": criteria_json(&rubric), "marks": marks, "off": off_by_key,
+            "reason": off.map(|_| example.grade.reason.as_str()), "error": error,
+        }),
+    )?;
+    if error.is_some() {
+        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(page)
 }
 
 fn render_review(
@@ -683,11 +877,12 @@ fn render_review(
         .unwrap_or_default();
     let done = found.assignment.submitted_at.is_some();
     let due = found.assignment.due(found.round.due_at);
+    let closed = !done && db::now_ms() > due;
     let mut page = ctx.render(
         "review/show",
         json!({
             "review": found, "criteria": criteria_json(&rubric), "marks": marks,
-            "done": done, "closed": !done && db::now_ms() > due, "error": error, "due": local_time(due),
+            "done": done, "closed": closed, "locked": done || closed, "error": error, "due": local_time(due),
         }),
     )?;
     *page.status_mut() = status;
@@ -697,7 +892,10 @@ fn render_review(
 /// A submitted review: every criterion marked, a comment of reasonable length.
 pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let found = mine(&ctx, id).await?;
+    let (found, pending) = mine(&ctx, id).await?;
+    if pending.is_some() {
+        return Err(refused("review.calibrate_first"));
+    }
     if found.assignment.submitted_at.is_none()
         && db::now_ms() > found.assignment.due(found.round.due_at)
     {
@@ -851,4 +1049,66 @@ pub async fn decide_appeal(
         .ok_or_else(|| refused("review.appeal_decided"))?;
     ctx.flash("review.decided", &[]);
     Ok(redirect(&format!("/exams/{exam}/review")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grade(answer: i64, score: f64) -> review::LeadGradeRow {
+        review::LeadGradeRow {
+            id: answer,
+            answer_id: answer,
+            grader_id: 1,
+            rubric_json: String::new(),
+            marks_json: "{}".into(),
+            score,
+            reason: "why".into(),
+            calibration: true,
+            graded_at: 0,
+        }
+    }
+
+    fn first_try(reviewer: i64, answer: i64, score: f64) -> review::CalibrationRow {
+        review::CalibrationRow {
+            id: reviewer * 100 + answer,
+            round_id: 1,
+            reviewer_id: reviewer,
+            answer_id: answer,
+            first_marks_json: "{}".into(),
+            first_score: score,
+            tries: 2,
+            passed_at: Some(1),
+        }
+    }
+
+    #[test]
+    fn first_calibration_tries_measure_reviewers_against_the_lead() {
+        let grades = [grade(7, 60.0)];
+        let (marks, gold) = model_input(
+            &[],
+            &[first_try(2, 7, 90.0), first_try(3, 7, 60.0)],
+            &grades,
+        );
+        assert_eq!(marks.len(), 2);
+        assert!(
+            marks.iter().all(|m| m.item == -7),
+            "kept apart from answer 7 itself"
+        );
+        assert_eq!(gold.get(&-7), Some(&60.0));
+        assert_eq!(gold.get(&7), Some(&60.0));
+        // The model then sees reviewer 2 as lenient, reviewer 3 as on the mark.
+        let fit = aggregate::fit(&marks, &gold, &HashMap::new(), Tuning::default());
+        let bias = |r: i64| {
+            fit.reviewers
+                .iter()
+                .find(|f| f.reviewer == r)
+                .map(|f| f.bias)
+        };
+        assert!(bias(2) > bias(3), "{:?}", fit.reviewers);
+        // A try on an answer the lead no longer grades says nothing.
+        assert!(model_input(&[], &[first_try(2, 8, 90.0)], &grades)
+            .0
+            .is_empty());
+    }
 }

@@ -119,6 +119,51 @@ pub fn revise(current: &Rubric, criteria: Vec<Criterion>, used: bool) -> Rubric 
     }
 }
 
+/// A criterion where a reviewer's calibration mark differs from the lead's.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Off {
+    pub key: String,
+    pub mine: Option<u8>,
+    pub lead: u8,
+}
+
+/// Where a reviewer's marks on a calibration example differ from the lead's,
+/// criterion by criterion in the rubric's order (criteria the lead did not
+/// mark are not judged). Empty means the reviewer is calibrated on it.
+pub fn calibrate(
+    rubric: &Rubric,
+    mine: &BTreeMap<String, u8>,
+    lead: &BTreeMap<String, u8>,
+) -> Vec<Off> {
+    rubric
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            let lead = *lead.get(&c.key)?;
+            let mine = mine.get(&c.key).copied();
+            (mine != Some(lead)).then(|| Off {
+                key: c.key.clone(),
+                mine,
+                lead,
+            })
+        })
+        .collect()
+}
+
+/// The share of the lead's marks a reviewer matched exactly, 0–1 (1 when the
+/// lead marked nothing).
+pub fn agreement(rubric: &Rubric, mine: &BTreeMap<String, u8>, lead: &BTreeMap<String, u8>) -> f64 {
+    let judged = rubric
+        .criteria
+        .iter()
+        .filter(|c| lead.contains_key(&c.key))
+        .count();
+    if judged == 0 {
+        return 1.0;
+    }
+    1.0 - calibrate(rubric, mine, lead).len() as f64 / judged as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +178,37 @@ mod tests {
             .iter()
             .map(|c| (c.key.clone(), level))
             .collect()
+    }
+
+    #[test]
+    fn calibration_names_each_criterion_off_from_the_lead() {
+        let r = Rubric::default();
+        let lead = all(2);
+        let mut mine = all(2);
+        assert!(calibrate(&r, &mine, &lead).is_empty());
+        assert_eq!(agreement(&r, &mine, &lead), 1.0);
+        mine.insert("empathy".into(), 3);
+        mine.remove("tone");
+        let off = calibrate(&r, &mine, &lead);
+        assert_eq!(
+            off,
+            vec![
+                Off {
+                    key: "empathy".into(),
+                    mine: Some(3),
+                    lead: 2
+                },
+                Off {
+                    key: "tone".into(),
+                    mine: None,
+                    lead: 2
+                },
+            ]
+        );
+        assert!((agreement(&r, &mine, &lead) - 4.0 / 6.0).abs() < 1e-12);
+        // A criterion the lead left unmarked is not judged.
+        let partial = marks(&[("accuracy", 1)]);
+        assert_eq!(calibrate(&r, &mine, &partial).len(), 1);
     }
 
     #[test]
