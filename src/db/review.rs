@@ -549,15 +549,10 @@ pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<(i64, String, i64
     Ok(out)
 }
 
-/// The rounds started before `round` (for reviewers' reputations).
-pub fn rounds_before(conn: &mut Conn, round: &RoundRow) -> DbResult<Vec<RoundRow>> {
+/// Every round, oldest first.
+pub fn rounds(conn: &mut Conn) -> DbResult<Vec<RoundRow>> {
     Ok(on_conn!(conn, c => review_rounds::table
-        .filter(
-            review_rounds::created_at
-                .lt(round.created_at)
-                .or(review_rounds::created_at.eq(round.created_at).and(review_rounds::id.lt(round.id))),
-        )
-        .order(review_rounds::id)
+        .order((review_rounds::created_at, review_rounds::id))
         .select(RoundRow::as_select())
         .load(c))?)
 }

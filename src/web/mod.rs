@@ -7,6 +7,7 @@ pub mod exams;
 pub mod i18n;
 pub mod imports;
 pub mod questions;
+pub mod rankings;
 pub mod render;
 pub mod review;
 pub mod setup;
@@ -132,6 +133,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/appeals/{id}", web::post().to(review::decide_appeal))
         .route("/comparisons/{id}", web::get().to(review::compare_form))
         .route("/comparisons/{id}", web::post().to(review::judge))
+        .route("/rankings", web::get().to(rankings::team))
+        .route("/progress", web::get().to(rankings::mine))
+        .route("/progress/{id}", web::get().to(rankings::of))
         .route("/reviews/{id}", web::get().to(review::show))
         .route("/reviews/{id}", web::post().to(review::submit))
         .route(

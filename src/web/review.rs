@@ -18,6 +18,7 @@ use crate::domain::review::assign::{self, Answer, AssignError};
 use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::compare::{self, Judgement};
 use crate::domain::review::criteria::{self, Rubric, TOP};
+use crate::domain::review::standings;
 use crate::domain::types::Role;
 use crate::error::AppError;
 
@@ -107,7 +108,7 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
 pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
-    let (exam, round, items, submitted, appeals, users) = ctx
+    let (exam, round, items, appeals, users) = ctx
         .db(move |conn| {
             let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
             let round = match review::round_for_exam(conn, exam_id)? {
@@ -121,7 +122,6 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
                 exam,
                 round,
                 exams::items(conn, exam_id)?,
-                attempts::submitted_for_exam(conn, exam_id)?,
                 review::appeals_for_exam(conn, exam_id)?,
                 db::users::list(conn)?,
             ))
@@ -130,13 +130,15 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
     let Some((round, evidence)) = round else {
         return ctx.render("review/round", json!({ "exam": exam, "round": null }));
     };
+    let computed = outcome(&round, &evidence)?;
     let Outcome {
         fit,
         weights,
         finals,
-    } = outcome(&round, &evidence)?;
+    } = &computed;
     let Evidence {
         answers,
+        submitted,
         assignments,
         grades,
         calibrations,
@@ -150,6 +152,10 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             .find(|u| u.id == id)
             .map_or(String::new(), |u| u.display_name.clone())
     };
+    let trainees: Vec<Value> = standings_of(&evidence, &computed)
+        .iter()
+        .map(|s| json!({ "name": name(s.person), "standing": s }))
+        .collect();
     let author = |attempt: i64| {
         submitted
             .iter()
@@ -250,7 +256,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
         "review/round",
         json!({
             "exam": exam, "round": round, "due": local_time(round.due_at), "questions": questions,
-            "reviewers": reviewers, "overdue": overdue,
+            "reviewers": reviewers, "overdue": overdue, "trainees": trainees,
             "weights": { "automatic": percent(weights.automatic), "peer": percent(weights.peer), "comparative": percent(weights.comparative) },
         }),
     )
@@ -546,7 +552,10 @@ fn reputation_before(
     round: &review::RoundRow,
 ) -> Result<HashMap<i64, Reputation>, AppError> {
     let mut fits = Vec::new();
-    for earlier in review::rounds_before(conn, round)? {
+    for earlier in review::rounds(conn)?
+        .into_iter()
+        .take_while(|r| r.id != round.id)
+    {
         let (marks, gold) = model_input(
             &review::assignments(conn, earlier.id)?,
             &review::calibrations(conn, earlier.id, None)?,
@@ -565,6 +574,8 @@ fn reputation_before(
 /// Everything a round's scores are computed from.
 pub(crate) struct Evidence {
     pub answers: Vec<AnswerRow>,
+    /// The submitted attempts, with their trainees.
+    pub submitted: Vec<attempts::Submitted>,
     pub assignments: Vec<review::AssignmentRow>,
     pub judged: Vec<review::ComparisonRow>,
     pub grades: Vec<review::LeadGradeRow>,
@@ -577,14 +588,74 @@ pub(crate) fn evidence(
     conn: &mut crate::db::Conn,
     round: &review::RoundRow,
 ) -> Result<Evidence, AppError> {
+    let known = reputation_before(conn, round)?;
+    evidence_given(conn, round, known)
+}
+
+fn evidence_given(
+    conn: &mut crate::db::Conn,
+    round: &review::RoundRow,
+    known: HashMap<i64, Reputation>,
+) -> Result<Evidence, AppError> {
     Ok(Evidence {
         answers: attempts::submitted_answers_for_exam(conn, round.exam_id)?,
+        submitted: attempts::submitted_for_exam(conn, round.exam_id)?,
         assignments: review::assignments(conn, round.id)?,
         judged: review::comparisons(conn, round.id)?,
         grades: review::grades_for_exam(conn, round.exam_id)?,
         calibrations: review::calibrations(conn, round.id, None)?,
-        known: reputation_before(conn, round)?,
+        known,
     })
+}
+
+/// Every round, oldest first, with its evidence and outcome; each round's
+/// reviewers are weighted by the rounds before it, as on its own page. One
+/// pass: each round is fitted once for its outcome and once for the
+/// reputations it hands on.
+pub(crate) fn history(
+    conn: &mut crate::db::Conn,
+) -> Result<Vec<(review::RoundRow, Evidence, Outcome)>, AppError> {
+    let mut fits = Vec::new();
+    let mut out = Vec::new();
+    for round in review::rounds(conn)? {
+        let known = aggregate::reputation(&fits, REPUTATION_CAP);
+        let evidence = evidence_given(conn, &round, known)?;
+        let outcome = outcome(&round, &evidence)?;
+        let (marks, gold) = model_input(
+            &evidence.assignments,
+            &evidence.calibrations,
+            &evidence.grades,
+        );
+        fits.push(aggregate::fit(
+            &marks,
+            &gold,
+            &HashMap::new(),
+            Tuning::default(),
+        ));
+        out.push((round, evidence, outcome));
+    }
+    Ok(out)
+}
+
+/// Each trainee's standing in a round's exam, on the final scores.
+pub(crate) fn standings_of(evidence: &Evidence, outcome: &Outcome) -> Vec<standings::Standing> {
+    let scores: Vec<(i64, Option<f64>)> = evidence
+        .answers
+        .iter()
+        .filter_map(|a| {
+            let person = evidence
+                .submitted
+                .iter()
+                .find(|s| s.attempt.id == a.attempt_id)?
+                .attempt
+                .user_id;
+            Some((
+                person,
+                outcome.finals.get(&a.id).and_then(|f| f.blended.score),
+            ))
+        })
+        .collect();
+    standings::exam(&scores)
 }
 
 /// One answer's final score with the peer and comparative parts behind it.

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{number_after, open_exam, spawn, start, Client, TestApp, AUTHENTIC};
+use crate::helpers::{number_after, open_exam, spawn, start, Client, TestApp, AUTHENTIC, MATERIAL};
 
 pub(crate) const TRAINEES: [&str; 4] = ["amy", "bob", "cat", "dan"];
 
@@ -22,11 +22,19 @@ pub(crate) const MARKS: [(&str, &str); 6] = [
 pub(crate) async fn answered_exam(app: &TestApp) -> (Client, Vec<Client>, i64) {
     let mut admin = app.admin().await;
     let mut lead = app.user(&mut admin, "lina", "lead").await;
-    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
     let mut trainees = Vec::new();
     for name in TRAINEES {
-        let mut t = app.user(&mut admin, name, "trainee").await;
-        let (attempt, page) = start(&mut t, exam).await;
+        trainees.push(app.user(&mut admin, name, "trainee").await);
+    }
+    let exam = sit(&mut lead, &mut trainees, AUTHENTIC).await;
+    (lead, trainees, exam)
+}
+
+/// The lead opens an exam of one question and every trainee answers it.
+async fn sit(lead: &mut Client, trainees: &mut [Client], prompt: &str) -> i64 {
+    let exam = open_exam(lead, &[prompt]).await;
+    for (t, name) in trainees.iter_mut().zip(TRAINEES) {
+        let (attempt, page) = start(t, exam).await;
         let item = crate::helpers::item_ids(&page.body)[0];
         let field = format!("answer_{item}");
         let body = format!("亲，{name}在这里，本店商品都是正品，请放心购买");
@@ -34,9 +42,8 @@ pub(crate) async fn answered_exam(app: &TestApp) -> (Client, Vec<Client>, i64) {
             .post(&format!("/attempts/{attempt}/submit"), &[(&field, &body)])
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-        trainees.push(t);
     }
-    (lead, trainees, exam)
+    exam
 }
 
 /// Closes the exam and starts its review round: k reviewers, due in 3 days.
@@ -407,7 +414,8 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     let queue = review::needing_lead(&mut conn, 2_000).expect("queue");
     assert_eq!(queue[0].2, answers.len() as i64 - 2);
 
-    // A later round counts the earlier one towards its reviewers' reputations.
+    // Rounds come oldest first: a later round counts the earlier one towards
+    // its reviewers' reputations.
     let later = review::NewRound {
         exam_id: 2,
         due_at: 9_000,
@@ -416,23 +424,12 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     review::create_round(&mut conn, &later, &[], &[], 5_000)
         .expect("round")
         .expect("new");
-    let rounds: Vec<review::RoundRow> = [1, 2]
-        .iter()
-        .map(|e| {
-            review::round_for_exam(&mut conn, *e)
-                .expect("round")
-                .expect("exists")
-        })
-        .collect();
-    let before: Vec<i64> = review::rounds_before(&mut conn, &rounds[1])
+    let order: Vec<i64> = review::rounds(&mut conn)
         .expect("rounds")
         .iter()
-        .map(|r| r.id)
+        .map(|r| r.exam_id)
         .collect();
-    assert_eq!(before, [rounds[0].id]);
-    assert!(review::rounds_before(&mut conn, &rounds[0])
-        .expect("rounds")
-        .is_empty());
+    assert_eq!(order, [1, 2]);
 }
 
 #[actix_web::test]
@@ -634,4 +631,105 @@ async fn reviewers_first_match_the_leads_calibration_example_then_review() {
     let page = lead.get(&format!("/exams/{exam}/review")).await.body;
     let bob_row = page.split("<td>bob</td>").last().expect("bob's row");
     assert!(bob_row.contains(">33%<"), "{bob_row}");
+}
+
+/// The lead grades `name`'s answer in an exam's round with every criterion at `level`.
+async fn lead_grades(lead: &mut Client, exam: i64, name: &str, level: &str) {
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    let row = page
+        .split(&format!("<td>{name}</td>"))
+        .nth(1)
+        .expect("the answer");
+    let answer = number_after(row, "href=\"/answers/").expect("a grade link");
+    lead.get(&format!("/answers/{answer}/grade")).await;
+    let mut marks: Vec<(&str, &str)> = MARKS.iter().map(|(k, _)| (*k, level)).collect();
+    marks.push(("reason", "按标准评分"));
+    let graded = lead.post(&format!("/answers/{answer}/grade"), &marks).await;
+    assert_eq!(graded.status, StatusCode::SEE_OTHER, "{}", graded.body);
+}
+
+#[actix_web::test]
+async fn trainees_are_ranked_per_exam_and_over_time_on_final_scores() {
+    let app = spawn().await;
+    let (mut lead, mut trainees, first) = answered_exam(&app).await;
+    close_and_review(&mut lead, first, "1").await;
+    // Leads' grades decide, so every final score is known: amy 100 then 0,
+    // bob 0 then 100; cat and dan 100 in both.
+    for (name, level) in [("amy", "3"), ("bob", "0"), ("cat", "3"), ("dan", "3")] {
+        lead_grades(&mut lead, first, name, level).await;
+    }
+    let second = sit(&mut lead, &mut trainees, MATERIAL).await;
+    close_and_review(&mut lead, second, "1").await;
+    for (name, level) in [("amy", "0"), ("bob", "3"), ("cat", "3"), ("dan", "3")] {
+        lead_grades(&mut lead, second, name, level).await;
+    }
+
+    let round = lead.get(&format!("/exams/{second}/review")).await.body;
+    let standings = round
+        .split("id=\"exam-standings\"")
+        .nth(1)
+        .expect("standings");
+    assert!(
+        standings.contains("<td class=\"num\">4</td><td>amy</td><td class=\"num\">0.0</td>"),
+        "{standings}"
+    );
+
+    let team = lead.get("/rankings").await.body;
+    let table = team
+        .split("id=\"team-rankings\"")
+        .nth(1)
+        .expect("the table");
+    let row = |name: &str| {
+        table
+            .split(&format!(">{name}</a>"))
+            .nth(1)
+            .and_then(|r| r.split("</tr>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row("cat").contains("<strong>100.0</strong>"), "{table}");
+    assert!(
+        row("amy").contains("<strong>50.0</strong>") && row("amy").contains("-100.0"),
+        "{}",
+        row("amy")
+    );
+    assert!(
+        row("bob").contains("100.0") && row("bob").contains("第 4/4 名"),
+        "{}",
+        row("bob")
+    );
+    let cat = table.find(">cat</a>").expect("cat");
+    assert!(
+        table.find(">amy</a>").expect("amy") > cat,
+        "cat (100) above amy (50)"
+    );
+
+    // A trainee sees their own record over time, and nobody else's.
+    let amy = &mut trainees[0];
+    let mine = amy.get("/progress").await.body;
+    let rows = mine.split("id=\"progress\"").nth(1).expect("the record");
+    assert_eq!(
+        rows.matches("<tr>").count(),
+        3,
+        "a header and two exams: {rows}"
+    );
+    assert!(
+        rows.contains("第 1/4 名") && rows.contains("第 4/4 名"),
+        "{rows}"
+    );
+    assert_eq!(mine.matches("<rect").count(), 2, "a bar per exam");
+    assert_eq!(amy.get("/rankings").await.status, StatusCode::FORBIDDEN);
+    let bob = number_after(&team, "href=\"/progress/").expect("a trainee link");
+    assert_eq!(
+        amy.get(&format!("/progress/{bob}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        lead.get(&format!("/progress/{bob}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        lead.get("/progress/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

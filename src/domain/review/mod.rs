@@ -6,3 +6,4 @@ pub mod assign;
 pub mod blend;
 pub mod compare;
 pub mod criteria;
+pub mod standings;
