@@ -524,6 +524,23 @@ pub fn decide(
     })
 }
 
+/// The better replies proposed with upheld appeals on answers to a question,
+/// oldest first.
+pub fn upheld_better_answers(conn: &mut Conn, question_id: i64) -> DbResult<Vec<String>> {
+    let rows: Vec<Option<String>> = on_conn!(conn, c => appeals::table
+        .inner_join(answers::table.inner_join(exam_items::table))
+        .filter(
+            exam_items::question_id
+                .eq(question_id)
+                .and(appeals::status.eq("upheld"))
+                .and(appeals::better_answer.is_not_null()),
+        )
+        .order(appeals::id)
+        .select(appeals::better_answer)
+        .load(c))?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
 /// Per exam whose review round is past its due date: how many answers got no
 /// review and no lead's grade (the lead's queue), as (exam id, title, count).
 pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<(i64, String, i64)>> {

@@ -325,6 +325,23 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         .body;
     assert!(result.contains("时间承诺具体，成立"), "{result}");
     assert!(!result.contains("appeal-form"), "no second appeal form");
+    // The upheld appeal's better reply is a reference of the question's next exam.
+    let form = lead.get("/exams/new").await.body;
+    let question = crate::helpers::question_id(&form, AUTHENTIC);
+    let draft = lead
+        .post(
+            "/exams",
+            &[
+                ("title", "正品复训"),
+                ("time_limit", "30"),
+                ("pass_mark", "60"),
+                ("mode", "pick"),
+                ("q", &question),
+            ],
+        )
+        .await;
+    let page = lead.get(&draft.location).await.body;
+    assert!(page.contains("亲，今天18点前发出，超时送您无门槛券"), "{page}");
 
     // The lead weighs peers alone; the final scores follow.
     let bad = lead
