@@ -11,12 +11,12 @@ use super::exams::{ExamRow, ItemRow};
 use super::mining::{self, ClusterRow, ImportRow, WeekRow};
 use super::questions::QuestionRow;
 use super::review::{
-    AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, LeadGradeRow, RoundRow,
+    AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, LeadGradeRow, RoundRow, RubricRow,
 };
 use super::schema::{
     answers, appeals, attempts, chat_imports, exam_items, exams, lead_grades, login_failures,
     mined_answers, mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
-    review_calibrations, review_comparisons, review_rounds, users,
+    review_calibrations, review_comparisons, review_rounds, review_rubrics, users,
 };
 use super::users::UserRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
@@ -51,10 +51,11 @@ pub enum Row {
     ReviewComparisons(ComparisonRow),
     Appeals(AppealRow),
     ReviewCalibrations(CalibrationRow),
+    ReviewRubrics(RubricRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 18] = [
+pub const TABLES: [&str; 19] = [
     "users",
     "login_failures",
     "questions",
@@ -73,6 +74,7 @@ pub const TABLES: [&str; 18] = [
     "review_comparisons",
     "appeals",
     "review_calibrations",
+    "review_rubrics",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -117,6 +119,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(review_comparisons, ComparisonRow, ReviewComparisons);
     take!(appeals, AppealRow, Appeals);
     take!(review_calibrations, CalibrationRow, ReviewCalibrations);
+    take!(review_rubrics, RubricRow, ReviewRubrics);
     Ok(rows)
 }
 
@@ -146,6 +149,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(review_comparisons),
         count!(appeals),
         count!(review_calibrations),
+        count!(review_rubrics),
     ])
 }
 
@@ -200,6 +204,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::ReviewComparisons(r) => put!(review_comparisons, r),
         Row::Appeals(r) => put!(appeals, r),
         Row::ReviewCalibrations(r) => put!(review_calibrations, r),
+        Row::ReviewRubrics(r) => put!(review_rubrics, r),
     };
     Ok(())
 }

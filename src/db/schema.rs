@@ -126,6 +126,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_assignments,
     lead_grades,
     review_calibrations,
+    review_rubrics,
     review_comparisons,
     appeals,
 );
@@ -257,6 +258,16 @@ diesel::table! {
         first_score -> Double,
         tries -> Integer,
         passed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    review_rubrics (id) {
+        id -> BigInt,
+        version -> Integer,
+        rubric_json -> Text,
+        created_by -> BigInt,
+        created_at -> BigInt,
     }
 }
 

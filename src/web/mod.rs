@@ -10,6 +10,7 @@ pub mod questions;
 pub mod rankings;
 pub mod render;
 pub mod review;
+pub mod rubric;
 pub mod setup;
 
 use std::net::TcpListener;
@@ -133,6 +134,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/appeals/{id}", web::post().to(review::decide_appeal))
         .route("/comparisons/{id}", web::get().to(review::compare_form))
         .route("/comparisons/{id}", web::post().to(review::judge))
+        .route("/rubric", web::get().to(rubric::show))
+        .route("/rubric", web::post().to(rubric::save))
         .route("/rankings", web::get().to(rankings::team))
         .route("/progress", web::get().to(rankings::mine))
         .route("/progress/{id}", web::get().to(rankings::of))

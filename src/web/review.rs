@@ -82,7 +82,7 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
             k: k as i32,
             // Stored for the record; i64 keeps every bit of the seed.
             seed: seed as i64,
-            rubric_json: &db::to_json(&Rubric::default()),
+            rubric_json: &db::to_json(&current_rubric(conn)?),
             due_at: now + days * DAY_MS,
             created_by: me,
         };
@@ -337,52 +337,61 @@ pub async fn reassign(
     Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
 
+/// An answer to grade with the rubric it is graded on: its round's, frozen
+/// when the round started, or the team's current one before any round.
+async fn to_grade(ctx: &Ctx, answer: i64) -> Result<(review::ToGrade, Rubric), AppError> {
+    ctx.db(move |conn| {
+        let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
+        let rubric = match review::round_for_exam(conn, found.exam_id)? {
+            Some(round) => db::from_json(&round.rubric_json)?,
+            None => current_rubric(conn)?,
+        };
+        Ok((found, rubric))
+    })
+    .await
+}
+
+/// The team's rubric now: the latest stored version, or the product's own.
+pub(crate) fn current_rubric(conn: &mut db::Conn) -> Result<Rubric, AppError> {
+    match review::rubrics(conn)?.first() {
+        Some(row) => Ok(db::from_json(&row.rubric_json)?),
+        None => Ok(Rubric::default()),
+    }
+}
+
 /// A lead grades an answer on the review rubric, with a reason; the grade
 /// decides the answer's score and can serve as a calibration example.
 pub async fn grade_form(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let answer = path.into_inner();
-    let found = ctx
-        .db(move |conn| Ok(review::answer_to_grade(conn, answer)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (found, rubric) = to_grade(&ctx, answer).await?;
     let marks: BTreeMap<String, u8> = found
         .grade
         .as_ref()
         .and_then(|g| serde_json::from_str(&g.marks_json).ok())
         .unwrap_or_default();
-    render_grade(
-        &ctx,
-        answer,
-        found.exam_id,
-        &found.prompt,
-        &found.body,
-        &marks,
-        found
-            .grade
-            .as_ref()
-            .map(|g| (g.reason.as_str(), g.calibration)),
-        None,
-    )
+    let given = found
+        .grade
+        .as_ref()
+        .map(|g| (g.reason.clone(), g.calibration));
+    render_grade(&ctx, answer, &found, &rubric, &marks, given, None)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn render_grade(
     ctx: &Ctx,
     answer: i64,
-    exam: i64,
-    prompt: &str,
-    body: &str,
+    found: &review::ToGrade,
+    rubric: &Rubric,
     marks: &BTreeMap<String, u8>,
-    given: Option<(&str, bool)>,
+    given: Option<(String, bool)>,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let mut page = ctx.render(
         "review/grade",
         json!({
-            "answer": answer, "exam": exam, "prompt": prompt, "body": body,
-            "criteria": criteria_json(&Rubric::default()), "marks": marks,
-            "reason": given.map(|g| g.0), "calibration": given.is_some_and(|g| g.1), "error": error,
+            "answer": answer, "exam": found.exam_id, "prompt": found.prompt, "body": found.body,
+            "criteria": criteria_json(rubric), "marks": marks,
+            "reason": given.as_ref().map(|g| &g.0), "calibration": given.is_some_and(|g| g.1), "error": error,
         }),
     )?;
     if error.is_some() {
@@ -394,16 +403,7 @@ fn render_grade(
 pub async fn grade(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let me = ctx.require(Role::Lead)?.id;
     let answer = path.into_inner();
-    let review::ToGrade {
-        exam_id: exam,
-        prompt,
-        body,
-        ..
-    } = ctx
-        .db(move |conn| Ok(review::answer_to_grade(conn, answer)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rubric = Rubric::default();
+    let (found, rubric) = to_grade(&ctx, answer).await?;
     let marks = marks_from(&form, &rubric);
     let reason = form.text("reason").trim().to_string();
     let calibration = form.checked("calibration");
@@ -413,16 +413,8 @@ pub async fn grade(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
         None => None,
     };
     if let Some(message) = problem {
-        return render_grade(
-            &ctx,
-            answer,
-            exam,
-            &prompt,
-            &body,
-            &marks,
-            Some((&reason, calibration)),
-            Some(message),
-        );
+        let given = Some((reason, calibration));
+        return render_grade(&ctx, answer, &found, &rubric, &marks, given, Some(message));
     }
     let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (rubric_json, marks_json) = (db::to_json(&rubric), db::to_json(&marks));
@@ -440,7 +432,7 @@ pub async fn grade(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
     })
     .await?;
     ctx.flash("review.graded", &[]);
-    Ok(redirect(&format!("/exams/{exam}/review")))
+    Ok(redirect(&format!("/exams/{}/review", found.exam_id)))
 }
 
 /// The levels a form gave, by criterion (unparsable or missing ones left out).

@@ -103,6 +103,46 @@ pub fn total(rubric: &Rubric, marks: &BTreeMap<String, u8>) -> Result<Total, Mar
     Ok(Total { score, failed })
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("criterion {0} is not one the product knows")]
+    Unknown(String),
+    #[error("a weight is a whole number from 0 (not used) to 5")]
+    Weight,
+    #[error("a rubric needs at least one criterion")]
+    Empty,
+}
+
+/// Most a criterion may weigh against another.
+pub const MAX_WEIGHT: i64 = 5;
+
+/// The criteria a lead's form asks for: (key, weight 0–5, critical) for
+/// criteria the product has labels and anchors for. Weight 0 leaves a
+/// criterion out. The order is the default rubric's.
+pub fn edit(wanted: &[(String, i64, bool)]) -> Result<Vec<Criterion>, EditError> {
+    let known = Rubric::default().criteria;
+    if let Some((key, ..)) = wanted
+        .iter()
+        .find(|(k, ..)| !known.iter().any(|c| &c.key == k))
+    {
+        return Err(EditError::Unknown(key.clone()));
+    }
+    if wanted.iter().any(|(_, w, _)| !(0..=MAX_WEIGHT).contains(w)) {
+        return Err(EditError::Weight);
+    }
+    let criteria: Vec<Criterion> = known
+        .iter()
+        .filter_map(|c| {
+            let (_, weight, critical) = wanted.iter().find(|(k, ..)| *k == c.key)?;
+            (*weight > 0).then(|| criterion(&c.key, *critical, *weight as f64))
+        })
+        .collect();
+    if criteria.is_empty() {
+        return Err(EditError::Empty);
+    }
+    Ok(criteria)
+}
+
 /// The rubric after a lead's edit: the same version while no marks use it, a
 /// new one once some do (the old stays for the marks given with it).
 pub fn revise(current: &Rubric, criteria: Vec<Criterion>, used: bool) -> Rubric {
@@ -178,6 +218,33 @@ mod tests {
             .iter()
             .map(|c| (c.key.clone(), level))
             .collect()
+    }
+
+    #[test]
+    fn a_leads_edit_keeps_known_criteria_in_order_and_drops_weight_zero() {
+        let want = |k: &str, w: i64, c: bool| (k.to_string(), w, c);
+        let criteria = edit(&[
+            want("persuasion", 0, false),
+            want("tone", 3, true),
+            want("accuracy", 2, true),
+        ])
+        .expect("valid");
+        let keys: Vec<(&str, f64, bool)> = criteria
+            .iter()
+            .map(|c| (c.key.as_str(), c.weight, c.critical))
+            .collect();
+        assert_eq!(keys, vec![("accuracy", 2.0, true), ("tone", 3.0, true)]);
+        assert_eq!(
+            edit(&[want("speed", 1, false)]),
+            Err(EditError::Unknown("speed".into()))
+        );
+        assert_eq!(edit(&[want("tone", 6, false)]), Err(EditError::Weight));
+        assert_eq!(edit(&[want("tone", -1, false)]), Err(EditError::Weight));
+        assert_eq!(edit(&[want("tone", 0, false)]), Err(EditError::Empty));
+        // Revised once used: a new version; unused: the same one, changed.
+        let current = Rubric::default();
+        assert_eq!(revise(&current, criteria.clone(), true).version, 2);
+        assert_eq!(revise(&current, criteria, false).version, 1);
     }
 
     #[test]

@@ -1,0 +1,104 @@
+//! The team's review rubric: a lead sets each criterion's weight and whether
+//! it is critical. A version already used to mark answers is never rewritten;
+//! the edit becomes a new version, and rounds keep the one they started with.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use serde_json::{json, Value};
+
+use super::auth::Form;
+use super::render::{local_time, redirect, Ctx};
+use super::review::current_rubric;
+use crate::db::{self, review};
+use crate::domain::review::criteria::{self, EditError, Rubric, MAX_WEIGHT};
+use crate::domain::types::Role;
+use crate::error::AppError;
+
+pub async fn show(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let (current, versions, users) = ctx
+        .db(|conn| {
+            Ok((
+                current_rubric(conn)?,
+                review::rubrics(conn)?,
+                db::users::list(conn)?,
+            ))
+        })
+        .await?;
+    let rows: Vec<Value> = Rubric::default()
+        .criteria
+        .iter()
+        .map(|known| {
+            let now = current.criteria.iter().find(|c| c.key == known.key);
+            json!({
+                "key": known.key, "label": format!("review.criterion.{}", known.key),
+                "weight": now.map_or(0, |c| c.weight.round() as i64),
+                "critical": now.is_some_and(|c| c.critical),
+            })
+        })
+        .collect();
+    let history: Vec<Value> = versions
+        .iter()
+        .map(|v| {
+            let by = users
+                .iter()
+                .find(|u| u.id == v.created_by)
+                .map_or(String::new(), |u| u.display_name.clone());
+            json!({ "version": v.version, "by": by, "when": local_time(v.created_at) })
+        })
+        .collect();
+    ctx.render(
+        "rubric/edit",
+        json!({ "version": current.version, "rows": rows, "history": history, "max": MAX_WEIGHT }),
+    )
+}
+
+/// Saves the lead's edit: in place while nobody has marked with the current
+/// version, as the next version once someone has.
+pub async fn save(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let wanted: Vec<(String, i64, bool)> = Rubric::default()
+        .criteria
+        .iter()
+        .map(|c| {
+            let weight = form
+                .int(&format!("weight_{}", c.key), bad_rubric())
+                .unwrap_or(-1);
+            (
+                c.key.clone(),
+                weight,
+                form.checked(&format!("critical_{}", c.key)),
+            )
+        })
+        .collect();
+    let edited = criteria::edit(&wanted).map_err(|e| match e {
+        EditError::Empty => AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "rubric.empty"),
+        EditError::Weight | EditError::Unknown(_) => bad_rubric(),
+    })?;
+    let version = ctx
+        .db(move |conn| {
+            let current = current_rubric(conn)?;
+            let used = review::rubrics_in_use(conn)?
+                .iter()
+                .filter_map(|json| serde_json::from_str::<Rubric>(json).ok())
+                .any(|r| r.version == current.version);
+            let revised = criteria::revise(&current, edited, used);
+            if revised != current {
+                review::save_rubric(
+                    conn,
+                    revised.version as i32,
+                    &db::to_json(&revised),
+                    me,
+                    db::now_ms(),
+                )?;
+            }
+            Ok(revised.version)
+        })
+        .await?;
+    ctx.flash("rubric.saved", &[("version", version.to_string())]);
+    Ok(redirect("/rubric"))
+}
+
+fn bad_rubric() -> AppError {
+    AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "rubric.bad_weight")
+}
