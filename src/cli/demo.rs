@@ -4,7 +4,10 @@
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
-use crate::db::{self, attempts, exams, questions, users, DbPool};
+use std::collections::BTreeMap;
+
+use crate::db::{self, attempts, exams, questions, review, users, DbPool};
+use crate::domain::review::criteria::{self, Rubric, TOP};
 use crate::domain::types::Role;
 use crate::grading;
 
@@ -24,8 +27,8 @@ const TEAM: &[(&str, &str, Role)] = &[
     ("chenjing", "陈静", Role::Trainee),
 ];
 
-/// Creates the team, two exams (one finished, one open) and a month of mined
-/// chats, unless users exist.
+/// Creates the team, two exams (one finished and under peer review, one open)
+/// and a month of mined chats, unless users exist.
 pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
     let mut conn = pool.get()?;
     if users::count(&mut conn)? > 0 {
@@ -113,6 +116,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
         attempts::submit(&mut conn, attempt.id, &scored, total, db::now_ms())?;
     }
     exams::transition(&mut conn, finished, "open", "closed")?;
+    review_round(&mut conn, finished, lead, &ids[2..4])?;
     let open = exams::create(
         &mut conn,
         &exams::NewExam {
@@ -153,6 +157,97 @@ fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
     };
     let _ = std::fs::remove_file(&path);
     outcome
+}
+
+/// A peer-review round on the finished exam, due in three days: the lead has
+/// graded one model answer as a calibration example, `done` have reviewed and
+/// compared (marks follow each answer's automatic score, the second reviewer a
+/// level harsher), and the third trainee still has it all to do, calibration
+/// first.
+fn review_round(conn: &mut db::Conn, exam: i64, lead: i64, done: &[i64]) -> anyhow::Result<()> {
+    let rows = review::answers_with_authors(conn, exam)?;
+    let plan = crate::domain::review::plan(&rows, 2, 2, 7)?;
+    let rubric = Rubric::default();
+    let now = db::now_ms();
+    let new = review::NewRound {
+        exam_id: exam,
+        k: 2,
+        seed: 7,
+        rubric_json: &db::to_json(&rubric),
+        due_at: now + 3 * 24 * 60 * 60 * 1000,
+        created_by: lead,
+    };
+    let round = review::create_round(conn, &new, &plan.reviews, &plan.comparisons, now)?
+        .ok_or_else(|| anyhow::anyhow!("the demo exam already has a round"))?;
+    let answers = attempts::submitted_answers_for_exam(conn, exam)?;
+    let automatic = |id: i64| {
+        answers
+            .iter()
+            .find(|a| a.id == id)
+            .and_then(|a| a.score)
+            .unwrap_or(0.0)
+    };
+    let marks = |answer: i64, harsh: u8| -> BTreeMap<String, u8> {
+        let level = (automatic(answer) / 100.0 * f64::from(TOP)).round() as u8;
+        let level = level.saturating_sub(harsh).max(1);
+        rubric
+            .criteria
+            .iter()
+            .map(|c| (c.key.clone(), level))
+            .collect()
+    };
+    if let Some(example) = rows.iter().find(|(_, author, _)| *author == done[0]) {
+        let top: BTreeMap<String, u8> = rubric
+            .criteria
+            .iter()
+            .map(|c| (c.key.clone(), TOP))
+            .collect();
+        let grade = review::NewGrade {
+            answer_id: example.0,
+            grader_id: lead,
+            rubric_json: &db::to_json(&rubric),
+            marks_json: &db::to_json(&top),
+            score: criteria::total(&rubric, &top)?.score,
+            reason: "先安抚情绪，再给出具体的处理时间和补偿，最后主动跟进：可以直接发给顾客。",
+            calibration: true,
+        };
+        review::grade(conn, &grade, now)?;
+    }
+    for (harsh, reviewer) in done.iter().enumerate() {
+        for a in review::assignments(conn, round)?
+            .iter()
+            .filter(|a| a.reviewer_id == *reviewer)
+        {
+            let given = marks(a.answer_id, harsh as u8);
+            let score = criteria::total(&rubric, &given)?.score;
+            let comment = if score >= 60.0 {
+                "有共情，也给了下一步。"
+            } else {
+                "语气生硬，没有给出处理时间。"
+            };
+            review::submit(
+                conn,
+                a.id,
+                *reviewer,
+                &db::to_json(&given),
+                score,
+                comment,
+                now,
+            )?;
+        }
+        for c in review::comparisons(conn, round)?
+            .iter()
+            .filter(|c| c.reviewer_id == *reviewer)
+        {
+            let winner = if automatic(c.answer_a) >= automatic(c.answer_b) {
+                c.answer_a
+            } else {
+                c.answer_b
+            };
+            review::judge(conn, c.id, *reviewer, winner, now)?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy)]

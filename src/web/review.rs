@@ -14,10 +14,11 @@ use crate::db::attempts::AnswerRow;
 use crate::db::{self, attempts, exams, review};
 use crate::domain::ranking;
 use crate::domain::review::aggregate::{self, Mark, Reputation, Tuning};
-use crate::domain::review::assign::{self, Answer, AssignError};
+use crate::domain::review::assign::{self, AssignError};
 use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::compare::{self, Judgement};
 use crate::domain::review::criteria::{self, Rubric, TOP};
+use crate::domain::review::plan as review_plan;
 use crate::domain::review::standings;
 use crate::domain::types::Role;
 use crate::error::AppError;
@@ -50,32 +51,16 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
             return Err(refused("review.exam_not_closed"));
         }
         let rows = review::answers_with_authors(conn, exam_id)?;
-        let answers: Vec<Answer> = rows
-            .iter()
-            .map(|(id, author, _)| Answer {
-                id: *id,
-                author: *author,
-            })
-            .collect();
-        let mut by_item: BTreeMap<i64, Vec<Answer>> = BTreeMap::new();
-        for (id, author, item) in &rows {
-            by_item.entry(*item).or_default().push(Answer {
-                id: *id,
-                author: *author,
-            });
-        }
-        let questions: Vec<Vec<Answer>> = by_item.into_values().collect();
-        let mut reviewers: Vec<i64> = answers.iter().map(|a| a.author).collect();
-        reviewers.sort_unstable();
-        reviewers.dedup();
-        let pairs =
-            assign::assign(&answers, &reviewers, k as usize, seed).map_err(|e| match e {
-                AssignError::TooFewReviewers { need, .. } => AppError::Refused {
-                    status: StatusCode::CONFLICT,
-                    key: "review.too_few",
-                    args: vec![("need", need.to_string()), ("k", k.to_string())],
+        let plan =
+            review_plan(&rows, k as usize, COMPARISONS_PER_REVIEWER, seed).map_err(
+                |e| match e {
+                    AssignError::TooFewReviewers { need, .. } => AppError::Refused {
+                        status: StatusCode::CONFLICT,
+                        key: "review.too_few",
+                        args: vec![("need", need.to_string()), ("k", k.to_string())],
+                    },
                 },
-            })?;
+            )?;
         let now = db::now_ms();
         let new = review::NewRound {
             exam_id,
@@ -86,15 +71,7 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
             due_at: now + days * DAY_MS,
             created_by: me,
         };
-        let comparisons: Vec<(i64, i64, i64)> = reviewers
-            .iter()
-            .flat_map(|r| {
-                compare::pairs_for(*r, &questions, COMPARISONS_PER_REVIEWER, seed)
-                    .into_iter()
-                    .map(move |(a, b)| (*r, a, b))
-            })
-            .collect();
-        review::create_round(conn, &new, &pairs, &comparisons, now)?
+        review::create_round(conn, &new, &plan.reviews, &plan.comparisons, now)?
             .ok_or_else(|| refused("review.exists"))
     })
     .await?;

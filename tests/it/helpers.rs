@@ -55,15 +55,20 @@ impl TestApp {
     /// Runs a statement on the app's database: how a test moves a due date
     /// into the past instead of waiting for it.
     pub fn sql(&self, statement: &str) {
-        use diesel::RunQueryDsl;
         let pool = huashu::cli::serve::open_db(&self.url).expect("database");
-        let query = diesel::sql_query(statement);
-        match pool.get().expect("conn") {
-            huashu::db::Conn::Sqlite(mut c) => query.execute(&mut *c),
-            huashu::db::Conn::Postgres(mut c) => query.execute(&mut *c),
-        }
-        .expect(statement);
+        run_sql(&mut pool.get().expect("conn"), statement);
     }
+}
+
+/// Runs a statement on a connection of either backend.
+pub fn run_sql(conn: &mut huashu::db::Conn, statement: &str) {
+    use diesel::RunQueryDsl;
+    let query = diesel::sql_query(statement);
+    match conn {
+        huashu::db::Conn::Sqlite(c) => query.execute(&mut **c),
+        huashu::db::Conn::Postgres(c) => query.execute(&mut **c),
+    }
+    .expect(statement);
 }
 
 pub fn banks() -> std::path::PathBuf {

@@ -391,8 +391,13 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     drop(conn);
     huashu::cli::demo::seed(&pool).expect("demo");
     let mut conn = pool.get().expect("conn");
-    // The demo's finished exam is the first one created.
+    // The demo's finished exam is the first one created; its answers, without
+    // the demo's round, are the start here.
     let exam = 1;
+    crate::helpers::run_sql(&mut conn, "DELETE FROM review_assignments");
+    crate::helpers::run_sql(&mut conn, "DELETE FROM review_comparisons");
+    crate::helpers::run_sql(&mut conn, "DELETE FROM lead_grades");
+    crate::helpers::run_sql(&mut conn, "DELETE FROM review_rounds");
     let answers = review::answers_with_authors(&mut conn, exam).expect("answers");
     assert!(!answers.is_empty());
     let new = review::NewRound {
@@ -404,7 +409,7 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
         created_by: 2,
     };
     let pairs: Vec<(i64, i64)> = vec![(answers[0].0, answers[1].1)];
-    review::create_round(&mut conn, &new, &pairs, &[], 0)
+    let round = review::create_round(&mut conn, &new, &pairs, &[], 0)
         .expect("round")
         .expect("new");
     assert!(
@@ -417,7 +422,7 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     assert_eq!(queue.len(), 1);
     assert_eq!(queue[0].2, answers.len() as i64, "nobody has reviewed yet");
     // A submitted review and a lead's grade each take an answer off the queue.
-    let assignment = review::assignments(&mut conn, 1).expect("assignments")[0].id;
+    let assignment = review::assignments(&mut conn, round).expect("assignments")[0].id;
     assert!(
         review::submit(&mut conn, assignment, answers[1].1, "{}", 80.0, "", 1_500).expect("review")
     );
@@ -849,5 +854,51 @@ async fn a_lead_edits_the_rubric_and_marks_already_given_keep_their_version() {
     assert_eq!(
         trainees[0].get("/rubric").await.status,
         StatusCode::FORBIDDEN
+    );
+}
+
+#[actix_web::test]
+async fn the_demo_team_has_a_review_round_under_way() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = crate::helpers::fresh_database_url(dir.path());
+    let app = crate::helpers::spawn_on(
+        &url,
+        &crate::helpers::banks(),
+        actix_web::cookie::Key::generate(),
+    )
+    .await;
+    let pool = huashu::cli::serve::open_db(&url).expect("database");
+    let logins = huashu::cli::demo::seed(&pool).expect("demo");
+    let login = |name: &str| {
+        let l = logins
+            .iter()
+            .find(|l| l.username == name)
+            .expect("a demo user");
+        l.password.clone().expect("printed once")
+    };
+    let mut lead = app.client();
+    lead.login("lead", &login("lead")).await;
+    let page = lead.get("/exams/1/review").await.body;
+    assert!(
+        page.contains("校准样例") && page.contains("可以直接发给顾客"),
+        "{page}"
+    );
+    assert!(page.contains("对比中胜出"), "comparisons judged: {page}");
+    let reviewers = page.split("id=\"reviewers\"").nth(1).expect("reviewers");
+    assert_eq!(
+        reviewers.matches("class=\"inline reassign\"").count(),
+        1,
+        "one trainee still has reviews open"
+    );
+
+    // 刘洋 has not started: his reviews wait behind the calibration example.
+    let mut liuyang = app.client();
+    liuyang.login("liuyang", &login("liuyang")).await;
+    let waiting = reviews_waiting(&mut liuyang).await;
+    assert!(!waiting.is_empty());
+    let opened = liuyang.get(&format!("/reviews/{}", waiting[0])).await;
+    assert_eq!(
+        opened.location,
+        format!("/reviews/{}/calibration", waiting[0])
     );
 }
