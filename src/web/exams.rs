@@ -33,9 +33,22 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
             ))
         })
         .await?;
+    const DAY_MS: i64 = 24 * 3600 * 1000;
+    let dues: Vec<i64> = queue
+        .iter()
+        .map(|q| q.due_at)
+        .chain(comparisons.iter().map(|(_, _, due)| *due))
+        .collect();
+    // What the reviewer is told at the top of the page: how much is waiting,
+    // how much closes within a day, and how much closed unfinished.
+    let notice = json!({
+        "open": dues.iter().filter(|d| now <= **d).count(),
+        "soon": dues.iter().filter(|d| now <= **d && **d - now < DAY_MS).count(),
+        "missed": dues.iter().filter(|d| now > **d).count(),
+    });
     let queue: Vec<Value> = queue
         .iter()
-        .map(|q| json!({ "review": q, "due": super::render::local_time(q.due_at), "overdue": now > q.due_at, "due_soon": now <= q.due_at && q.due_at - now < 24 * 3600 * 1000 }))
+        .map(|q| json!({ "review": q, "due": super::render::local_time(q.due_at), "overdue": now > q.due_at, "due_soon": now <= q.due_at && q.due_at - now < DAY_MS }))
         .collect();
     let open: Vec<Value> = all
         .iter()
@@ -62,7 +75,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let managed = if is_lead { all } else { vec![] };
     ctx.render(
         "home",
-        json!({ "open": open, "done": done, "managed": managed, "queue": queue, "comparisons": comparisons, "lead_queue": lead_queue }),
+        json!({ "open": open, "done": done, "managed": managed, "queue": queue, "comparisons": comparisons, "lead_queue": lead_queue, "notice": notice }),
     )
 }
 

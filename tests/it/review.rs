@@ -470,6 +470,11 @@ async fn a_review_closes_at_its_due_date_and_the_lead_hands_an_absent_reviewers_
         n
     };
     assert_eq!(before, vec![2, 2, 2, 2]);
+    let home = trainees[1].get("/").await.body;
+    assert!(
+        home.contains("你有 3 项同伴评审待完成"),
+        "two reviews and a comparison: {home}"
+    );
 
     // amy is away: the lead hands her two open reviews to the others.
     let page = lead.get(&format!("/exams/{exam}/review")).await.body;
@@ -572,6 +577,8 @@ async fn a_review_closes_at_its_due_date_and_the_lead_hands_an_absent_reviewers_
         8 - open,
         "closed reviews stay listed, marked overdue"
     );
+    let home = trainees[1].get("/").await.body;
+    assert!(home.contains("项已过截止时间未完成"), "{home}");
     let comparison = {
         let home = trainees[2].get("/").await.body;
         number_after(&home, "href=\"/comparisons/").expect("a comparison")
