@@ -239,6 +239,31 @@ pub fn reassign(conn: &mut Conn, from: i64, moves: &[(i64, i64)], due_at: i64) -
     })
 }
 
+/// Adds reviews (answer, reviewer) to a round, due at `due_at`, in one
+/// transaction; a pair the round already has is skipped.
+pub fn add_assignments(
+    conn: &mut Conn,
+    round: i64,
+    pairs: &[(i64, i64)],
+    due_at: i64,
+) -> DbResult<usize> {
+    write_tx(conn, |conn| {
+        let mut added = 0;
+        for (answer, reviewer) in pairs {
+            added += on_conn!(conn, c => diesel::insert_into(review_assignments::table)
+                .values((
+                    review_assignments::round_id.eq(round),
+                    review_assignments::answer_id.eq(answer),
+                    review_assignments::reviewer_id.eq(reviewer),
+                    review_assignments::due_at.eq(due_at),
+                ))
+                .on_conflict_do_nothing()
+                .execute(c))?;
+        }
+        Ok(added)
+    })
+}
+
 /// Sets how a round's final scores blend their parts.
 pub fn set_weights(conn: &mut Conn, round: i64, weights_json: &str) -> DbResult<()> {
     on_conn!(conn, c => diesel::update(review_rounds::table.find(round))

@@ -128,6 +128,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/exams/{id}/review/weights",
             web::post().to(review::weights),
         )
+        .route("/exams/{id}/review/late", web::post().to(review::late))
         .route("/answers/{id}/grade", web::get().to(review::grade_form))
         .route("/answers/{id}/grade", web::post().to(review::grade))
         .route("/answers/{id}/appeal", web::post().to(review::appeal))

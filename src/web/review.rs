@@ -228,15 +228,63 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             })
         })
         .collect();
+    let late = answers
+        .iter()
+        .filter(|a| !assignments.iter().any(|x| x.answer_id == a.id))
+        .count();
     let overdue = db::now_ms() > round.due_at;
     ctx.render(
         "review/round",
         json!({
             "exam": exam, "round": round, "due": local_time(round.due_at), "questions": questions,
-            "reviewers": reviewers, "overdue": overdue, "trainees": trainees,
+            "reviewers": reviewers, "overdue": overdue, "trainees": trainees, "late": late,
             "weights": { "automatic": percent(weights.automatic), "peer": percent(weights.peer), "comparative": percent(weights.comparative) },
         }),
     )
+}
+
+/// A lead gives the answers submitted after the round began (a trainee who
+/// sent their saved answers once the exam had closed) k reviewers each, the
+/// least busy of the round's reviewers, with a new due date.
+pub async fn late(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let exam_id = path.into_inner();
+    let bad = || AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings");
+    let days = form.int("due_days", bad())?;
+    if !(1..=30).contains(&days) {
+        return Err(bad());
+    }
+    let added = ctx
+        .db(move |conn| {
+            let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
+            let rows = review::answers_with_authors(conn, exam_id)?;
+            let current: Vec<(i64, i64)> = review::assignments(conn, round.id)?
+                .iter()
+                .map(|a| (a.answer_id, a.reviewer_id))
+                .collect();
+            let late: Vec<assign::Answer> = rows
+                .iter()
+                .filter(|(id, ..)| !current.iter().any(|(a, _)| a == id))
+                .map(|(id, author, _)| assign::Answer {
+                    id: *id,
+                    author: *author,
+                })
+                .collect();
+            let reviewers: Vec<i64> = rows.iter().map(|(_, author, _)| *author).collect();
+            let pairs = assign::extend(&late, &current, &reviewers, round.k as usize);
+            Ok(review::add_assignments(
+                conn,
+                round.id,
+                &pairs,
+                db::now_ms() + days * DAY_MS,
+            )?)
+        })
+        .await?;
+    if added == 0 {
+        return Err(refused("review.no_late"));
+    }
+    ctx.flash("review.late_assigned", &[("n", added.to_string())]);
+    Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
 
 /// A lead sets how this exam's final scores blend the automatic, peer and

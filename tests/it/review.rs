@@ -20,14 +20,20 @@ pub(crate) const MARKS: [(&str, &str); 6] = [
 /// An open exam of one question that four trainees have answered, each
 /// answer naming its author (so a test can tell if a page gives it away).
 pub(crate) async fn answered_exam(app: &TestApp) -> (Client, Vec<Client>, i64) {
+    let (_, mut lead, mut trainees) = team(app).await;
+    let exam = sit(&mut lead, &mut trainees, AUTHENTIC).await;
+    (lead, trainees, exam)
+}
+
+/// The admin, a lead and the four trainees.
+async fn team(app: &TestApp) -> (Client, Client, Vec<Client>) {
     let mut admin = app.admin().await;
-    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let lead = app.user(&mut admin, "lina", "lead").await;
     let mut trainees = Vec::new();
     for name in TRAINEES {
         trainees.push(app.user(&mut admin, name, "trainee").await);
     }
-    let exam = sit(&mut lead, &mut trainees, AUTHENTIC).await;
-    (lead, trainees, exam)
+    (admin, lead, trainees)
 }
 
 /// The lead opens an exam of one question and every trainee answers it.
@@ -907,5 +913,50 @@ async fn the_demo_team_has_a_review_round_under_way() {
     assert_eq!(
         opened.location,
         format!("/reviews/{}/calibration", waiting[0])
+    );
+}
+
+#[actix_web::test]
+async fn an_answer_sent_after_the_round_began_gets_reviewers_from_the_lead() {
+    let app = spawn().await;
+    let (mut admin, mut lead, mut trainees) = team(&app).await;
+    let exam = sit(&mut lead, &mut trainees, AUTHENTIC).await;
+    // eve saved an answer but had not submitted when the exam closed.
+    let mut eve = app.user(&mut admin, "eve", "trainee").await;
+    let (attempt, page) = start(&mut eve, exam).await;
+    let item = crate::helpers::item_ids(&page.body)[0];
+    eve.post_json(
+        &format!("/api/attempts/{attempt}/draft"),
+        serde_json::json!({ "item_id": item, "body": "亲，eve 在这里，正品保证，放心购买" }),
+    )
+    .await;
+    close_and_review(&mut lead, exam, "2").await;
+    let sent = eve.post(&format!("/attempts/{attempt}/submit"), &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    assert!(page.contains("有 1 份回复是评审开始后才提交的"), "{page}");
+    let assigned = lead
+        .post(&format!("/exams/{exam}/review/late"), &[("due_days", "2")])
+        .await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    assert!(
+        page.contains("已为迟交的回复分配了 2 份评审") && !page.contains("late-answers"),
+        "{page}"
+    );
+    let again = lead
+        .post(&format!("/exams/{exam}/review/late"), &[("due_days", "2")])
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let mut loads = Vec::new();
+    for t in trainees.iter_mut() {
+        loads.push(reviews_waiting(t).await.len());
+    }
+    loads.sort_unstable();
+    assert_eq!(
+        loads,
+        vec![2, 2, 3, 3],
+        "the late answer went to two of the four"
     );
 }

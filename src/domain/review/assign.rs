@@ -122,6 +122,44 @@ pub struct Open {
     pub author: i64,
 }
 
+/// A round's reviewers with their loads, to add reviews to one at a time:
+/// each goes to the least busy who may take it (lower id first on ties).
+struct Loads {
+    people: Vec<i64>,
+    load: Vec<usize>,
+    taken: HashSet<(i64, i64)>,
+}
+
+impl Loads {
+    /// `current` holds every (answer, reviewer) pair of the round.
+    fn new(current: &[(i64, i64)], candidates: impl Iterator<Item = i64>) -> Self {
+        let mut people: Vec<i64> = candidates.collect();
+        people.sort_unstable();
+        people.dedup();
+        let load = people
+            .iter()
+            .map(|p| current.iter().filter(|(_, r)| r == p).count())
+            .collect();
+        Self {
+            people,
+            load,
+            taken: current.iter().copied().collect(),
+        }
+    }
+
+    /// The least busy reviewer who did not write the answer and is not on it yet.
+    fn take(&mut self, answer: i64, author: i64) -> Option<i64> {
+        let best = (0..self.people.len())
+            .filter(|p| {
+                self.people[*p] != author && !self.taken.contains(&(answer, self.people[*p]))
+            })
+            .min_by_key(|p| (self.load[*p], self.people[*p]))?;
+        self.load[best] += 1;
+        self.taken.insert((answer, self.people[best]));
+        Some(self.people[best])
+    }
+}
+
 /// Hands an absent reviewer's open reviews on, as (assignment, new reviewer):
 /// each goes to the candidate with the fewest reviews in the round (`current`
 /// holds every (answer, reviewer) pair of it, lower id first on ties) who did
@@ -133,32 +171,31 @@ pub fn reassign(
     candidates: &[i64],
     absent: i64,
 ) -> Vec<(i64, i64)> {
-    let mut people: Vec<i64> = candidates
-        .iter()
-        .copied()
-        .filter(|c| *c != absent)
-        .collect();
-    people.sort_unstable();
-    people.dedup();
-    let mut load: Vec<usize> = people
-        .iter()
-        .map(|p| current.iter().filter(|(_, r)| r == p).count())
-        .collect();
-    let mut taken: HashSet<(i64, i64)> = current.iter().copied().collect();
-    let mut moves = Vec::new();
-    for review in open {
-        let best = (0..people.len())
-            .filter(|p| {
-                people[*p] != review.author && !taken.contains(&(review.answer, people[*p]))
-            })
-            .min_by_key(|p| (load[*p], people[*p]));
-        if let Some(p) = best {
-            load[p] += 1;
-            taken.insert((review.answer, people[p]));
-            moves.push((review.assignment, people[p]));
-        }
-    }
-    moves
+    let mut loads = Loads::new(current, candidates.iter().copied().filter(|c| *c != absent));
+    open.iter()
+        .filter_map(|review| Some((review.assignment, loads.take(review.answer, review.author)?)))
+        .collect()
+}
+
+/// Reviewers for answers submitted after their round began: k each, as
+/// (answer, reviewer), the least busy first, with the same rules as `reassign`.
+/// An answer gets fewer than k when fewer may take it.
+pub fn extend(
+    late: &[Answer],
+    current: &[(i64, i64)],
+    reviewers: &[i64],
+    k: usize,
+) -> Vec<(i64, i64)> {
+    let mut loads = Loads::new(current, reviewers.iter().copied());
+    late.iter()
+        .flat_map(|a| {
+            (0..k)
+                .filter_map(|_| loads.take(a.id, a.author))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(move |r| (a.id, r))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -229,6 +266,22 @@ mod tests {
         );
         // Nobody eligible: the review stays where it is.
         assert_eq!(reassign(&open[..1], &current, &[1, 2, 9], 9), vec![]);
+    }
+
+    #[test]
+    fn late_answers_get_k_of_the_least_busy_reviewers_never_their_author() {
+        // 1 and 2 carry two reviews each, 3 one; 4 submitted late (answer 40).
+        let current = [(10, 2), (10, 3), (20, 1), (30, 1), (30, 2)];
+        let late = [Answer { id: 40, author: 4 }, Answer { id: 50, author: 3 }];
+        let pairs = extend(&late, &current, &[1, 2, 3, 4], 2);
+        // 40: 4 wrote it; 3 (1 review) then 1 (2, lower id than 2).
+        // 50: 3 wrote it; 4 (0) then 2 (2 reviews; 1 now has 3).
+        assert_eq!(pairs, vec![(40, 3), (40, 1), (50, 4), (50, 2)]);
+        assert_eq!(
+            extend(&late[..1], &current, &[4], 2),
+            vec![],
+            "only its author"
+        );
     }
 
     proptest::proptest! {
