@@ -29,6 +29,19 @@ const APPEAL_DAYS: i64 = 7;
 /// "Which would you send?" pairs per reviewer and round.
 const COMPARISONS_PER_REVIEWER: usize = 2;
 
+fn bad_settings() -> AppError {
+    AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings")
+}
+
+/// The due time a form's `due_days` (1–30 days from now) sets.
+fn due_from(form: &Form) -> Result<i64, AppError> {
+    let days = form.int("due_days", bad_settings())?;
+    if !(1..=30).contains(&days) {
+        return Err(bad_settings());
+    }
+    Ok(db::now_ms() + days * DAY_MS)
+}
+
 fn refused(key: &'static str) -> AppError {
     AppError::refused(StatusCode::CONFLICT, key)
 }
@@ -38,12 +51,11 @@ fn refused(key: &'static str) -> AppError {
 pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let me = ctx.require(Role::Lead)?.id;
     let exam_id = path.into_inner();
-    let bad = || AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings");
-    let k = form.int("k", bad())?;
-    let days = form.int("due_days", bad())?;
-    if !(1..=10).contains(&k) || !(1..=30).contains(&days) {
-        return Err(bad());
+    let k = form.int("k", bad_settings())?;
+    if !(1..=10).contains(&k) {
+        return Err(bad_settings());
     }
+    let due = due_from(&form)?;
     let seed: u64 = rand::random();
     ctx.db(move |conn| {
         let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
@@ -68,7 +80,7 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
             // Stored for the record; i64 keeps every bit of the seed.
             seed: seed as i64,
             rubric_json: &db::to_json(&current_rubric(conn)?),
-            due_at: now + days * DAY_MS,
+            due_at: due,
             created_by: me,
         };
         review::create_round(conn, &new, &plan.reviews, &plan.comparisons, now)?
@@ -249,11 +261,7 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
 pub async fn late(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
-    let bad = || AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings");
-    let days = form.int("due_days", bad())?;
-    if !(1..=30).contains(&days) {
-        return Err(bad());
-    }
+    let due = due_from(&form)?;
     let added = ctx
         .db(move |conn| {
             let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
@@ -272,12 +280,7 @@ pub async fn late(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResp
                 .collect();
             let reviewers: Vec<i64> = rows.iter().map(|(_, author, _)| *author).collect();
             let pairs = assign::extend(&late, &current, &reviewers, round.k as usize);
-            Ok(review::add_assignments(
-                conn,
-                round.id,
-                &pairs,
-                db::now_ms() + days * DAY_MS,
-            )?)
+            Ok(review::add_assignments(conn, round.id, &pairs, due)?)
         })
         .await?;
     if added == 0 {
@@ -318,12 +321,8 @@ pub async fn reassign(
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
-    let bad = || AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings");
-    let absent = form.int("reviewer", bad())?;
-    let days = form.int("due_days", bad())?;
-    if !(1..=30).contains(&days) {
-        return Err(bad());
-    }
+    let absent = form.int("reviewer", bad_settings())?;
+    let due = due_from(&form)?;
     let moved = ctx
         .db(move |conn| {
             let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
@@ -347,12 +346,7 @@ pub async fn reassign(
                 held.iter().map(|a| (a.answer_id, a.reviewer_id)).collect();
             let candidates: Vec<i64> = authors.values().copied().collect();
             let moves = assign::reassign(&open, &current, &candidates, absent);
-            Ok(review::reassign(
-                conn,
-                absent,
-                &moves,
-                db::now_ms() + days * DAY_MS,
-            )?)
+            Ok(review::reassign(conn, absent, &moves, due)?)
         })
         .await?;
     if moved == 0 {
