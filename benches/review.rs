@@ -143,7 +143,9 @@ fn simulation() {
     }
     // Rankings and reputations refit every round from its stored marks on each
     // view: two fits per round (its outcome, and the reputation it hands on).
-    println!("Time per round of 300 answers (one fit of the model; the plain means as the baseline):");
+    println!(
+        "Time per round of 300 answers (one fit of the model; the plain means as the baseline):"
+    );
     println!("  k | model fit | plain means | ratio | 50 rounds refitted (2 fits each)");
     for (k, fitting, averaging) in timings {
         println!(

@@ -133,6 +133,20 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         let home = t.get("/").await.body;
         let id = number_after(&home, "href=\"/comparisons/").expect("a comparison");
         let page = t.get(&format!("/comparisons/{id}")).await.body;
+        // Each shown answer names its author (this test wrote them so); the
+        // page gives each name only there.
+        for side in ["answer-a", "answer-b"] {
+            let shown = page
+                .split(&format!("id=\"{side}\">"))
+                .nth(1)
+                .and_then(|s| s.split("</blockquote>").next())
+                .expect("an answer");
+            let author = TRAINEES
+                .into_iter()
+                .find(|n| shown.contains(n))
+                .expect("an author");
+            assert_eq!(page.matches(author).count(), 1, "{page}");
+        }
         let pick = number_after(&page, "name=\"winner\" value=\"").expect("a choice");
         let wrong = t
             .post(&format!("/comparisons/{id}"), &[("winner", "999999")])
