@@ -119,88 +119,23 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
     let Some((round, evidence)) = round else {
         return ctx.render("review/round", json!({ "exam": exam, "round": null }));
     };
-    let computed = outcome(&round, &evidence)?;
-    let Outcome {
-        fit,
-        weights,
-        finals,
-    } = &computed;
-    let Evidence {
-        answers,
-        submitted,
-        assignments,
-        grades,
-        calibrations,
-        known,
-        ..
-    } = &evidence;
-    let rubric: Rubric = db::from_json(&round.rubric_json)?;
-    let name = |id: i64| {
-        users
-            .iter()
-            .find(|u| u.id == id)
-            .map_or(String::new(), |u| u.display_name.clone())
-    };
-    let trainees: Vec<Value> = standings_of(&evidence, &computed)
-        .iter()
-        .map(|s| json!({ "name": name(s.person), "standing": s }))
-        .collect();
-    let author = |attempt: i64| {
-        submitted
-            .iter()
-            .find(|s| s.attempt.id == attempt)
-            .map_or(String::new(), |s| s.display_name.clone())
+    let view = RoundView {
+        outcome: outcome(&round, &evidence)?,
+        rubric: db::from_json(&round.rubric_json)?,
+        round,
+        evidence,
+        appeals,
+        users,
     };
     let questions: Vec<Value> = items
         .iter()
         .map(|item| {
-            let scored: Vec<(Value, f64)> = answers
+            let scored: Vec<(Value, f64)> = view
+                .evidence
+                .answers
                 .iter()
                 .filter(|a| a.item_id == item.id)
-                .map(|answer| {
-                    let mine: Vec<&review::AssignmentRow> =
-                        assignments.iter().filter(|a| a.answer_id == answer.id).collect();
-                    let done = mine.iter().filter(|a| a.score.is_some()).count();
-                    let lead = grades.iter().find(|g| g.answer_id == answer.id);
-                    let Some(Final { blended, peer, comparative }) = finals.get(&answer.id) else {
-                        return (Value::Null, -1.0);
-                    };
-                    let weight_total: f64 = mine
-                        .iter()
-                        .filter(|a| a.score.is_some())
-                        .filter_map(|a| fit.reviewers.iter().find(|r| r.reviewer == a.reviewer_id))
-                        .map(|r| r.reliability)
-                        .sum();
-                    let reviews: Vec<Value> = mine
-                        .iter()
-                        .map(|a| {
-                            let fitted = fit.reviewers.iter().find(|r| r.reviewer == a.reviewer_id);
-                            json!({
-                                "reviewer": name(a.reviewer_id), "score": a.score.map(round1),
-                                "bias": fitted.map(|r| round1(r.bias)),
-                                "weight": fitted.filter(|_| a.score.is_some() && weight_total > 0.0)
-                                    .map(|r| (100.0 * r.reliability / weight_total).round()),
-                                "comment": a.comment,
-                            })
-                        })
-                        .collect();
-                    let parts: Vec<Value> = blended
-                        .parts
-                        .iter()
-                        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": percent(*share) }))
-                        .collect();
-                    let row = json!({
-                        "answer": answer, "author": author(answer.attempt_id),
-                        "automatic": answer.score.map(round1), "peer": peer.map(round1),
-                        "lead": lead.map(|g| json!({ "score": round1(g.score), "reason": g.reason, "calibration": g.calibration })),
-                        "final": blended.score.map(round1), "parts": parts,
-                        "compared": comparative.as_ref().map(|s| json!({ "wins": s.wins, "of": s.comparisons })),
-                        "reviews": reviews, "done": done, "k": round.k,
-                        "appeal": appeals.iter().find(|x| x.answer_id == answer.id),
-                        "lead_needed": done == 0 && lead.is_none(),
-                    });
-                    (row, blended.score.unwrap_or(-1.0))
-                })
+                .filter_map(|a| view.answer_row(a))
                 .collect();
             let ranked: Vec<Value> = ranking::rank(scored)
                 .into_iter()
@@ -213,46 +148,151 @@ pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppEr
             json!({ "item": item, "answers": ranked })
         })
         .collect();
-    // Everyone holding a review, including the absent who have not sent one
-    // (the model knows only those who did).
-    let mut ids: Vec<i64> = assignments.iter().map(|a| a.reviewer_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let reviewers: Vec<Value> = ids
-        .into_iter()
-        .map(|id| {
-            let open = assignments
-                .iter()
-                .filter(|a| a.reviewer_id == id && a.submitted_at.is_none())
-                .count();
-            let fitted = fit.reviewers.iter().find(|r| r.reviewer == id);
-            let done = assignments
-                .iter()
-                .filter(|a| a.reviewer_id == id && a.submitted_at.is_some())
-                .count();
-            json!({
-                "id": id, "name": name(id), "open": open,
-                "reviews": done, "calibration": calibration_agreement(&rubric, calibrations, grades, id).map(percent),
-                "bias": fitted.map(|r| round1(r.bias)),
-                "reliability": fitted.map(|r| round1(r.reliability)),
-                "grade": fitted.map(|r| r.grade.round()),
-                "earlier": known.get(&id).map_or(0.0, |k| k.reviews.round()),
-            })
-        })
+    let trainees: Vec<Value> = standings_of(&view.evidence, &view.outcome)
+        .iter()
+        .map(|s| json!({ "name": view.name(s.person), "standing": s }))
         .collect();
-    let late = answers
+    let assignments = &view.evidence.assignments;
+    let late = view
+        .evidence
+        .answers
         .iter()
         .filter(|a| !assignments.iter().any(|x| x.answer_id == a.id))
         .count();
-    let overdue = db::now_ms() > round.due_at;
+    let (round, weights) = (&view.round, view.outcome.weights);
     ctx.render(
         "review/round",
         json!({
             "exam": exam, "round": round, "due": local_time(round.due_at), "questions": questions,
-            "reviewers": reviewers, "overdue": overdue, "trainees": trainees, "late": late,
+            "reviewers": view.reviewer_rows(), "overdue": db::now_ms() > round.due_at, "trainees": trainees, "late": late,
             "weights": { "automatic": percent(weights.automatic), "peer": percent(weights.peer), "comparative": percent(weights.comparative) },
         }),
     )
+}
+
+/// A round with everything its page shows.
+struct RoundView {
+    round: review::RoundRow,
+    evidence: Evidence,
+    outcome: Outcome,
+    rubric: Rubric,
+    appeals: Vec<review::AppealRow>,
+    users: Vec<db::users::User>,
+}
+
+impl RoundView {
+    fn name(&self, id: i64) -> String {
+        self.users
+            .iter()
+            .find(|u| u.id == id)
+            .map_or(String::new(), |u| u.display_name.clone())
+    }
+
+    fn fitted(&self, reviewer: i64) -> Option<&aggregate::ReviewerFit> {
+        self.outcome
+            .fit
+            .reviewers
+            .iter()
+            .find(|r| r.reviewer == reviewer)
+    }
+
+    /// One answer as the lead sees it, with its final score for ranking: the
+    /// parts and their shares, each reviewer's mark, bias and weight, the
+    /// lead's grade, comparison wins and any appeal.
+    fn answer_row(&self, answer: &AnswerRow) -> Option<(Value, f64)> {
+        let Final {
+            blended,
+            peer,
+            comparative,
+        } = self.outcome.finals.get(&answer.id)?;
+        let mine: Vec<&review::AssignmentRow> = self
+            .evidence
+            .assignments
+            .iter()
+            .filter(|a| a.answer_id == answer.id)
+            .collect();
+        let done = mine.iter().filter(|a| a.score.is_some()).count();
+        let lead = self
+            .evidence
+            .grades
+            .iter()
+            .find(|g| g.answer_id == answer.id);
+        let weight_total: f64 = mine
+            .iter()
+            .filter(|a| a.score.is_some())
+            .filter_map(|a| self.fitted(a.reviewer_id))
+            .map(|r| r.reliability)
+            .sum();
+        let reviews: Vec<Value> = mine
+            .iter()
+            .map(|a| {
+                let fitted = self.fitted(a.reviewer_id);
+                json!({
+                    "reviewer": self.name(a.reviewer_id), "score": a.score.map(round1),
+                    "bias": fitted.map(|r| round1(r.bias)),
+                    "weight": fitted.filter(|_| a.score.is_some() && weight_total > 0.0)
+                        .map(|r| (100.0 * r.reliability / weight_total).round()),
+                    "comment": a.comment,
+                })
+            })
+            .collect();
+        let author = self
+            .evidence
+            .submitted
+            .iter()
+            .find(|s| s.attempt.id == answer.attempt_id)
+            .map_or(String::new(), |s| s.display_name.clone());
+        let row = json!({
+            "answer": answer, "author": author,
+            "automatic": answer.score.map(round1), "peer": peer.map(round1),
+            "lead": lead.map(|g| json!({ "score": round1(g.score), "reason": g.reason, "calibration": g.calibration })),
+            "final": blended.score.map(round1), "parts": parts_json(blended),
+            "compared": comparative.as_ref().map(|s| json!({ "wins": s.wins, "of": s.comparisons })),
+            "reviews": reviews, "done": done, "k": self.round.k,
+            "appeal": self.appeals.iter().find(|x| x.answer_id == answer.id),
+            "lead_needed": done == 0 && lead.is_none(),
+        });
+        Some((row, blended.score.unwrap_or(-1.0)))
+    }
+
+    /// Everyone holding a review, including the absent who have not sent one
+    /// (the model knows only those who did): reviews done and open, bias,
+    /// reliability, reviewing grade, calibration agreement, earlier reviews.
+    fn reviewer_rows(&self) -> Vec<Value> {
+        let assignments = &self.evidence.assignments;
+        let mut ids: Vec<i64> = assignments.iter().map(|a| a.reviewer_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| {
+                let count = |submitted: bool| {
+                    assignments
+                        .iter()
+                        .filter(|a| a.reviewer_id == id && a.submitted_at.is_some() == submitted)
+                        .count()
+                };
+                let fitted = self.fitted(id);
+                let e = &self.evidence;
+                json!({
+                    "id": id, "name": self.name(id), "open": count(false), "reviews": count(true),
+                    "calibration": calibration_agreement(&self.rubric, &e.calibrations, &e.grades, id).map(percent),
+                    "bias": fitted.map(|r| round1(r.bias)),
+                    "reliability": fitted.map(|r| round1(r.reliability)),
+                    "grade": fitted.map(|r| r.grade.round()),
+                    "earlier": e.known.get(&id).map_or(0.0, |k| k.reviews.round()),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A final score's parts with their values and shares in whole percent.
+fn parts_json(blended: &blend::Blended) -> Vec<Value> {
+    blended
+        .parts
+        .iter()
+        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": percent(*share) }))
+        .collect()
 }
 
 /// A lead gives the answers submitted after the round began (a trainee who
@@ -764,12 +804,7 @@ pub(crate) fn answer_json(
     let Some(f) = outcome.finals.get(&answer) else {
         return Value::Null;
     };
-    let parts: Vec<Value> = f
-        .blended
-        .parts
-        .iter()
-        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": percent(*share) }))
-        .collect();
+    let parts = parts_json(&f.blended);
     let reviews = outcome
         .fit
         .items
