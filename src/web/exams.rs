@@ -46,9 +46,19 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
         "soon": dues.iter().filter(|d| now <= **d && **d - now < DAY_MS).count(),
         "missed": dues.iter().filter(|d| now > **d).count(),
     });
+    // Two answers to one question are told apart by a number.
     let queue: Vec<Value> = queue
         .iter()
-        .map(|q| json!({ "review": q, "due": super::render::local_time(q.due_at), "overdue": now > q.due_at, "due_soon": now <= q.due_at && q.due_at - now < DAY_MS }))
+        .map(|q| {
+            let same: Vec<i64> = queue
+                .iter()
+                .filter(|o| o.exam_title == q.exam_title && o.position == q.position)
+                .map(|o| o.id)
+                .collect();
+            let nth = same.iter().take_while(|id| **id != q.id).count() + 1;
+            let of = same.len();
+            json!({ "review": q, "nth": (of > 1).then_some(nth), "due": super::render::local_time(q.due_at), "overdue": now > q.due_at, "due_soon": now <= q.due_at && q.due_at - now < DAY_MS })
+        })
         .collect();
     let open: Vec<Value> = all
         .iter()

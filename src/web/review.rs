@@ -854,7 +854,7 @@ pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppErr
 
 /// The signed-in user's assignment `id` (404 for anyone else's), with the
 /// calibration example they must get right before it, if any.
-async fn mine(ctx: &Ctx, id: i64) -> Result<(review::ToReview, Option<review::Example>), AppError> {
+async fn mine(ctx: &Ctx, id: i64) -> Result<(review::ToReview, Option<Pending>), AppError> {
     let me = ctx.require(Role::Trainee)?.id;
     ctx.db(move |conn| {
         let found = review::to_review(conn, id, me)?.ok_or(AppError::NotFound)?;
@@ -870,6 +870,13 @@ async fn mine(ctx: &Ctx, id: i64) -> Result<(review::ToReview, Option<review::Ex
     .await
 }
 
+/// A calibration example still to get right, the nth of `of`.
+struct Pending {
+    example: review::Example,
+    nth: usize,
+    of: usize,
+}
+
 /// The calibration example `reviewer` must get right before their first
 /// review of a round: the first of the exam's examples not yet passed. None
 /// once they have reviewed (the training comes before, not in the middle).
@@ -877,7 +884,7 @@ fn pending_example(
     conn: &mut db::Conn,
     round: &review::RoundRow,
     reviewer: i64,
-) -> Result<Option<review::Example>, AppError> {
+) -> Result<Option<Pending>, AppError> {
     if review::has_reviewed(conn, round.id, reviewer)? {
         return Ok(None);
     }
@@ -886,19 +893,27 @@ fn pending_example(
         .filter(|c| c.passed_at.is_some())
         .map(|c| c.answer_id)
         .collect();
-    Ok(review::examples(conn, round.exam_id, reviewer)?
+    let examples = review::examples(conn, round.exam_id, reviewer)?;
+    let of = examples.len();
+    Ok(examples
         .into_iter()
-        .find(|e| !passed.contains(&e.answer_id)))
+        .enumerate()
+        .find(|(_, e)| !passed.contains(&e.answer_id))
+        .map(|(i, example)| Pending {
+            example,
+            nth: i + 1,
+            of,
+        }))
 }
 
 /// The calibration page: a lead's example to mark before reviewing.
 pub async fn calibration(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (found, pending) = mine(&ctx, id).await?;
-    let Some(example) = pending else {
+    let Some(pending) = pending else {
         return Ok(redirect(&format!("/reviews/{id}")));
     };
-    render_calibration(&ctx, &found, &example, &BTreeMap::new(), None, None)
+    render_calibration(&ctx, &found, &pending, &BTreeMap::new(), None, None)
 }
 
 /// A try at a calibration example. Where a mark differs from the lead's, the
@@ -910,9 +925,10 @@ pub async fn calibrate(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (found, pending) = mine(&ctx, id).await?;
-    let Some(example) = pending else {
+    let Some(pending) = pending else {
         return Ok(redirect(&format!("/reviews/{id}")));
     };
+    let example = &pending.example;
     if form.text("answer") != example.answer_id.to_string() {
         // A stale page: the example was passed or changed meanwhile.
         return Ok(redirect(&format!("/reviews/{id}/calibration")));
@@ -920,7 +936,7 @@ pub async fn calibrate(
     let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
     let marks = marks_from(&form, &rubric);
     if let Some(message) = marks_problem(&ctx, &rubric, &marks, "") {
-        return render_calibration(&ctx, &found, &example, &marks, None, Some(message));
+        return render_calibration(&ctx, &found, &pending, &marks, None, Some(message));
     }
     let lead: BTreeMap<String, u8> = db::from_json(&example.grade.marks_json)?;
     let off = criteria::calibrate(&rubric, &marks, &lead);
@@ -948,18 +964,19 @@ pub async fn calibrate(
         ctx.flash("review.calibrated", &[]);
         return Ok(redirect(&format!("/reviews/{id}")));
     }
-    render_calibration(&ctx, &found, &example, &marks, Some(&off), None)
+    render_calibration(&ctx, &found, &pending, &marks, Some(&off), None)
 }
 
 fn render_calibration(
     ctx: &Ctx,
     found: &review::ToReview,
-    example: &review::Example,
+    pending: &Pending,
     marks: &BTreeMap<String, u8>,
     off: Option<&[criteria::Off]>,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let example = &pending.example;
     let off_by_key: BTreeMap<&str, &criteria::Off> = off
         .unwrap_or_default()
         .iter()
@@ -968,7 +985,8 @@ fn render_calibration(
     let mut page = ctx.render(
         "review/calibration",
         json!({
-            "review": found, "example": { "answer": example.answer_id, "prompt": example.prompt, "body": example.body },
+            "review": found, "nth": pending.nth, "of": pending.of,
+            "example": { "answer": example.answer_id, "prompt": example.prompt, "body": example.body },
             "criteria": criteria_json(&rubric), "marks": marks, "off": off_by_key,
             "reason": off.map(|_| example.grade.reason.as_str()), "error": error,
         }),

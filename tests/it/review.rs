@@ -490,6 +490,12 @@ async fn a_review_closes_at_its_due_date_and_the_lead_hands_an_absent_reviewers_
         n
     };
     assert_eq!(before, vec![2, 2, 2, 2]);
+    // One question, two answers to review: told apart by a number.
+    let home = trainees[0].get("/").await.body;
+    assert!(
+        home.contains("第 1 题 · 第 1 份回复") && home.contains("第 1 题 · 第 2 份回复"),
+        "{home}"
+    );
     let home = trainees[1].get("/").await.body;
     assert!(
         home.contains("你有 3 项同伴评审待完成"),
@@ -648,6 +654,7 @@ async fn reviewers_first_match_the_leads_calibration_example_then_review() {
         page.contains("评审前校准") && page.contains("amy在这里"),
         "{page}"
     );
+    assert!(page.contains("样例 1/1"), "{page}");
     let early = bob.post(&format!("/reviews/{review}"), &MARKS).await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     assert!(early.body.contains("请先完成评审前校准"));
