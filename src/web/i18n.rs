@@ -149,6 +149,40 @@ mod tests {
     }
 
     #[test]
+    fn every_key_the_pages_and_handlers_name_is_in_the_catalog() {
+        let catalog = Catalog::load().expect("catalog parses");
+        let known = catalog.keys(DEFAULT_LANG);
+        // Keys as templates name them ({{t "key"}}, (t "key")) and as handlers
+        // pass them (flash, refusals, ctx.t, error keys).
+        let template = regex::Regex::new(r#"[{(]t "([^"]+)""#).expect("regex");
+        let handler = regex::Regex::new(r#"(?:flash|refused|\.t|key:)\(?\s*(?:StatusCode::[A-Z_]+,\s*)?"([a-z_]+\.[a-z_.0-9]+)""#)
+            .expect("regex");
+        let mut missing = Vec::new();
+        let mut scan = |dir: &str, ext: &str, pattern: &regex::Regex| {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let mut stack = vec![root];
+            while let Some(path) = stack.pop() {
+                for entry in std::fs::read_dir(&path).expect("dir").flatten() {
+                    let p = entry.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|e| e == ext) {
+                        let text = std::fs::read_to_string(&p).expect("file");
+                        for c in pattern.captures_iter(&text) {
+                            if !known.contains(&&c[1]) {
+                                missing.push(format!("{}: {}", p.display(), &c[1]));
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        scan("templates", "hbs", &template);
+        scan("src", "rs", &handler);
+        assert!(missing.is_empty(), "not in the catalog: {missing:#?}");
+    }
+
+    #[test]
     fn placeholders_are_filled_and_unknown_languages_fall_back() {
         let catalog = Catalog::load().expect("catalog parses");
         let text = catalog.format(
