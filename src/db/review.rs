@@ -691,36 +691,37 @@ pub struct Try<'a> {
 pub fn record_try(conn: &mut Conn, t: &Try, now: i64) -> DbResult<()> {
     let passed_at = t.passed.then_some(now);
     write_tx(conn, |conn| {
+        // The first try inserts; a later one (or a first sent twice at once)
+        // finds the row and counts.
+        let first = on_conn!(conn, c => diesel::insert_into(review_calibrations::table)
+            .values((
+                review_calibrations::round_id.eq(t.round),
+                review_calibrations::reviewer_id.eq(t.reviewer),
+                review_calibrations::answer_id.eq(t.answer),
+                review_calibrations::first_marks_json.eq(t.marks_json),
+                review_calibrations::first_score.eq(t.score),
+                review_calibrations::tries.eq(1),
+                review_calibrations::passed_at.eq(passed_at),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+        if first == 1 {
+            return Ok(());
+        }
         let key = review_calibrations::round_id
             .eq(t.round)
             .and(review_calibrations::reviewer_id.eq(t.reviewer))
             .and(review_calibrations::answer_id.eq(t.answer));
-        let tried: Option<(i64, Option<i64>)> = on_conn!(conn, c => review_calibrations::table
+        let (id, passed_before): (i64, Option<i64>) = on_conn!(conn, c => review_calibrations::table
             .filter(key)
             .select((review_calibrations::id, review_calibrations::passed_at))
-            .first(c)
-            .optional())?;
-        match tried {
-            Some((id, passed_before)) => {
-                on_conn!(conn, c => diesel::update(review_calibrations::table.find(id))
-                .set((
-                    review_calibrations::tries.eq(review_calibrations::tries + 1),
-                    review_calibrations::passed_at.eq(passed_before.or(passed_at)),
-                ))
-                .execute(c))?
-            }
-            None => on_conn!(conn, c => diesel::insert_into(review_calibrations::table)
-                .values((
-                    review_calibrations::round_id.eq(t.round),
-                    review_calibrations::reviewer_id.eq(t.reviewer),
-                    review_calibrations::answer_id.eq(t.answer),
-                    review_calibrations::first_marks_json.eq(t.marks_json),
-                    review_calibrations::first_score.eq(t.score),
-                    review_calibrations::tries.eq(1),
-                    review_calibrations::passed_at.eq(passed_at),
-                ))
-                .execute(c))?,
-        };
+            .first(c))?;
+        on_conn!(conn, c => diesel::update(review_calibrations::table.find(id))
+            .set((
+                review_calibrations::tries.eq(review_calibrations::tries + 1),
+                review_calibrations::passed_at.eq(passed_before.or(passed_at)),
+            ))
+            .execute(c))?;
         Ok(())
     })
 }
