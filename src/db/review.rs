@@ -335,6 +335,37 @@ pub fn grades_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<LeadGradeR
         .load(c))?)
 }
 
+/// What earlier rounds' reviewer models are fitted from, for many rounds in
+/// three queries: their reviews, calibration tries, and the leads' grades of
+/// their exams (with each grade's exam).
+pub struct Marked {
+    pub assignments: Vec<AssignmentRow>,
+    pub calibrations: Vec<CalibrationRow>,
+    pub grades: Vec<(i64, LeadGradeRow)>,
+}
+
+pub fn marked(conn: &mut Conn, rounds: &[RoundRow]) -> DbResult<Marked> {
+    let ids: Vec<i64> = rounds.iter().map(|r| r.id).collect();
+    let exams: Vec<i64> = rounds.iter().map(|r| r.exam_id).collect();
+    Ok(Marked {
+        assignments: on_conn!(conn, c => review_assignments::table
+            .filter(review_assignments::round_id.eq_any(&ids))
+            .order(review_assignments::id)
+            .select(AssignmentRow::as_select())
+            .load(c))?,
+        calibrations: on_conn!(conn, c => review_calibrations::table
+            .filter(review_calibrations::round_id.eq_any(&ids))
+            .order(review_calibrations::id)
+            .select(CalibrationRow::as_select())
+            .load(c))?,
+        grades: on_conn!(conn, c => lead_grades::table
+            .inner_join(answers::table.inner_join(attempts::table))
+            .filter(attempts::exam_id.eq_any(&exams))
+            .select((attempts::exam_id, LeadGradeRow::as_select()))
+            .load(c))?,
+    })
+}
+
 /// An answer with its question and any lead's grade, for the grading page.
 pub struct ToGrade {
     pub exam_id: i64,

@@ -597,28 +597,42 @@ fn calibration_agreement(
 
 /// Reviewers' reputations from the rounds before `round`: their fits, with the
 /// leads' grades and calibrations, averaged by reviews. Recomputed from the
-/// stored marks, so it is never stale and every instance agrees.
+/// stored marks (read in three queries whatever the number of rounds), so it
+/// is never stale and every instance agrees.
 fn reputation_before(
     conn: &mut crate::db::Conn,
     round: &review::RoundRow,
 ) -> Result<HashMap<i64, Reputation>, AppError> {
-    let mut fits = Vec::new();
-    for earlier in review::rounds(conn)?
+    let earlier: Vec<review::RoundRow> = review::rounds(conn)?
         .into_iter()
         .take_while(|r| r.id != round.id)
-    {
-        let (marks, gold) = model_input(
-            &review::assignments(conn, earlier.id)?,
-            &review::calibrations(conn, earlier.id, None)?,
-            &review::grades_for_exam(conn, earlier.exam_id)?,
-        );
-        fits.push(aggregate::fit(
-            &marks,
-            &gold,
-            &HashMap::new(),
-            Tuning::default(),
-        ));
-    }
+        .collect();
+    let all = review::marked(conn, &earlier)?;
+    let fits: Vec<aggregate::Fit> = earlier
+        .iter()
+        .map(|r| {
+            let assignments: Vec<review::AssignmentRow> = all
+                .assignments
+                .iter()
+                .filter(|a| a.round_id == r.id)
+                .cloned()
+                .collect();
+            let calibrations: Vec<review::CalibrationRow> = all
+                .calibrations
+                .iter()
+                .filter(|c| c.round_id == r.id)
+                .cloned()
+                .collect();
+            let grades: Vec<review::LeadGradeRow> = all
+                .grades
+                .iter()
+                .filter(|(exam, _)| *exam == r.exam_id)
+                .map(|(_, g)| g.clone())
+                .collect();
+            let (marks, gold) = model_input(&assignments, &calibrations, &grades);
+            aggregate::fit(&marks, &gold, &HashMap::new(), Tuning::default())
+        })
+        .collect();
     Ok(aggregate::reputation(&fits, REPUTATION_CAP))
 }
 

@@ -712,6 +712,13 @@ async fn trainees_are_ranked_per_exam_and_over_time_on_final_scores() {
     let app = spawn().await;
     let (mut lead, mut trainees, first) = answered_exam(&app).await;
     close_and_review(&mut lead, first, "1").await;
+    // Everyone reviews once in the first round: the second counts it.
+    for t in trainees.iter_mut() {
+        let review = reviews_waiting(t).await[0];
+        t.get(&format!("/reviews/{review}")).await;
+        let sent = t.post(&format!("/reviews/{review}"), &MARKS).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    }
     // Leads' grades decide, so every final score is known: amy 100 then 0,
     // bob 0 then 100; cat and dan 100 in both.
     for (name, level) in [("amy", "3"), ("bob", "0"), ("cat", "3"), ("dan", "3")] {
@@ -724,6 +731,16 @@ async fn trainees_are_ranked_per_exam_and_over_time_on_final_scores() {
     }
 
     let round = lead.get(&format!("/exams/{second}/review")).await.body;
+    let reviewers = round.split("id=\"reviewers\"").nth(1).expect("reviewers");
+    let earlier = reviewers
+        .split("<tr><td>")
+        .skip(1)
+        .filter(|row| row.contains("<td class=\"num\">1.0</td>\n"))
+        .count();
+    assert_eq!(
+        earlier, 4,
+        "each reputation rests on one earlier review: {reviewers}"
+    );
     let standings = round
         .split("id=\"exam-standings\"")
         .nth(1)
