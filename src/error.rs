@@ -46,6 +46,11 @@ impl AppError {
         }
     }
 
+    /// A request no form of ours sends: an unknown action, a malformed body.
+    pub fn bad_request() -> Self {
+        Self::refused(StatusCode::BAD_REQUEST, "error.bad_request")
+    }
+
     /// Message-catalog key and its arguments.
     pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
         match self {

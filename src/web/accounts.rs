@@ -168,12 +168,7 @@ pub async fn update(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
             ("enable", _, _) => users::set_active(conn, id, true)?,
             ("reset", Some(hash), _) => users::set_password(conn, id, hash)?,
             ("role", _, Some(role)) => users::set_role(conn, id, role)?,
-            _ => {
-                return Err(AppError::refused(
-                    StatusCode::BAD_REQUEST,
-                    "error.bad_request",
-                ))
-            }
+            _ => return Err(AppError::bad_request()),
         };
         Ok(())
     })

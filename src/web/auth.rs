@@ -90,8 +90,8 @@ impl FromRequest for Form {
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             let bytes = body(bytes).await?;
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-                .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "error.bad_request"))?;
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::bad_request())?;
             let given = pairs
                 .iter()
                 .find(|(k, _)| k == "_csrf")
@@ -176,7 +176,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfJson<T> {
             let bytes = body(bytes).await?;
             serde_json::from_slice(&bytes)
                 .map(CsrfJson)
-                .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "error.bad_request"))
+                .map_err(|_| AppError::bad_request())
         })
     }
 }

@@ -208,12 +208,7 @@ pub async fn set_status(
     let (from, to) = match form.text("action") {
         "open" => ("draft", "open"),
         "close" => ("open", "closed"),
-        _ => {
-            return Err(AppError::refused(
-                StatusCode::BAD_REQUEST,
-                "error.bad_request",
-            ))
-        }
+        _ => return Err(AppError::bad_request()),
     };
     let changed = ctx
         .db(move |conn| {

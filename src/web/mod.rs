@@ -216,11 +216,7 @@ pub fn run(
                     .limit(BODY_LIMIT)
                     .error_handler(|err, _| {
                         tracing::debug!(%err, "bad JSON body");
-                        AppError::refused(
-                            actix_web::http::StatusCode::BAD_REQUEST,
-                            "error.bad_request",
-                        )
-                        .into()
+                        AppError::bad_request().into()
                     }),
             )
             .wrap(ErrorHandlers::new().default_handler(render::error_page))

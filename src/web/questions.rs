@@ -224,7 +224,7 @@ pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppErr
 }
 
 fn bad_request() -> AppError {
-    AppError::refused(StatusCode::BAD_REQUEST, "error.bad_request")
+    AppError::bad_request()
 }
 
 /// A tag from a form: empty means "as the rules say"; anything else must be known.

@@ -1104,7 +1104,7 @@ pub async fn judge(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
     let winner: i64 = form
         .text("winner")
         .parse()
-        .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "error.bad_request"))?;
+        .map_err(|_| AppError::bad_request())?;
     let done = ctx
         .db(move |conn| {
             let found = review::to_compare(conn, id, me)?.ok_or(AppError::NotFound)?;
@@ -1118,10 +1118,7 @@ pub async fn judge(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
         })
         .await?;
     if !done {
-        return Err(AppError::refused(
-            StatusCode::BAD_REQUEST,
-            "error.bad_request",
-        ));
+        return Err(AppError::bad_request());
     }
     ctx.flash("review.thanks", &[]);
     Ok(redirect("/"))
@@ -1135,7 +1132,7 @@ pub async fn appeal(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
     let attempt: i64 = form
         .text("attempt")
         .parse()
-        .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "error.bad_request"))?;
+        .map_err(|_| AppError::bad_request())?;
     let reason = form.text("reason").trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(AppError::refused(
@@ -1178,12 +1175,7 @@ pub async fn decide_appeal(
     let upheld = match form.text("decision") {
         "uphold" => true,
         "reject" => false,
-        _ => {
-            return Err(AppError::refused(
-                StatusCode::BAD_REQUEST,
-                "error.bad_request",
-            ))
-        }
+        _ => return Err(AppError::bad_request()),
     };
     let reason = form.text("reason").trim().to_string();
     if reason.is_empty() || reason.chars().count() > 1000 {
