@@ -30,6 +30,15 @@ pub struct User {
     pub lang: String,
 }
 
+/// The display name of user `id` among `users` ("" if not there), for pages
+/// that list people by id.
+pub fn name_of(users: &[User], id: i64) -> String {
+    users
+        .iter()
+        .find(|u| u.id == id)
+        .map_or(String::new(), |u| u.display_name.clone())
+}
+
 impl UserRow {
     pub fn user(&self) -> DbResult<User> {
         let role = Role::parse(&self.role)

@@ -50,12 +50,7 @@ pub async fn team(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let (rounds, users) = reviewed(&ctx).await?;
     let all: Vec<Vec<Standing>> = rounds.iter().map(|r| r.standings.clone()).collect();
-    let name = |id: i64| {
-        users
-            .iter()
-            .find(|u| u.id == id)
-            .map_or(String::new(), |u| u.display_name.clone())
-    };
+    let name = |id: i64| db::users::name_of(&users, id);
     let people: Vec<Value> = standings::overall(&all)
         .into_iter()
         .map(|r| json!({ "id": r.person, "name": name(r.person), "record": r }))

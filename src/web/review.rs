@@ -182,10 +182,7 @@ struct RoundView {
 
 impl RoundView {
     fn name(&self, id: i64) -> String {
-        self.users
-            .iter()
-            .find(|u| u.id == id)
-            .map_or(String::new(), |u| u.display_name.clone())
+        db::users::name_of(&self.users, id)
     }
 
     fn fitted(&self, reviewer: i64) -> Option<&aggregate::ReviewerFit> {

@@ -40,10 +40,7 @@ pub async fn show(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let history: Vec<Value> = versions
         .iter()
         .map(|v| {
-            let by = users
-                .iter()
-                .find(|u| u.id == v.created_by)
-                .map_or(String::new(), |u| u.display_name.clone());
+            let by = db::users::name_of(&users, v.created_by);
             json!({ "version": v.version, "by": by, "when": local_time(v.created_at) })
         })
         .collect();
