@@ -571,6 +571,18 @@ fn model_input(
     (marks, gold)
 }
 
+/// The reviewers' model of one round, with `known` reputations as its priors
+/// (none for the fit a round hands on to later rounds as reputation).
+fn fit_round(
+    assignments: &[review::AssignmentRow],
+    calibrations: &[review::CalibrationRow],
+    grades: &[review::LeadGradeRow],
+    known: &HashMap<i64, Reputation>,
+) -> aggregate::Fit {
+    let (marks, gold) = model_input(assignments, calibrations, grades);
+    aggregate::fit(&marks, &gold, known, Tuning::default())
+}
+
 /// A reviewer's average agreement with the lead on their first calibration
 /// tries, 0–1; None if they had none.
 fn calibration_agreement(
@@ -626,8 +638,7 @@ fn reputation_before(
                 .filter(|(exam, _)| *exam == r.exam_id)
                 .map(|(_, g)| g.clone())
                 .collect();
-            let (marks, gold) = model_input(&assignments, &calibrations, &grades);
-            aggregate::fit(&marks, &gold, &HashMap::new(), Tuning::default())
+            fit_round(&assignments, &calibrations, &grades, &HashMap::new())
         })
         .collect();
     Ok(aggregate::reputation(&fits, REPUTATION_CAP))
@@ -683,16 +694,11 @@ pub(crate) fn history(
         let known = aggregate::reputation(&fits, REPUTATION_CAP);
         let evidence = evidence_given(conn, &round, known)?;
         let outcome = outcome(&round, &evidence)?;
-        let (marks, gold) = model_input(
+        fits.push(fit_round(
             &evidence.assignments,
             &evidence.calibrations,
             &evidence.grades,
-        );
-        fits.push(aggregate::fit(
-            &marks,
-            &gold,
             &HashMap::new(),
-            Tuning::default(),
         ));
         out.push((round, evidence, outcome));
     }
@@ -739,12 +745,13 @@ pub(crate) struct Outcome {
 /// question) and the automatic scores into each answer's final score.
 pub(crate) fn outcome(round: &review::RoundRow, evidence: &Evidence) -> Result<Outcome, AppError> {
     let weights: Weights = db::from_json(&round.weights_json)?;
-    let (marks, gold) = model_input(
+    let fit = fit_round(
         &evidence.assignments,
         &evidence.calibrations,
         &evidence.grades,
+        &evidence.known,
     );
-    let fit = aggregate::fit(&marks, &gold, &evidence.known, Tuning::default());
+    let gold = gold_of(&evidence.grades);
     let answers = &evidence.answers;
     let judgements: Vec<Judgement> = evidence
         .judged
