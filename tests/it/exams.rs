@@ -2,8 +2,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    item_ids, number_after, spawn, spawn_with_banks, start, started_exam, Started, AUTHENTIC,
-    MATERIAL,
+    close_exam, item_ids, number_after, spawn, spawn_with_banks, start, started_exam, Started,
+    AUTHENTIC, MATERIAL,
 };
 
 #[actix_web::test]
@@ -226,8 +226,7 @@ async fn a_closed_exam_takes_no_more_answers() {
         ..
     } = started_exam(&app, &[AUTHENTIC]).await;
     let item = items[0];
-    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
-        .await;
+    close_exam(&mut lead, exam).await;
     let (status, _) = amy
         .post_json(
             &format!("/api/attempts/{attempt}/draft"),
@@ -378,9 +377,7 @@ async fn after_the_exam_closes_a_submission_scores_what_was_saved() {
         json!({ "item_id": items[0], "body": "已保存的回答" }),
     )
     .await;
-    lead.get(&format!("/exams/{exam}")).await;
-    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
-        .await;
+    close_exam(&mut lead, exam).await;
     let late = "好".repeat(5000);
     let a0 = format!("answer_{}", items[0]);
     let done = amy
@@ -502,9 +499,7 @@ async fn starting_again_finds_the_same_attempt_and_a_closed_exam_cannot_be_start
     let (again, _) = start(&mut amy, exam).await;
     assert_eq!(again, attempt, "one attempt per trainee and exam");
     let mut bob = app.user(&mut admin, "bob", "trainee").await;
-    lead.get(&format!("/exams/{exam}")).await;
-    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
-        .await;
+    close_exam(&mut lead, exam).await;
     bob.get("/").await;
     let late = bob.post(&format!("/exams/{exam}/start"), &[]).await;
     assert_eq!(late.status, StatusCode::CONFLICT);

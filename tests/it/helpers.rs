@@ -285,6 +285,15 @@ pub async fn open_exam(lead: &mut Client, prompts: &[&str]) -> i64 {
     id
 }
 
+/// The lead closes an open exam from its page.
+pub async fn close_exam(lead: &mut Client, exam: i64) {
+    lead.get(&format!("/exams/{exam}")).await;
+    let closed = lead
+        .post(&format!("/exams/{exam}/status"), &[("action", "close")])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+}
+
 /// Trainee starts an exam; returns the attempt id and the take page.
 pub async fn start(trainee: &mut Client, exam_id: i64) -> (i64, Page) {
     trainee.get("/").await;

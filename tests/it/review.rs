@@ -3,7 +3,9 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{number_after, open_exam, spawn, start, Client, TestApp, AUTHENTIC, MATERIAL};
+use crate::helpers::{
+    close_exam, number_after, open_exam, spawn, start, Client, TestApp, AUTHENTIC, MATERIAL,
+};
 
 pub(crate) const TRAINEES: [&str; 4] = ["amy", "bob", "cat", "dan"];
 
@@ -54,9 +56,7 @@ async fn sit(lead: &mut Client, trainees: &mut [Client], prompt: &str) -> i64 {
 
 /// Closes the exam and starts its review round: k reviewers, due in 3 days.
 pub(crate) async fn close_and_review(lead: &mut Client, exam: i64, k: &str) {
-    lead.get(&format!("/exams/{exam}")).await;
-    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
-        .await;
+    close_exam(lead, exam).await;
     lead.get(&format!("/exams/{exam}/review")).await;
     let started = lead
         .post(
@@ -88,9 +88,7 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         )
         .await;
     assert_eq!(early.status, StatusCode::CONFLICT);
-    lead.get(&format!("/exams/{exam}")).await;
-    lead.post(&format!("/exams/{exam}/status"), &[("action", "close")])
-        .await;
+    close_exam(&mut lead, exam).await;
     lead.get(&format!("/exams/{exam}/review")).await;
     let too_many = lead
         .post(
