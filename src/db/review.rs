@@ -139,7 +139,6 @@ pub fn queue(conn: &mut Conn, reviewer: i64) -> DbResult<Vec<Queued>> {
         .inner_join(review_rounds::table.inner_join(exams::table))
         .inner_join(answers::table.inner_join(exam_items::table))
         .filter(review_assignments::reviewer_id.eq(reviewer).and(review_assignments::submitted_at.is_null()))
-        .order((review_rounds::due_at, review_assignments::id))
         .select((review_assignments::id, exams::title, exam_items::position, review_rounds::due_at, review_assignments::due_at))
         .load(c))?;
     let mut queued: Vec<Queued> = rows
@@ -151,6 +150,7 @@ pub fn queue(conn: &mut Conn, reviewer: i64) -> DbResult<Vec<Queued>> {
             due_at: own_due.unwrap_or(round_due),
         })
         .collect();
+    // Sorted here: a re-assigned review's own due date overrides its round's.
     queued.sort_by_key(|q| (q.due_at, q.id));
     Ok(queued)
 }
