@@ -2,7 +2,7 @@
 //! same reviewer twice for one answer, the load spread so that no reviewer has
 //! more than one review above another, and the same result for the same seed.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -24,8 +24,8 @@ pub struct Answer {
 
 /// Pairs of (answer id, reviewer id). Answers are visited in a shuffled order,
 /// and each takes the k eligible reviewers with the fewest reviews so far
-/// (ties in a shuffled order); a last pass moves reviews from the busiest to
-/// the least busy reviewers until their loads differ by at most one.
+/// (ties in a shuffled order); a last pass moves reviews, along chains of
+/// reviewers where no direct move is allowed, until loads differ by at most one.
 pub fn assign(
     answers: &[Answer],
     reviewers: &[i64],
@@ -76,41 +76,81 @@ pub fn assign(
     Ok(pairs)
 }
 
-/// Moves single reviews from a busiest to a least busy reviewer, where the move
-/// is allowed, until loads differ by at most one (or no move helps).
+/// Evens out the loads: while some reviewer has two or more reviews above
+/// another, moves one review along a shortest chain of allowed moves from a
+/// busiest reviewer to a less busy one (busiest → b on one answer, b → c on
+/// another, …). A single direct move is not always possible — the idle
+/// reviewer may already be on every answer the busy one has — but a chain
+/// through others is whenever any rebalancing is; each chain lowers the spread
+/// of loads, so the loop ends.
 fn balance(order: &[&Answer], people: &[i64], chosen: &mut [Vec<usize>], load: &mut [usize]) {
-    loop {
-        let (Some(max), Some(min)) = (load.iter().max(), load.iter().min()) else {
-            return;
-        };
-        if max - min <= 1 {
-            return;
-        }
-        let (max, min) = (*max, *min);
-        let busy: HashSet<usize> = (0..load.len()).filter(|p| load[*p] == max).collect();
-        let idle: Vec<usize> = (0..load.len()).filter(|p| load[*p] == min).collect();
-        let mut moved = false;
-        'search: for (a, reviewers) in chosen.iter_mut().enumerate() {
-            for slot in 0..reviewers.len() {
-                if !busy.contains(&reviewers[slot]) {
-                    continue;
-                }
-                let to = idle
-                    .iter()
-                    .find(|p| people[**p] != order[a].author && !reviewers.contains(p));
-                if let Some(to) = to {
-                    load[reviewers[slot]] -= 1;
-                    load[*to] += 1;
-                    reviewers[slot] = *to;
-                    moved = true;
-                    break 'search;
-                }
+    while let Some(chain) = chain_to_lighten(order, people, chosen, load) {
+        // A shortest chain visits each answer once, so its moves are independent.
+        for (answer, from, to) in chain {
+            if let Some(slot) = chosen[answer].iter().position(|p| *p == from) {
+                chosen[answer][slot] = to;
+                load[from] -= 1;
+                load[to] += 1;
             }
         }
-        if !moved {
-            return;
+    }
+}
+
+/// A shortest chain of moves (answer, from, to) from a busiest reviewer to one
+/// with at least two reviews fewer, by breadth-first search over "may hand one
+/// of their answers to"; None when loads are even or no chain exists.
+fn chain_to_lighten(
+    order: &[&Answer],
+    people: &[i64],
+    chosen: &[Vec<usize>],
+    load: &[usize],
+) -> Option<Vec<(usize, usize, usize)>> {
+    let max = *load.iter().max()?;
+    if max < 2 || load.iter().all(|l| *l + 1 >= max) {
+        return None;
+    }
+    let mut reviews_of: Vec<Vec<usize>> = vec![Vec::new(); people.len()];
+    for (a, reviewers) in chosen.iter().enumerate() {
+        for p in reviewers {
+            reviews_of[*p].push(a);
         }
     }
+    // came_from[q] = (answer, p): q was reached by p handing q that answer.
+    let mut came_from: Vec<Option<(usize, usize)>> = vec![None; people.len()];
+    let mut seen = vec![false; people.len()];
+    let mut queue = VecDeque::new();
+    for p in (0..people.len()).filter(|p| load[*p] == max) {
+        seen[p] = true;
+        queue.push_back(p);
+    }
+    while let Some(p) = queue.pop_front() {
+        for &a in &reviews_of[p] {
+            for q in 0..people.len() {
+                if seen[q] || people[q] == order[a].author || chosen[a].contains(&q) {
+                    continue;
+                }
+                seen[q] = true;
+                came_from[q] = Some((a, p));
+                if load[q] + 2 <= max {
+                    return Some(walk_back(&came_from, q));
+                }
+                queue.push_back(q);
+            }
+        }
+    }
+    None
+}
+
+/// The moves that reached `end`, from the busiest reviewer onwards.
+fn walk_back(came_from: &[Option<(usize, usize)>], end: usize) -> Vec<(usize, usize, usize)> {
+    let mut chain = Vec::new();
+    let mut to = end;
+    while let Some((answer, from)) = came_from[to] {
+        chain.push((answer, from, to));
+        to = from;
+    }
+    chain.reverse();
+    chain
 }
 
 /// An open review of an absent reviewer: the assignment, its answer and that
@@ -284,7 +324,24 @@ mod tests {
         );
     }
 
+    #[test]
+    fn loads_even_out_where_no_single_move_from_the_busiest_is_allowed() {
+        // Found by the property below: the greedy pass left loads of 9 and 7,
+        // and every direct move from a busiest to an idlest reviewer was barred.
+        let (answers, reviewers) = exam(21, 2);
+        let pairs = assign(&answers, &reviewers, 4, 11660618589885912570).expect("assigned");
+        let mut load = [0usize; 21];
+        for (_, r) in &pairs {
+            load[*r as usize] += 1;
+        }
+        let (lo, hi) = (load.iter().min(), load.iter().max());
+        assert!(hi.zip(lo).is_some_and(|(h, l)| h - l <= 1), "loads {load:?}");
+    }
+
     proptest::proptest! {
+        // Uneven loads hid in about one case in a few thousand: run enough
+        // cases that such a case shows here rather than at random in CI.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
         #[test]
         fn assignments_keep_every_rule(
             trainees in 2i64..25,
