@@ -29,8 +29,6 @@ pub enum AppError {
         key: &'static str,
         args: Vec<(&'static str, String)>,
     },
-    #[error("too many failed logins")]
-    TooManyAttempts { wait_secs: i64 },
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -59,10 +57,6 @@ impl AppError {
             AppError::Csrf => ("error.csrf", vec![]),
             AppError::Invalid(i) => (i.key(), i.args()),
             AppError::Refused { key, args, .. } => (key, args.clone()),
-            AppError::TooManyAttempts { wait_secs } => (
-                "error.too_many_attempts",
-                vec![("secs", wait_secs.to_string())],
-            ),
             AppError::LoginRequired { .. } | AppError::SetupRequired => {
                 ("error.login_required", vec![])
             }
@@ -85,7 +79,6 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Refused { status, .. } => *status,
-            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Db(DbError::Query(diesel::result::Error::NotFound)) => StatusCode::NOT_FOUND,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -117,10 +110,8 @@ impl ResponseError for AppError {
 /// Percent-encodes a local path for a query string; anything but a local path
 /// becomes "/" so `next` can never redirect off-site.
 fn encode_path(path: &str) -> String {
-    if !path.starts_with('/') || path.starts_with("//") {
-        return "%2F".to_string();
-    }
-    path.bytes()
+    crate::domain::login::local_path(path)
+        .bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
                 (b as char).to_string()

@@ -14,27 +14,22 @@ use super::review::{
     AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, LeadGradeRow, RoundRow, RubricRow,
 };
 use super::schema::{
-    answers, appeals, attempts, chat_imports, exam_items, exams, lead_grades, login_failures,
-    mined_answers, mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
+    answers, appeals, attempts, chat_imports, exam_items, exams, lead_grades, mined_answers,
+    mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
     review_calibrations, review_comparisons, review_rounds, review_rubrics, users,
 };
 use super::users::UserRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, Deserialize)]
-#[diesel(table_name = login_failures)]
-pub struct LoginFailureRow {
-    pub username: String,
-    pub failures: i32,
-    pub last_failed_at: i64,
-}
 
 /// One row of one table; the unit of a backup file (one JSON line each).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "table", content = "row", rename_all = "snake_case")]
 pub enum Row {
     Users(UserRow),
-    LoginFailures(LoginFailureRow),
+    /// Written by older versions; login counters are not data worth keeping,
+    /// so such rows are read and skipped.
+    #[serde(skip_serializing)]
+    LoginFailures(serde::de::IgnoredAny),
     Questions(QuestionRow),
     Exams(ExamRow),
     ExamItems(ItemRow),
@@ -55,9 +50,8 @@ pub enum Row {
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 19] = [
+pub const TABLES: [&str; 18] = [
     "users",
-    "login_failures",
     "questions",
     "exams",
     "exam_items",
@@ -78,7 +72,7 @@ pub const TABLES: [&str; 19] = [
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
-const WITHOUT_ID: [&str; 2] = ["login_failures", "mined_weeks"];
+const WITHOUT_ID: [&str; 1] = ["mined_weeks"];
 
 /// Every row, from one snapshot.
 pub fn snapshot(conn: &mut Conn) -> DbResult<Vec<Row>> {
@@ -102,7 +96,6 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
         };
     }
     take!(users, UserRow, Users);
-    take!(login_failures, LoginFailureRow, LoginFailures);
     take!(questions, QuestionRow, Questions);
     take!(exams, ExamRow, Exams);
     take!(exam_items, ItemRow, ExamItems);
@@ -132,7 +125,6 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
     }
     Ok(vec![
         count!(users),
-        count!(login_failures),
         count!(questions),
         count!(exams),
         count!(exam_items),
@@ -187,7 +179,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
     }
     match row {
         Row::Users(r) => put!(users, r),
-        Row::LoginFailures(r) => put!(login_failures, r),
+        Row::LoginFailures(_) => 0,
         Row::Questions(r) => put!(questions, r),
         Row::Exams(r) => put!(exams, r),
         Row::ExamItems(r) => put!(exam_items, r),

@@ -15,10 +15,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (username) {
+    login_throttle (username, address) {
         username -> Text,
-        failures -> Integer,
-        last_failed_at -> BigInt,
+        address -> Text,
+        attempts -> Integer,
+        blocked_until -> BigInt,
+        updated_at -> BigInt,
     }
 }
 
@@ -111,7 +113,7 @@ diesel::joinable!(review_calibrations -> answers (answer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
-    login_failures,
+    login_throttle,
     questions,
     exams,
     exam_items,

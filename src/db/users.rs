@@ -1,8 +1,8 @@
-//! Accounts and failed-login bookkeeping.
+//! Accounts.
 
 use diesel::prelude::*;
 
-use super::schema::{login_failures, users};
+use super::schema::users;
 use super::{now_ms, on_conn, write_tx, Conn, DbError, DbResult};
 use crate::domain::types::Role;
 
@@ -90,9 +90,14 @@ pub fn create(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64>> {
 }
 
 /// Creates the first admin only while there is no user at all, atomically, so two
-/// racing setup forms cannot both succeed.
+/// racing setup forms cannot both succeed: SQLite's BEGIN IMMEDIATE lets one
+/// writer in at a time; PostgreSQL's READ COMMITTED would let both count zero,
+/// so the table is locked against other writers first.
 pub fn create_first_admin(conn: &mut Conn, new: &NewUser) -> DbResult<Option<i64>> {
     write_tx(conn, |conn| {
+        if let Conn::Postgres(c) = conn {
+            diesel::sql_query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE").execute(&mut **c)?;
+        }
         if count(conn)? > 0 {
             return Ok(None);
         }
@@ -161,35 +166,4 @@ pub fn active_admins(conn: &mut Conn) -> DbResult<i64> {
         )
         .count()
         .get_result(c))?)
-}
-
-/// (failures, last failure time) for a login name.
-pub fn failures(conn: &mut Conn, username: &str) -> DbResult<Option<(i32, i64)>> {
-    Ok(on_conn!(conn, c => login_failures::table
-        .find(username)
-        .select((login_failures::failures, login_failures::last_failed_at))
-        .first(c)
-        .optional())?)
-}
-
-pub fn record_failure(conn: &mut Conn, username: &str, at: i64) -> DbResult<()> {
-    on_conn!(conn, c => diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::username.eq(username),
-            login_failures::failures.eq(1),
-            login_failures::last_failed_at.eq(at),
-        ))
-        .on_conflict(login_failures::username)
-        .do_update()
-        .set((
-            login_failures::failures.eq(login_failures::failures + 1),
-            login_failures::last_failed_at.eq(at),
-        ))
-        .execute(c))?;
-    Ok(())
-}
-
-pub fn clear_failures(conn: &mut Conn, username: &str) -> DbResult<()> {
-    on_conn!(conn, c => diesel::delete(login_failures::table.find(username)).execute(c))?;
-    Ok(())
 }

@@ -14,6 +14,16 @@ pub enum Invalid {
     DisplayName,
     #[error("password must be {min}–{max} characters")]
     Password { min: usize, max: usize },
+    #[error("password is only spaces")]
+    PasswordBlank,
+    #[error("password is the username")]
+    PasswordIsUsername,
+    #[error("password is too common")]
+    PasswordCommon,
+    #[error("text contains a NUL character")]
+    NulCharacter,
+    #[error("form is not valid UTF-8")]
+    NotUtf8,
     #[error("unknown role")]
     Role,
     #[error("answer is empty")]
@@ -39,6 +49,11 @@ impl Invalid {
             Invalid::Username => "invalid.username",
             Invalid::DisplayName => "invalid.display_name",
             Invalid::Password { .. } => "invalid.password",
+            Invalid::PasswordBlank => "invalid.password_blank",
+            Invalid::PasswordIsUsername => "invalid.password_is_username",
+            Invalid::PasswordCommon => "invalid.password_common",
+            Invalid::NulCharacter => "invalid.nul",
+            Invalid::NotUtf8 => "invalid.not_utf8",
             Invalid::Role => "invalid.role",
             Invalid::EmptyAnswer => "invalid.empty_answer",
             Invalid::AnswerTooLong { .. } => "invalid.answer_too_long",
@@ -171,22 +186,33 @@ impl DisplayName {
     }
 }
 
-/// A new password: long enough to matter, short enough not to be a hashing DoS.
+/// A new password: long enough to matter, short enough not to be a hashing DoS,
+/// not blank, not its own username and not one that guessing lists start with.
 pub struct NewPassword(String);
 
 impl NewPassword {
-    pub const MIN: usize = 8;
+    pub const MIN: usize = 10;
     pub const MAX: usize = 128;
 
-    pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        if (Self::MIN..=Self::MAX).contains(&char_len(raw)) {
-            Ok(Self(raw.to_string()))
-        } else {
-            Err(Invalid::Password {
+    /// `username` is the account's login name, which the password may not repeat.
+    pub fn parse(raw: &str, username: &str) -> Result<Self, Invalid> {
+        if !(Self::MIN..=Self::MAX).contains(&char_len(raw)) {
+            return Err(Invalid::Password {
                 min: Self::MIN,
                 max: Self::MAX,
-            })
+            });
         }
+        if raw.trim().is_empty() {
+            return Err(Invalid::PasswordBlank);
+        }
+        let folded = raw.trim().to_lowercase();
+        if folded == username.trim().to_lowercase() {
+            return Err(Invalid::PasswordIsUsername);
+        }
+        if super::login::is_common_password(&folded) {
+            return Err(Invalid::PasswordCommon);
+        }
+        Ok(Self(raw.to_string()))
     }
 
     pub fn as_str(&self) -> &str {

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::auth::{self, Form};
 use super::i18n::{Catalog, DEFAULT_LANG};
 use super::render::{redirect, Ctx};
-use crate::db::{self, users};
+use crate::db::{self, throttle, users};
 use crate::domain::login;
 use crate::domain::types::{DisplayName, NewPassword, Role, Username};
 use crate::error::AppError;
@@ -17,44 +17,60 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only local paths: `next` must never send a user to another site.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
-}
-
 pub async fn login_form(ctx: Ctx, q: web::Query<Next>) -> Result<HttpResponse, AppError> {
     if ctx.user.is_some() {
         return Ok(redirect("/"));
     }
     ctx.render(
         "login",
-        json!({ "next": safe_next(q.next.as_deref().unwrap_or("/")) }),
+        json!({ "next": login::local_path(q.next.as_deref().unwrap_or("/")) }),
     )
 }
 
-pub async fn login(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
-    let name = form.text("username").trim().to_lowercase();
+pub async fn login(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let typed = form.text("username").to_string();
+    let next = login::local_path(form.text("next")).to_string();
+    let refuse = |key: &str, secs: i64, status: StatusCode| -> Result<HttpResponse, AppError> {
+        let error = ctx
+            .state
+            .catalog
+            .format(ctx.lang, key, &[("secs", secs.to_string())]);
+        let page = ctx.render(
+            "login",
+            json!({ "next": next, "username": typed, "error": error }),
+        )?;
+        Ok(with_status(page, status))
+    };
+    // A name that could never be an account is refused before anything is
+    // stored: the throttle keeps rows for well-formed names only.
+    let Ok(name) = Username::parse(&typed) else {
+        return refuse("login.failed", 0, StatusCode::UNAUTHORIZED);
+    };
+    let name = name.as_str().to_string();
+    // Behind a proxy every client shares its address; the counter is then per
+    // name, which still stops guessing. The address is never trusted from headers.
+    let address = req
+        .peer_addr()
+        .map_or(String::new(), |a| a.ip().to_string());
     let password = form.text("password").to_string();
-    let next = safe_next(form.text("next")).to_string();
     let now = db::now_ms();
-    let key = name.clone();
-    let (failures, row) = ctx
+    let (key, at) = (name.clone(), address.clone());
+    let (claim, row) = ctx
         .db(move |conn| {
-            Ok((
-                users::failures(conn, &key)?,
-                users::find_by_username(conn, &key)?,
-            ))
+            let claim = throttle::claim(conn, &key, &at, now)?;
+            let row = match claim {
+                throttle::Claim::Go => users::find_by_username(conn, &key)?,
+                throttle::Claim::Wait { .. } => None,
+            };
+            Ok((claim, row))
         })
         .await?;
-    if let Some((count, last)) = failures {
-        let wait_secs = login::wait_secs(count, last, now);
-        if wait_secs > 0 {
-            return Err(AppError::TooManyAttempts { wait_secs });
-        }
+    if let throttle::Claim::Wait { secs } = claim {
+        return refuse(
+            "error.too_many_attempts",
+            secs,
+            StatusCode::TOO_MANY_REQUESTS,
+        );
     }
     // Verify against a decoy hash for unknown users: the answer takes as long either way.
     let hash = row
@@ -62,16 +78,10 @@ pub async fn login(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
         .map_or(ctx.state.dummy_hash.clone(), |r| r.password_hash.clone());
     let ok = web::block(move || auth::verify_password(&password, &hash)).await?;
     let user = match (ok, row) {
-        (true, Some(row)) if row.active => Some(row.user()?),
-        _ => None,
+        (true, Some(row)) if row.active => row.user()?,
+        _ => return refuse("login.failed", 0, StatusCode::UNAUTHORIZED),
     };
-    let Some(user) = user else {
-        ctx.db(move |conn| Ok(users::record_failure(conn, &name, now)?))
-            .await?;
-        let page = ctx.render("login", json!({ "next": next, "username": form.text("username"), "error": ctx.t("login.failed") }))?;
-        return Ok(with_status(page, StatusCode::UNAUTHORIZED));
-    };
-    ctx.db(move |conn| Ok(users::clear_failures(conn, &name)?))
+    ctx.db(move |conn| Ok(throttle::succeeded(conn, &name, &address)?))
         .await?;
     ctx.log_in(&user)?;
     Ok(redirect(&next))
@@ -102,12 +112,23 @@ pub async fn switch_lang(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpR
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|at| rest[at..].to_string()))
         .unwrap_or_else(|| "/".to_string());
-    Ok(redirect(safe_next(&back)))
+    Ok(redirect(login::local_path(&back)))
 }
 
 pub async fn list(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Admin)?;
-    let users = ctx.db(|conn| Ok(users::list(conn)?)).await?;
+    let now = db::now_ms();
+    let (users, blocked) = ctx
+        .db(move |conn| Ok((users::list(conn)?, throttle::blocked(conn, now)?)))
+        .await?;
+    let users: Vec<_> = users
+        .into_iter()
+        .map(|u| {
+            let blocked = blocked.contains(&u.username);
+            json!({ "id": u.id, "username": u.username, "display_name": u.display_name,
+                    "role": u.role, "active": u.active, "blocked": blocked })
+        })
+        .collect();
     let roles: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
     ctx.render("admin/users", json!({ "users": users, "roles": roles }))
 }
@@ -116,7 +137,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Admin)?;
     let username = Username::parse(form.text("username"))?;
     let display_name = DisplayName::parse(form.text("display_name"))?;
-    let password = NewPassword::parse(form.text("password"))?;
+    let password = NewPassword::parse(form.text("password"), username.as_str())?;
     let role = Role::parse(form.text("role")).ok_or(crate::domain::types::Invalid::Role)?;
     let hash = web::block(move || auth::hash_password(password.as_str())).await??;
     let name = username.as_str().to_string();
@@ -150,7 +171,9 @@ pub async fn update(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
     let action = form.text("action").to_string();
     let new_hash = match action.as_str() {
         "reset" => {
-            let password = NewPassword::parse(form.text("password"))?;
+            let target = ctx.db(move |conn| Ok(users::find(conn, id)?)).await?;
+            let target = target.ok_or(AppError::NotFound)?;
+            let password = NewPassword::parse(form.text("password"), &target.username)?;
             Some(web::block(move || auth::hash_password(password.as_str())).await??)
         }
         _ => None,
@@ -168,6 +191,10 @@ pub async fn update(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
             ("enable", _, _) => users::set_active(conn, id, true)?,
             ("reset", Some(hash), _) => users::set_password(conn, id, hash)?,
             ("role", _, Some(role)) => users::set_role(conn, id, role)?,
+            ("unblock", _, _) => {
+                throttle::clear(conn, &target.username)?;
+                1
+            }
             _ => return Err(AppError::bad_request()),
         };
         Ok(())

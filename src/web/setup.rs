@@ -24,7 +24,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
     }
     let username = Username::parse(form.text("username"))?;
     let display_name = DisplayName::parse(form.text("display_name"))?;
-    let password = NewPassword::parse(form.text("password"))?;
+    let password = NewPassword::parse(form.text("password"), username.as_str())?;
     let hash = web::block(move || auth::hash_password(password.as_str())).await??;
     let created = ctx
         .db(move |conn| {

@@ -42,21 +42,198 @@ async fn the_first_admin_page_works_once() {
     );
 }
 
+#[test]
+fn the_first_admin_is_created_once_however_many_race_for_it() {
+    use huashu::db::users::{create_first_admin, NewUser};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pool = huashu::cli::serve::open_db(&crate::helpers::fresh_database_url(dir.path()))
+        .expect("database");
+    let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+    let racers: Vec<_> = (0..8)
+        .map(|i| {
+            let (pool, start) = (pool.clone(), start.clone());
+            std::thread::spawn(move || {
+                let mut conn = pool.get().expect("conn");
+                let name = format!("boss-{i}");
+                let new = NewUser {
+                    username: &name,
+                    display_name: "管理员",
+                    password_hash: "x",
+                    role: huashu::domain::types::Role::Admin,
+                    lang: "zh-CN",
+                };
+                start.wait();
+                create_first_admin(&mut conn, &new)
+                    .expect("no error")
+                    .is_some()
+            })
+        })
+        .collect();
+    let created = racers
+        .into_iter()
+        .map(|r| r.join().expect("racer finished"))
+        .filter(|won| *won)
+        .count();
+    assert_eq!(created, 1);
+}
+
 #[actix_web::test]
-async fn a_wrong_password_is_refused_and_repeated_failures_are_slowed_down() {
+async fn repeated_failures_slow_down_that_name_from_that_address_only() {
     let app = spawn().await;
     let mut admin = app.admin().await;
     app.user(&mut admin, "amy", "trainee").await;
     let mut c = app.client();
-    let first = c.login("amy", "nope-nope").await;
+    let first = c.login("amy", "nope-nope-nope").await;
     assert_eq!(first.status, StatusCode::UNAUTHORIZED);
     assert!(first.body.contains("用户名或密码不正确"));
     for _ in 0..4 {
-        c.login("amy", "nope-nope").await;
+        c.login("amy", "nope-nope-nope").await;
     }
     let blocked = c.login("amy", "password-123").await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(blocked.body.contains("秒后再试"), "{}", blocked.body);
+    assert!(
+        blocked.body.contains("name=\"password\""),
+        "the form stays to retry"
+    );
+    // The owner on another machine is not locked out by someone guessing here.
+    let mut owner = app.client_from([127, 0, 0, 2]);
+    let page = owner.login("amy", "password-123").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    // An admin sees the pause and lifts it.
+    let users = admin.get("/admin/users").await;
+    assert!(users.body.contains("已暂停"), "{}", users.body);
+    let lifted = admin.post("/admin/users/2", &[("action", "unblock")]).await;
+    assert_eq!(lifted.status, StatusCode::SEE_OTHER, "{}", lifted.body);
+    assert_eq!(
+        c.login("amy", "password-123").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[actix_web::test]
+async fn parallel_guesses_are_counted_before_any_is_checked() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    app.user(&mut admin, "amy", "trainee").await;
+    let mut c = app.client();
+    c.get("/login").await;
+    let guesses: Vec<_> = (0..40)
+        .map(|i| {
+            let (http, url, token) = (c.http.clone(), format!("{}/login", c.base), c.csrf.clone());
+            actix_web::rt::spawn(async move {
+                let guess = format!("guess-number-{i}");
+                let fields = [
+                    ("username", "amy"),
+                    ("password", guess.as_str()),
+                    ("_csrf", &token),
+                ];
+                http.post(url)
+                    .form(&fields)
+                    .send()
+                    .await
+                    .expect("POST")
+                    .status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.expect("guess ran"));
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let paused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked + paused, 40, "{statuses:?}");
+    assert!(
+        checked <= 5,
+        "{checked} of 40 parallel guesses were checked"
+    );
+}
+
+#[actix_web::test]
+async fn failed_logins_store_nothing_for_names_that_cannot_exist() {
+    let app = spawn().await;
+    app.admin().await;
+    let mut c = app.client();
+    let huge = "x".repeat(100_000);
+    for name in [huge.as_str(), "名字", "a b"] {
+        let page = c.login(name, "whatever-whatever").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM login_throttle"), 0);
+    c.login("ghost", "whatever-whatever").await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM login_throttle"), 1);
+}
+
+#[actix_web::test]
+async fn a_login_goes_on_to_a_local_path_only() {
+    let app = spawn().await;
+    app.admin().await;
+    for (next, to) in [
+        ("/questions?scene=pre_sale", "/questions?scene=pre_sale"),
+        ("/\t/evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\nSet-Cookie: x=1", "/"),
+        ("https://evil.example/", "/"),
+    ] {
+        let mut c = app.client();
+        c.get("/login").await;
+        let page = c
+            .post(
+                "/login",
+                &[
+                    ("username", "boss"),
+                    ("password", "password-123"),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (page.status, page.location.as_str()),
+            (StatusCode::SEE_OTHER, to),
+            "{next:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn weak_passwords_are_refused_with_the_reason() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    for (password, says) in [
+        ("        ", "密码长度需为 10–128"),
+        ("          ", "不能全是空格"),
+        ("password", "密码长度需为 10–128"),
+        ("12345678", "密码长度需为 10–128"),
+        ("1234567890", "太常见"),
+        ("Password123", "太常见"),
+        ("newcomer-7", "不能与用户名相同"),
+    ] {
+        let page = admin
+            .post(
+                "/admin/users",
+                &[
+                    ("username", "newcomer-7"),
+                    ("display_name", "新人"),
+                    ("password", password),
+                    ("role", "trainee"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{password:?}"
+        );
+        assert!(page.body.contains(says), "{password:?}: {}", page.body);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM users"), 1);
 }
 
 #[actix_web::test]
@@ -167,7 +344,7 @@ async fn bad_account_input_gets_a_message_in_the_users_language() {
         )
         .await;
     assert!(
-        page.body.contains("Passwords are 8–128 characters"),
+        page.body.contains("Passwords are 10–128 characters"),
         "{}",
         page.body
     );

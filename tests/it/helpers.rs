@@ -60,6 +60,43 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A number one query returns (its column named `n`), for asserting on
+    /// what the app stored.
+    pub fn count(&self, query: &str) -> i64 {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let pool = huashu::cli::serve::open_db(&self.url).expect("database");
+        let q = diesel::sql_query(query);
+        let rows: Vec<N> = match &mut pool.get().expect("conn") {
+            huashu::db::Conn::Sqlite(c) => q.load(&mut **c),
+            huashu::db::Conn::Postgres(c) => q.load(&mut **c),
+        }
+        .expect(query);
+        rows.first().map_or(0, |r| r.n)
+    }
+
+    /// A client whose requests come from another loopback address: another
+    /// machine, as far as the server can tell.
+    pub fn client_from(&self, address: [u8; 4]) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .local_address(std::net::IpAddr::from(address))
+            .build()
+            .expect("client");
+        Client {
+            http,
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
+    }
+}
+
 /// Runs a statement on a connection of either backend.
 pub fn run_sql(conn: &mut huashu::db::Conn, statement: &str) {
     use diesel::RunQueryDsl;

@@ -335,7 +335,10 @@ mod tests {
             load[*r as usize] += 1;
         }
         let (lo, hi) = (load.iter().min(), load.iter().max());
-        assert!(hi.zip(lo).is_some_and(|(h, l)| h - l <= 1), "loads {load:?}");
+        assert!(
+            hi.zip(lo).is_some_and(|(h, l)| h - l <= 1),
+            "loads {load:?}"
+        );
     }
 
     proptest::proptest! {
