@@ -148,9 +148,8 @@ pub fn connect(url: &str) -> DbResult<DbPool> {
                 .connection_customizer(Box::new(SqlitePragmas))
                 .build(ConnectionManager::<SqliteConnection>::new(&path))
                 .map_err(|e| opening(&e))?;
-            pool.get()?
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map_err(|e| DbError::Migration(e.to_string()))?;
+            let mut conn = Conn::Sqlite(pool.get()?);
+            migrate_alone(&mut conn)?;
             Ok(DbPool::Sqlite(pool))
         }
         Backend::Postgres(url) => {
@@ -158,10 +157,42 @@ pub fn connect(url: &str) -> DbResult<DbPool> {
                 .max_size(16)
                 .build(ConnectionManager::<PgConnection>::new(&url))
                 .map_err(|e| opening(&e))?;
-            pool.get()?
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map_err(|e| DbError::Migration(e.to_string()))?;
+            let mut conn = Conn::Postgres(pool.get()?);
+            migrate_alone(&mut conn)?;
             Ok(DbPool::Postgres(pool))
+        }
+    }
+}
+
+/// Any number will do, as long as nothing else on the server locks it.
+const MIGRATION_LOCK: i64 = 0x6875_6173_6875; // "huashu"
+
+/// Applies pending migrations while holding the database's one migration lock,
+/// so instances started at the same instant on one empty database take turns
+/// instead of racing to create the same tables: PostgreSQL's advisory lock
+/// (held by this connection, released after), SQLite's BEGIN IMMEDIATE (the
+/// migrations then run as savepoints inside it).
+fn migrate_alone(conn: &mut Conn) -> DbResult<()> {
+    let failed = |e: &dyn std::fmt::Display| DbError::Migration(e.to_string());
+    match conn {
+        Conn::Sqlite(_) => write_tx(conn, |conn| {
+            let Conn::Sqlite(c) = conn else {
+                return Err(DbError::Migration("not SQLite".into()));
+            };
+            c.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| failed(&e))?;
+            Ok(())
+        }),
+        Conn::Postgres(c) => {
+            let lock = format!("SELECT pg_advisory_lock({MIGRATION_LOCK})");
+            c.batch_execute(&lock)?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|_| ())
+                .map_err(|e| failed(&e));
+            let unlock = format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})");
+            c.batch_execute(&unlock)?;
+            result
         }
     }
 }

@@ -238,3 +238,57 @@ fn review_aggregate_scores_items_and_finds_a_harsh_reviewer() {
         "{ann} {harsh}"
     );
 }
+
+/// Starts `huashu serve` on `url`, on a free port.
+fn serve_once(url: &str) -> std::process::Child {
+    huashu()
+        .args(["serve", "--bind", "127.0.0.1:0", "--db", url])
+        .env("HUASHU_SECRET_KEY", "ab".repeat(64))
+        .env(
+            "HUASHU_EXAMS",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/exams"),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts")
+}
+
+/// Ok once the server says it is running (its stdout is then drained in the
+/// background), or what it printed when it ended first.
+fn first_words(child: &mut std::process::Child) -> Result<(), String> {
+    use std::io::{BufRead, Read};
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut said = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap_or_default();
+        if line.contains("is running") {
+            std::thread::spawn(move || lines.for_each(drop));
+            return Ok(());
+        }
+        said.push_str(&line);
+        said.push('\n');
+    }
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = stderr.read_to_string(&mut said);
+    }
+    Err(said)
+}
+
+#[test]
+fn two_instances_started_at_once_on_one_empty_database_both_come_up() {
+    for _ in 0..3 {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = crate::helpers::fresh_database_url(dir.path());
+        let mut both = [serve_once(&url), serve_once(&url)];
+        let said: Vec<_> = both.iter_mut().map(first_words).collect();
+        for child in &mut both {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        for words in said {
+            assert!(words.is_ok(), "an instance failed to start: {words:?}");
+        }
+    }
+}
