@@ -127,6 +127,19 @@ pub fn parse(source: &str) -> Result<Bank, Vec<Problem>> {
         source,
         list: Vec::new(),
     };
+    // TOML may spell a NUL as an escape; no database text column of PostgreSQL
+    // can hold one, so it is refused here, with its line, on both backends.
+    if let Some(at) = source
+        .find("\\u0000")
+        .or_else(|| source.find("\\U00000000"))
+    {
+        problems.add(
+            at..at,
+            "text",
+            "a NUL character (\\u0000) cannot be stored; remove it",
+        );
+        return Err(problems.list);
+    }
     let raw: RawFile = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(e) => {
@@ -352,6 +365,13 @@ rubric = { expect = ["empathy"] }
                 (12, "questions.rubric.expect")
             ]
         );
+    }
+
+    #[test]
+    fn a_nul_escape_is_refused_with_its_line() {
+        let text = "[bank]\nslug = \"b\"\ntitle = \"t\\u0000\"\n";
+        let problems = parse(text).expect_err("refused");
+        assert_eq!((problems[0].line, problems[0].field.as_str()), (3, "text"));
     }
 
     #[test]

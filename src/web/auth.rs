@@ -14,6 +14,7 @@ use rand::RngCore;
 use serde::de::DeserializeOwned;
 
 use super::render::CSRF;
+use crate::domain::types::Invalid;
 use crate::error::AppError;
 
 /// argon2id with OWASP's recommended floor: 19 MiB of memory, 2 passes, 1 lane.
@@ -90,8 +91,7 @@ impl FromRequest for Form {
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             let bytes = body(bytes).await?;
-            let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::bad_request())?;
+            let pairs = decode_form(&bytes)?;
             let given = pairs
                 .iter()
                 .find(|(k, _)| k == "_csrf")
@@ -100,6 +100,87 @@ impl FromRequest for Form {
             Ok(Form { pairs })
         })
     }
+}
+
+/// The pairs of a URL-encoded body, refusing what serde_urlencoded would
+/// quietly accept: bytes that are not UTF-8 (it stores U+FFFD in their place)
+/// and NUL characters (PostgreSQL refuses them, SQLite would keep them).
+fn decode_form(body: &[u8]) -> Result<Vec<(String, String)>, Invalid> {
+    body.split(|b| *b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let mut halves = pair.splitn(2, |b| *b == b'=');
+            let name = percent_decode(halves.next().unwrap_or_default())?;
+            let value = percent_decode(halves.next().unwrap_or_default())?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+fn percent_decode(raw: &[u8]) -> Result<String, Invalid> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let byte = match raw[i] {
+            b'+' => b' ',
+            b'%' => match (
+                raw.get(i + 1).and_then(|b| hex(*b)),
+                raw.get(i + 2).and_then(|b| hex(*b)),
+            ) {
+                (Some(hi), Some(lo)) => {
+                    i += 2;
+                    (hi * 16 + lo) as u8
+                }
+                // A lone '%' stays itself, as browsers and serde_urlencoded do.
+                _ => b'%',
+            },
+            other => other,
+        };
+        out.push(byte);
+        i += 1;
+    }
+    let text = String::from_utf8(out).map_err(|_| Invalid::NotUtf8)?;
+    if text.contains('\0') {
+        return Err(Invalid::NulCharacter);
+    }
+    Ok(text)
+}
+
+/// Refuses a request whose query string is not UTF-8 or holds a NUL character,
+/// or whose path holds a NUL, before any handler (or `web::Query`, which would
+/// quietly turn bad bytes into U+FFFD) sees it.
+pub async fn refuse_unclean_urls(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let path_has_nul = req.path().to_ascii_lowercase().contains("%00");
+    let refusal = if path_has_nul {
+        Some(Invalid::NulCharacter)
+    } else {
+        decode_form(req.query_string().as_bytes()).err()
+    };
+    match refusal {
+        Some(invalid) => Ok(req.error_response(AppError::from(invalid))),
+        None => Ok(next.call(req).await?.map_into_boxed_body()),
+    }
+}
+
+/// Whether a JSON text holds a NUL character: a `\u0000` escape that is not
+/// itself an escaped backslash followed by "u0000" (a raw NUL byte is no JSON).
+fn json_has_nul(json: &[u8]) -> bool {
+    let mut i = 0;
+    while i < json.len() {
+        if json[i] == b'\\' {
+            if json[i + 1..].starts_with(b"u0000") {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 impl Form {
@@ -174,6 +255,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfJson<T> {
                 .and_then(|v| v.to_str().ok());
             check_token(&req, given)?;
             let bytes = body(bytes).await?;
+            if json_has_nul(&bytes) {
+                return Err(Invalid::NulCharacter.into());
+            }
             serde_json::from_slice(&bytes)
                 .map(CsrfJson)
                 .map_err(|_| AppError::bad_request())
@@ -192,6 +276,40 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("wrong horse", &hash));
         assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn a_form_is_decoded_as_browsers_encode_it() {
+        let pairs = decode_form(b"a=1&name=%E5%B0%8F+%E6%9D%8E&empty=&flag&pct=100%&&x=%2B")
+            .expect("decodes");
+        let expect = [
+            ("a", "1"),
+            ("name", "小 李"),
+            ("empty", ""),
+            ("flag", ""),
+            ("pct", "100%"),
+            ("x", "+"),
+        ];
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(pairs, expect);
+    }
+
+    #[test]
+    fn a_form_with_bad_utf8_or_a_nul_is_refused() {
+        assert_eq!(decode_form(b"name=%E5%B0"), Err(Invalid::NotUtf8));
+        assert_eq!(decode_form(b"name=%FF"), Err(Invalid::NotUtf8));
+        assert_eq!(decode_form(b"username=a%00b"), Err(Invalid::NulCharacter));
+    }
+
+    #[test]
+    fn a_nul_escape_in_json_is_found_and_an_escaped_backslash_is_not() {
+        assert!(json_has_nul(br#"{"body":"a\u0000b"}"#));
+        assert!(!json_has_nul(br#"{"body":"a\\u0000b"}"#));
+        assert!(!json_has_nul(br#"{"body":"a\u0001b"}"#));
+        assert!(!json_has_nul(b"\\"));
     }
 
     #[test]

@@ -219,6 +219,7 @@ pub fn run(
                         AppError::bad_request().into()
                     }),
             )
+            .wrap(actix_web::middleware::from_fn(auth::refuse_unclean_urls))
             .wrap(ErrorHandlers::new().default_handler(render::error_page))
             .wrap(session)
             .wrap(

@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod exams;
 mod helpers;
+mod hostile;
 mod instances;
 mod mining;
 mod review;

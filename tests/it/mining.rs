@@ -141,6 +141,34 @@ fn awkward_files_import_or_are_refused_with_a_reason_and_can_be_retried() {
     assert!(String::from_utf8_lossy(&retry.stderr).contains("neither UTF-8 nor GBK"));
 }
 
+#[test]
+fn a_line_with_a_nul_character_is_refused_by_number_and_the_rest_imported() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = fresh_database_url(dir.path());
+    let file = dir.path().join("nul.txt");
+    std::fs::write(
+        &file,
+        "请问什么时候发货\n这个\0杯子能装开水吗\n可以开发票吗\n",
+    )
+    .expect("write");
+    let out = import(&url, &file);
+    assert!(out.status.success(), "{out:?}");
+    let pool = pool(&url);
+    let mut conn = pool.get().expect("conn");
+    let done = &mining::imports(&mut conn, 1).expect("imports")[0];
+    assert_eq!(done.status, "done");
+    assert!(
+        done.report_json.contains("nul_character"),
+        "{}",
+        done.report_json
+    );
+    assert!(
+        done.report_json.contains("[2,"),
+        "names line 2: {}",
+        done.report_json
+    );
+}
+
 /// Uploads a chat log as the import page does and waits for the import to end.
 async fn upload(lead: &mut crate::helpers::Client, file: &Path) -> (i64, serde_json::Value) {
     let name = file

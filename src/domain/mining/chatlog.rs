@@ -61,6 +61,9 @@ pub enum RowProblem {
     BadEncoding,
     MissingMessage,
     UnknownSpeaker,
+    /// A NUL character: no text column of PostgreSQL can hold it, and no
+    /// honest export has one, so the row is refused on both backends alike.
+    NulCharacter,
 }
 
 impl RowProblem {
@@ -70,6 +73,7 @@ impl RowProblem {
             RowProblem::BadEncoding => "bad_encoding",
             RowProblem::MissingMessage => "missing_message",
             RowProblem::UnknownSpeaker => "unknown_speaker",
+            RowProblem::NulCharacter => "nul_character",
         }
     }
 }
@@ -116,11 +120,30 @@ pub fn read<'a>(
     mapping: &Mapping,
 ) -> Result<Box<dyn Iterator<Item = Row> + 'a>, FileError> {
     let decoded = decode(input)?;
-    Ok(match format {
+    let rows: Box<dyn Iterator<Item = Row> + 'a> = match format {
         Format::Txt => Box::new(text_lines(decoded)),
         Format::Jsonl => Box::new(json_lines(decoded, mapping.clone())),
         Format::Csv => csv_rows(decoded, mapping)?,
-    })
+    };
+    Ok(Box::new(rows.map(refuse_nul)))
+}
+
+fn refuse_nul(row: Row) -> Row {
+    match row {
+        Ok(turn)
+            if turn.text.contains('\0')
+                || [&turn.conversation, &turn.time]
+                    .iter()
+                    .any(|f| f.as_deref().is_some_and(|f| f.contains('\0'))) =>
+        {
+            Err(BadRow {
+                line: turn.line,
+                problem: RowProblem::NulCharacter,
+                sample: sample(&turn.text.replace('\0', "\\0")),
+            })
+        }
+        row => row,
+    }
 }
 
 const SNIFF: usize = 64 * 1024;
@@ -146,24 +169,31 @@ fn sniff(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(head) {
         return Some(encoding);
     }
-    // A multi-byte character cut by the end of the block must not count against
-    // its encoding: judge the block without its last three bytes.
-    let body = if head.len() == SNIFF {
-        &head[..head.len() - 3]
-    } else {
-        head
-    };
-    if std::str::from_utf8(body).is_ok() {
-        return Some(encoding_rs::UTF_8);
+    // A multi-byte character cut by the end of a full block must not count
+    // against its encoding: an incomplete sequence at the very end is allowed.
+    let cut = head.len() == SNIFF;
+    match std::str::from_utf8(head) {
+        Ok(_) => return Some(encoding_rs::UTF_8),
+        Err(e) if cut && e.error_len().is_none() => return Some(encoding_rs::UTF_8),
+        Err(_) => {}
     }
-    if !encoding_rs::GB18030.decode_without_bom_handling(body).1 {
+    if decodes_cleanly(encoding_rs::GB18030, head, cut) {
         return Some(encoding_rs::GB18030);
     }
     // UTF-8 with a rare bad byte (a truncated emoji, a corrupted row) is still
     // UTF-8: its bad rows are refused one by one.
-    let decoded = String::from_utf8_lossy(body);
+    let decoded = String::from_utf8_lossy(head);
     let bad = decoded.chars().filter(|c| *c == '\u{FFFD}').count();
     (bad * 200 <= decoded.chars().count()).then_some(encoding_rs::UTF_8)
+}
+
+/// Whether `block` is text in `encoding`; when it was `cut` from a longer
+/// file, a character left incomplete at its end is no error.
+fn decodes_cleanly(encoding: &'static encoding_rs::Encoding, block: &[u8], cut: bool) -> bool {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(decoder.max_utf8_buffer_length(block.len()).unwrap_or(0));
+    let (_, _, had_errors) = decoder.decode_to_string(block, &mut out, !cut);
+    !had_errors
 }
 
 fn sample(raw: &str) -> String {
@@ -357,6 +387,12 @@ mod tests {
             .collect()
     }
 
+    fn rows_of(text: &str, format: Format) -> Vec<Row> {
+        read(text.as_bytes(), format, &Mapping::default())
+            .expect("readable")
+            .collect()
+    }
+
     #[test]
     fn quoted_commas_and_newlines_stay_inside_their_message() {
         let rows = rows("quoted.csv", Format::Csv);
@@ -379,6 +415,35 @@ mod tests {
             problems,
             [RowProblem::UnknownSpeaker, RowProblem::MissingMessage]
         );
+    }
+
+    #[test]
+    fn a_long_chinese_utf8_file_is_read_as_utf8_wherever_its_first_block_ends() {
+        // Three-byte characters: the 64 KiB block ends 1 or 2 bytes into one,
+        // whatever the ASCII prefix's length, for some prefix.
+        for prefix in 0..3 {
+            let text = format!(
+                "{}{}",
+                "a".repeat(prefix),
+                "请问什么时候发货\n".repeat(3000)
+            );
+            assert!(text.len() > SNIFF);
+            let rows = rows_of(&text, Format::Txt);
+            assert_eq!(rows.len(), 3000, "prefix {prefix}");
+            assert!(rows
+                .iter()
+                .skip(1)
+                .all(|r| r.as_ref().is_ok_and(|t| t.text == "请问什么时候发货")));
+        }
+    }
+
+    #[test]
+    fn a_row_with_a_nul_character_is_refused_by_its_line() {
+        let rows = rows_of("好的\n这个\0是什么\n谢谢\n", Format::Txt);
+        assert!(rows[0].is_ok() && rows[2].is_ok());
+        let bad = rows[1].as_ref().expect_err("refused");
+        assert_eq!((bad.line, bad.problem), (2, RowProblem::NulCharacter));
+        assert_eq!(bad.sample, "这个\\0是什么");
     }
 
     #[test]
