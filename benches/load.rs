@@ -38,7 +38,8 @@ struct Trainee {
 }
 
 fn start_server(pool: DbPool) -> String {
-    let state = Data::new(AppState::new(pool).expect("state"));
+    let uploads = std::env::temp_dir().join("huashu-bench-uploads");
+    let state = Data::new(AppState::new(pool, uploads).expect("state"));
     let exams_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("exams");
     huashu::cli::serve::load_banks(&state, &exams_dir).expect("banks");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -88,6 +88,10 @@ pub struct ServeArgs {
     /// Send the session cookie only over HTTPS (set this behind a TLS proxy).
     #[arg(long, env = "HUASHU_COOKIE_SECURE")]
     pub cookie_secure: bool,
+    /// Folder for files the server keeps beside the database (uploads being
+    /// imported); default: the SQLite file's folder, or `data` with PostgreSQL.
+    #[arg(long, env = "HUASHU_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
 
     /// A mining rules file (synonyms and tag keywords) for chat-log uploads;
     /// default: the built-in rules.

@@ -35,8 +35,11 @@ pub fn backup(url: &str, file: &Path) -> anyhow::Result<()> {
     let pool = super::serve::open_db(url)?;
     let rows = backup::snapshot(&mut pool.get()?)?;
     let tmp = file.with_extension("partial");
+    // A partial file is what a killed backup left; it is never a backup.
+    let _ = std::fs::remove_file(&tmp);
     let mut out = BufWriter::new(
-        std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?,
+        crate::files::create_private(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?,
     );
     let header = Header {
         format: FORMAT.into(),
@@ -54,12 +57,17 @@ pub fn backup(url: &str, file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads and checks a whole backup file before anything is written.
+/// Reads and checks a whole backup file before anything is written. Nothing
+/// is sized from the file's own claims (its header's row count is compared
+/// at the end, never allocated), so a damaged file is refused with its line.
 fn read(file: &Path) -> anyhow::Result<Vec<Row>> {
     let input =
         std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let mut lines = BufReader::new(input).lines();
-    let first = lines.next().context("the file is empty")??;
+    let first = lines
+        .next()
+        .context("the file is empty")?
+        .context("line 1: not text")?;
     let header: Header = serde_json::from_str(&first)
         .ok()
         .filter(|h: &Header| h.format == FORMAT)
@@ -70,9 +78,9 @@ fn read(file: &Path) -> anyhow::Result<Vec<Row>> {
             header.version
         );
     }
-    let mut rows = Vec::with_capacity(header.rows);
+    let mut rows = Vec::new();
     for (i, line) in lines.enumerate() {
-        let line = line?;
+        let line = line.with_context(|| format!("line {}: not UTF-8 text", i + 2))?;
         if line.trim().is_empty() {
             continue;
         }

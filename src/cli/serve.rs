@@ -15,7 +15,18 @@ use crate::web::{self as app, AppState, ServerSettings};
 pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
     let pool = open_db(db_path)?;
     let key = session_key(db_path, args.secret_key.as_deref())?;
-    let mut state = AppState::new(pool.clone())?;
+    let uploads = uploads_dir(db_path, args.data_dir.as_deref());
+    crate::files::create_private_dir(&uploads)
+        .with_context(|| format!("cannot create folder {}", uploads.display()))?;
+    // Left by a process killed mid-upload; an hour is longer than any import.
+    let swept = crate::files::sweep(&uploads, std::time::Duration::from_secs(3600));
+    if swept > 0 {
+        println!(
+            "removed {swept} unfinished upload(s) from {}",
+            uploads.display()
+        );
+    }
+    let mut state = AppState::new(pool.clone(), uploads)?;
     state.rules = super::mine::load_rules(args.rules.as_deref())?;
     let state = web::Data::new(state);
     load_banks(&state, &args.exams)?;
@@ -35,15 +46,33 @@ pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates a SQLite file's folder if needed, then connects and migrates.
-pub fn open_db(url: &str) -> anyhow::Result<DbPool> {
-    if let Backend::Sqlite(file) = Backend::from_url(url) {
-        if let Some(dir) = Path::new(&file)
+/// The uploads folder: `uploads` in the data folder, which is the one given,
+/// else the SQLite file's folder, else `data`.
+fn uploads_dir(url: &str, data_dir: Option<&Path>) -> std::path::PathBuf {
+    let data = match (data_dir, Backend::from_url(url)) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Backend::Sqlite(file)) => Path::new(&file)
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
-        {
+            .map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf),
+        (None, Backend::Postgres(_)) => Path::new("data").to_path_buf(),
+    };
+    data.join("uploads")
+}
+
+/// Creates a SQLite file (readable by its owner only) and its folder if
+/// needed, then connects and migrates.
+pub fn open_db(url: &str) -> anyhow::Result<DbPool> {
+    if let Backend::Sqlite(file) = Backend::from_url(url) {
+        let path = Path::new(&file);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create folder {}", dir.display()))?;
+        }
+        // SQLite gives its -wal and -shm files the main file's mode.
+        if !path.exists() && file != ":memory:" {
+            crate::files::create_private(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
         }
     }
     Ok(db::connect(url)?)
@@ -85,12 +114,7 @@ fn key_from_hex(hex: &str) -> anyhow::Result<Key> {
 
 fn write_private(path: &str, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
+    let mut file = crate::files::create_private(Path::new(path))
         .with_context(|| format!("cannot create {path}"))?;
     file.write_all(contents.as_bytes())?;
     Ok(())

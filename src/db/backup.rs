@@ -156,8 +156,10 @@ pub fn restore(conn: &mut Conn, rows: impl IntoIterator<Item = Row>) -> DbResult
         }
         let mut count = 0;
         for row in rows {
-            insert(conn, &row)?;
             count += 1;
+            // Row n of the backup is line n + 1 of its file (after the header).
+            insert(conn, &row)
+                .map_err(|e| DbError::Corrupt(format!("line {}: row refused: {e}", count + 1)))?;
         }
         if let Conn::Postgres(c) = conn {
             for table in TABLES.iter().filter(|t| !WITHOUT_ID.contains(t)) {

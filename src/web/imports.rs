@@ -1,9 +1,7 @@
-//! Chat-log uploads: the file is streamed to a temporary file, recognised by its
+//! Chat-log uploads: the file is streamed to a private file in the uploads
+//! folder (deleted with its request or its import), recognised by its
 //! content hash, and imported on a background thread whose progress lives in
 //! the database (so any instance can show it); the page polls it.
-
-use std::io::Write;
-use std::path::PathBuf;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -16,6 +14,7 @@ use crate::db::mining::{self, Begun, ImportRow};
 use crate::domain::mining::chatlog::{Format, Mapping};
 use crate::domain::types::Role;
 use crate::error::AppError;
+use crate::files::Spool;
 use crate::imports::{self, Source};
 
 /// The largest upload accepted.
@@ -100,25 +99,25 @@ pub async fn upload(
         spec => Mapping::parse(spec)
             .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "imports.bad_map"))?,
     };
-    let path = temp_path();
-    let mut file = std::fs::File::create(&path).map_err(anyhow::Error::from)?;
+    // Every early return below, and a client that goes away mid-upload (the
+    // handler is then dropped), deletes the spooled file with the spool.
+    let mut spool = Spool::create(&ctx.state.uploads, &super::auth::random_token())
+        .map_err(|e| anyhow::anyhow!("cannot spool the upload: {e}"))?;
     let mut size = 0usize;
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| anyhow::anyhow!("upload: {e}"))?;
         size += chunk.len();
         if size > MAX_UPLOAD_MB * 1024 * 1024 {
-            drop(file);
-            let _ = std::fs::remove_file(&path);
             return Err(AppError::Refused {
                 status: StatusCode::PAYLOAD_TOO_LARGE,
                 key: "imports.too_large",
                 args: vec![("mb", MAX_UPLOAD_MB.to_string())],
             });
         }
-        file.write_all(&chunk).map_err(anyhow::Error::from)?;
+        spool.write(&chunk).map_err(anyhow::Error::from)?;
     }
-    file.flush().map_err(anyhow::Error::from)?;
-    drop(file);
+    spool.finish().map_err(anyhow::Error::from)?;
+    let path = spool.path().to_path_buf();
     let state = ctx.state.clone();
     let begun = {
         let (path, name, mapping) = (path.clone(), name.clone(), mapping.clone());
@@ -136,7 +135,6 @@ pub async fn upload(
     };
     let id = match begun {
         Begun::Seen(row) => {
-            let _ = std::fs::remove_file(&path);
             return Ok(HttpResponse::Ok().json(json!({ "id": row.id, "seen": true })));
         }
         Begun::Started(id) => id,
@@ -153,11 +151,7 @@ pub async fn upload(
         if let Err(e) = imports::run(&state.pool, id, &source, &state.rules, |_| {}) {
             tracing::warn!("import #{id} failed: {e}");
         }
-        let _ = std::fs::remove_file(&path);
+        drop(spool);
     });
     Ok(HttpResponse::Accepted().json(json!({ "id": id })))
-}
-
-fn temp_path() -> PathBuf {
-    std::env::temp_dir().join(format!("huashu-upload-{}", super::auth::random_token()))
 }

@@ -54,10 +54,13 @@ pub struct AppState {
     pub drafts: DraftWriter,
     /// Mining rules (synonyms, tag keywords) for chat-log uploads.
     pub rules: crate::domain::mining::rules::Rules,
+    /// Where uploads are spooled while they arrive and are imported (0700).
+    pub uploads: std::path::PathBuf,
 }
 
 impl AppState {
-    pub fn new(pool: DbPool) -> anyhow::Result<Self> {
+    /// `uploads`: the private folder for chat logs being uploaded.
+    pub fn new(pool: DbPool, uploads: std::path::PathBuf) -> anyhow::Result<Self> {
         let catalog = Arc::new(Catalog::load()?);
         let mut hb = Handlebars::new();
         hb.set_strict_mode(false);
@@ -75,6 +78,7 @@ impl AppState {
             dummy_hash,
             banks: std::sync::RwLock::new(Vec::new()),
             rules: crate::domain::mining::rules::Rules::default(),
+            uploads,
         })
     }
 }

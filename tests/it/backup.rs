@@ -108,6 +108,19 @@ async fn a_backup_taken_while_the_app_runs_restores_into_a_fresh_database() {
         Some(2),
         "never overwrites"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file)
+            .expect("backup")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "a backup holds every answer: owner only"
+        );
+    }
 
     let copy_dir = tempfile::tempdir().expect("dir");
     let copy = fresh_database_url(copy_dir.path());
@@ -165,6 +178,44 @@ async fn a_damaged_backup_is_refused_with_its_line_and_writes_nothing() {
         truncated.to_str().expect("utf-8"),
     ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("truncated"));
+    // A header that promises more rows than memory holds, bytes that are not
+    // text, a row the database refuses: each is named, none panics.
+    let lines: Vec<&str> = text.lines().collect();
+    let mut header: serde_json::Value = serde_json::from_str(lines[0]).expect("header");
+    header["rows"] = json!(u64::MAX);
+    let mut huge = vec![header.to_string()];
+    huge.extend(lines[1..].iter().map(|l| l.to_string()));
+    let not_text = [
+        lines[..2].join("\n").into_bytes(),
+        b"\n\xff\xfe{}\n".to_vec(),
+    ]
+    .concat();
+    let mut orphan: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let item = orphan
+        .iter()
+        .position(|l| l.contains("\"exam_items\""))
+        .expect("an exam item row");
+    orphan[item] = orphan[item].replacen("\"exam_id\":", "\"exam_id\":9999,\"x\":", 1);
+    for (name, bytes, says) in [
+        (
+            "huge.backup",
+            huge.join("\n").into_bytes(),
+            "header promises".to_string(),
+        ),
+        ("not-text.backup", not_text, "line 3: not UTF-8".to_string()),
+        (
+            "orphan.backup",
+            orphan.join("\n").into_bytes(),
+            format!("line {}: row refused", item + 1),
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let out = huashu(&["--db", &target, "restore", path.to_str().expect("utf-8")]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(&says), "{name}: {err}");
+    }
     // Nothing was written: a good backup still restores into the same target.
     assert!(
         huashu(&["--db", &target, "restore", file.to_str().expect("utf-8")])

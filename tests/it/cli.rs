@@ -292,3 +292,28 @@ fn two_instances_started_at_once_on_one_empty_database_both_come_up() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_sqlite_database_and_its_key_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("team.db");
+    let mut child = huashu()
+        .args(["serve", "--bind", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .env_remove("HUASHU_SECRET_KEY")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let up = first_words(&mut child);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(up.is_ok(), "{up:?}");
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).map_or(0, |m| m.permissions().mode() & 0o777);
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&dir.path().join("team.db.key")), 0o600);
+    assert_eq!(mode(&dir.path().join("uploads")), 0o700);
+}

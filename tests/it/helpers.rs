@@ -11,6 +11,8 @@ use reqwest::{redirect::Policy, StatusCode};
 pub struct TestApp {
     pub base: String,
     pub url: String,
+    /// This app's own uploads folder.
+    pub uploads: std::path::PathBuf,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -34,7 +36,11 @@ pub async fn spawn_with_banks(banks_dir: &Path) -> TestApp {
 /// PostgreSQL database are two instances of one deployment.
 pub async fn spawn_on(url: &str, banks_dir: &Path, key: Key) -> TestApp {
     let pool = huashu::cli::serve::open_db(url).expect("database opens");
-    let state = Data::new(AppState::new(pool).expect("state builds"));
+    let uploads = std::env::temp_dir().join(format!(
+        "huashu-test-uploads-{}",
+        huashu::web::auth::random_token()
+    ));
+    let state = Data::new(AppState::new(pool, uploads.clone()).expect("state builds"));
     huashu::cli::serve::load_banks(&state, banks_dir).expect("banks load");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -47,6 +53,7 @@ pub async fn spawn_on(url: &str, banks_dir: &Path, key: Key) -> TestApp {
     TestApp {
         base,
         url: url.to_string(),
+        uploads,
         _dir: None,
     }
 }

@@ -205,6 +205,54 @@ async fn upload(lead: &mut crate::helpers::Client, file: &Path) -> (i64, serde_j
     panic!("import {id} did not finish");
 }
 
+/// The files in an app's uploads folder.
+fn spooled(app: &crate::helpers::TestApp) -> Vec<String> {
+    std::fs::read_dir(&app.uploads)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn no_raw_chat_log_outlives_its_upload_finished_or_aborted() {
+    let app = crate::helpers::spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lee", "lead").await;
+    lead.get("/imports").await;
+    upload(&mut lead, &fixture("quoted.csv")).await;
+    assert_eq!(
+        spooled(&app),
+        Vec::<String>::new(),
+        "deleted after its import"
+    );
+    // The browser goes away half-way through: the part received is deleted too.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![
+        Ok("会话,时间,角色,内容\n".repeat(20_000).into_bytes()),
+        Err(std::io::Error::other("the browser tab was closed")),
+    ];
+    let aborted = lead
+        .http
+        .post(format!("{}/api/imports", lead.base))
+        .query(&[("name", "half.csv")])
+        .header("X-CSRF-Token", &lead.csrf)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await;
+    assert!(aborted.is_err());
+    for _ in 0..100 {
+        if spooled(&app).is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(spooled(&app), Vec::<String>::new(), "deleted when aborted");
+}
+
 #[actix_web::test]
 async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them() {
     let app = crate::helpers::spawn().await;
