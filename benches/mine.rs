@@ -439,11 +439,11 @@ fn import_into(label: &str, url: &str, first: &std::path::Path, second: &std::pa
             format: Format::Csv,
             mapping: &Mapping::default(),
         };
-        let Begun::Started(id) = imports::begin(&pool, &source, None).expect("begin") else {
+        let Begun::Started(lease) = imports::begin(&pool, &source, None).expect("begin") else {
             panic!("a new file counts as seen");
         };
         let (summary, applied) =
-            imports::run(&pool, id, &source, &Rules::default(), |_| {}).expect("import");
+            imports::run(&pool, lease, &source, &Rules::default(), |_| {}).expect("import");
         println!(
             "{label} import, {name} file: {:.1} s for {} questions ({} distinct): {} new wordings, \
              {} new clusters, {} clusters grew; peak memory {:.0} MiB",

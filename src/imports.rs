@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::db::mining::{self, Applied, Begun, ImportRow};
+use crate::db::mining::{self, Applied, Begun, ImportRow, Lease};
 use crate::db::{self, DbError, DbPool};
 use crate::domain::mining::chatlog::{self, FileError, Format, Mapping};
 use crate::domain::mining::cluster::Params;
@@ -86,15 +86,24 @@ pub struct Report<'a> {
 }
 
 /// Runs a begun import to its end and records the outcome either way.
-/// `progress` hears the bytes read so far.
+/// `progress` hears the bytes read so far. A heartbeat renews the lease every
+/// few seconds in every phase (reading, clustering, merging), so only a dead
+/// process loses its import to another.
 pub fn run(
     pool: &DbPool,
-    id: i64,
+    lease: Lease,
     source: &Source,
     rules: &Rules,
     mut progress: impl FnMut(u64),
 ) -> Result<(Summary, Applied), ImportError> {
-    let outcome = mine_and_store(pool, id, source, rules, &mut progress);
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let outcome = std::thread::scope(|scope| {
+        scope.spawn(move || beat(pool, lease, &stopped));
+        let outcome = mine_and_store(pool, lease, source, rules, &mut progress);
+        // Dropping the sender ends the heartbeat at once.
+        drop(stop);
+        outcome
+    });
     let report = match &outcome {
         Ok((summary, applied)) => Report {
             summary: Some(summary),
@@ -116,7 +125,7 @@ pub fn run(
     let mut conn = pool.get()?;
     mining::finish_import(
         &mut conn,
-        id,
+        lease,
         outcome.is_ok(),
         &db::to_json(&report),
         db::now_ms(),
@@ -124,9 +133,23 @@ pub fn run(
     outcome
 }
 
+/// Renews the lease until `stopped` says the import ended (or the lease was
+/// lost: the merge then refuses to write).
+fn beat(pool: &DbPool, lease: Lease, stopped: &std::sync::mpsc::Receiver<()>) {
+    let every = Duration::from_millis(mining::HEARTBEAT_EVERY_MS);
+    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+        // A missed beat is retried at the next; the lease outlasts several.
+        if let Ok(mut conn) = pool.get() {
+            if let Ok(false) = mining::heartbeat(&mut conn, lease, db::now_ms()) {
+                return;
+            }
+        }
+    }
+}
+
 fn mine_and_store(
     pool: &DbPool,
-    id: i64,
+    lease: Lease,
     source: &Source,
     rules: &Rules,
     progress: &mut dyn FnMut(u64),
@@ -143,7 +166,7 @@ fn mine_and_store(
                 last = Instant::now();
                 if let Ok(mut conn) = pool.get() {
                     // Progress is a courtesy: failing to show it must not fail the import.
-                    let _ = mining::progress(&mut conn, id, read as i64, db::now_ms());
+                    let _ = mining::progress(&mut conn, lease, read as i64, db::now_ms());
                 }
             }
         },
@@ -161,7 +184,7 @@ fn mine_and_store(
     let mut conn = pool.get()?;
     let (known, answers) = mining::known(&mut conn)?;
     let plan = incremental::plan(&known, asked, rules, Params::default());
-    let applied = mining::apply(&mut conn, &plan, &answers, db::now_ms())?;
+    let applied = mining::apply(&mut conn, lease, &plan, &answers, db::now_ms())?;
     summary.clusters = (applied.new_clusters + applied.grown_clusters) as u64;
     Ok((summary, applied))
 }

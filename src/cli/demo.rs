@@ -149,9 +149,11 @@ fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
         mapping: &Mapping::default(),
     };
     let outcome = match imports::begin(pool, &source, Some(lead)) {
-        Ok(Begun::Started(id)) => imports::run(pool, id, &source, &Default::default(), |_| {})
-            .map(|_| ())
-            .map_err(anyhow::Error::from),
+        Ok(Begun::Started(lease)) => {
+            imports::run(pool, lease, &source, &Default::default(), |_| {})
+                .map(|_| ())
+                .map_err(anyhow::Error::from)
+        }
         Ok(Begun::Seen(_)) => Ok(()),
         Err(e) => Err(e.into()),
     };

@@ -1,13 +1,15 @@
 //! `huashu import FILE`: a chat log into the database, merged into the stored
 //! clusters. A progress bar while the file is read; the report on stdout.
 
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
 
 use super::mine::{byte_bar, report, settings};
 use crate::config::ImportArgs;
-use crate::db::mining::Begun;
+use crate::db::mining::{Begun, Lease, LEASE_MS};
+use crate::db::DbPool;
 use crate::imports::{self, Source};
 
 pub fn run(url: &str, args: &ImportArgs) -> anyhow::Result<()> {
@@ -24,22 +26,13 @@ pub fn run(url: &str, args: &ImportArgs) -> anyhow::Result<()> {
         format,
         mapping: &mapping,
     };
-    let begun =
-        imports::begin(&pool, &source, None).with_context(|| args.file.display().to_string())?;
-    let id = match begun {
-        Begun::Started(id) => id,
-        Begun::Seen(row) => {
-            println!(
-                "{}: nothing to do, {}",
-                args.file.display(),
-                imports::describe_seen(&row)
-            );
-            return Ok(());
-        }
+    let Some(lease) = take(&pool, &source, &args.file)? else {
+        return Ok(());
     };
+    let id = lease.id;
     let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
     let bar = byte_bar(size);
-    let outcome = imports::run(&pool, id, &source, &rules, |read| bar.set_position(read));
+    let outcome = imports::run(&pool, lease, &source, &rules, |read| bar.set_position(read));
     bar.finish_and_clear();
     let (summary, applied) = outcome.with_context(|| args.file.display().to_string())?;
     print!("{}", report(&summary, started.elapsed().as_secs_f64()));
@@ -48,4 +41,38 @@ pub fn run(url: &str, args: &ImportArgs) -> anyhow::Result<()> {
         applied.new_questions, applied.new_clusters, applied.grown_clusters
     );
     Ok(())
+}
+
+/// The lease on this file's import: a new one, or one taken over from a
+/// failed import or a dead importer. While another process is alive and
+/// importing the same content, waits for it to finish or to die. None when
+/// the content was imported already (nothing to do).
+fn take(pool: &DbPool, source: &Source, file: &Path) -> anyhow::Result<Option<Lease>> {
+    let mut told = false;
+    loop {
+        match imports::begin(pool, source, None).with_context(|| file.display().to_string())? {
+            Begun::Started(lease) => return Ok(Some(lease)),
+            Begun::Seen(row) if row.status == "running" => {
+                if !told {
+                    println!(
+                        "{}: import #{} of the same content is running in another process; \
+                         waiting for it (it is taken over if it stops for {} s)",
+                        file.display(),
+                        row.id,
+                        LEASE_MS / 1000
+                    );
+                    told = true;
+                }
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            Begun::Seen(row) => {
+                println!(
+                    "{}: nothing to do, {}",
+                    file.display(),
+                    imports::describe_seen(&row)
+                );
+                return Ok(None);
+            }
+        }
+    }
 }

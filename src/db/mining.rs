@@ -7,14 +7,25 @@ use std::collections::{BTreeMap, HashMap};
 use diesel::prelude::*;
 
 use super::schema::{chat_imports, mined_answers, mined_clusters, mined_questions, mined_weeks};
-use super::{on_conn, write_tx, Conn, DbResult};
+use super::{on_conn, write_tx, Conn, DbError, DbResult};
 use crate::domain::mining::incremental::{Home, Known, Plan};
 use crate::domain::mining::mine::{Asked, Label};
 
 /// Candidate answers kept per question.
 const ANSWERS_PER_QUESTION: i64 = 3;
-/// A running import whose heartbeat is older than this died with its process.
-const ABANDONED_AFTER_MS: i64 = 5 * 60 * 1000;
+/// A running import whose heartbeat is older than this died with its process,
+/// and another may take it over.
+pub const LEASE_MS: i64 = 30 * 1000;
+/// How often a running import renews its lease, whatever it is doing.
+pub const HEARTBEAT_EVERY_MS: u64 = 5 * 1000;
+
+/// The right to run one import: its id and the moment it was (re)started,
+/// which a takeover changes, so the process that lost it can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    pub id: i64,
+    pub token: i64,
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = chat_imports)]
@@ -97,8 +108,8 @@ pub struct AnswerRow {
 /// The outcome of asking to import a file.
 #[derive(Debug)]
 pub enum Begun {
-    /// A new import, by id: go ahead.
-    Started(i64),
+    /// A new import (or one taken over): go ahead.
+    Started(Lease),
     /// This content was imported (or is being imported) already.
     Seen(ImportRow),
 }
@@ -132,40 +143,62 @@ pub fn begin_import(
             chat_imports::finished_at.eq(None::<i64>),
         );
         match seen {
-            None => Ok(Begun::Started(
-                on_conn!(conn, c => diesel::insert_into(chat_imports::table)
+            None => Ok(Begun::Started(Lease {
+                id: on_conn!(conn, c => diesel::insert_into(chat_imports::table)
                 .values((chat_imports::content_hash.eq(hash), start))
                 .returning(chat_imports::id)
                 .get_result(c))?,
-            )),
+                token: now,
+            })),
             Some(row)
                 if row.status == "failed"
-                    || (row.status == "running" && now - row.heartbeat_at > ABANDONED_AFTER_MS) =>
+                    || (row.status == "running" && now - row.heartbeat_at > LEASE_MS) =>
             {
                 on_conn!(conn, c => diesel::update(chat_imports::table.find(row.id)).set(start).execute(c))?;
-                Ok(Begun::Started(row.id))
+                Ok(Begun::Started(Lease {
+                    id: row.id,
+                    token: now,
+                }))
             }
             Some(row) => Ok(Begun::Seen(row)),
         }
     })
 }
 
-pub fn progress(conn: &mut Conn, id: i64, bytes_read: i64, now: i64) -> DbResult<()> {
-    on_conn!(conn, c => diesel::update(chat_imports::table.find(id))
+/// The import row while `lease` still holds it.
+macro_rules! held {
+    ($lease:expr) => {
+        chat_imports::table
+            .find($lease.id)
+            .filter(chat_imports::started_at.eq($lease.token))
+            .filter(chat_imports::status.eq("running"))
+    };
+}
+
+pub fn progress(conn: &mut Conn, lease: Lease, bytes_read: i64, now: i64) -> DbResult<()> {
+    on_conn!(conn, c => diesel::update(held!(lease))
         .set((chat_imports::bytes_read.eq(bytes_read), chat_imports::heartbeat_at.eq(now)))
         .execute(c))?;
     Ok(())
 }
 
+/// Renews the lease; false once another process has taken the import over.
+pub fn heartbeat(conn: &mut Conn, lease: Lease, now: i64) -> DbResult<bool> {
+    let renewed = on_conn!(conn, c => diesel::update(held!(lease))
+        .set(chat_imports::heartbeat_at.eq(now))
+        .execute(c))?;
+    Ok(renewed == 1)
+}
+
 /// Ends an import as done or failed, with its report (counts, masked examples).
 pub fn finish_import(
     conn: &mut Conn,
-    id: i64,
+    lease: Lease,
     ok: bool,
     report_json: &str,
     now: i64,
 ) -> DbResult<()> {
-    on_conn!(conn, c => diesel::update(chat_imports::table.find(id))
+    on_conn!(conn, c => diesel::update(held!(lease))
         .set((
             chat_imports::status.eq(if ok { "done" } else { "failed" }),
             chat_imports::report_json.eq(report_json),
@@ -223,14 +256,21 @@ pub struct Applied {
 }
 
 /// Applies a merge plan in one transaction: new clusters, new and grown
-/// questions with their weeks and answers, and the recomputed labels.
+/// questions with their weeks and answers, and the recomputed labels. The
+/// transaction first renews the import's lease, so a process that lost its
+/// import to another writes nothing, and one that holds it commits with a
+/// fresh heartbeat (no one can take it over while the merge waits to commit).
 pub fn apply(
     conn: &mut Conn,
+    lease: Lease,
     plan: &Plan,
     answers: &HashMap<i64, i64>,
     now: i64,
 ) -> DbResult<Applied> {
     write_tx(conn, |conn| {
+        if !heartbeat(conn, lease, now)? {
+            return Err(DbError::LeaseLost);
+        }
         let mut new_ids = Vec::with_capacity(plan.new_clusters.len());
         for label in &plan.new_clusters {
             new_ids.push(insert_cluster(conn, label, now)?);

@@ -34,6 +34,8 @@ pub enum DbError {
     Corrupt(String),
     #[error("the draft writer has stopped")]
     WriterStopped,
+    #[error("another process took this import over after its heartbeat stopped")]
+    LeaseLost,
 }
 
 pub type DbResult<T> = Result<T, DbError>;

@@ -133,11 +133,11 @@ pub async fn upload(
         .await?
         .map_err(|e| anyhow::anyhow!("{e}"))?
     };
-    let id = match begun {
+    let lease = match begun {
         Begun::Seen(row) => {
             return Ok(HttpResponse::Ok().json(json!({ "id": row.id, "seen": true })));
         }
-        Begun::Started(id) => id,
+        Begun::Started(lease) => lease,
     };
     let state = ctx.state.clone();
     // Runs past this request: the page follows its progress in the database.
@@ -148,10 +148,10 @@ pub async fn upload(
             format,
             mapping: &mapping,
         };
-        if let Err(e) = imports::run(&state.pool, id, &source, &state.rules, |_| {}) {
-            tracing::warn!("import #{id} failed: {e}");
+        if let Err(e) = imports::run(&state.pool, lease, &source, &state.rules, |_| {}) {
+            tracing::warn!("import #{} failed: {e}", lease.id);
         }
         drop(spool);
     });
-    Ok(HttpResponse::Accepted().json(json!({ "id": id })))
+    Ok(HttpResponse::Accepted().json(json!({ "id": lease.id })))
 }

@@ -169,6 +169,95 @@ fn a_line_with_a_nul_character_is_refused_by_number_and_the_rest_imported() {
     );
 }
 
+#[test]
+fn a_dead_importer_is_taken_over_after_its_lease_and_can_no_longer_write() {
+    use mining::{begin_import, Begun, LEASE_MS};
+    let dir = tempfile::tempdir().expect("dir");
+    let pool = pool(&fresh_database_url(dir.path()));
+    let mut conn = pool.get().expect("conn");
+    let t0 = 1_000_000;
+    let Begun::Started(first) = begin_import(&mut conn, "h", "a.csv", 10, None, t0).expect("begin")
+    else {
+        panic!("new content starts");
+    };
+    // Alive: the same content is being imported, nothing to take over.
+    assert!(mining::heartbeat(&mut conn, first, t0 + 20_000).expect("beat"));
+    let alive = begin_import(
+        &mut conn,
+        "h",
+        "a.csv",
+        10,
+        None,
+        t0 + 20_000 + LEASE_MS - 1,
+    );
+    assert!(matches!(alive, Ok(Begun::Seen(_))));
+    // Silent for longer than the lease: the next attempt takes it over.
+    let later = t0 + 20_000 + LEASE_MS + 1;
+    let Ok(Begun::Started(second)) = begin_import(&mut conn, "h", "a.csv", 10, None, later) else {
+        panic!("a dead importer's import is taken over");
+    };
+    assert_eq!(second.id, first.id);
+    // The first process, if it was only slow, finds out and writes nothing.
+    assert!(!mining::heartbeat(&mut conn, first, later + 1).expect("beat"));
+    let plan = Default::default();
+    let lost = mining::apply(&mut conn, first, &plan, &Default::default(), later + 1);
+    assert!(
+        matches!(lost, Err(huashu::db::DbError::LeaseLost)),
+        "{lost:?}"
+    );
+    mining::finish_import(&mut conn, first, true, "{}", later + 2).expect("finish");
+    let row = mining::find_import(&mut conn, first.id)
+        .expect("read")
+        .expect("row");
+    assert_eq!(
+        row.status, "running",
+        "still the second process's to finish"
+    );
+}
+
+#[test]
+fn the_same_command_finishes_an_import_whose_process_was_killed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = fresh_database_url(dir.path());
+    let file = dir.path().join("big.txt");
+    let lines: String = (0..200_000)
+        .map(|i| format!("请问订单{}号什么时候发货\n", i % 5000))
+        .collect();
+    std::fs::write(&file, lines).expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huashu"))
+        .args(["--db", &url, "import"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let pool = pool(&url);
+    for _ in 0..200 {
+        let mut conn = pool.get().expect("conn");
+        if !mining::imports(&mut conn, 1).expect("imports").is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+    let mut conn = pool.get().expect("conn");
+    let row = &mining::imports(&mut conn, 1).expect("imports")[0];
+    assert_eq!(row.status, "running", "killed mid-way");
+    // Time passes: the dead importer's lease runs out.
+    crate::helpers::run_sql(
+        &mut conn,
+        &format!(
+            "UPDATE chat_imports SET heartbeat_at = heartbeat_at - {}",
+            mining::LEASE_MS + 1
+        ),
+    );
+    let out = import(&url, &file);
+    assert!(out.status.success(), "{out:?}");
+    let row = &mining::imports(&mut conn, 1).expect("imports")[0];
+    assert_eq!(row.status, "done", "{}", stdout(&out));
+}
+
 /// Uploads a chat log as the import page does and waits for the import to end.
 async fn upload(lead: &mut crate::helpers::Client, file: &Path) -> (i64, serde_json::Value) {
     let name = file
