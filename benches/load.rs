@@ -41,7 +41,7 @@ fn start_server(pool: DbPool) -> String {
     let uploads = std::env::temp_dir().join("huashu-bench-uploads");
     let state = Data::new(AppState::new(pool, uploads).expect("state"));
     let exams_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("exams");
-    huashu::cli::serve::load_banks(&state, &exams_dir).expect("banks");
+    huashu::cli::serve::load_banks(&state, Some(&exams_dir)).expect("banks");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     std::thread::spawn(move || {

@@ -2,9 +2,99 @@
 //! (`domain::bank`); this adds the file system and the cross-file rule that a bank
 //! slug is used once.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
 
 use crate::domain::bank::{self, Bank, Problem};
+
+/// The banks shipped with the program, used when no `exams/` folder is found,
+/// so the binary works (and its demo has exams) wherever it is started.
+static BUILTIN: Dir = include_dir!("$CARGO_MANIFEST_DIR/exams");
+
+/// Where the loaded banks came from, for the banks page and the start-up log.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// A folder of bank files (given, or `exams/` beside the working directory).
+    Folder { folder: String },
+    /// The shipped banks: `searched` had no banks folder.
+    Builtin { searched: String },
+    /// The folder given could not be read: nothing was loaded.
+    Unreadable { folder: String, reason: String },
+}
+
+/// Every bank file read at start and where they came from.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Loaded {
+    pub origin: Origin,
+    pub files: Vec<BankFile>,
+}
+
+impl Default for Loaded {
+    fn default() -> Self {
+        Loaded {
+            origin: Origin::Builtin {
+                searched: String::new(),
+            },
+            files: Vec::new(),
+        }
+    }
+}
+
+/// The banks to use: the folder given (`--exams`), else `exams/` in the
+/// working directory if there is one, else the shipped banks.
+pub fn load(given: Option<&Path>) -> Loaded {
+    let (folder, explicit) = match given {
+        Some(dir) => (dir.to_path_buf(), true),
+        None => (PathBuf::from("exams"), false),
+    };
+    let shown = absolute(&folder);
+    if !explicit && !folder.is_dir() {
+        return Loaded {
+            origin: Origin::Builtin { searched: shown },
+            files: load_builtin(),
+        };
+    }
+    match load_dir(&folder) {
+        Ok(files) => Loaded {
+            origin: Origin::Folder { folder: shown },
+            files,
+        },
+        Err(e) => Loaded {
+            origin: Origin::Unreadable {
+                folder: shown,
+                reason: e.to_string(),
+            },
+            files: Vec::new(),
+        },
+    }
+}
+
+fn absolute(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// The shipped banks, parsed like files (they are checked in CI like any).
+pub fn load_builtin() -> Vec<BankFile> {
+    let mut files: Vec<_> = BUILTIN
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort_by_key(|f| f.path());
+    files
+        .iter()
+        .map(|f| {
+            let name = format!("(built-in) {}", f.path().display());
+            let text =
+                std::str::from_utf8(f.contents()).map_err(|_| "file is not UTF-8 text".to_string());
+            parsed(name, text)
+        })
+        .collect()
+}
 
 /// One file's outcome.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -56,6 +146,10 @@ fn load_file(path: &Path) -> BankFile {
             .map_err(|e| format!("cannot read: {e}"))
             .and_then(|b| String::from_utf8(b).map_err(|_| "file is not UTF-8 text".to_string())),
     };
+    parsed(file, text.as_deref().map_err(Clone::clone))
+}
+
+fn parsed(file: String, text: Result<&str, String>) -> BankFile {
     let parsed = text
         .map_err(|m| {
             vec![Problem {
@@ -64,7 +158,7 @@ fn load_file(path: &Path) -> BankFile {
                 message: m,
             }]
         })
-        .and_then(|t| bank::parse(&t));
+        .and_then(bank::parse);
     match parsed {
         Ok(bank) => BankFile {
             file,

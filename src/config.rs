@@ -78,9 +78,10 @@ pub struct ServeArgs {
     /// Create a demo team (admin, lead, trainees, finished attempts) and print its logins.
     #[arg(long)]
     pub demo: bool,
-    /// Folder of exam banks (*.toml).
-    #[arg(long, env = "HUASHU_EXAMS", default_value = "exams")]
-    pub exams: PathBuf,
+    /// Folder of exam banks (*.toml). Default: `exams` in the working
+    /// directory if there is one, else the banks built into the program.
+    #[arg(long, env = "HUASHU_EXAMS")]
+    pub exams: Option<PathBuf>,
     /// Session cookie key: 128 hex characters. Default: generated once and kept in
     /// `<db>.key` beside the database.
     #[arg(long, env = "HUASHU_SECRET_KEY", hide_env_values = true)]

@@ -65,6 +65,23 @@ impl AppError {
     }
 }
 
+impl From<crate::app::exams::StatusError> for AppError {
+    fn from(e: crate::app::exams::StatusError) -> Self {
+        use crate::app::exams::StatusError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::WrongStatus => AppError::refused(StatusCode::CONFLICT, "exams.wrong_status"),
+            E::NoReference { position } => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                key: "exams.no_reference",
+                args: vec![("n", position.to_string())],
+            },
+            E::ReviewStarted => AppError::refused(StatusCode::CONFLICT, "exams.review_started"),
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))

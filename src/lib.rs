@@ -1,6 +1,7 @@
 //! Huashu: mine customer questions, examine agents on them, score and rank the
 //! answers, and publish the best as the team's reply scripts.
 
+pub mod app;
 pub mod banks;
 pub mod cli;
 pub mod config;

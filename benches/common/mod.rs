@@ -31,7 +31,7 @@ pub fn seed(pool: &DbPool, n: usize, prefix: &str, question_count: usize) -> (i6
     let lead = users::create(&mut conn, &new(&format!("{prefix}lead"), &hash, Role::Lead))
         .expect("insert")
         .expect("new lead");
-    db::write_tx(&mut conn, |conn| {
+    db::write_tx(&mut conn, |conn| -> db::DbResult<()> {
         for i in 0..n {
             users::create(conn, &new(&format!("{prefix}{i:04}"), &hash, Role::Trainee))?;
         }

@@ -113,7 +113,14 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             .map(|i| (i.id, style.answer(&i.references_json)))
             .collect();
         let (scored, total) = grading::grade(&items, &bodies)?;
-        attempts::submit(&mut conn, attempt.id, &scored, total, db::now_ms())?;
+        attempts::submit(
+            &mut conn,
+            attempt.id,
+            &scored,
+            total,
+            db::now_ms(),
+            attempts::SubmittedBy::Trainee,
+        )?;
     }
     exams::transition(&mut conn, finished, "open", "closed")?;
     review_round(&mut conn, finished, lead, &ids[2..4])?;

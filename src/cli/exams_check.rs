@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use super::serve::escape;
+
 pub fn run(dir: &Path) -> anyhow::Result<bool> {
     let files = crate::banks::load_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot read folder {}: {e}", dir.display()))?;
@@ -12,11 +14,11 @@ pub fn run(dir: &Path) -> anyhow::Result<bool> {
     let mut ok = true;
     for f in &files {
         if f.problems.is_empty() {
-            println!("ok    {}  ({} questions)", f.file, f.questions);
+            println!("ok    {}  ({} questions)", escape(&f.file), f.questions);
         } else {
             ok = false;
             for p in &f.problems {
-                println!("error {}:{p}", f.file);
+                println!("error {}:{}", escape(&f.file), escape(p));
             }
         }
     }

@@ -8,6 +8,7 @@ use actix_web::cookie::Key;
 use actix_web::web;
 use anyhow::Context;
 
+use crate::banks::Origin;
 use crate::config::ServeArgs;
 use crate::db::{self, Backend, DbPool};
 use crate::web::{self as app, AppState, ServerSettings};
@@ -29,7 +30,7 @@ pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
     let mut state = AppState::new(pool.clone(), uploads)?;
     state.rules = super::mine::load_rules(args.rules.as_deref())?;
     let state = web::Data::new(state);
-    load_banks(&state, &args.exams)?;
+    load_banks(&state, args.exams.as_deref())?;
     if args.demo {
         let p = pool.clone();
         let logins = web::block(move || super::demo::seed(&p)).await??;
@@ -120,39 +121,62 @@ fn write_private(path: &str, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads every valid bank into the database; reports broken ones and keeps going.
-pub fn load_banks(state: &AppState, dir: &Path) -> anyhow::Result<()> {
-    let files = match crate::banks::load_dir(dir) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!(
-                "warning: no exam banks loaded: cannot read {}: {e}",
-                dir.display()
-            );
-            Vec::new()
+/// Loads every valid bank into the database; reports broken ones and keeps
+/// going. `given` is the `--exams` folder, if any (see `banks::load`).
+pub fn load_banks(state: &AppState, given: Option<&Path>) -> anyhow::Result<()> {
+    let loaded = crate::banks::load(given);
+    match &loaded.origin {
+        Origin::Folder { folder } => println!("exam banks: {folder}"),
+        Origin::Builtin { searched } => {
+            println!("exam banks: the built-in ones (no folder {searched})")
         }
-    };
+        Origin::Unreadable { folder, reason } => eprintln!(
+            "warning: no exam banks loaded: cannot read {}: {}",
+            escape(folder),
+            escape(reason)
+        ),
+    }
     let mut conn = state.pool.get()?;
-    for f in &files {
+    for f in &loaded.files {
         match &f.bank {
             Some(bank) => db::questions::sync_bank(&mut conn, bank)?,
             None => {
-                eprintln!("warning: bank {} not loaded:", f.file);
+                eprintln!("warning: bank {} not loaded:", escape(&f.file));
                 for p in &f.problems {
-                    eprintln!("  {}: {p}", f.file);
+                    eprintln!("  {}: {}", escape(&f.file), escape(p));
                 }
             }
         }
     }
     if let Ok(mut banks) = state.banks.write() {
-        *banks = files;
+        *banks = loaded;
     }
     Ok(())
+}
+
+/// Text from a file, safe to print on a terminal: control characters (which
+/// could move the cursor or change colours) are shown escaped.
+pub fn escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let shown: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            shown
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_from_files_are_printed_escaped() {
+        assert_eq!(escape("a\u{1b}[31mb\n题"), "a\\u{1b}[31mb\\n题");
+    }
 
     #[test]
     fn a_key_round_trips_through_hex_and_bad_hex_is_refused() {

@@ -19,6 +19,9 @@ pub struct AttemptRow {
     pub submitted_at: Option<i64>,
     pub score: Option<f64>,
     pub writable_until: i64,
+    /// Submitted by the lead's closing of the exam, with what it had saved.
+    #[serde(default)]
+    pub closed_by_lead: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -184,6 +187,14 @@ pub fn answers(conn: &mut Conn, attempt_id: i64) -> DbResult<Vec<AnswerRow>> {
         .load(c))?)
 }
 
+/// Who ended an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmittedBy {
+    Trainee,
+    /// The lead closed the exam while the trainee was still writing.
+    ClosingLead,
+}
+
 /// Stores the scored answers and closes the attempt, once. False if it was
 /// already submitted (a double click or a second tab).
 pub fn submit(
@@ -192,6 +203,7 @@ pub fn submit(
     scored: &[Scored],
     total: f64,
     now: i64,
+    by: SubmittedBy,
 ) -> DbResult<bool> {
     write_tx(conn, |conn| {
         let closed = on_conn!(conn, c => diesel::update(
@@ -199,7 +211,11 @@ pub fn submit(
                 .find(attempt_id)
                 .filter(attempts::submitted_at.is_null()),
         )
-        .set((attempts::submitted_at.eq(now), attempts::score.eq(total)))
+        .set((
+            attempts::submitted_at.eq(now),
+            attempts::score.eq(total),
+            attempts::closed_by_lead.eq(by == SubmittedBy::ClosingLead),
+        ))
         .execute(c))?;
         if closed == 0 {
             return Ok(false);
@@ -226,6 +242,33 @@ pub fn submit(
         }
         Ok(true)
     })
+}
+
+/// Attempts of an exam that were started and not submitted.
+pub fn in_progress(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<AttemptRow>> {
+    Ok(on_conn!(conn, c => attempts::table
+        .filter(attempts::exam_id.eq(exam_id).and(attempts::submitted_at.is_null()))
+        .select(AttemptRow::as_select())
+        .load(c))?)
+}
+
+/// Gives back the attempts a closing submitted that still have time left, when
+/// the exam is reopened; their saved answers are kept. Returns how many.
+pub fn reopen_closed_by_lead(conn: &mut Conn, exam_id: i64, now: i64) -> DbResult<usize> {
+    Ok(on_conn!(conn, c => diesel::update(
+        attempts::table.filter(
+            attempts::exam_id
+                .eq(exam_id)
+                .and(attempts::closed_by_lead.eq(true))
+                .and(attempts::writable_until.gt(now)),
+        ),
+    )
+    .set((
+        attempts::submitted_at.eq(None::<i64>),
+        attempts::score.eq(None::<f64>),
+        attempts::closed_by_lead.eq(false),
+    ))
+    .execute(c))?)
 }
 
 /// A submitted attempt with its trainee's names, for rankings.

@@ -146,12 +146,16 @@ pub fn edit_item(
 }
 
 /// Moves an exam from one status to the next; false if it was not in `from`.
+/// Opening stamps the first opening; reopening a closed exam clears its close.
 pub fn transition(conn: &mut Conn, id: i64, from: &str, to: &str) -> DbResult<bool> {
     let now = now_ms();
     let target = exams::table.find(id).filter(exams::status.eq(from));
-    let changed = match to {
-        "open" => on_conn!(conn, c => diesel::update(target)
+    let changed = match (from, to) {
+        ("draft", "open") => on_conn!(conn, c => diesel::update(target)
             .set((exams::status.eq(to), exams::opened_at.eq(now)))
+            .execute(c))?,
+        (_, "open") => on_conn!(conn, c => diesel::update(target)
+            .set((exams::status.eq(to), exams::closed_at.eq(None::<i64>)))
             .execute(c))?,
         _ => on_conn!(conn, c => diesel::update(target)
             .set((exams::status.eq(to), exams::closed_at.eq(now)))

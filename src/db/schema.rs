@@ -77,6 +77,7 @@ diesel::table! {
         submitted_at -> Nullable<BigInt>,
         score -> Nullable<Double>,
         writable_until -> BigInt,
+        closed_by_lead -> Bool,
     }
 }
 

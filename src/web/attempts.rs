@@ -154,6 +154,8 @@ pub async fn save_draft(
             Ok(
                 if attempt.user_id != me.id || !items.iter().any(|i| i.id == item_id) {
                     AppError::NotFound
+                } else if attempt.closed_by_lead {
+                    refused("attempts.closed_by_lead")
                 } else if attempt.submitted_at.is_some() {
                     refused("attempts.already_submitted")
                 } else {
@@ -183,6 +185,11 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
             let (attempt, exam, items) = load_visible(conn, id, &me)?;
             if attempt.user_id != me.id {
                 return Err(AppError::NotFound);
+            }
+            if attempt.closed_by_lead {
+                // A page left open past the closing: its saved answers were
+                // submitted already; the result says so.
+                return Ok(Ok(()));
             }
             if attempt.submitted_at.is_some() {
                 return Err(refused("attempts.already_submitted"));
@@ -218,7 +225,14 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
                 .map(|a| (a.item_id, a.body.clone()))
                 .collect();
             let (scored, total) = grading::grade(&items, &bodies)?;
-            if !attempts::submit(conn, id, &scored, total, now)? {
+            if !attempts::submit(
+                conn,
+                id,
+                &scored,
+                total,
+                now,
+                attempts::SubmittedBy::Trainee,
+            )? {
                 return Err(refused("attempts.already_submitted"));
             }
             Ok(Ok(()))

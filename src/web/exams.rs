@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::auth::Form;
 use super::render::{redirect, Ctx};
+use crate::app::{self, exams::StatusAction};
 use crate::db::{attempts, exams, questions};
 use crate::domain::exam;
 use crate::domain::ranking;
@@ -91,14 +92,17 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
 
 pub async fn banks(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
-    let files = ctx
+    let loaded = ctx
         .state
         .banks
         .read()
         .map(|b| b.clone())
         .unwrap_or_default();
     let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
-    ctx.render("banks", json!({ "files": files, "questions": questions }))
+    ctx.render(
+        "banks",
+        json!({ "files": loaded.files, "origin": loaded.origin, "questions": questions }),
+    )
 }
 
 pub async fn new_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -174,16 +178,19 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
 pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let id = path.into_inner();
-    let (exam, items, submitted) = ctx
+    let (exam, items, submitted, writing, reviewed) = ctx
         .db(move |conn| {
             let exam = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
             Ok((
                 exam,
                 exams::items(conn, id)?,
                 attempts::submitted_for_exam(conn, id)?.len(),
+                attempts::in_progress(conn, id)?.len(),
+                crate::db::review::round_for_exam(conn, id)?.is_some(),
             ))
         })
         .await?;
+    let can_reopen = exam.status == "closed" && !reviewed;
     let draft = exam.status == "draft";
     let items: Vec<Value> = items
         .iter()
@@ -194,7 +201,8 @@ pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppErr
         .collect();
     ctx.render(
         "exams/show",
-        json!({ "exam": exam, "items": items, "submitted": submitted, "draft": draft }),
+        json!({ "exam": exam, "items": items, "submitted": submitted, "draft": draft,
+                "writing": writing, "can_reopen": can_reopen }),
     )
 }
 
@@ -205,34 +213,19 @@ pub async fn set_status(
 ) -> Result<HttpResponse, AppError> {
     ctx.require(Role::Lead)?;
     let id = path.into_inner();
-    let (from, to) = match form.text("action") {
-        "open" => ("draft", "open"),
-        "close" => ("open", "closed"),
-        _ => return Err(AppError::bad_request()),
-    };
+    let action = StatusAction::parse(form.text("action")).ok_or_else(AppError::bad_request)?;
+    let now = crate::db::now_ms();
     let changed = ctx
-        .db(move |conn| {
-            if to == "open" {
-                // An item without a reference answer could not be scored.
-                let items = exams::items(conn, id)?;
-                if let Some(bare) = items.iter().find(|i| crate::grading::question(i).is_err()) {
-                    return Err(AppError::Refused {
-                        status: StatusCode::CONFLICT,
-                        key: "exams.no_reference",
-                        args: vec![("n", bare.position.to_string())],
-                    });
-                }
-            }
-            Ok(exams::transition(conn, id, from, to)?)
-        })
+        .db(move |conn| Ok(app::exams::change_status(conn, id, action, now)?))
         .await?;
-    if !changed {
-        return Err(AppError::refused(
-            StatusCode::CONFLICT,
-            "exams.wrong_status",
-        ));
+    let n = changed.attempts.to_string();
+    match (action, changed.attempts) {
+        (StatusAction::Close, 0) | (StatusAction::Open, _) => {
+            ctx.flash(&format!("exams.now_{}", changed.now), &[])
+        }
+        (StatusAction::Close, _) => ctx.flash("exams.closed_with_attempts", &[("n", n)]),
+        (StatusAction::Reopen, _) => ctx.flash("exams.reopened", &[("n", n)]),
     }
-    ctx.flash(&format!("exams.now_{to}"), &[]);
     Ok(redirect(&format!("/exams/{id}")))
 }
 

@@ -48,8 +48,8 @@ pub struct AppState {
     pub setup_done: AtomicBool,
     /// Hashed at start so a login for an unknown user costs as much as a real one.
     pub dummy_hash: String,
-    /// What the last load of `exams/` found, for the banks page.
-    pub banks: std::sync::RwLock<Vec<crate::banks::BankFile>>,
+    /// What the last load of the exam banks found and where, for the banks page.
+    pub banks: std::sync::RwLock<crate::banks::Loaded>,
     /// Autosaves go through one group-commit writer per process.
     pub drafts: DraftWriter,
     /// Mining rules (synonyms, tag keywords) for chat-log uploads.
@@ -76,7 +76,7 @@ impl AppState {
             catalog,
             setup_done: AtomicBool::new(false),
             dummy_hash,
-            banks: std::sync::RwLock::new(Vec::new()),
+            banks: std::sync::RwLock::new(crate::banks::Loaded::default()),
             rules: crate::domain::mining::rules::Rules::default(),
             uploads,
         })

@@ -44,6 +44,23 @@ fn exams_check_lists_every_problem_with_file_line_and_field() {
 }
 
 #[test]
+fn exams_check_prints_control_characters_from_a_bank_escaped() {
+    let dir = tempfile::tempdir().expect("dir");
+    let bank = "[bank]\nslug = \"b\"\ntitle = \"t\"\n\n[[questions]]\nid = \"q\"\nscene = \"\\u001b[2J\"\ncategory = \"price\"\nprompt = \"?\"\nreferences = [\"好的\"]\n";
+    // A file name can carry what a bank's text cannot.
+    std::fs::write(dir.path().join("bad\u{1b}[2J.toml"), bank).expect("write");
+    let out = huashu()
+        .args(["exams", "check"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("unknown scene"), "{text:?}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    assert!(text.contains("\\u{1b}[2J"), "{text:?}");
+}
+
+#[test]
 fn exams_check_on_a_missing_folder_says_so() {
     let out = huashu()
         .args(["exams", "check", "/no/such/folder"])
@@ -316,4 +333,78 @@ fn a_new_sqlite_database_and_its_key_are_readable_by_their_owner_only() {
     assert_eq!(mode(&db), 0o600);
     assert_eq!(mode(&dir.path().join("team.db.key")), 0o600);
     assert_eq!(mode(&dir.path().join("uploads")), 0o700);
+}
+
+/// GETs a page of a running server as a signed-in user would (login first).
+fn banks_page_of(base: &str, username: &str, password: &str) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let app = crate::helpers::TestApp::at(base);
+        let mut c = app.client();
+        let page = c.login(username, password).await;
+        assert_eq!(page.status, reqwest::StatusCode::SEE_OTHER, "{}", page.body);
+        c.get("/banks").await.body
+    })
+}
+
+/// Starts `huashu serve --demo` in `dir` with `extra` arguments; returns the
+/// child, its address and the lead's password from the demo's printout.
+fn demo_in(dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String, String) {
+    use std::io::BufRead;
+    let mut child = huashu()
+        .current_dir(dir)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .args(extra)
+        .env_remove("HUASHU_EXAMS")
+        .env_remove("DATABASE_URL")
+        .env_remove("HUASHU_SECRET_KEY")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let (mut password, mut base) = (String::new(), String::new());
+    for line in lines.by_ref() {
+        let line = line.unwrap_or_default();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        // "  lead     lead       <password>   <display name>"
+        if let ["lead", "lead", secret, ..] = words.as_slice() {
+            password = secret.to_string();
+        }
+        if let Some(at) = line.find("http://") {
+            base = line[at..].trim().to_string();
+            break;
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, base, password)
+}
+
+#[test]
+fn started_from_an_empty_folder_the_demo_uses_the_built_in_banks_and_says_so() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut child, base, password) = demo_in(dir.path(), &[]);
+    let page = banks_page_of(&base, "lead", &password);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(page.contains("程序内置的题库"), "{page}");
+    assert!(
+        page.contains("你们家卖的是正品吗"),
+        "the shipped questions are there"
+    );
+    assert_eq!(page.matches("已加载").count(), 3, "{page}");
+}
+
+#[test]
+fn a_banks_folder_that_cannot_be_read_is_named_on_the_banks_page() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut child, base, password) = demo_in(dir.path(), &["--exams", "no-such-folder"]);
+    let page = banks_page_of(&base, "lead", &password);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(page.contains("无法读取文件夹"), "{page}");
+    assert!(page.contains("no-such-folder"), "{page}");
 }

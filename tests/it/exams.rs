@@ -239,6 +239,150 @@ async fn a_closed_exam_takes_no_more_answers() {
 }
 
 #[actix_web::test]
+async fn closing_submits_every_attempt_in_progress_with_what_it_saved() {
+    let app = spawn().await;
+    let Started {
+        mut admin,
+        mut lead,
+        mut amy,
+        exam,
+        attempt,
+        items,
+    } = started_exam(&app, &[AUTHENTIC, MATERIAL]).await;
+    let mut bob = app.user(&mut admin, "bob", "trainee").await;
+    start(&mut bob, exam).await;
+    let saved = "亲，您的担心我完全理解，本店是品牌官方授权店铺，请放心购买，谢谢";
+    let (status, _) = amy
+        .post_json(
+            &format!("/api/attempts/{attempt}/draft"),
+            json!({ "item_id": items[0], "body": saved, "spent_ms": 4000 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // The lead is told who is still writing before closing.
+    let page = lead.get(&format!("/exams/{exam}")).await.body;
+    assert!(page.contains("2 人作答中"), "{page}");
+    assert!(
+        page.contains("还有 2 名学员正在作答"),
+        "the close button asks first: {page}"
+    );
+    let closed = lead
+        .post(&format!("/exams/{exam}/status"), &[("action", "close")])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    assert!(lead
+        .get(&format!("/exams/{exam}"))
+        .await
+        .body
+        .contains("2 名学员已按已保存的答案自动交卷"));
+    // What amy types afterwards is refused with the reason, not dropped silently.
+    let (status, body) = amy
+        .post_json(
+            &format!("/api/attempts/{attempt}/draft"),
+            json!({ "item_id": items[1], "body": "关闭后才写的" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("组长已关闭")),
+        "{body}"
+    );
+    // Her reload shows her result, scored on what she had saved.
+    let reload = amy.get(&format!("/attempts/{attempt}")).await;
+    assert_eq!(reload.location, format!("/attempts/{attempt}/result"));
+    let result = amy.get(&reload.location).await.body;
+    assert!(result.contains("自动交卷"), "{result}");
+    assert!(result.contains(saved));
+    // The lead's results count both trainees as submitted.
+    let results = lead.get(&format!("/exams/{exam}/results")).await.body;
+    assert!(
+        results.contains("amy") && results.contains("bob"),
+        "{results}"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) AS n FROM attempts WHERE submitted_at IS NOT NULL AND closed_by_lead"
+        ),
+        2
+    );
+}
+
+#[actix_web::test]
+async fn a_closed_exam_reopens_until_its_review_starts_and_gives_back_the_attempts() {
+    let app = spawn().await;
+    let Started {
+        mut lead,
+        mut amy,
+        exam,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    amy.post_json(
+        &format!("/api/attempts/{attempt}/draft"),
+        json!({ "item_id": items[0], "body": "写到一半" }),
+    )
+    .await;
+    close_exam(&mut lead, exam).await;
+    let page = lead.get(&format!("/exams/{exam}")).await.body;
+    assert!(page.contains("id=\"reopen-exam\""), "{page}");
+    let reopened = lead
+        .post(&format!("/exams/{exam}/status"), &[("action", "reopen")])
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER, "{}", reopened.body);
+    // Amy goes on where she was.
+    let take = amy.get(&format!("/attempts/{attempt}")).await;
+    assert_eq!(take.status, StatusCode::OK, "{}", take.location);
+    assert!(take.body.contains("写到一半"));
+    let (status, _) = amy
+        .post_json(
+            &format!("/api/attempts/{attempt}/draft"),
+            json!({ "item_id": items[0], "body": "写完了，谢谢" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Once a review round has started, the exam stays closed.
+    let mut others = Vec::new();
+    let mut admin = app.client();
+    admin.login("boss", "password-123").await;
+    admin.get("/admin/users").await;
+    for name in ["bo", "cy", "di"] {
+        let mut t = app.user(&mut admin, name, "trainee").await;
+        let (a, page) = start(&mut t, exam).await;
+        let item = item_ids(&page.body)[0];
+        t.post(
+            &format!("/attempts/{a}/submit"),
+            &[(&format!("answer_{item}"), "亲，是正品，请放心")],
+        )
+        .await;
+        others.push(t);
+    }
+    crate::review::close_and_review(&mut lead, exam, "2").await;
+    lead.get(&format!("/exams/{exam}")).await;
+    let refused = lead
+        .post(&format!("/exams/{exam}/status"), &[("action", "reopen")])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body.contains("同伴评审已经开始"),
+        "{}",
+        refused.body
+    );
+}
+
+#[actix_web::test]
+async fn a_status_change_on_a_missing_exam_is_not_found() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    lead.get("/exams/new").await;
+    let page = lead.post("/exams/999/status", &[("action", "close")]).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
 async fn a_lead_can_draw_questions_at_random_per_category() {
     let app = spawn().await;
     let mut admin = app.admin().await;
@@ -362,7 +506,7 @@ async fn nobody_can_autosave_into_another_trainees_attempt() {
 }
 
 #[actix_web::test]
-async fn after_the_exam_closes_a_submission_scores_what_was_saved() {
+async fn a_submission_sent_after_the_closing_shows_the_result_of_what_was_saved() {
     let app = spawn().await;
     let Started {
         mut lead,

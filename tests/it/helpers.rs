@@ -41,7 +41,7 @@ pub async fn spawn_on(url: &str, banks_dir: &Path, key: Key) -> TestApp {
         huashu::web::auth::random_token()
     ));
     let state = Data::new(AppState::new(pool, uploads.clone()).expect("state builds"));
-    huashu::cli::serve::load_banks(&state, banks_dir).expect("banks load");
+    huashu::cli::serve::load_banks(&state, Some(banks_dir)).expect("banks load");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let settings = ServerSettings {
@@ -59,6 +59,16 @@ pub async fn spawn_on(url: &str, banks_dir: &Path, key: Key) -> TestApp {
 }
 
 impl TestApp {
+    /// A server already running at `base` (started as a process by the test).
+    pub fn at(base: &str) -> TestApp {
+        TestApp {
+            base: base.to_string(),
+            url: String::new(),
+            uploads: std::path::PathBuf::new(),
+            _dir: None,
+        }
+    }
+
     /// Runs a statement on the app's database: how a test moves a due date
     /// into the past instead of waiting for it.
     pub fn sql(&self, statement: &str) {

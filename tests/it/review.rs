@@ -966,7 +966,21 @@ async fn an_answer_sent_after_the_round_began_gets_reviewers_from_the_lead() {
         serde_json::json!({ "item_id": item, "body": "亲，eve 在这里，正品保证，放心购买" }),
     )
     .await;
-    close_and_review(&mut lead, exam, "2").await;
+    close_exam(&mut lead, exam).await;
+    // Closing submits attempts in progress; before it did, an attempt could
+    // outlive its exam's closing. Such an attempt (from an older version's
+    // data) is put back here, as that version left it.
+    app.sql(&format!(
+        "UPDATE attempts SET submitted_at = NULL, score = NULL, closed_by_lead = FALSE WHERE id = {attempt}"
+    ));
+    lead.get(&format!("/exams/{exam}/review")).await;
+    let started = lead
+        .post(
+            &format!("/exams/{exam}/review"),
+            &[("k", "2"), ("due_days", "3")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     let sent = eve.post(&format!("/attempts/{attempt}/submit"), &[]).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
 

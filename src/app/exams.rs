@@ -1,0 +1,127 @@
+//! An exam's life: opening it, closing it (which submits every attempt still
+//! in progress with what it saved), and reopening it until peer review starts.
+
+use crate::db::attempts::{self, SubmittedBy};
+use crate::db::{exams, review, write_tx, Conn, DbError};
+
+/// What a lead may do to an exam's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusAction {
+    Open,
+    Close,
+    Reopen,
+}
+
+impl StatusAction {
+    pub fn parse(s: &str) -> Option<StatusAction> {
+        match s {
+            "open" => Some(StatusAction::Open),
+            "close" => Some(StatusAction::Close),
+            "reopen" => Some(StatusAction::Reopen),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    #[error("no such exam")]
+    NotFound,
+    #[error("the exam's status does not allow this")]
+    WrongStatus,
+    /// Item `position` has no reference answer, so it could not be scored.
+    #[error("item {position} has no reference answer")]
+    NoReference { position: i32 },
+    #[error("peer review has started")]
+    ReviewStarted,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// What a status change did, for the lead's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Changed {
+    pub now: &'static str,
+    /// Attempts submitted by a closing, or given back by a reopening.
+    pub attempts: usize,
+}
+
+/// Applies `action` to exam `id` in one transaction: a refusal undoes it all.
+pub fn change_status(
+    conn: &mut Conn,
+    id: i64,
+    action: StatusAction,
+    now: i64,
+) -> Result<Changed, StatusError> {
+    write_tx(conn, |conn| apply(conn, id, action, now))
+}
+
+fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Changed, StatusError> {
+    exams::find(conn, id)?.ok_or(StatusError::NotFound)?;
+    match action {
+        StatusAction::Open => {
+            // An item without a reference answer could not be scored.
+            let items = exams::items(conn, id)?;
+            if let Some(bare) = items.iter().find(|i| crate::grading::question(i).is_err()) {
+                return Err(StatusError::NoReference {
+                    position: bare.position,
+                });
+            }
+            moved(exams::transition(conn, id, "draft", "open")?)?;
+            Ok(Changed {
+                now: "open",
+                attempts: 0,
+            })
+        }
+        StatusAction::Close => {
+            moved(exams::transition(conn, id, "open", "closed")?)?;
+            Ok(Changed {
+                now: "closed",
+                attempts: submit_in_progress(conn, id, now)?,
+            })
+        }
+        StatusAction::Reopen => {
+            if review::round_for_exam(conn, id)?.is_some() {
+                return Err(StatusError::ReviewStarted);
+            }
+            moved(exams::transition(conn, id, "closed", "open")?)?;
+            Ok(Changed {
+                now: "open",
+                attempts: attempts::reopen_closed_by_lead(conn, id, now)?,
+            })
+        }
+    }
+}
+
+fn moved(changed: bool) -> Result<(), StatusError> {
+    if changed {
+        Ok(())
+    } else {
+        Err(StatusError::WrongStatus)
+    }
+}
+
+/// Submits every attempt of the exam still in progress with the answers it
+/// saved (unanswered questions score 0), as the trainee's own submission would.
+fn submit_in_progress(conn: &mut Conn, exam: i64, now: i64) -> Result<usize, DbError> {
+    let items = exams::items(conn, exam)?;
+    let mut submitted = 0;
+    for attempt in attempts::in_progress(conn, exam)? {
+        let bodies: Vec<(i64, String)> = attempts::answers(conn, attempt.id)?
+            .into_iter()
+            .map(|a| (a.item_id, a.body))
+            .collect();
+        let (scored, total) = crate::grading::grade(&items, &bodies)?;
+        if attempts::submit(
+            conn,
+            attempt.id,
+            &scored,
+            total,
+            now,
+            SubmittedBy::ClosingLead,
+        )? {
+            submitted += 1;
+        }
+    }
+    Ok(submitted)
+}

@@ -1,0 +1,4 @@
+//! Use cases shared by the web and the command line: load through `db`,
+//! decide through `domain`, save through `db`. Never imports `web` or `cli`.
+
+pub mod exams;
