@@ -509,6 +509,18 @@ pub struct AppealRow {
 
 /// A trainee's appeal against their answer's score, once per answer. False if
 /// the answer is not theirs or was appealed already.
+/// Whether `answer` is one of `user`'s own.
+pub fn owns_answer(conn: &mut Conn, answer: i64, user: i64) -> DbResult<bool> {
+    let owns: i64 = on_conn!(conn, c => answers::table
+        .inner_join(attempts::table)
+        .filter(answers::id.eq(answer).and(attempts::user_id.eq(user)))
+        .count()
+        .get_result(c))?;
+    Ok(owns > 0)
+}
+
+/// Files `user`'s appeal of their own `answer`; false if one exists (or the
+/// answer is not theirs).
 pub fn appeal(
     conn: &mut Conn,
     answer: i64,
@@ -517,12 +529,7 @@ pub fn appeal(
     better: Option<&str>,
     now: i64,
 ) -> DbResult<bool> {
-    let owns: i64 = on_conn!(conn, c => answers::table
-        .inner_join(attempts::table)
-        .filter(answers::id.eq(answer).and(attempts::user_id.eq(user)))
-        .count()
-        .get_result(c))?;
-    if owns == 0 {
+    if !owns_answer(conn, answer, user)? {
         return Ok(false);
     }
     Ok(on_conn!(conn, c => diesel::insert_into(appeals::table)

@@ -1151,6 +1151,10 @@ pub async fn appeal(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
         Some(crate::domain::types::AnswerText::parse(&better)?.into_string())
     };
     ctx.db(move |conn| {
+        // Someone else's answer does not exist, as far as this trainee can tell.
+        if !review::owns_answer(conn, answer, me)? {
+            return Err(AppError::NotFound);
+        }
         let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
         let round = review::round_for_exam(conn, found.exam_id)?
             .ok_or_else(|| refused("review.appeal_closed"))?;

@@ -321,8 +321,8 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         .await;
     assert_eq!(
         not_mine.status,
-        StatusCode::CONFLICT,
-        "only the author appeals"
+        StatusCode::NOT_FOUND,
+        "only the author appeals; to others the answer does not exist"
     );
     let page = lead.get(&format!("/exams/{exam}/review")).await.body;
     assert!(
