@@ -72,8 +72,13 @@ pub fn open_db(url: &str) -> anyhow::Result<DbPool> {
         }
         // SQLite gives its -wal and -shm files the main file's mode.
         if !path.exists() && file != ":memory:" {
-            crate::files::create_private(path)
-                .with_context(|| format!("cannot create {}", path.display()))?;
+            match crate::files::create_private(path) {
+                // Another instance starting at the same moment made it first.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                created => {
+                    created.with_context(|| format!("cannot create {}", path.display()))?;
+                }
+            }
         }
     }
     Ok(db::connect(url)?)
@@ -99,7 +104,15 @@ fn session_key(url: &str, configured: Option<&str>) -> anyhow::Result<Key> {
             .with_context(|| format!("{path} is not a valid key; delete it to make a new one"));
     }
     let key = Key::generate();
-    write_private(&path, &crate::web::auth::hex(key.master()))?;
+    if let Err(e) = write_private(&path, &crate::web::auth::hex(key.master())) {
+        // Another instance starting at the same moment wrote it first: use
+        // theirs, once they have finished writing it.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        return std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| key_from_hex(text.trim()).ok())
+            .ok_or(e);
+    }
     Ok(key)
 }
 

@@ -69,14 +69,16 @@ pub fn start(
     .map_or_else(|| existing(conn, exam_id, user_id), Ok)
 }
 
-/// Starts an attempt in one statement, if the exam is open and the user is
-/// active, with the moment it stops taking writes computed from the exam's time
-/// limit. None if it was not started: the exam is not open, the user is not
-/// active, or the attempt exists already (the caller finds out which).
+/// Starts an attempt in one statement, if the exam is open, the user active and
+/// `session` (a stored session key) one of theirs and live, with the moment it
+/// stops taking writes computed from the exam's time limit. None if it was not
+/// started: the exam is not open, the user is not active or signed out, or the
+/// attempt exists already (the caller finds out which).
 pub fn start_open(
     conn: &mut Conn,
     exam_id: i64,
     user_id: i64,
+    session: &str,
     now: i64,
 ) -> DbResult<Option<AttemptRow>> {
     use diesel::dsl::exists;
@@ -90,7 +92,8 @@ pub fn start_open(
             exams::id
                 .eq(exam_id)
                 .and(exams::status.eq("open"))
-                .and(exists(active)),
+                .and(exists(active))
+                .and(exists(super::sessions::live!(session, user_id, now))),
         )
         .select((
             exams::id,

@@ -22,6 +22,9 @@ use super::{write_tx, Conn, DbError, DbPool, DbResult};
 pub struct Draft {
     pub attempt_id: i64,
     pub user_id: i64,
+    /// The stored key of the session the save came with (`sessions::key_of`):
+    /// a save counts only while that session of that user is live.
+    pub session: String,
     pub item_id: i64,
     pub body: String,
     pub spent_ms: i64,
@@ -118,7 +121,7 @@ fn merge<'a>(drafts: impl ExactSizeIterator<Item = &'a Draft>) -> (Vec<Draft>, H
     let mut deferred = HashSet::new();
     for (i, d) in drafts.enumerate() {
         match at.get(&(d.attempt_id, d.item_id)) {
-            Some(&row) if rows[row].user_id == d.user_id => {
+            Some(&row) if rows[row].user_id == d.user_id && rows[row].session == d.session => {
                 let r = &mut rows[row];
                 r.body.clone_from(&d.body);
                 r.spent_ms += d.spent_ms;
@@ -154,7 +157,8 @@ pub fn save_now(conn: &mut Conn, drafts: &[Draft]) -> DbResult<HashSet<(i64, i64
 }
 
 /// Writes drafts in one statement whose WHERE clause is the whole permission:
-/// the attempt is the draft's account's and that account is active, the attempt
+/// the attempt is the draft's account's, that account is active and the save
+/// came with a live session of it, the attempt
 /// is not submitted and still writable at the draft's moment, its exam open, and
 /// the item one of that exam's; a submitted answer never changes. Returns the
 /// answers stored.
@@ -196,7 +200,8 @@ where
             .bind::<BigInt, _>(d.item_id)
             .bind::<Text, _>(d.body.as_str())
             .bind::<BigInt, _>(d.spent_ms)
-            .bind::<BigInt, _>(d.now);
+            .bind::<BigInt, _>(d.now)
+            .bind::<Text, _>(d.session.as_str());
     }
     query
 }
@@ -205,7 +210,7 @@ where
 fn upsert_sql(rows: usize, placeholder: impl Fn(usize) -> String) -> String {
     let values: Vec<String> = (0..rows)
         .map(|r| {
-            let cols: Vec<String> = (1..=6).map(|c| placeholder(r * 6 + c)).collect();
+            let cols: Vec<String> = (1..=7).map(|c| placeholder(r * 7 + c)).collect();
             format!("({})", cols.join(", "))
         })
         .collect();
@@ -220,11 +225,15 @@ fn upsert_sql(rows: usize, placeholder: impl Fn(usize) -> String) -> String {
          JOIN exam_items i ON i.exam_id = a.exam_id AND i.id = d.column3 \
          WHERE a.submitted_at IS NULL AND a.writable_until >= d.column6 \
            AND e.status = 'open' AND u.active \
+           AND EXISTS (SELECT 1 FROM sessions s WHERE s.id = d.column7 AND s.user_id = a.user_id \
+             AND s.last_seen_at >= d.column6 - {idle} AND s.created_at >= d.column6 - {absolute}) \
          ON CONFLICT (attempt_id, item_id) DO UPDATE SET body = excluded.body, \
            time_spent_ms = answers.time_spent_ms + excluded.time_spent_ms, \
            updated_at = excluded.updated_at \
          RETURNING attempt_id, item_id",
-        values.join(", ")
+        values.join(", "),
+        idle = super::sessions::IDLE_MS,
+        absolute = super::sessions::ABSOLUTE_MS,
     )
 }
 
@@ -236,6 +245,7 @@ mod tests {
         let draft = Draft {
             attempt_id,
             user_id,
+            session: format!("s{user_id}"),
             item_id,
             body: body.into(),
             spent_ms: 1000,
@@ -272,6 +282,6 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_across_rows() {
         let sql = upsert_sql(2, |n| format!("${n}"));
-        assert!(sql.contains("($1, $2, $3, $4, $5, $6), ($7, $8, $9, $10, $11, $12)"));
+        assert!(sql.contains("($1, $2, $3, $4, $5, $6, $7), ($8, $9, $10, $11, $12, $13, $14)"));
     }
 }

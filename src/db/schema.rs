@@ -25,6 +25,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
     questions (id) {
         id -> BigInt,
         bank_slug -> Text,
@@ -112,9 +121,12 @@ diesel::joinable!(appeals -> answers (answer_id));
 diesel::joinable!(review_calibrations -> review_rounds (round_id));
 diesel::joinable!(review_calibrations -> answers (answer_id));
 
+diesel::joinable!(sessions -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     login_throttle,
+    sessions,
     questions,
     exams,
     exam_items,

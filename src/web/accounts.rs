@@ -7,7 +7,7 @@ use serde_json::json;
 use super::auth::{self, Form};
 use super::i18n::{Catalog, DEFAULT_LANG};
 use super::render::{redirect, Ctx};
-use crate::db::{self, throttle, users};
+use crate::db::{self, sessions, throttle, users};
 use crate::domain::login;
 use crate::domain::types::{DisplayName, NewPassword, Role, Username};
 use crate::error::AppError;
@@ -83,7 +83,7 @@ pub async fn login(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpRespons
     };
     ctx.db(move |conn| Ok(throttle::succeeded(conn, &name, &address)?))
         .await?;
-    ctx.log_in(&user)?;
+    ctx.log_in(&user).await?;
     Ok(redirect(&next))
 }
 
@@ -93,7 +93,7 @@ pub fn with_status(mut res: HttpResponse, status: StatusCode) -> HttpResponse {
 }
 
 pub async fn logout(ctx: Ctx, _form: Form) -> Result<HttpResponse, AppError> {
-    ctx.session.purge();
+    ctx.log_out().await?;
     Ok(redirect("/login"))
 }
 
@@ -186,11 +186,18 @@ pub async fn update(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
         if removes_admin && (id == me || users::active_admins(conn)? <= 1) {
             return Err(AppError::refused(StatusCode::CONFLICT, "users.last_admin"));
         }
+        // Disabling, a new password and a new role each end the user's
+        // sessions: old cookies must not keep the old rights.
         match (action.as_str(), &new_hash, role) {
-            ("disable", _, _) => users::set_active(conn, id, false)?,
+            ("disable", _, _) => users::set_active(conn, id, false)? + sessions::end_all(conn, id)?,
             ("enable", _, _) => users::set_active(conn, id, true)?,
-            ("reset", Some(hash), _) => users::set_password(conn, id, hash)?,
-            ("role", _, Some(role)) => users::set_role(conn, id, role)?,
+            ("reset", Some(hash), _) => {
+                users::set_password(conn, id, hash)? + sessions::end_all(conn, id)?
+            }
+            ("role", _, Some(role)) if role != target.role => {
+                users::set_role(conn, id, role)? + sessions::end_all(conn, id)?
+            }
+            ("role", _, Some(_)) => 0,
             ("unblock", _, _) => {
                 throttle::clear(conn, &target.username)?;
                 1

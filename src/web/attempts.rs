@@ -27,9 +27,15 @@ pub async fn start(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
-    let me = who.id;
+    let (me, session) = (who.id, who.session_key.clone());
     let started = with_conn(&who.state.pool, move |conn| {
-        Ok(attempts::start_open(conn, exam_id, me, db::now_ms())?)
+        Ok(attempts::start_open(
+            conn,
+            exam_id,
+            me,
+            &session,
+            db::now_ms(),
+        )?)
     })
     .await?;
     let attempt = match started {
@@ -141,6 +147,7 @@ pub async fn save_draft(
         .save(drafts::Draft {
             attempt_id: id,
             user_id: who.id,
+            session: who.session_key.clone(),
             item_id,
             body: body.into_string(),
             spent_ms: exam::clamp_spent(spent_ms),
@@ -180,6 +187,7 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
         .collect();
     let allow_blank = form.checked("allow_blank");
     let now = db::now_ms();
+    let session = ctx.session_key().unwrap_or_default();
     let outcome = ctx
         .db(move |conn| {
             let (attempt, exam, items) = load_visible(conn, id, &me)?;
@@ -205,6 +213,7 @@ pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
                     .map(|(item_id, body)| drafts::Draft {
                         attempt_id: id,
                         user_id: me.id,
+                        session: session.clone(),
                         item_id: *item_id,
                         body: body.clone(),
                         spent_ms: 0,

@@ -16,6 +16,8 @@ use crate::domain::types::Role;
 use crate::error::AppError;
 
 const UID: &str = "uid";
+/// The random token of the server-side session (see `db::sessions`).
+const SID: &str = "sid";
 pub(crate) const CSRF: &str = "csrf";
 const LANG: &str = "lang";
 const FLASH: &str = "flash";
@@ -26,7 +28,24 @@ pub struct Ctx {
     pub lang: &'static str,
     pub csrf: String,
     pub user: Option<User>,
+    /// The cookie's claim: user id and session token, honoured only while the
+    /// server holds that session.
+    signed: Option<Signed>,
     path: String,
+}
+
+#[derive(Clone)]
+struct Signed {
+    uid: i64,
+    token: String,
+}
+
+impl Signed {
+    fn of(session: &Session) -> Option<Signed> {
+        let uid = session.get::<i64>(UID).unwrap_or(None)?;
+        let token = session.get::<String>(SID).unwrap_or(None)?;
+        Some(Signed { uid, token })
+    }
 }
 
 impl FromRequest for Ctx {
@@ -36,9 +55,9 @@ impl FromRequest for Ctx {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let hop = OneHop::from_request(req, payload);
         Box::pin(async move {
-            let OneHop { mut ctx, uid } = hop.await?;
-            if let Some(id) = uid {
-                let user = load_active_user(&ctx.state, id).await?;
+            let OneHop { mut ctx } = hop.await?;
+            if let Some(signed) = ctx.signed.clone() {
+                let user = load_session_user(&ctx.state, signed).await?;
                 ctx.signed_in(user);
             }
             Ok(ctx)
@@ -51,7 +70,6 @@ impl FromRequest for Ctx {
 /// instant (start an exam, load it), where every round trip counts.
 pub struct OneHop {
     ctx: Ctx,
-    uid: Option<i64>,
 }
 
 impl FromRequest for OneHop {
@@ -68,7 +86,7 @@ impl FromRequest for OneHop {
         Box::pin(async move {
             let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
             ensure_setup(&state, &path).await?;
-            let uid: Option<i64> = session.get(UID).unwrap_or(None);
+            let signed = Signed::of(&session);
             let stored_lang: Option<String> = session.get(LANG).unwrap_or(None);
             let lang = Catalog::lang(stored_lang.as_deref().unwrap_or(DEFAULT_LANG));
             let csrf = match session.get::<String>(CSRF).unwrap_or(None) {
@@ -87,33 +105,44 @@ impl FromRequest for OneHop {
                 lang,
                 csrf,
                 user: None,
+                signed,
                 path,
             };
-            Ok(OneHop { ctx, uid })
+            Ok(OneHop { ctx })
         })
     }
 }
 
 impl OneHop {
-    /// Runs `f` with the session's user id. `f` checks the account in its own
-    /// query and returns the active user it found with its result, or None when
-    /// it found nothing for that user; only then is the account read on its own,
+    /// Runs `f` with the session's user id, in the same database hop as the
+    /// check that the session is live. `f` checks the account in its own query
+    /// and returns the active user it found with its result, or None when it
+    /// found nothing for that user; only then is the account read on its own,
     /// to tell a signed-out user (login) from a missing thing (404).
     pub async fn db_owned<T, F>(self, f: F) -> Result<(Ctx, T), AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Conn, i64) -> Result<Option<(User, T)>, AppError> + Send + 'static,
     {
-        let OneHop { mut ctx, uid } = self;
-        let Some(id) = uid else {
+        let OneHop { mut ctx } = self;
+        let Some(signed) = ctx.signed.clone() else {
             return Err(AppError::LoginRequired { next: ctx.path });
         };
-        match ctx.db(move |conn| f(conn, id)).await? {
+        let check = signed.clone();
+        let found = ctx
+            .db(move |conn| {
+                if !db::sessions::is_live(conn, &check.token, check.uid, db::now_ms())? {
+                    return Ok(None);
+                }
+                f(conn, check.uid)
+            })
+            .await?;
+        match found {
             Some((user, out)) => {
                 ctx.signed_in(Some(user));
                 Ok((ctx, out))
             }
-            None => match load_active_user(&ctx.state, id).await? {
+            None => match load_session_user(&ctx.state, signed).await? {
                 Some(_) => Err(AppError::NotFound),
                 None => {
                     ctx.signed_in(None);
@@ -125,9 +154,13 @@ impl OneHop {
 }
 
 /// The signed-in user's id as the session cookie carries it, with no database
-/// read: for the autosave API, whose one statement checks the account itself.
+/// read: for the autosave API, whose one statement checks the account and the
+/// session itself (with `session_key`).
 pub struct SessionUser {
     pub id: i64,
+    /// The stored key of the cookie's session (`db::sessions::key_of`).
+    pub session_key: String,
+    token: String,
     pub state: web::Data<AppState>,
     pub session: Session,
 }
@@ -138,10 +171,16 @@ impl FromRequest for SessionUser {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
-        let uid = session.get::<i64>(UID).unwrap_or(None);
+        let signed = Signed::of(&session);
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        std::future::ready(match (uid, state) {
-            (Some(id), Some(state)) => Ok(SessionUser { id, state, session }),
+        std::future::ready(match (signed, state) {
+            (Some(Signed { uid, token }), Some(state)) => Ok(SessionUser {
+                id: uid,
+                session_key: db::sessions::key_of(&token),
+                token,
+                state,
+                session,
+            }),
             (None, _) => Err(AppError::LoginRequired {
                 next: req.path().to_string(),
             }),
@@ -154,7 +193,11 @@ impl SessionUser {
     /// The account behind the cookie, if it is still active (else the cookie is
     /// cleared and the user must log in again).
     pub async fn load(&self) -> Result<User, AppError> {
-        match load_active_user(&self.state, self.id).await? {
+        let signed = Signed {
+            uid: self.id,
+            token: self.token.clone(),
+        };
+        match load_session_user(&self.state, signed).await? {
             Some(user) => Ok(user),
             None => {
                 self.session.purge();
@@ -179,9 +222,20 @@ async fn ensure_setup(state: &web::Data<AppState>, path: &str) -> Result<(), App
     }
 }
 
-async fn load_active_user(state: &web::Data<AppState>, id: i64) -> Result<Option<User>, AppError> {
-    let user = with_conn(&state.pool, move |conn| Ok(db::users::find(conn, id)?)).await?;
-    Ok(user.filter(|u| u.active))
+/// The active user of a live session, if the cookie's claim holds.
+async fn load_session_user(
+    state: &web::Data<AppState>,
+    signed: Signed,
+) -> Result<Option<User>, AppError> {
+    with_conn(&state.pool, move |conn| {
+        Ok(db::sessions::user_of(
+            conn,
+            &signed.token,
+            signed.uid,
+            db::now_ms(),
+        )?)
+    })
+    .await
 }
 
 /// Runs blocking database work on the thread pool with a pooled connection.
@@ -233,10 +287,19 @@ impl Ctx {
         self.state.catalog.get(self.lang, key)
     }
 
-    pub fn log_in(&self, user: &User) -> Result<(), AppError> {
+    /// Signs `user` in: a new server-side session, its token in a renewed
+    /// cookie (nothing of the anonymous session's carries over).
+    pub async fn log_in(&self, user: &User) -> Result<(), AppError> {
+        let token = super::auth::random_token();
+        let (id, stored) = (user.id, token.clone());
+        self.db(move |conn| Ok(db::sessions::create(conn, id, &stored, db::now_ms())?))
+            .await?;
         self.session.renew();
         self.session
             .insert(UID, user.id)
+            .map_err(|e| anyhow::anyhow!("session: {e}"))?;
+        self.session
+            .insert(SID, token)
             .map_err(|e| anyhow::anyhow!("session: {e}"))?;
         self.session
             .insert(LANG, &user.lang)
@@ -246,6 +309,21 @@ impl Ctx {
             .insert(CSRF, super::auth::random_token())
             .map_err(|e| anyhow::anyhow!("session: {e}"))?;
         Ok(())
+    }
+
+    /// Ends this browser's session on the server and clears its cookie.
+    pub async fn log_out(&self) -> Result<(), AppError> {
+        if let Some(signed) = self.signed.clone() {
+            self.db(move |conn| Ok(db::sessions::end(conn, &signed.token)?))
+                .await?;
+        }
+        self.session.purge();
+        Ok(())
+    }
+
+    /// The stored key of this request's session, for statements that check it.
+    pub fn session_key(&self) -> Option<String> {
+        self.signed.as_ref().map(|s| db::sessions::key_of(&s.token))
     }
 
     pub fn set_lang(&self, lang: &str) -> Result<(), AppError> {

@@ -44,7 +44,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
         .await?;
     ctx.state.setup_done.store(true, Ordering::Relaxed);
     if let Some(user) = created {
-        ctx.log_in(&user)?;
+        ctx.log_in(&user).await?;
         ctx.flash("setup.done", &[]);
     }
     Ok(redirect("/"))

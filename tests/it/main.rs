@@ -11,3 +11,4 @@ mod hostile;
 mod instances;
 mod mining;
 mod review;
+mod sessions;
