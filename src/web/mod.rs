@@ -83,6 +83,52 @@ impl AppState {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything a page runs or styles itself with must come from `static/`,
+    /// or the Content-Security-Policy blocks it.
+    #[test]
+    fn no_template_carries_inline_script_or_style() {
+        fn check(dir: &Dir, found: &mut Vec<String>) {
+            for file in dir.files() {
+                let text = file.contents_utf8().unwrap_or_default().to_lowercase();
+                let inline_script = text.match_indices("<script").any(|(at, _)| {
+                    !text[at..]
+                        .split('>')
+                        .next()
+                        .unwrap_or_default()
+                        .contains(" src=")
+                });
+                let handler = [
+                    " onclick=",
+                    " onsubmit=",
+                    " onchange=",
+                    " oninput=",
+                    " onload=",
+                ]
+                .iter()
+                .any(|h| text.contains(h));
+                if inline_script
+                    || handler
+                    || text.contains("style=")
+                    || text.contains("<style")
+                    || text.contains("javascript:")
+                {
+                    found.push(file.path().display().to_string());
+                }
+            }
+            for sub in dir.dirs() {
+                check(sub, found);
+            }
+        }
+        let mut found = Vec::new();
+        check(&TEMPLATES, &mut found);
+        assert_eq!(found, Vec::<String>::new());
+    }
+}
+
 fn register_templates(hb: &mut Handlebars<'static>, dir: &Dir) -> anyhow::Result<()> {
     for file in dir.files() {
         let path = file.path();
@@ -192,6 +238,16 @@ async fn static_file(path: web::Path<String>) -> Result<HttpResponse, AppError> 
         .body(file.contents()))
 }
 
+/// Scripts and styles from our own files only: no inline code, so injected
+/// markup cannot run. Images may be inline SVG data (the weekly charts).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// No page needs the camera, microphone, location, payment or USB.
+pub const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
+
 pub struct ServerSettings {
     pub key: Key,
     pub cookie_secure: bool,
@@ -227,10 +283,17 @@ pub fn run(
             .wrap(ErrorHandlers::new().default_handler(render::error_page))
             .wrap(session)
             .wrap(
+                // Each is added only where a handler set none (static files
+                // set their own Cache-Control).
                 actix_web::middleware::DefaultHeaders::new()
                     .add(("X-Frame-Options", "DENY"))
                     .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "same-origin")),
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+                    .add(("Permissions-Policy", PERMISSIONS_POLICY))
+                    // Pages show one person's work: after logging out, Back
+                    // must not bring them out of the browser's cache.
+                    .add(("Cache-Control", "no-store")),
             )
             .configure(routes)
     })

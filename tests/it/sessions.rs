@@ -189,3 +189,44 @@ async fn an_autosave_with_an_ended_session_is_refused() {
         0
     );
 }
+
+#[actix_web::test]
+async fn pages_are_never_cached_and_carry_a_strict_content_security_policy() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    app.user(&mut admin, "amy", "trainee").await;
+    let cookie = cookie_of(&app, "amy").await;
+    let http = reqwest::Client::new();
+    let page = http
+        .get(format!("{}/progress", app.base))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("GET");
+    let header = |name: &str| {
+        page.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(header("cache-control"), "no-store");
+    let csp = header("content-security-policy");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(header("permissions-policy").contains("camera=()"));
+    let css = http
+        .get(format!("{}/static/app.css", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        css.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("public, max-age=3600"),
+        "static files stay cacheable"
+    );
+}
