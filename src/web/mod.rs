@@ -83,52 +83,6 @@ impl AppState {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Everything a page runs or styles itself with must come from `static/`,
-    /// or the Content-Security-Policy blocks it.
-    #[test]
-    fn no_template_carries_inline_script_or_style() {
-        fn check(dir: &Dir, found: &mut Vec<String>) {
-            for file in dir.files() {
-                let text = file.contents_utf8().unwrap_or_default().to_lowercase();
-                let inline_script = text.match_indices("<script").any(|(at, _)| {
-                    !text[at..]
-                        .split('>')
-                        .next()
-                        .unwrap_or_default()
-                        .contains(" src=")
-                });
-                let handler = [
-                    " onclick=",
-                    " onsubmit=",
-                    " onchange=",
-                    " oninput=",
-                    " onload=",
-                ]
-                .iter()
-                .any(|h| text.contains(h));
-                if inline_script
-                    || handler
-                    || text.contains("style=")
-                    || text.contains("<style")
-                    || text.contains("javascript:")
-                {
-                    found.push(file.path().display().to_string());
-                }
-            }
-            for sub in dir.dirs() {
-                check(sub, found);
-            }
-        }
-        let mut found = Vec::new();
-        check(&TEMPLATES, &mut found);
-        assert_eq!(found, Vec::<String>::new());
-    }
-}
-
 fn register_templates(hb: &mut Handlebars<'static>, dir: &Dir) -> anyhow::Result<()> {
     for file in dir.files() {
         let path = file.path();
@@ -303,4 +257,50 @@ pub fn run(
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything a page runs or styles itself with must come from `static/`,
+    /// or the Content-Security-Policy blocks it.
+    #[test]
+    fn no_template_carries_inline_script_or_style() {
+        fn check(dir: &Dir, found: &mut Vec<String>) {
+            for file in dir.files() {
+                let text = file.contents_utf8().unwrap_or_default().to_lowercase();
+                let inline_script = text.match_indices("<script").any(|(at, _)| {
+                    !text[at..]
+                        .split('>')
+                        .next()
+                        .unwrap_or_default()
+                        .contains(" src=")
+                });
+                let handler = [
+                    " onclick=",
+                    " onsubmit=",
+                    " onchange=",
+                    " oninput=",
+                    " onload=",
+                ]
+                .iter()
+                .any(|h| text.contains(h));
+                if inline_script
+                    || handler
+                    || text.contains("style=")
+                    || text.contains("<style")
+                    || text.contains("javascript:")
+                {
+                    found.push(file.path().display().to_string());
+                }
+            }
+            for sub in dir.dirs() {
+                check(sub, found);
+            }
+        }
+        let mut found = Vec::new();
+        check(&TEMPLATES, &mut found);
+        assert_eq!(found, Vec::<String>::new());
+    }
 }
