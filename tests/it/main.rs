@@ -1,6 +1,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers fail the test loudly
 //! Black-box tests: each spawns the real app on port 0 with its own SQLite file.
 
+mod access;
 mod accounts;
 mod backup;
 mod browser;
