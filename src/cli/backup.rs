@@ -63,7 +63,12 @@ pub fn backup(url: &str, file: &Path) -> anyhow::Result<()> {
 fn read(file: &Path) -> anyhow::Result<Vec<Row>> {
     let input =
         std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let mut lines = BufReader::new(input).lines();
+    read_rows(BufReader::new(input))
+}
+
+/// The rows of a backup, checked whole: its header, every row, their count.
+pub fn read_rows(input: impl BufRead) -> anyhow::Result<Vec<Row>> {
+    let mut lines = input.lines();
     let first = lines
         .next()
         .context("the file is empty")?

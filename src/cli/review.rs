@@ -45,38 +45,69 @@ impl Ids {
     }
 }
 
-/// Returns the number of malformed lines.
-pub fn aggregate(input: &Path) -> anyhow::Result<usize> {
-    let file = std::fs::File::open(input)
-        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", input.display()))?;
-    let (mut items, mut reviewers) = (Ids::default(), Ids::default());
-    let (mut marks, mut gold) = (Vec::new(), BTreeMap::new());
-    let mut bad = 0;
-    for (i, line) in BufReader::new(file).lines().enumerate() {
+/// Larger scores are no grading scale, and their squares would overflow the
+/// model's sums (found by the fuzz harness: a score of 1e300 made every
+/// result NaN).
+const MAX_SCORE: f64 = 1e6;
+
+/// An input file as read: marks and gold grades by dense ids, the ids as the
+/// file wrote them, and the malformed lines (number, message).
+#[derive(Default)]
+pub struct Input {
+    pub marks: Vec<Mark>,
+    pub gold: BTreeMap<i64, f64>,
+    items: Ids,
+    reviewers: Ids,
+    pub bad: Vec<(usize, String)>,
+}
+
+/// Reads input lines; a malformed one is kept as a problem, never a panic.
+pub fn read_input(reader: impl BufRead) -> Input {
+    let mut input = Input::default();
+    for (i, line) in reader.lines().enumerate() {
         let read = line.map_err(|e| format!("cannot read: {e}")).and_then(|text| {
             if text.trim().is_empty() {
                 return Ok(());
             }
             let line: Line = serde_json::from_str(&text)
                 .map_err(|e| format!("not a valid input object: {e}"))?;
-            let item = items.id(&line.item)?;
+            let item = input.items.id(&line.item)?;
             match (line.reviewer, line.score, line.gold) {
+                (_, Some(x), _) | (_, _, Some(x)) if !(-MAX_SCORE..=MAX_SCORE).contains(&x) => {
+                    Err(format!("a score of {x} is on no grading scale (at most ±{MAX_SCORE})"))
+                }
                 (Some(r), Some(score), None) if score.is_finite() => {
-                    let reviewer = reviewers.id(&r)?;
-                    marks.push(Mark { item, reviewer, score });
+                    let reviewer = input.reviewers.id(&r)?;
+                    input.marks.push(Mark { item, reviewer, score });
                     Ok(())
                 }
                 (None, None, Some(g)) if g.is_finite() => {
-                    gold.insert(item, g);
+                    input.gold.insert(item, g);
                     Ok(())
                 }
                 _ => Err("expected {\"item\", \"reviewer\", \"score\"} or {\"item\", \"gold\"} with finite numbers".into()),
             }
         });
         if let Err(message) = read {
-            bad += 1;
-            eprintln!("line {}: {message}", i + 1);
+            input.bad.push((i + 1, message));
         }
+    }
+    input
+}
+
+/// Returns the number of malformed lines.
+pub fn aggregate(path: &Path) -> anyhow::Result<usize> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    let Input {
+        marks,
+        gold,
+        items,
+        reviewers,
+        bad,
+    } = read_input(BufReader::new(file));
+    for (line, message) in &bad {
+        eprintln!("line {line}: {message}");
     }
     let result = fit(&marks, &gold, &HashMap::new(), Tuning::default());
     let stdout = std::io::stdout();
@@ -93,7 +124,7 @@ pub fn aggregate(input: &Path) -> anyhow::Result<usize> {
         writeln!(out, "{line}")?;
     }
     out.flush()?;
-    Ok(bad)
+    Ok(bad.len())
 }
 
 fn round(x: f64) -> f64 {

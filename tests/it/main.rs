@@ -7,6 +7,7 @@ mod backup;
 mod browser;
 mod cli;
 mod exams;
+mod fuzz;
 mod helpers;
 mod hostile;
 mod instances;
