@@ -120,13 +120,7 @@ async fn request(c: &Client, method: &str, path: &str) -> (StatusCode, String) {
             .form(&[("_csrf", c.csrf.as_str())]),
     };
     let res = req.send().await.expect("request");
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (res.status(), location)
+    (res.status(), crate::helpers::location_of(&res))
 }
 
 #[actix_web::test]

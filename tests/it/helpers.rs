@@ -202,12 +202,7 @@ impl TestApp {
 impl Client {
     async fn read(&mut self, res: reqwest::Response) -> Page {
         let status = res.status();
-        let location = res
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        let location = location_of(&res);
         let body = res.text().await.expect("body");
         if let Some(token) = csrf_in(&body) {
             self.csrf = token;
@@ -278,6 +273,15 @@ impl Client {
         )
         .await
     }
+}
+
+/// Where a response redirects to ("" when it does not).
+pub fn location_of(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("")
+        .to_string()
 }
 
 fn csrf_in(body: &str) -> Option<String> {

@@ -57,6 +57,11 @@ async fn sit(lead: &mut Client, trainees: &mut [Client], prompt: &str) -> i64 {
 /// Closes the exam and starts its review round: k reviewers, due in 3 days.
 pub(crate) async fn close_and_review(lead: &mut Client, exam: i64, k: &str) {
     close_exam(lead, exam).await;
+    start_round(lead, exam, k).await;
+}
+
+/// Starts a closed exam's review round: k reviewers, due in 3 days.
+async fn start_round(lead: &mut Client, exam: i64, k: &str) {
     lead.get(&format!("/exams/{exam}/review")).await;
     let started = lead
         .post(
@@ -973,14 +978,7 @@ async fn an_answer_sent_after_the_round_began_gets_reviewers_from_the_lead() {
     app.sql(&format!(
         "UPDATE attempts SET submitted_at = NULL, score = NULL, closed_by_lead = FALSE WHERE id = {attempt}"
     ));
-    lead.get(&format!("/exams/{exam}/review")).await;
-    let started = lead
-        .post(
-            &format!("/exams/{exam}/review"),
-            &[("k", "2"), ("due_days", "3")],
-        )
-        .await;
-    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    start_round(&mut lead, exam, "2").await;
     let sent = eve.post(&format!("/attempts/{attempt}/submit"), &[]).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
 

@@ -45,13 +45,7 @@ async fn with_cookie(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, St
         .send()
         .await
         .expect("GET");
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (res.status(), location)
+    (res.status(), crate::helpers::location_of(&res))
 }
 
 fn signed_out((status, location): (StatusCode, String)) -> bool {
