@@ -130,17 +130,22 @@ pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<AttemptRow>> {
         .optional())?)
 }
 
-/// An attempt with its exam and its owner, if `owner` owns it and is active, in
-/// one query (the exam page's first read).
+/// An attempt with its exam and its owner, if `owner` owns it, is active and
+/// `session` (a stored session key) is a live session of theirs, in one query
+/// (the exam page's first read).
 pub fn find_owned(
     conn: &mut Conn,
     id: i64,
     owner: i64,
+    session: &str,
+    now: i64,
 ) -> DbResult<Option<(AttemptRow, ExamRow, User)>> {
+    use diesel::dsl::exists;
     let row: Option<(AttemptRow, ExamRow, UserRow)> = on_conn!(conn, c => attempts::table
         .inner_join(exams::table)
         .inner_join(users::table)
         .filter(attempts::id.eq(id).and(attempts::user_id.eq(owner)).and(users::active.eq(true)))
+        .filter(exists(super::sessions::live!(session, owner, now)))
         .select((AttemptRow::as_select(), ExamRow::as_select(), UserRow::as_select()))
         .first(c)
         .optional())?;

@@ -77,8 +77,10 @@ fn load_visible(
 pub async fn take(hop: OneHop, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (ctx, (attempt, exam, rows)) = hop
-        .db_owned(move |conn, uid| {
-            let Some((attempt, exam, me)) = attempts::find_owned(conn, id, uid)? else {
+        .db_owned(move |conn, claim| {
+            let found =
+                attempts::find_owned(conn, id, claim.uid, &claim.session_key, db::now_ms())?;
+            let Some((attempt, exam, me)) = found else {
                 return Ok(None);
             };
             let rows = if attempt.submitted_at.is_some() {

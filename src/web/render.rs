@@ -114,29 +114,26 @@ impl FromRequest for OneHop {
 }
 
 impl OneHop {
-    /// Runs `f` with the session's user id, in the same database hop as the
-    /// check that the session is live. `f` checks the account in its own query
-    /// and returns the active user it found with its result, or None when it
-    /// found nothing for that user; only then is the account read on its own,
-    /// to tell a signed-out user (login) from a missing thing (404).
+    /// Runs `f` with the cookie's claim (user id and stored session key) in one
+    /// database hop. `f` must check, in its own query, that the session is live
+    /// (`db::sessions::live!`) and the account active, and returns the user it
+    /// found with its result, or None when it found nothing for that user; only
+    /// then is the account read on its own, to tell a signed-out user (login)
+    /// from a missing thing (404).
     pub async fn db_owned<T, F>(self, f: F) -> Result<(Ctx, T), AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Conn, i64) -> Result<Option<(User, T)>, AppError> + Send + 'static,
+        F: FnOnce(&mut Conn, Claim) -> Result<Option<(User, T)>, AppError> + Send + 'static,
     {
         let OneHop { mut ctx } = self;
         let Some(signed) = ctx.signed.clone() else {
             return Err(AppError::LoginRequired { next: ctx.path });
         };
-        let check = signed.clone();
-        let found = ctx
-            .db(move |conn| {
-                if !db::sessions::is_live(conn, &check.token, check.uid, db::now_ms())? {
-                    return Ok(None);
-                }
-                f(conn, check.uid)
-            })
-            .await?;
+        let claim = Claim {
+            uid: signed.uid,
+            session_key: db::sessions::key_of(&signed.token),
+        };
+        let found = ctx.db(move |conn| f(conn, claim)).await?;
         match found {
             Some((user, out)) => {
                 ctx.signed_in(Some(user));
@@ -151,6 +148,13 @@ impl OneHop {
             },
         }
     }
+}
+
+/// What a cookie claims: a user and the stored key of their session, for a
+/// statement that checks both itself.
+pub struct Claim {
+    pub uid: i64,
+    pub session_key: String,
 }
 
 /// The signed-in user's id as the session cookie carries it, with no database

@@ -163,7 +163,7 @@ async fn idle_and_old_sessions_expire() {
 }
 
 #[actix_web::test]
-async fn an_autosave_with_an_ended_session_is_refused() {
+async fn an_autosave_or_exam_page_with_an_ended_session_is_refused() {
     let app = spawn().await;
     let crate::helpers::Started {
         mut amy,
@@ -181,6 +181,12 @@ async fn an_autosave_with_an_ended_session_is_refused() {
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM answers WHERE body = '会话结束后'"),
         0
+    );
+    let page = amy.get(&format!("/attempts/{attempt}")).await;
+    assert!(
+        page.location.starts_with("/login?"),
+        "the exam page too: {}",
+        page.location
     );
 }
 
