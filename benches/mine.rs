@@ -428,8 +428,8 @@ fn main() {
 /// `huashu import` of a first export, then of a second one that merges into the
 /// clusters the first made.
 fn import_into(label: &str, url: &str, first: &std::path::Path, second: &std::path::Path) {
+    use huashu::app::imports::{self, Source};
     use huashu::db::mining::Begun;
-    use huashu::imports::{self, Source};
     let pool = huashu::cli::serve::open_db(url).expect("database");
     for (name, path) in [("first", first), ("second", second)] {
         let started = Instant::now();

@@ -47,7 +47,7 @@ fn vary(rng: &mut StdRng, seed: &str) -> String {
 
 fn corpus() -> Vec<(Vec<String>, Vec<String>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exams");
-    let seeds: Vec<String> = huashu::banks::load_dir(&dir)
+    let seeds: Vec<String> = huashu::app::banks::load_dir(&dir)
         .expect("exams/ readable")
         .into_iter()
         .filter_map(|f| f.bank)

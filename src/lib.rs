@@ -2,13 +2,10 @@
 //! answers, and publish the best as the team's reply scripts.
 
 pub mod app;
-pub mod banks;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod files;
-pub mod grading;
-pub mod imports;
 pub mod web;

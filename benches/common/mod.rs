@@ -27,7 +27,7 @@ pub fn seed(pool: &DbPool, n: usize, prefix: &str, question_count: usize) -> (i6
         }
     }
     let mut conn = pool.get().expect("connection");
-    let hash = huashu::web::auth::hash_password(PASSWORD).expect("hash");
+    let hash = huashu::app::passwords::hash_password(PASSWORD).expect("hash");
     let lead = users::create(&mut conn, &new(&format!("{prefix}lead"), &hash, Role::Lead))
         .expect("insert")
         .expect("new lead");

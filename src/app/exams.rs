@@ -62,7 +62,10 @@ fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Cha
         StatusAction::Open => {
             // An item without a reference answer could not be scored.
             let items = exams::items(conn, id)?;
-            if let Some(bare) = items.iter().find(|i| crate::grading::question(i).is_err()) {
+            if let Some(bare) = items
+                .iter()
+                .find(|i| crate::app::grading::question(i).is_err())
+            {
                 return Err(StatusError::NoReference {
                     position: bare.position,
                 });
@@ -111,7 +114,7 @@ fn submit_in_progress(conn: &mut Conn, exam: i64, now: i64) -> Result<usize, DbE
             .into_iter()
             .map(|a| (a.item_id, a.body))
             .collect();
-        let (scored, total) = crate::grading::grade(&items, &bodies)?;
+        let (scored, total) = crate::app::grading::grade(&items, &bodies)?;
         if attempts::submit(
             conn,
             attempt.id,

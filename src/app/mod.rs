@@ -1,4 +1,8 @@
 //! Use cases shared by the web and the command line: load through `db`,
 //! decide through `domain`, save through `db`. Never imports `web` or `cli`.
 
+pub mod banks;
 pub mod exams;
+pub mod grading;
+pub mod imports;
+pub mod passwords;

@@ -6,10 +6,10 @@ use rand::Rng;
 
 use std::collections::BTreeMap;
 
+use crate::app::grading;
 use crate::db::{self, attempts, exams, questions, review, users, DbPool};
 use crate::domain::review::criteria::{self, Rubric, TOP};
 use crate::domain::types::Role;
-use crate::grading;
 
 pub struct Login {
     pub username: &'static str,
@@ -50,7 +50,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             .take(12)
             .map(char::from)
             .collect();
-        let hash = crate::web::auth::hash_password(&password)?;
+        let hash = crate::app::passwords::hash_password(&password)?;
         let new = users::NewUser {
             username,
             display_name,
@@ -141,12 +141,12 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
 /// A month of a shop's chats (written for the demo), imported so the customer
 /// questions page has something to show.
 fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
+    use crate::app::imports::{self, Source};
     use crate::db::mining::Begun;
     use crate::domain::mining::chatlog::{Format, Mapping};
-    use crate::imports::{self, Source};
     let path = std::env::temp_dir().join(format!(
         "huashu-demo-chats-{}.csv",
-        crate::web::auth::random_token()
+        crate::app::passwords::random_token()
     ));
     std::fs::write(&path, include_str!("demo_chats.csv"))?;
     let source = Source {

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::serve::escape;
 
 pub fn run(dir: &Path) -> anyhow::Result<bool> {
-    let files = crate::banks::load_dir(dir)
+    let files = crate::app::banks::load_dir(dir)
         .map_err(|e| anyhow::anyhow!("cannot read folder {}: {e}", dir.display()))?;
     if files.is_empty() {
         eprintln!("{}: no *.toml bank files found", dir.display());

@@ -7,10 +7,10 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::mine::{byte_bar, report, settings};
+use crate::app::imports::{self, Source};
 use crate::config::ImportArgs;
 use crate::db::mining::{Begun, Lease, LEASE_MS};
 use crate::db::DbPool;
-use crate::imports::{self, Source};
 
 pub fn run(url: &str, args: &ImportArgs) -> anyhow::Result<()> {
     let started = Instant::now();

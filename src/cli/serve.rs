@@ -8,7 +8,7 @@ use actix_web::cookie::Key;
 use actix_web::web;
 use anyhow::Context;
 
-use crate::banks::Origin;
+use crate::app::banks::Origin;
 use crate::config::ServeArgs;
 use crate::db::{self, Backend, DbPool};
 use crate::web::{self as app, AppState, ServerSettings};
@@ -104,7 +104,7 @@ fn session_key(url: &str, configured: Option<&str>) -> anyhow::Result<Key> {
             .with_context(|| format!("{path} is not a valid key; delete it to make a new one"));
     }
     let key = Key::generate();
-    if let Err(e) = write_private(&path, &crate::web::auth::hex(key.master())) {
+    if let Err(e) = write_private(&path, &crate::app::passwords::hex(key.master())) {
         // Another instance starting at the same moment wrote it first: use
         // theirs, once they have finished writing it.
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -137,7 +137,7 @@ fn write_private(path: &str, contents: &str) -> anyhow::Result<()> {
 /// Loads every valid bank into the database; reports broken ones and keeps
 /// going. `given` is the `--exams` folder, if any (see `banks::load`).
 pub fn load_banks(state: &AppState, given: Option<&Path>) -> anyhow::Result<()> {
-    let loaded = crate::banks::load(given);
+    let loaded = crate::app::banks::load(given);
     match &loaded.origin {
         Origin::Folder { folder } => println!("exam banks: {folder}"),
         Origin::Builtin { searched } => {
@@ -194,7 +194,7 @@ mod tests {
     #[test]
     fn a_key_round_trips_through_hex_and_bad_hex_is_refused() {
         let key = Key::generate();
-        let hex = crate::web::auth::hex(key.master());
+        let hex = crate::app::passwords::hex(key.master());
         assert_eq!(
             key_from_hex(&hex).map(|k| k.master().to_vec()).ok(),
             Some(key.master().to_vec())

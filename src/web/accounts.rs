@@ -4,9 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::auth::{self, Form};
+use super::auth::Form;
 use super::i18n::{Catalog, DEFAULT_LANG};
 use super::render::{redirect, Ctx};
+use crate::app::passwords;
 use crate::db::{self, sessions, throttle, users};
 use crate::domain::login;
 use crate::domain::types::{DisplayName, NewPassword, Role, Username};
@@ -76,7 +77,7 @@ pub async fn login(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpRespons
     let hash = row
         .as_ref()
         .map_or(ctx.state.dummy_hash.clone(), |r| r.password_hash.clone());
-    let ok = web::block(move || auth::verify_password(&password, &hash)).await?;
+    let ok = web::block(move || passwords::verify_password(&password, &hash)).await?;
     let user = match (ok, row) {
         (true, Some(row)) if row.active => row.user()?,
         _ => return refuse("login.failed", 0, StatusCode::UNAUTHORIZED),
@@ -139,7 +140,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
     let display_name = DisplayName::parse(form.text("display_name"))?;
     let password = NewPassword::parse(form.text("password"), username.as_str())?;
     let role = Role::parse(form.text("role")).ok_or(crate::domain::types::Invalid::Role)?;
-    let hash = web::block(move || auth::hash_password(password.as_str())).await??;
+    let hash = web::block(move || passwords::hash_password(password.as_str())).await??;
     let name = username.as_str().to_string();
     let created = ctx
         .db(move |conn| {
@@ -174,7 +175,7 @@ pub async fn update(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
             let target = ctx.db(move |conn| Ok(users::find(conn, id)?)).await?;
             let target = target.ok_or(AppError::NotFound)?;
             let password = NewPassword::parse(form.text("password"), &target.username)?;
-            Some(web::block(move || auth::hash_password(password.as_str())).await??)
+            Some(web::block(move || passwords::hash_password(password.as_str())).await??)
         }
         _ => None,
     };

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::auth::{CsrfJson, Form};
 use super::render::{redirect, with_conn, Ctx, OneHop, SessionUser};
+use crate::app::grading;
 use crate::db::attempts::{self, AnswerRow, AttemptRow};
 use crate::db::exams::{self, ExamRow, ItemRow};
 use crate::db::{self, drafts, users::User, Conn};
@@ -13,7 +14,6 @@ use crate::domain::scoring::Report;
 use crate::domain::types::{AnswerText, Invalid, Role};
 use crate::domain::{diff, exam, ranking, text};
 use crate::error::AppError;
-use crate::grading;
 
 fn refused(key: &'static str) -> AppError {
     AppError::refused(StatusCode::CONFLICT, key)

@@ -1,4 +1,4 @@
-//! Passwords (argon2id), random tokens, and the CSRF-checking body extractors.
+//! The CSRF-checking body extractors, and decoding forms strictly.
 //! Every state-changing route takes `Form` or `CsrfJson`, which refuse a request
 //! whose token does not match the session's before the handler runs.
 
@@ -6,50 +6,12 @@ use actix_session::SessionExt;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest};
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::SaltString;
-use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use futures_util::future::LocalBoxFuture;
-use rand::RngCore;
 use serde::de::DeserializeOwned;
 
 use super::render::CSRF;
 use crate::domain::types::Invalid;
 use crate::error::AppError;
-
-/// argon2id with OWASP's recommended floor: 19 MiB of memory, 2 passes, 1 lane.
-fn argon2() -> anyhow::Result<Argon2<'static>> {
-    let params =
-        Params::new(19 * 1024, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-}
-
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    let hash = argon2()?
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
-    Ok(hash.to_string())
-}
-
-/// False for a wrong password and for a hash that cannot be parsed.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(hash) else {
-        return false;
-    };
-    argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
-}
-
-/// 32 random bytes as hex.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// Comparison whose time does not depend on where the strings differ.
 fn same(a: &str, b: &str) -> bool {
@@ -268,15 +230,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfJson<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_password_verifies_against_its_own_hash_only() {
-        let hash = hash_password("correct horse").expect("hash");
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("correct horse", &hash));
-        assert!(!verify_password("wrong horse", &hash));
-        assert!(!verify_password("correct horse", "not a hash"));
-    }
+    use crate::app::passwords::random_token;
 
     #[test]
     fn a_form_is_decoded_as_browsers_encode_it() {
@@ -313,10 +267,8 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_random_hex() {
+    fn the_comparison_tells_tokens_apart() {
         let (a, b) = (random_token(), random_token());
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, b);
         assert!(same(&a, &a.clone()) && !same(&a, &b));
     }
 }

@@ -10,12 +10,12 @@ use serde_json::{json, Value};
 
 use super::auth::CsrfHeader;
 use super::render::Ctx;
+use crate::app::imports::{self, Source};
 use crate::db::mining::{self, Begun, ImportRow};
 use crate::domain::mining::chatlog::{Format, Mapping};
 use crate::domain::types::Role;
 use crate::error::AppError;
 use crate::files::Spool;
-use crate::imports::{self, Source};
 
 /// The largest upload accepted.
 pub const MAX_UPLOAD_MB: usize = 512;
@@ -101,7 +101,7 @@ pub async fn upload(
     };
     // Every early return below, and a client that goes away mid-upload (the
     // handler is then dropped), deletes the spooled file with the spool.
-    let mut spool = Spool::create(&ctx.state.uploads, &super::auth::random_token())
+    let mut spool = Spool::create(&ctx.state.uploads, &crate::app::passwords::random_token())
         .map_err(|e| anyhow::anyhow!("cannot spool the upload: {e}"))?;
     let mut size = 0usize;
     while let Some(chunk) = body.next().await {

@@ -49,7 +49,7 @@ pub struct AppState {
     /// Hashed at start so a login for an unknown user costs as much as a real one.
     pub dummy_hash: String,
     /// What the last load of the exam banks found and where, for the banks page.
-    pub banks: std::sync::RwLock<crate::banks::Loaded>,
+    pub banks: std::sync::RwLock<crate::app::banks::Loaded>,
     /// Autosaves go through one group-commit writer per process.
     pub drafts: DraftWriter,
     /// Mining rules (synonyms, tag keywords) for chat-log uploads.
@@ -68,7 +68,8 @@ impl AppState {
         hb.register_helper("t", Box::new(TranslateHelper(catalog.clone())));
         handlebars::handlebars_helper!(eq: |a: Json, b: Json| a == b);
         hb.register_helper("eq", Box::new(eq));
-        let dummy_hash = auth::hash_password("not a real password, only a timing decoy")?;
+        let dummy_hash =
+            crate::app::passwords::hash_password("not a real password, only a timing decoy")?;
         Ok(Self {
             drafts: DraftWriter::spawn(pool.clone())?,
             pool,
@@ -76,7 +77,7 @@ impl AppState {
             catalog,
             setup_done: AtomicBool::new(false),
             dummy_hash,
-            banks: std::sync::RwLock::new(crate::banks::Loaded::default()),
+            banks: std::sync::RwLock::new(crate::app::banks::Loaded::default()),
             rules: crate::domain::mining::rules::Rules::default(),
             uploads,
         })

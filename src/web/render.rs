@@ -92,7 +92,7 @@ impl FromRequest for OneHop {
             let csrf = match session.get::<String>(CSRF).unwrap_or(None) {
                 Some(token) => token,
                 None => {
-                    let token = super::auth::random_token();
+                    let token = crate::app::passwords::random_token();
                     session
                         .insert(CSRF, &token)
                         .map_err(|e| anyhow::anyhow!("session: {e}"))?;
@@ -294,7 +294,7 @@ impl Ctx {
     /// Signs `user` in: a new server-side session, its token in a renewed
     /// cookie (nothing of the anonymous session's carries over).
     pub async fn log_in(&self, user: &User) -> Result<(), AppError> {
-        let token = super::auth::random_token();
+        let token = crate::app::passwords::random_token();
         let (id, stored) = (user.id, token.clone());
         self.db(move |conn| Ok(db::sessions::create(conn, id, &stored, db::now_ms())?))
             .await?;
@@ -310,7 +310,7 @@ impl Ctx {
             .map_err(|e| anyhow::anyhow!("session: {e}"))?;
         // A fresh token after login: one captured before cannot be replayed.
         self.session
-            .insert(CSRF, super::auth::random_token())
+            .insert(CSRF, crate::app::passwords::random_token())
             .map_err(|e| anyhow::anyhow!("session: {e}"))?;
         Ok(())
     }

@@ -4,9 +4,10 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 use std::sync::atomic::Ordering;
 
-use super::auth::{self, Form};
+use super::auth::Form;
 use super::i18n::DEFAULT_LANG;
 use super::render::{redirect, Ctx};
+use crate::app::passwords;
 use crate::db::users::{self, NewUser};
 use crate::domain::types::{DisplayName, NewPassword, Role, Username};
 use crate::error::AppError;
@@ -25,7 +26,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
     let username = Username::parse(form.text("username"))?;
     let display_name = DisplayName::parse(form.text("display_name"))?;
     let password = NewPassword::parse(form.text("password"), username.as_str())?;
-    let hash = web::block(move || auth::hash_password(password.as_str())).await??;
+    let hash = web::block(move || passwords::hash_password(password.as_str())).await??;
     let created = ctx
         .db(move |conn| {
             let new = NewUser {

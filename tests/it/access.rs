@@ -151,7 +151,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
     .await;
     let pool = huashu::cli::serve::open_db(&url).expect("database");
     huashu::cli::demo::seed(&pool).expect("demo");
-    let hash = huashu::web::auth::hash_password("password-123").expect("hash");
+    let hash = huashu::app::passwords::hash_password("password-123").expect("hash");
     app.sql(&format!("UPDATE users SET password_hash = '{hash}'"));
     let id = |query: &str| app.count(query);
     let user = |name: &str| {

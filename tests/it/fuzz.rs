@@ -151,7 +151,7 @@ fn backup_seed() -> Vec<u8> {
     let url = dir.path().join("seed.db");
     let pool = huashu::cli::serve::open_db(url.to_str().expect("utf-8")).expect("db");
     let mut conn = pool.get().expect("conn");
-    for file in huashu::banks::load_builtin() {
+    for file in huashu::app::banks::load_builtin() {
         if let Some(bank) = &file.bank {
             huashu::db::questions::sync_bank(&mut conn, bank).expect("bank");
         }

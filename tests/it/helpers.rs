@@ -38,7 +38,7 @@ pub async fn spawn_on(url: &str, banks_dir: &Path, key: Key) -> TestApp {
     let pool = huashu::cli::serve::open_db(url).expect("database opens");
     let uploads = std::env::temp_dir().join(format!(
         "huashu-test-uploads-{}",
-        huashu::web::auth::random_token()
+        huashu::app::passwords::random_token()
     ));
     let state = Data::new(AppState::new(pool, uploads.clone()).expect("state builds"));
     huashu::cli::serve::load_banks(&state, Some(banks_dir)).expect("banks load");

@@ -11,6 +11,7 @@ mod fuzz;
 mod helpers;
 mod hostile;
 mod instances;
+mod layers;
 mod mining;
 mod review;
 mod sessions;

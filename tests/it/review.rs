@@ -406,7 +406,7 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     let url = crate::helpers::fresh_database_url(dir.path());
     let pool = huashu::cli::serve::open_db(&url).expect("database");
     let mut conn = pool.get().expect("conn");
-    for file in huashu::banks::load_dir(&crate::helpers::banks()).expect("banks") {
+    for file in huashu::app::banks::load_dir(&crate::helpers::banks()).expect("banks") {
         if let Some(bank) = &file.bank {
             huashu::db::questions::sync_bank(&mut conn, bank).expect("bank");
         }
