@@ -16,9 +16,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::cookie::Key;
-use actix_web::web::Data;
 use huashu::db::{self, DbPool};
-use huashu::web::{self, AppState, ServerSettings};
+use huashu::web::startup::{Application, Settings};
 use reqwest::cookie::CookieStore;
 
 #[path = "common/mod.rs"]
@@ -38,19 +37,19 @@ struct Trainee {
 }
 
 fn start_server(pool: DbPool) -> String {
-    let uploads = std::env::temp_dir().join("huashu-bench-uploads");
-    let state = Data::new(AppState::new(pool, uploads).expect("state"));
-    let exams_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("exams");
-    huashu::cli::serve::load_banks(&state, Some(&exams_dir)).expect("banks");
+    let settings = Settings {
+        pool,
+        banks: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("exams")),
+        rules: Default::default(),
+        uploads: std::env::temp_dir().join("huashu-bench-uploads"),
+        key: Key::generate(),
+        cookie_secure: false,
+    };
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = Application::build(settings, listener).expect("app");
+    let base = format!("http://{}", app.address().expect("addr"));
     std::thread::spawn(move || {
-        let settings = ServerSettings {
-            key: Key::generate(),
-            cookie_secure: false,
-        };
-        actix_web::rt::System::new()
-            .block_on(async move { web::run(listener, state, settings).expect("server").await })
+        actix_web::rt::System::new().block_on(async move { app.run().expect("server").await })
     });
     base
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::serve::escape;
+use crate::domain::text::printable;
 
 pub fn run(dir: &Path) -> anyhow::Result<bool> {
     let files = crate::app::banks::load_dir(dir)
@@ -14,11 +14,11 @@ pub fn run(dir: &Path) -> anyhow::Result<bool> {
     let mut ok = true;
     for f in &files {
         if f.problems.is_empty() {
-            println!("ok    {}  ({} questions)", escape(&f.file), f.questions);
+            println!("ok    {}  ({} questions)", printable(&f.file), f.questions);
         } else {
             ok = false;
             for p in &f.problems {
-                println!("error {}:{}", escape(&f.file), escape(p));
+                println!("error {}:{}", printable(&f.file), printable(p));
             }
         }
     }

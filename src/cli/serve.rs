@@ -8,42 +8,29 @@ use actix_web::cookie::Key;
 use actix_web::web;
 use anyhow::Context;
 
-use crate::app::banks::Origin;
 use crate::config::ServeArgs;
 use crate::db::{self, Backend, DbPool};
-use crate::web::{self as app, AppState, ServerSettings};
+use crate::web::startup::{Application, Settings};
 
 pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
     let pool = open_db(db_path)?;
-    let key = session_key(db_path, args.secret_key.as_deref())?;
-    let uploads = uploads_dir(db_path, args.data_dir.as_deref());
-    crate::files::create_private_dir(&uploads)
-        .with_context(|| format!("cannot create folder {}", uploads.display()))?;
-    // Left by a process killed mid-upload; an hour is longer than any import.
-    let swept = crate::files::sweep(&uploads, std::time::Duration::from_secs(3600));
-    if swept > 0 {
-        println!(
-            "removed {swept} unfinished upload(s) from {}",
-            uploads.display()
-        );
-    }
-    let mut state = AppState::new(pool.clone(), uploads)?;
-    state.rules = super::mine::load_rules(args.rules.as_deref())?;
-    let state = web::Data::new(state);
-    load_banks(&state, args.exams.as_deref())?;
-    if args.demo {
-        let p = pool.clone();
-        let logins = web::block(move || super::demo::seed(&p)).await??;
-        super::demo::print_logins(&logins);
-    }
     let listener =
         TcpListener::bind(&args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
-    println!("Huashu is running on http://{}", listener.local_addr()?);
-    let settings = ServerSettings {
-        key,
+    let settings = Settings {
+        pool: pool.clone(),
+        banks: args.exams.clone(),
+        rules: super::mine::load_rules(args.rules.as_deref())?,
+        uploads: uploads_dir(db_path, args.data_dir.as_deref()),
+        key: session_key(db_path, args.secret_key.as_deref())?,
         cookie_secure: args.cookie_secure,
     };
-    app::run(listener, state, settings)?.await?;
+    let application = Application::build(settings, listener)?;
+    if args.demo {
+        let logins = web::block(move || super::demo::seed(&pool)).await??;
+        super::demo::print_logins(&logins);
+    }
+    println!("Huashu is running on http://{}", application.address()?);
+    application.run()?.await?;
     Ok(())
 }
 
@@ -134,62 +121,9 @@ fn write_private(path: &str, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads every valid bank into the database; reports broken ones and keeps
-/// going. `given` is the `--exams` folder, if any (see `banks::load`).
-pub fn load_banks(state: &AppState, given: Option<&Path>) -> anyhow::Result<()> {
-    let loaded = crate::app::banks::load(given);
-    match &loaded.origin {
-        Origin::Folder { folder } => println!("exam banks: {folder}"),
-        Origin::Builtin { searched } => {
-            println!("exam banks: the built-in ones (no folder {searched})")
-        }
-        Origin::Unreadable { folder, reason } => eprintln!(
-            "warning: no exam banks loaded: cannot read {}: {}",
-            escape(folder),
-            escape(reason)
-        ),
-    }
-    let mut conn = state.pool.get()?;
-    for f in &loaded.files {
-        match &f.bank {
-            Some(bank) => db::questions::sync_bank(&mut conn, bank)?,
-            None => {
-                eprintln!("warning: bank {} not loaded:", escape(&f.file));
-                for p in &f.problems {
-                    eprintln!("  {}: {}", escape(&f.file), escape(p));
-                }
-            }
-        }
-    }
-    if let Ok(mut banks) = state.banks.write() {
-        *banks = loaded;
-    }
-    Ok(())
-}
-
-/// Text from a file, safe to print on a terminal: control characters (which
-/// could move the cursor or change colours) are shown escaped.
-pub fn escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let shown: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            shown
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn control_characters_from_files_are_printed_escaped() {
-        assert_eq!(escape("a\u{1b}[31mb\n题"), "a\\u{1b}[31mb\\n题");
-    }
 
     #[test]
     fn a_key_round_trips_through_hex_and_bad_hex_is_refused() {

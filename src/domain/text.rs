@@ -92,9 +92,29 @@ pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }
 
+/// Text from a file, safe to print on a terminal: control characters (which
+/// could move the cursor or change colours) are shown escaped.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let shown: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            shown
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_from_files_are_printed_escaped() {
+        assert_eq!(printable("a\u{1b}[31mb\n题"), "a\\u{1b}[31mb\\n题");
+    }
 
     #[test]
     fn full_width_letters_and_digits_fold_to_ascii() {

@@ -12,6 +12,7 @@ pub mod render;
 pub mod review;
 pub mod rubric;
 pub mod setup;
+pub mod startup;
 
 use std::net::TcpListener;
 use std::sync::atomic::AtomicBool;
@@ -203,13 +204,13 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 pub const PERMISSIONS_POLICY: &str =
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
-pub struct ServerSettings {
+pub(crate) struct ServerSettings {
     pub key: Key,
     pub cookie_secure: bool,
 }
 
 /// Builds the server on an already bound listener (tests bind port 0).
-pub fn run(
+pub(crate) fn run(
     listener: TcpListener,
     state: web::Data<AppState>,
     settings: ServerSettings,

@@ -4,8 +4,7 @@ use std::net::TcpListener;
 use std::path::Path;
 
 use actix_web::cookie::Key;
-use actix_web::web::Data;
-use huashu::web::{self, AppState, ServerSettings};
+use huashu::web::startup::{Application, Settings};
 use reqwest::{redirect::Policy, StatusCode};
 
 pub struct TestApp {
@@ -35,21 +34,22 @@ pub async fn spawn_with_banks(banks_dir: &Path) -> TestApp {
 /// The app on an existing database with a given cookie key: two of these on one
 /// PostgreSQL database are two instances of one deployment.
 pub async fn spawn_on(url: &str, banks_dir: &Path, key: Key) -> TestApp {
-    let pool = huashu::cli::serve::open_db(url).expect("database opens");
     let uploads = std::env::temp_dir().join(format!(
         "huashu-test-uploads-{}",
         huashu::app::passwords::random_token()
     ));
-    let state = Data::new(AppState::new(pool, uploads.clone()).expect("state builds"));
-    huashu::cli::serve::load_banks(&state, Some(banks_dir)).expect("banks load");
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let settings = ServerSettings {
+    let settings = Settings {
+        pool: huashu::cli::serve::open_db(url).expect("database opens"),
+        banks: Some(banks_dir.to_path_buf()),
+        rules: Default::default(),
+        uploads: uploads.clone(),
         key,
         cookie_secure: false,
     };
-    let server = web::run(listener, state, settings).expect("server starts");
-    actix_web::rt::spawn(server);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let app = Application::build(settings, listener).expect("the app builds");
+    let base = format!("http://{}", app.address().expect("addr"));
+    actix_web::rt::spawn(app.run().expect("server starts"));
     TestApp {
         base,
         url: url.to_string(),
