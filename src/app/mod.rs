@@ -6,3 +6,4 @@ pub mod exams;
 pub mod grading;
 pub mod imports;
 pub mod passwords;
+pub mod review;

@@ -350,7 +350,7 @@ pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppE
 
 /// A review round's outcome with the leads' grades and the appeals.
 type Reviewed = (
-    super::review::Outcome,
+    crate::app::review::Outcome,
     Vec<crate::db::review::LeadGradeRow>,
     Vec<crate::db::review::AppealRow>,
 );
@@ -360,8 +360,8 @@ fn review_of(conn: &mut Conn, exam_id: i64) -> Result<Option<Reviewed>, AppError
     let Some(round) = crate::db::review::round_for_exam(conn, exam_id)? else {
         return Ok(None);
     };
-    let evidence = super::review::evidence(conn, &round)?;
-    let outcome = super::review::outcome(&round, &evidence)?;
+    let evidence = crate::app::review::evidence(conn, &round)?;
+    let outcome = crate::app::review::outcome(&round, &evidence)?;
     let appeals = crate::db::review::appeals_for_exam(conn, exam_id)?;
     Ok(Some((outcome, evidence.grades, appeals)))
 }

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
 use super::render::{local_time, Ctx};
-use super::review::{history, standings_of};
+use crate::app::review::{history, standings_of};
 use crate::db::{self, exams, review::RoundRow};
 use crate::domain::review::standings::{self, Standing};
 use crate::domain::types::Role;
