@@ -82,6 +82,23 @@ impl From<crate::app::exams::StatusError> for AppError {
     }
 }
 
+impl From<crate::app::review::RoundError> for AppError {
+    fn from(e: crate::app::review::RoundError) -> Self {
+        use crate::app::review::RoundError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::NotClosed => AppError::refused(StatusCode::CONFLICT, "review.exam_not_closed"),
+            E::TooFew { need, k } => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                key: "review.too_few",
+                args: vec![("need", need.to_string()), ("k", k.to_string())],
+            },
+            E::Exists => AppError::refused(StatusCode::CONFLICT, "review.exists"),
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))

@@ -296,6 +296,71 @@ pub fn outcome(round: &review::RoundRow, evidence: &Evidence) -> DbResult<Outcom
     })
 }
 
+/// How many "which would you send?" pairs each reviewer gets.
+pub const COMPARISONS_PER_REVIEWER: usize = 2;
+
+/// The team's rubric now: the newest stored version, or the default.
+pub fn current_rubric(conn: &mut Conn) -> DbResult<Rubric> {
+    match review::rubrics(conn)?.first() {
+        Some(row) => db::from_json(&row.rubric_json),
+        None => Ok(Rubric::default()),
+    }
+}
+
+/// A lead's request to start a closed exam's review round.
+pub struct NewRound {
+    pub exam_id: i64,
+    /// Reviewers per answer.
+    pub k: usize,
+    pub due_at: i64,
+    pub by: i64,
+    /// Seeds the assignment, so a round can be replayed.
+    pub seed: u64,
+    pub now: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoundError {
+    #[error("no such exam")]
+    NotFound,
+    #[error("the exam is not closed")]
+    NotClosed,
+    #[error("{k} reviewers per answer need {need} trainees")]
+    TooFew { need: usize, k: usize },
+    #[error("the exam has a round already")]
+    Exists,
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+}
+
+/// Starts the round: k reviewers per answer and the comparison pairs, planned
+/// by `domain::review::plan`, with the current rubric frozen into it. Returns
+/// the round's id. The web and the demo both start rounds here.
+pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<i64, RoundError> {
+    let exam = crate::db::exams::find(conn, new.exam_id)?.ok_or(RoundError::NotFound)?;
+    if exam.status != "closed" {
+        return Err(RoundError::NotClosed);
+    }
+    let rows = review::answers_with_authors(conn, new.exam_id)?;
+    let plan = crate::domain::review::plan(&rows, new.k, COMPARISONS_PER_REVIEWER, new.seed)
+        .map_err(|e| match e {
+            crate::domain::review::assign::AssignError::TooFewReviewers { need, k, .. } => {
+                RoundError::TooFew { need, k }
+            }
+        })?;
+    let round = review::NewRound {
+        exam_id: new.exam_id,
+        k: i32::try_from(new.k).unwrap_or(i32::MAX),
+        // Stored for the record; i64 keeps every bit of the seed.
+        seed: new.seed as i64,
+        rubric_json: &db::to_json(&current_rubric(conn)?),
+        due_at: new.due_at,
+        created_by: new.by,
+    };
+    review::create_round(conn, &round, &plan.reviews, &plan.comparisons, new.now)?
+        .ok_or(RoundError::Exists)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::app::grading;
 use crate::db::{self, attempts, exams, questions, review, users, DbPool};
-use crate::domain::review::criteria::{self, Rubric, TOP};
+use crate::domain::review::criteria::{self, TOP};
 use crate::domain::types::Role;
 
 pub struct Login {
@@ -174,20 +174,18 @@ fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
 /// level harsher), and the third trainee still has it all to do, calibration
 /// first.
 fn review_round(conn: &mut db::Conn, exam: i64, lead: i64, done: &[i64]) -> anyhow::Result<()> {
-    let rows = review::answers_with_authors(conn, exam)?;
-    let plan = crate::domain::review::plan(&rows, 2, 2, 7)?;
-    let rubric = Rubric::default();
     let now = db::now_ms();
-    let new = review::NewRound {
+    let new = crate::app::review::NewRound {
         exam_id: exam,
         k: 2,
-        seed: 7,
-        rubric_json: &db::to_json(&rubric),
         due_at: now + 3 * 24 * 60 * 60 * 1000,
-        created_by: lead,
+        by: lead,
+        seed: 7,
+        now,
     };
-    let round = review::create_round(conn, &new, &plan.reviews, &plan.comparisons, now)?
-        .ok_or_else(|| anyhow::anyhow!("the demo exam already has a round"))?;
+    let round = crate::app::review::start_round(conn, &new)?;
+    let rubric = crate::app::review::current_rubric(conn)?;
+    let rows = review::answers_with_authors(conn, exam)?;
     let answers = attempts::submitted_answers_for_exam(conn, exam)?;
     let automatic = |id: i64| {
         answers

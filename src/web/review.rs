@@ -10,25 +10,24 @@ use serde_json::{json, Value};
 
 use super::auth::Form;
 use super::render::{local_time, redirect, Ctx};
+use crate::app;
 use crate::app::review::{
-    calibration_agreement, evidence, outcome, standings_of, Evidence, Final, Outcome,
+    calibration_agreement, current_rubric, evidence, outcome, standings_of, Evidence, Final,
+    NewRound, Outcome,
 };
 use crate::db::attempts::AnswerRow;
 use crate::db::{self, exams, review};
 use crate::domain::ranking;
 use crate::domain::review::aggregate;
-use crate::domain::review::assign::{self, AssignError};
+use crate::domain::review::assign;
 use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::criteria::{self, Rubric, TOP};
-use crate::domain::review::plan as review_plan;
 use crate::domain::types::Role;
 use crate::error::AppError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// How long after a round's due date its scores may be appealed.
 const APPEAL_DAYS: i64 = 7;
-/// "Which would you send?" pairs per reviewer and round.
-const COMPARISONS_PER_REVIEWER: usize = 2;
 
 fn bad_settings() -> AppError {
     AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings")
@@ -57,37 +56,16 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
         return Err(bad_settings());
     }
     let due = due_from(&form)?;
-    let seed: u64 = rand::random();
-    ctx.db(move |conn| {
-        let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
-        if exam.status != "closed" {
-            return Err(refused("review.exam_not_closed"));
-        }
-        let rows = review::answers_with_authors(conn, exam_id)?;
-        let plan =
-            review_plan(&rows, k as usize, COMPARISONS_PER_REVIEWER, seed).map_err(
-                |e| match e {
-                    AssignError::TooFewReviewers { need, .. } => AppError::Refused {
-                        status: StatusCode::CONFLICT,
-                        key: "review.too_few",
-                        args: vec![("need", need.to_string()), ("k", k.to_string())],
-                    },
-                },
-            )?;
-        let now = db::now_ms();
-        let new = review::NewRound {
-            exam_id,
-            k: k as i32,
-            // Stored for the record; i64 keeps every bit of the seed.
-            seed: seed as i64,
-            rubric_json: &db::to_json(&current_rubric(conn)?),
-            due_at: due,
-            created_by: me,
-        };
-        review::create_round(conn, &new, &plan.reviews, &plan.comparisons, now)?
-            .ok_or_else(|| refused("review.exists"))
-    })
-    .await?;
+    let new = NewRound {
+        exam_id,
+        k: k as usize,
+        due_at: due,
+        by: me,
+        seed: rand::random(),
+        now: db::now_ms(),
+    };
+    ctx.db(move |conn| Ok(app::review::start_round(conn, &new)?))
+        .await?;
     ctx.flash("review.started", &[]);
     Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
@@ -406,14 +384,6 @@ async fn to_grade(ctx: &Ctx, answer: i64) -> Result<(review::ToGrade, Rubric), A
         Ok((found, rubric))
     })
     .await
-}
-
-/// The team's rubric now: the latest stored version, or the product's own.
-pub(crate) fn current_rubric(conn: &mut db::Conn) -> Result<Rubric, AppError> {
-    match review::rubrics(conn)?.first() {
-        Some(row) => Ok(db::from_json(&row.rubric_json)?),
-        None => Ok(Rubric::default()),
-    }
 }
 
 /// A lead grades an answer on the review rubric, with a reason; the grade

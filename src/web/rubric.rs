@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::auth::Form;
 use super::render::{local_time, redirect, Ctx};
-use super::review::current_rubric;
+use crate::app::review::current_rubric;
 use crate::db::{self, review};
 use crate::domain::review::criteria::{self, EditError, Rubric, MAX_WEIGHT};
 use crate::domain::types::Role;
