@@ -6,6 +6,7 @@ use rand::Rng;
 
 use std::collections::BTreeMap;
 
+use crate::app::exams::{change_status, StatusAction};
 use crate::app::grading;
 use crate::db::{self, attempts, exams, questions, review, users, DbPool};
 use crate::domain::review::criteria::{self, TOP};
@@ -94,7 +95,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
         },
         &pick("after_sale", 4),
     )?;
-    exams::transition(&mut conn, finished, "draft", "open")?;
+    change_status(&mut conn, finished, StatusAction::Open, db::now_ms())?;
     let items = exams::items(&mut conn, finished)?;
     for (trainee, style) in ids[2..5]
         .iter()
@@ -122,7 +123,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             attempts::SubmittedBy::Trainee,
         )?;
     }
-    exams::transition(&mut conn, finished, "open", "closed")?;
+    change_status(&mut conn, finished, StatusAction::Close, db::now_ms())?;
     review_round(&mut conn, finished, lead, &ids[2..4])?;
     let open = exams::create(
         &mut conn,
@@ -134,7 +135,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
         },
         &pick("pre_sale", 5),
     )?;
-    exams::transition(&mut conn, open, "draft", "open")?;
+    change_status(&mut conn, open, StatusAction::Open, db::now_ms())?;
     Ok(logins)
 }
 
