@@ -1,0 +1,75 @@
+//! Appealing a final score, and a lead's decision on it.
+
+use super::*;
+
+/// A trainee appeals an answer's final score, with a reason and optionally a
+/// better answer, until some days after the round's due date.
+pub async fn appeal(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Trainee)?.id;
+    let answer = path.into_inner();
+    let attempt: i64 = form
+        .text("attempt")
+        .parse()
+        .map_err(|_| AppError::bad_request())?;
+    let reason = form.text("reason").trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "review.appeal_reason",
+        ));
+    }
+    let better = form.text("better").trim().to_string();
+    let better = if better.is_empty() {
+        None
+    } else {
+        Some(crate::domain::types::AnswerText::parse(&better)?.into_string())
+    };
+    ctx.db(move |conn| {
+        // Someone else's answer does not exist, as far as this trainee can tell.
+        if !review::owns_answer(conn, answer, me)? {
+            return Err(AppError::NotFound);
+        }
+        let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
+        let round = review::round_for_exam(conn, found.exam_id)?
+            .ok_or_else(|| refused("review.appeal_closed"))?;
+        let now = db::now_ms();
+        if now > round.due_at + APPEAL_DAYS * DAY_MS {
+            return Err(refused("review.appeal_closed"));
+        }
+        if !review::appeal(conn, answer, me, &reason, better.as_deref(), now)? {
+            return Err(refused("review.appeal_exists"));
+        }
+        Ok(())
+    })
+    .await?;
+    ctx.flash("review.appealed", &[]);
+    Ok(redirect(&format!("/attempts/{attempt}/result")))
+}
+
+/// A lead upholds or rejects an appeal, saying why.
+pub async fn decide_appeal(
+    ctx: Ctx,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let id = path.into_inner();
+    let upheld = match form.text("decision") {
+        "uphold" => true,
+        "reject" => false,
+        _ => return Err(AppError::bad_request()),
+    };
+    let reason = form.text("reason").trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(AppError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "review.reason_needed",
+        ));
+    }
+    let exam = ctx
+        .db(move |conn| Ok(review::decide(conn, id, upheld, &reason, me, db::now_ms())?))
+        .await?
+        .ok_or_else(|| refused("review.appeal_decided"))?;
+    ctx.flash("review.decided", &[]);
+    Ok(redirect(&format!("/exams/{exam}/review")))
+}

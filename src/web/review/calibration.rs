@@ -1,0 +1,95 @@
+//! Calibration before a reviewer's first review: mark the lead's examples until they agree.
+
+use super::reviews::{mine, Pending};
+use super::*;
+
+/// The calibration page: a lead's example to mark before reviewing.
+pub async fn calibration(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (found, pending) = mine(&ctx, id).await?;
+    let Some(pending) = pending else {
+        return Ok(redirect(&format!("/reviews/{id}")));
+    };
+    render_calibration(&ctx, &found, &pending, &BTreeMap::new(), None, None)
+}
+
+/// A try at a calibration example. Where a mark differs from the lead's, the
+/// page comes back showing the lead's level and reason, to try again.
+pub async fn calibrate(
+    ctx: Ctx,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (found, pending) = mine(&ctx, id).await?;
+    let Some(pending) = pending else {
+        return Ok(redirect(&format!("/reviews/{id}")));
+    };
+    let example = &pending.example;
+    if form.text("answer") != example.answer_id.to_string() {
+        // A stale page: the example was passed or changed meanwhile.
+        return Ok(redirect(&format!("/reviews/{id}/calibration")));
+    }
+    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let marks = marks_from(&form, &rubric);
+    if let Some(message) = marks_problem(&ctx, &rubric, &marks, "") {
+        return render_calibration(&ctx, &found, &pending, &marks, None, Some(message));
+    }
+    let lead: BTreeMap<String, u8> = db::from_json(&example.grade.marks_json)?;
+    let off = criteria::calibrate(&rubric, &marks, &lead);
+    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = db::to_json(&marks);
+    let (round, reviewer, answer) = (
+        found.round.id,
+        found.assignment.reviewer_id,
+        example.answer_id,
+    );
+    let passed = off.is_empty();
+    ctx.db(move |conn| {
+        let attempt = review::Try {
+            round,
+            reviewer,
+            answer,
+            marks_json: &json,
+            score: total.score,
+            passed,
+        };
+        Ok(review::record_try(conn, &attempt, db::now_ms())?)
+    })
+    .await?;
+    if off.is_empty() {
+        ctx.flash("review.calibrated", &[]);
+        return Ok(redirect(&format!("/reviews/{id}")));
+    }
+    render_calibration(&ctx, &found, &pending, &marks, Some(&off), None)
+}
+
+fn render_calibration(
+    ctx: &Ctx,
+    found: &review::ToReview,
+    pending: &Pending,
+    marks: &BTreeMap<String, u8>,
+    off: Option<&[criteria::Off]>,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let example = &pending.example;
+    let off_by_key: BTreeMap<&str, &criteria::Off> = off
+        .unwrap_or_default()
+        .iter()
+        .map(|o| (o.key.as_str(), o))
+        .collect();
+    let mut page = ctx.render(
+        "review/calibration",
+        json!({
+            "review": found, "nth": pending.nth, "of": pending.of,
+            "example": { "answer": example.answer_id, "prompt": example.prompt, "body": example.body },
+            "criteria": criteria_json(&rubric), "marks": marks, "off": off_by_key,
+            "reason": off.map(|_| example.grade.reason.as_str()), "error": error,
+        }),
+    )?;
+    if error.is_some() {
+        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(page)
+}

@@ -1,0 +1,93 @@
+//! A lead grades an answer on the review rubric, with a reason.
+
+use super::*;
+
+/// An answer to grade with the rubric it is graded on: its round's, frozen
+/// when the round started, or the team's current one before any round.
+async fn to_grade(ctx: &Ctx, answer: i64) -> Result<(review::ToGrade, Rubric), AppError> {
+    ctx.db(move |conn| {
+        let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
+        let rubric = match review::round_for_exam(conn, found.exam_id)? {
+            Some(round) => db::from_json(&round.rubric_json)?,
+            None => current_rubric(conn)?,
+        };
+        Ok((found, rubric))
+    })
+    .await
+}
+
+/// A lead grades an answer on the review rubric, with a reason; the grade
+/// decides the answer's score and can serve as a calibration example.
+pub async fn grade_form(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    ctx.require(Role::Lead)?;
+    let answer = path.into_inner();
+    let (found, rubric) = to_grade(&ctx, answer).await?;
+    let marks: BTreeMap<String, u8> = found
+        .grade
+        .as_ref()
+        .and_then(|g| serde_json::from_str(&g.marks_json).ok())
+        .unwrap_or_default();
+    let given = found
+        .grade
+        .as_ref()
+        .map(|g| (g.reason.clone(), g.calibration));
+    render_grade(&ctx, answer, &found, &rubric, &marks, given, None)
+}
+
+fn render_grade(
+    ctx: &Ctx,
+    answer: i64,
+    found: &review::ToGrade,
+    rubric: &Rubric,
+    marks: &BTreeMap<String, u8>,
+    given: Option<(String, bool)>,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let mut page = ctx.render(
+        "review/grade",
+        json!({
+            "answer": answer, "exam": found.exam_id, "prompt": found.prompt, "body": found.body,
+            "criteria": criteria_json(rubric), "marks": marks,
+            "reason": given.as_ref().map(|g| &g.0), "calibration": given.is_some_and(|g| g.1), "error": error,
+        }),
+    )?;
+    if error.is_some() {
+        *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(page)
+}
+
+pub async fn grade(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let me = ctx.require(Role::Lead)?.id;
+    let answer = path.into_inner();
+    let (found, rubric) = to_grade(&ctx, answer).await?;
+    let marks = marks_from(&form, &rubric);
+    let reason = form.text("reason").trim().to_string();
+    let calibration = form.checked("calibration");
+    let problem = match marks_problem(&ctx, &rubric, &marks, &reason) {
+        Some(p) => Some(p),
+        None if reason.is_empty() => Some(ctx.t("review.reason_needed")),
+        None => None,
+    };
+    if let Some(message) = problem {
+        let given = Some((reason, calibration));
+        return render_grade(&ctx, answer, &found, &rubric, &marks, given, Some(message));
+    }
+    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (rubric_json, marks_json) = (db::to_json(&rubric), db::to_json(&marks));
+    ctx.db(move |conn| {
+        let new = review::NewGrade {
+            answer_id: answer,
+            grader_id: me,
+            rubric_json: &rubric_json,
+            marks_json: &marks_json,
+            score: total.score,
+            reason: &reason,
+            calibration,
+        };
+        Ok(review::grade(conn, &new, db::now_ms())?)
+    })
+    .await?;
+    ctx.flash("review.graded", &[]);
+    Ok(redirect(&format!("/exams/{}/review", found.exam_id)))
+}

@@ -1,0 +1,143 @@
+//! A reviewer's queue item: the anonymous answer and the rubric form.
+
+use super::*;
+
+/// A reviewer's page: the question, the anonymous answer, the rubric; first
+/// the calibration examples, if the reviewer has some to get right.
+pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (found, pending) = mine(&ctx, id).await?;
+    if pending.is_some() {
+        return Ok(redirect(&format!("/reviews/{id}/calibration")));
+    }
+    render_review(&ctx, &found, None, StatusCode::OK)
+}
+
+/// The signed-in user's assignment `id` (404 for anyone else's), with the
+/// calibration example they must get right before it, if any.
+pub(super) async fn mine(
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(review::ToReview, Option<Pending>), AppError> {
+    let me = ctx.require(Role::Trainee)?.id;
+    ctx.db(move |conn| {
+        let found = review::to_review(conn, id, me)?.ok_or(AppError::NotFound)?;
+        let open = found.assignment.submitted_at.is_none()
+            && db::now_ms() <= found.assignment.due(found.round.due_at);
+        let pending = if open {
+            pending_example(conn, &found.round, me)?
+        } else {
+            None
+        };
+        Ok((found, pending))
+    })
+    .await
+}
+
+/// A calibration example still to get right, the nth of `of`.
+pub(super) struct Pending {
+    pub(super) example: review::Example,
+    pub(super) nth: usize,
+    pub(super) of: usize,
+}
+
+/// The calibration example `reviewer` must get right before their first
+/// review of a round: the first of the exam's examples not yet passed. None
+/// once they have reviewed (the training comes before, not in the middle).
+fn pending_example(
+    conn: &mut db::Conn,
+    round: &review::RoundRow,
+    reviewer: i64,
+) -> Result<Option<Pending>, AppError> {
+    if review::has_reviewed(conn, round.id, reviewer)? {
+        return Ok(None);
+    }
+    let passed: Vec<i64> = review::calibrations(conn, round.id, Some(reviewer))?
+        .into_iter()
+        .filter(|c| c.passed_at.is_some())
+        .map(|c| c.answer_id)
+        .collect();
+    let examples = review::examples(conn, round.exam_id, reviewer)?;
+    let of = examples.len();
+    Ok(examples
+        .into_iter()
+        .enumerate()
+        .find(|(_, e)| !passed.contains(&e.answer_id))
+        .map(|(i, example)| Pending {
+            example,
+            nth: i + 1,
+            of,
+        }))
+}
+
+fn render_review(
+    ctx: &Ctx,
+    found: &review::ToReview,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let marks: BTreeMap<String, u8> = found
+        .assignment
+        .marks_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    let done = found.assignment.submitted_at.is_some();
+    let due = found.assignment.due(found.round.due_at);
+    let closed = !done && db::now_ms() > due;
+    let mut page = ctx.render(
+        "review/show",
+        json!({
+            "review": found, "criteria": criteria_json(&rubric), "marks": marks,
+            "done": done, "closed": closed, "locked": done || closed, "error": error, "due": local_time(due),
+        }),
+    )?;
+    *page.status_mut() = status;
+    Ok(page)
+}
+
+/// A submitted review: every criterion marked, a comment of reasonable length.
+pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (found, pending) = mine(&ctx, id).await?;
+    if pending.is_some() {
+        return Err(refused("review.calibrate_first"));
+    }
+    if found.assignment.submitted_at.is_none()
+        && db::now_ms() > found.assignment.due(found.round.due_at)
+    {
+        return Err(refused("review.closed"));
+    }
+    let me = found.assignment.reviewer_id;
+    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let marks = marks_from(&form, &rubric);
+    let comment = form.text("comment").trim().to_string();
+    let problem = marks_problem(&ctx, &rubric, &marks, &comment);
+    if let Some(message) = problem {
+        // The page comes back with what was marked so far.
+        let mut kept = found.clone();
+        kept.assignment.marks_json = Some(db::to_json(&marks));
+        return render_review(&ctx, &kept, Some(message), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let json = db::to_json(&marks);
+    let saved = ctx
+        .db(move |conn| {
+            Ok(review::submit(
+                conn,
+                id,
+                me,
+                &json,
+                total.score,
+                &comment,
+                db::now_ms(),
+            )?)
+        })
+        .await?;
+    if !saved {
+        return Err(refused("review.already_submitted"));
+    }
+    ctx.flash("review.thanks", &[]);
+    Ok(redirect("/"))
+}
