@@ -1,0 +1,113 @@
+//! Leads' grades: one per answer, deciding its score; the answers still waiting for one.
+
+use super::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = lead_grades)]
+pub struct LeadGradeRow {
+    pub id: i64,
+    pub answer_id: i64,
+    pub grader_id: i64,
+    pub rubric_json: String,
+    pub marks_json: String,
+    pub score: f64,
+    pub reason: String,
+    pub calibration: bool,
+    pub graded_at: i64,
+}
+
+pub struct NewGrade<'a> {
+    pub answer_id: i64,
+    pub grader_id: i64,
+    pub rubric_json: &'a str,
+    pub marks_json: &'a str,
+    pub score: f64,
+    pub reason: &'a str,
+    pub calibration: bool,
+}
+
+/// A lead's grade of an answer; a later grade by any lead replaces it.
+pub fn grade(conn: &mut Conn, g: &NewGrade, now: i64) -> DbResult<()> {
+    let values = (
+        lead_grades::answer_id.eq(g.answer_id),
+        lead_grades::grader_id.eq(g.grader_id),
+        lead_grades::rubric_json.eq(g.rubric_json),
+        lead_grades::marks_json.eq(g.marks_json),
+        lead_grades::score.eq(g.score),
+        lead_grades::reason.eq(g.reason),
+        lead_grades::calibration.eq(g.calibration),
+        lead_grades::graded_at.eq(now),
+    );
+    on_conn!(conn, c => diesel::insert_into(lead_grades::table)
+        .values(values)
+        .on_conflict(lead_grades::answer_id)
+        .do_update()
+        .set(values)
+        .execute(c))?;
+    Ok(())
+}
+
+/// The leads' grades of an exam's answers.
+pub fn grades_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<LeadGradeRow>> {
+    Ok(on_conn!(conn, c => lead_grades::table
+        .inner_join(answers::table.inner_join(attempts::table))
+        .filter(attempts::exam_id.eq(exam_id))
+        .select(LeadGradeRow::as_select())
+        .load(c))?)
+}
+
+/// An answer with its question and any lead's grade, for the grading page.
+pub struct ToGrade {
+    pub exam_id: i64,
+    pub prompt: String,
+    pub body: String,
+    pub grade: Option<LeadGradeRow>,
+}
+
+pub fn answer_to_grade(conn: &mut Conn, answer: i64) -> DbResult<Option<ToGrade>> {
+    let row: Option<(i64, String, String)> = on_conn!(conn, c => answers::table
+        .inner_join(exam_items::table)
+        .filter(answers::id.eq(answer))
+        .select((exam_items::exam_id, exam_items::prompt, answers::body))
+        .first(c)
+        .optional())?;
+    let Some((exam_id, prompt, body)) = row else {
+        return Ok(None);
+    };
+    let grade: Option<LeadGradeRow> = on_conn!(conn, c => lead_grades::table
+        .filter(lead_grades::answer_id.eq(answer))
+        .select(LeadGradeRow::as_select())
+        .first(c)
+        .optional())?;
+    Ok(Some(ToGrade {
+        exam_id,
+        prompt,
+        body,
+        grade,
+    }))
+}
+
+/// Per exam whose review round is past its due date: how many answers got no
+/// review and no lead's grade (the lead's queue), as (exam id, title, count).
+pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<(i64, String, i64)>> {
+    use diesel::dsl::{exists, not};
+    let rows: Vec<(i64, String)> = on_conn!(conn, c => answers::table
+        .inner_join(attempts::table.inner_join(exams::table.inner_join(review_rounds::table)))
+        .filter(review_rounds::due_at.lt(now))
+        .filter(not(exists(
+            review_assignments::table.filter(
+                review_assignments::answer_id.eq(answers::id).and(review_assignments::score.is_not_null()),
+            ),
+        )))
+        .filter(not(exists(lead_grades::table.filter(lead_grades::answer_id.eq(answers::id)))))
+        .select((exams::id, exams::title))
+        .load(c))?;
+    let mut out: Vec<(i64, String, i64)> = Vec::new();
+    for (exam, title) in rows {
+        match out.iter_mut().find(|(e, _, _)| *e == exam) {
+            Some(entry) => entry.2 += 1,
+            None => out.push((exam, title, 1)),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,26 @@
+//! Peer-review rounds and their assignments. Who reviews what is decided by
+//! `domain::review::assign`; the marks are combined by `domain::review::aggregate`.
+
+mod appeal;
+mod calibration;
+mod comparisons;
+mod grades;
+mod reviews;
+mod rounds;
+mod rubrics;
+
+pub use appeal::*;
+pub use calibration::*;
+pub use comparisons::*;
+pub use grades::*;
+pub use reviews::*;
+pub use rounds::*;
+pub use rubrics::*;
+
+use diesel::prelude::*;
+
+use crate::db::schema::{
+    answers, appeals, attempts, exam_items, exams, lead_grades, review_assignments,
+    review_calibrations, review_comparisons, review_rounds, review_rubrics,
+};
+use crate::db::{on_conn, write_tx, Conn, DbResult};

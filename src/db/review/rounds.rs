@@ -1,0 +1,111 @@
+//! Review rounds: one per exam, planned reviews and pairs stored at once, blend weights.
+
+use super::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = review_rounds)]
+pub struct RoundRow {
+    pub id: i64,
+    pub exam_id: i64,
+    pub k: i32,
+    pub seed: i64,
+    pub rubric_json: String,
+    pub due_at: i64,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub weights_json: String,
+}
+
+pub struct NewRound<'a> {
+    pub exam_id: i64,
+    pub k: i32,
+    pub seed: i64,
+    pub rubric_json: &'a str,
+    pub due_at: i64,
+    pub created_by: i64,
+}
+
+/// Every submitted answer of an exam as (answer, author, item): what a round reviews.
+pub fn answers_with_authors(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<(i64, i64, i64)>> {
+    Ok(on_conn!(conn, c => answers::table
+        .inner_join(attempts::table)
+        .filter(attempts::exam_id.eq(exam_id).and(attempts::submitted_at.is_not_null()))
+        .order(answers::id)
+        .select((answers::id, attempts::user_id, answers::item_id))
+        .load(c))?)
+}
+
+/// Creates a round with its assignments (answer, reviewer) and comparisons
+/// (reviewer, answer, answer) in one transaction; None if the exam already has one.
+pub fn create_round(
+    conn: &mut Conn,
+    new: &NewRound,
+    pairs: &[(i64, i64)],
+    comparisons: &[(i64, i64, i64)],
+    now: i64,
+) -> DbResult<Option<i64>> {
+    write_tx(conn, |conn| {
+        let id: Option<i64> = on_conn!(conn, c => diesel::insert_into(review_rounds::table)
+            .values((
+                review_rounds::exam_id.eq(new.exam_id),
+                review_rounds::k.eq(new.k),
+                review_rounds::seed.eq(new.seed),
+                review_rounds::rubric_json.eq(new.rubric_json),
+                review_rounds::due_at.eq(new.due_at),
+                review_rounds::created_by.eq(new.created_by),
+                review_rounds::created_at.eq(now),
+            ))
+            .on_conflict(review_rounds::exam_id)
+            .do_nothing()
+            .returning(review_rounds::id)
+            .get_result(c)
+            .optional())?;
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        for (answer, reviewer) in pairs {
+            on_conn!(conn, c => diesel::insert_into(review_assignments::table)
+                .values((
+                    review_assignments::round_id.eq(id),
+                    review_assignments::answer_id.eq(answer),
+                    review_assignments::reviewer_id.eq(reviewer),
+                ))
+                .execute(c))?;
+        }
+        for (reviewer, a, b) in comparisons {
+            on_conn!(conn, c => diesel::insert_into(review_comparisons::table)
+                .values((
+                    review_comparisons::round_id.eq(id),
+                    review_comparisons::reviewer_id.eq(reviewer),
+                    review_comparisons::answer_a.eq(a),
+                    review_comparisons::answer_b.eq(b),
+                ))
+                .execute(c))?;
+        }
+        Ok(Some(id))
+    })
+}
+
+pub fn round_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Option<RoundRow>> {
+    Ok(on_conn!(conn, c => review_rounds::table
+        .filter(review_rounds::exam_id.eq(exam_id))
+        .select(RoundRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+/// Sets how a round's final scores blend their parts.
+pub fn set_weights(conn: &mut Conn, round: i64, weights_json: &str) -> DbResult<()> {
+    on_conn!(conn, c => diesel::update(review_rounds::table.find(round))
+        .set(review_rounds::weights_json.eq(weights_json))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Every round, oldest first.
+pub fn rounds(conn: &mut Conn) -> DbResult<Vec<RoundRow>> {
+    Ok(on_conn!(conn, c => review_rounds::table
+        .order((review_rounds::created_at, review_rounds::id))
+        .select(RoundRow::as_select())
+        .load(c))?)
+}
