@@ -1,0 +1,49 @@
+//! The demo team's round.
+
+use super::*;
+
+#[actix_web::test]
+async fn the_demo_team_has_a_review_round_under_way() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = crate::helpers::fresh_database_url(dir.path());
+    let app = crate::helpers::spawn_on(
+        &url,
+        &crate::helpers::banks(),
+        actix_web::cookie::Key::generate(),
+    )
+    .await;
+    let pool = huashu::cli::serve::open_db(&url).expect("database");
+    let logins = huashu::cli::demo::seed(&pool).expect("demo");
+    let login = |name: &str| {
+        let l = logins
+            .iter()
+            .find(|l| l.username == name)
+            .expect("a demo user");
+        l.password.clone().expect("printed once")
+    };
+    let mut lead = app.client();
+    lead.login("lead", &login("lead")).await;
+    let page = lead.get("/exams/1/review").await.body;
+    assert!(
+        page.contains("校准样例") && page.contains("可以直接发给顾客"),
+        "{page}"
+    );
+    assert!(page.contains("对比中胜出"), "comparisons judged: {page}");
+    let reviewers = page.split("id=\"reviewers\"").nth(1).expect("reviewers");
+    assert_eq!(
+        reviewers.matches("class=\"inline reassign\"").count(),
+        1,
+        "one trainee still has reviews open"
+    );
+
+    // 刘洋 has not started: his reviews wait behind the calibration example.
+    let mut liuyang = app.client();
+    liuyang.login("liuyang", &login("liuyang")).await;
+    let waiting = reviews_waiting(&mut liuyang).await;
+    assert!(!waiting.is_empty());
+    let opened = liuyang.get(&format!("/reviews/{}", waiting[0])).await;
+    assert_eq!(
+        opened.location,
+        format!("/reviews/{}/calibration", waiting[0])
+    );
+}
