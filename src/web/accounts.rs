@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::auth::Form;
 use super::i18n::{Catalog, DEFAULT_LANG};
-use super::render::{redirect, Ctx};
+use super::render::{redirect, Admin, Ctx};
 use crate::app::passwords;
 use crate::db::{self, sessions, throttle, users};
 use crate::domain::login;
@@ -116,8 +116,7 @@ pub async fn switch_lang(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpR
     Ok(redirect(login::local_path(&back)))
 }
 
-pub async fn list(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Admin)?;
+pub async fn list(Admin { ctx, .. }: Admin) -> Result<HttpResponse, AppError> {
     let now = db::now_ms();
     let (users, blocked) = ctx
         .db(move |conn| Ok((users::list(conn)?, throttle::blocked(conn, now)?)))
@@ -134,8 +133,7 @@ pub async fn list(ctx: Ctx) -> Result<HttpResponse, AppError> {
     ctx.render("admin/users", json!({ "users": users, "roles": roles }))
 }
 
-pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Admin)?;
+pub async fn create(Admin { ctx, .. }: Admin, form: Form) -> Result<HttpResponse, AppError> {
     let username = Username::parse(form.text("username"))?;
     let display_name = DisplayName::parse(form.text("display_name"))?;
     let password = NewPassword::parse(form.text("password"), username.as_str())?;
@@ -166,8 +164,12 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
 }
 
 /// One form per action on a user row: disable, enable, reset (password) or role.
-pub async fn update(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Admin)?.id;
+pub async fn update(
+    Admin { ctx, me }: Admin,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let id = path.into_inner();
     let action = form.text("action").to_string();
     let new_hash = match action.as_str() {

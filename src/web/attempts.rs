@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
 use super::auth::{CsrfJson, Form};
-use super::render::{redirect, with_conn, Ctx, OneHop, SessionUser};
+use super::render::{redirect, with_conn, Ctx, OneHop, SessionUser, Trainee};
 use crate::app::grading;
 use crate::db::attempts::{self, AnswerRow, AttemptRow};
 use crate::db::exams::{self, ExamRow, ItemRow};
@@ -180,8 +180,11 @@ pub async fn save_draft(
 
 /// Submission: keeps every posted answer as a draft first, so a refusal (an empty or
 /// too long answer) loses nothing; then scores all answers and closes the attempt.
-pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.clone();
+pub async fn submit(
+    Trainee { ctx, me }: Trainee,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let posted: Vec<(i64, String)> = form
         .with_prefix("answer_")
@@ -294,8 +297,10 @@ fn first_problem(
     })
 }
 
-pub async fn result(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.clone();
+pub async fn result(
+    Trainee { ctx, me }: Trainee,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let uid = me.id;
     let (attempt, exam, items, answers, submitted, reviewed) = ctx

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
 use super::auth::Form;
-use super::render::{redirect, Ctx};
+use super::render::{redirect, Lead, Trainee};
 use crate::app::{self, exams::StatusAction};
 use crate::db::{attempts, exams, questions};
 use crate::domain::exam;
@@ -13,8 +13,7 @@ use crate::domain::ranking;
 use crate::domain::types::{self, Category, Invalid, Role};
 use crate::error::AppError;
 
-pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.clone();
+pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError> {
     let is_lead = me.role >= Role::Lead;
     let now = crate::db::now_ms();
     let (all, mine, (queue, comparisons, lead_queue)) = ctx
@@ -90,8 +89,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
     )
 }
 
-pub async fn banks(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let loaded = ctx
         .state
         .banks
@@ -105,8 +103,7 @@ pub async fn banks(ctx: Ctx) -> Result<HttpResponse, AppError> {
     )
 }
 
-pub async fn new_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn new_form(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
     let categories: Vec<&str> = Category::ALL.iter().map(|c| c.key()).collect();
     ctx.render(
@@ -125,8 +122,8 @@ pub fn settings(form: &Form) -> Result<(String, i32, i32), AppError> {
     Ok((title, limit, pass))
 }
 
-pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Lead)?.id;
+pub async fn create(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let (title, limit, pass) = settings(&form)?;
     let random = form.text("mode") == "random";
     let picked: Vec<i64> = form
@@ -175,8 +172,7 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
     Ok(redirect(&format!("/exams/{id}")))
 }
 
-pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (exam, items, submitted, writing, reviewed) = ctx
         .db(move |conn| {
@@ -207,11 +203,10 @@ pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppErr
 }
 
 pub async fn set_status(
-    ctx: Ctx,
+    Lead { ctx, .. }: Lead,
     form: Form,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
     let id = path.into_inner();
     let action = StatusAction::parse(form.text("action")).ok_or_else(AppError::bad_request)?;
     let now = crate::db::now_ms();
@@ -236,11 +231,10 @@ pub struct ResultsQuery {
 
 /// Per exam: the trainees' ranking, then every answer to each question side by side.
 pub async fn results(
-    ctx: Ctx,
+    Lead { ctx, .. }: Lead,
     path: web::Path<i64>,
     q: web::Query<ResultsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
     let id = path.into_inner();
     let (exam, items, submitted, answers) = ctx
         .db(move |conn| {
@@ -300,11 +294,10 @@ pub async fn results(
 /// A lead edits one item of a draft exam: the question and its reference
 /// answers (blank lines between them).
 pub async fn edit_item(
-    ctx: Ctx,
+    Lead { ctx, .. }: Lead,
     form: Form,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
     let (exam, item) = path.into_inner();
     let prompt = types::parse_prompt(form.text("prompt"))?;
     let references = types::parse_references(form.text("references"))?;

@@ -9,19 +9,17 @@ use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use super::auth::CsrfHeader;
-use super::render::Ctx;
+use super::render::{Ctx, Lead};
 use crate::app::imports::{self, Source};
 use crate::db::mining::{self, Begun, ImportRow};
 use crate::domain::mining::chatlog::{Format, Mapping};
-use crate::domain::types::Role;
 use crate::error::AppError;
 use crate::files::Spool;
 
 /// The largest upload accepted.
 pub const MAX_UPLOAD_MB: usize = 512;
 
-pub async fn list(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn list(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let rows = ctx.db(|conn| Ok(mining::imports(conn, 50)?)).await?;
     ctx.render(
         "imports/list",
@@ -29,7 +27,7 @@ pub async fn list(ctx: Ctx) -> Result<HttpResponse, AppError> {
     )
 }
 
-pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let row = load(&ctx, path.into_inner()).await?;
     ctx.render("imports/show", json!({ "import": import_json(&row) }))
 }
@@ -50,13 +48,15 @@ fn import_json(row: &ImportRow) -> Value {
     })
 }
 
-pub async fn progress(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn progress(
+    Lead { ctx, .. }: Lead,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let row = load(&ctx, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(import_json(&row)))
 }
 
 async fn load(ctx: &Ctx, id: i64) -> Result<ImportRow, AppError> {
-    ctx.require(Role::Lead)?;
     ctx.db(move |conn| Ok(mining::find_import(conn, id)?))
         .await?
         .ok_or(AppError::NotFound)
@@ -76,12 +76,12 @@ pub struct UploadQuery {
 /// come in the query. Answers `{"id": …}` at once, or `{"id": …, "seen": true}`
 /// when the same content was imported before.
 pub async fn upload(
-    ctx: Ctx,
+    Lead { ctx, me }: Lead,
     _token: CsrfHeader,
     q: web::Query<UploadQuery>,
     mut body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Lead)?.id;
+    let me = me.id;
     let name = q.name.trim().chars().take(200).collect::<String>();
     if name.is_empty() {
         return Err(AppError::refused(

@@ -10,12 +10,12 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use super::auth::Form;
-use super::render::{redirect, Ctx};
+use super::render::{redirect, Lead};
 use crate::db::mining::{self, ClusterRow};
 use crate::db::{self, exams, questions};
 use crate::domain::mining::mine::monday_of;
 use crate::domain::mining::trend;
-use crate::domain::types::{self, Category, Department, Invalid, Role, Scene};
+use crate::domain::types::{self, Category, Department, Invalid, Scene};
 use crate::error::AppError;
 
 /// Clusters listed on one page.
@@ -60,8 +60,7 @@ impl Filter {
 }
 
 /// The list: most asked first (within the dates, when given).
-pub async fn list(ctx: Ctx, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn list(Lead { ctx, .. }: Lead, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
     let known = |value: &str, ok: bool| value.is_empty() || ok;
     if !(known(&filter.scene, Scene::parse(&filter.scene).is_some())
@@ -187,8 +186,7 @@ fn cluster_json(c: &ClusterRow, asked: i64, bars: &[trend::Bar]) -> Value {
 
 /// One cluster: its wordings with counts, the agent answers, the trend, and the
 /// lead's forms.
-pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (cluster, members, answers, weeks) = ctx
         .db(move |conn| {
@@ -242,8 +240,11 @@ fn tag<T>(
 }
 
 /// A lead's decision on a cluster: rename, tags, merge into another, split.
-pub async fn decide(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn decide(
+    Lead { ctx, .. }: Lead,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let now = db::now_ms();
     let (flash, goto) = match form.text("action") {
@@ -319,8 +320,8 @@ pub async fn decide(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
 /// An exam from the chosen clusters (or the N most asked matching the filter):
 /// one item per cluster, its name as the question and its agent answers as the
 /// references. A draft: the lead edits it before opening.
-pub async fn build_exam(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Lead)?.id;
+pub async fn build_exam(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let (title, limit, pass) = super::exams::settings(&form)?;
     let picked: Vec<i64> = form
         .all("c")

@@ -4,11 +4,10 @@
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
-use super::render::{local_time, Ctx};
+use super::render::{local_time, Ctx, Lead, Trainee};
 use crate::app::review::{history, standings_of};
 use crate::db::{self, exams, review::RoundRow};
 use crate::domain::review::standings::{self, Standing};
-use crate::domain::types::Role;
 use crate::error::AppError;
 
 /// One reviewed exam with its standings and each trainee's reviewing grade.
@@ -46,8 +45,7 @@ async fn reviewed(ctx: &Ctx) -> Result<(Vec<Reviewed>, Vec<db::users::User>), Ap
 
 /// Everyone ranked by the mean of their exam scores, with each exam's score
 /// and place, and the change from their previous exam.
-pub async fn team(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn team(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let (rounds, users) = reviewed(&ctx).await?;
     let all: Vec<Vec<Standing>> = rounds.iter().map(|r| r.standings.clone()).collect();
     let name = |id: i64| db::users::name_of(&users, id);
@@ -63,14 +61,13 @@ pub async fn team(ctx: Ctx) -> Result<HttpResponse, AppError> {
 }
 
 /// The signed-in trainee's own record.
-pub async fn mine(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.id;
+pub async fn mine(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     progress(&ctx, me).await
 }
 
 /// A trainee's record, for a lead.
-pub async fn of(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn of(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     progress(&ctx, path.into_inner()).await
 }
 

@@ -150,6 +150,49 @@ impl OneHop {
     }
 }
 
+/// Handler parameters that name who may call the handler: each is the request's
+/// `Ctx` and its signed-in user, and refuses anyone below its role (signed-out
+/// users are sent to log in) before the handler runs.
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        pub struct $name {
+            pub ctx: Ctx,
+            pub me: User,
+        }
+
+        impl FromRequest for $name {
+            type Error = AppError;
+            type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let ctx = Ctx::from_request(req, payload);
+                Box::pin(async move {
+                    let ctx = ctx.await?;
+                    let me = ctx.require($role)?.clone();
+                    Ok($name { ctx, me })
+                })
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// Any signed-in user (trainees, leads and admins).
+    Trainee,
+    Role::Trainee
+);
+role_extractor!(
+    /// A lead or an admin.
+    Lead,
+    Role::Lead
+);
+role_extractor!(
+    /// An admin.
+    Admin,
+    Role::Admin
+);
+
 /// What a cookie claims: a user and the stored key of their session, for a
 /// statement that checks both itself.
 pub struct Claim {

@@ -7,15 +7,13 @@ use actix_web::HttpResponse;
 use serde_json::{json, Value};
 
 use super::auth::Form;
-use super::render::{local_time, redirect, Ctx};
+use super::render::{local_time, redirect, Lead};
 use crate::app::review::current_rubric;
 use crate::db::{self, review};
 use crate::domain::review::criteria::{self, EditError, Rubric, MAX_WEIGHT};
-use crate::domain::types::Role;
 use crate::error::AppError;
 
-pub async fn show(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn show(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let (current, versions, users) = ctx
         .db(|conn| {
             Ok((
@@ -52,8 +50,8 @@ pub async fn show(ctx: Ctx) -> Result<HttpResponse, AppError> {
 
 /// Saves the lead's edit: in place while nobody has marked with the current
 /// version, as the next version once someone has.
-pub async fn save(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Lead)?.id;
+pub async fn save(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let wanted: Vec<(String, i64, bool)> = Rubric::default()
         .criteria
         .iter()

@@ -4,8 +4,12 @@ use super::*;
 
 /// A trainee appeals an answer's final score, with a reason and optionally a
 /// better answer, until some days after the round's due date.
-pub async fn appeal(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.id;
+pub async fn appeal(
+    Trainee { ctx, me }: Trainee,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let answer = path.into_inner();
     let attempt: i64 = form
         .text("attempt")
@@ -48,11 +52,11 @@ pub async fn appeal(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRe
 
 /// A lead upholds or rejects an appeal, saying why.
 pub async fn decide_appeal(
-    ctx: Ctx,
+    Lead { ctx, me }: Lead,
     form: Form,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Lead)?.id;
+    let me = me.id;
     let id = path.into_inner();
     let upheld = match form.text("decision") {
         "uphold" => true,

@@ -4,9 +4,12 @@ use super::reviews::{mine, Pending};
 use super::*;
 
 /// The calibration page: a lead's example to mark before reviewing.
-pub async fn calibration(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn calibration(
+    Trainee { ctx, me }: Trainee,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (found, pending) = mine(&ctx, id).await?;
+    let (found, pending) = mine(&ctx, me.id, id).await?;
     let Some(pending) = pending else {
         return Ok(redirect(&format!("/reviews/{id}")));
     };
@@ -16,12 +19,12 @@ pub async fn calibration(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse,
 /// A try at a calibration example. Where a mark differs from the lead's, the
 /// page comes back showing the lead's level and reason, to try again.
 pub async fn calibrate(
-    ctx: Ctx,
+    Trainee { ctx, me }: Trainee,
     form: Form,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (found, pending) = mine(&ctx, id).await?;
+    let (found, pending) = mine(&ctx, me.id, id).await?;
     let Some(pending) = pending else {
         return Ok(redirect(&format!("/reviews/{id}")));
     };

@@ -3,8 +3,11 @@
 use super::*;
 
 /// A comparison: two anonymous answers to one question, "which would you send?"
-pub async fn compare_form(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.id;
+pub async fn compare_form(
+    Trainee { ctx, me }: Trainee,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let id = path.into_inner();
     let found = ctx
         .db(move |conn| Ok(review::to_compare(conn, id, me)?))
@@ -17,8 +20,12 @@ pub async fn compare_form(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse
     )
 }
 
-pub async fn judge(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Trainee)?.id;
+pub async fn judge(
+    Trainee { ctx, me }: Trainee,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let id = path.into_inner();
     let winner: i64 = form
         .text("winner")

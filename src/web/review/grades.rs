@@ -18,8 +18,10 @@ async fn to_grade(ctx: &Ctx, answer: i64) -> Result<(review::ToGrade, Rubric), A
 
 /// A lead grades an answer on the review rubric, with a reason; the grade
 /// decides the answer's score and can serve as a calibration example.
-pub async fn grade_form(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn grade_form(
+    Lead { ctx, .. }: Lead,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let answer = path.into_inner();
     let (found, rubric) = to_grade(&ctx, answer).await?;
     let marks: BTreeMap<String, u8> = found
@@ -57,8 +59,12 @@ fn render_grade(
     Ok(page)
 }
 
-pub async fn grade(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Lead)?.id;
+pub async fn grade(
+    Lead { ctx, me }: Lead,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let answer = path.into_inner();
     let (found, rubric) = to_grade(&ctx, answer).await?;
     let marks = marks_from(&form, &rubric);

@@ -23,7 +23,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
 use super::auth::Form;
-use super::render::{local_time, redirect, Ctx};
+use super::render::{local_time, redirect, Ctx, Lead, Trainee};
 use crate::app;
 use crate::app::review::{
     calibration_agreement, current_rubric, evidence, outcome, standings_of, Evidence, Final,
@@ -36,7 +36,6 @@ use crate::domain::review::aggregate;
 use crate::domain::review::assign;
 use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::criteria::{self, Rubric, TOP};
-use crate::domain::types::Role;
 use crate::error::AppError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;

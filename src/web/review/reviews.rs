@@ -4,9 +4,12 @@ use super::*;
 
 /// A reviewer's page: the question, the anonymous answer, the rubric; first
 /// the calibration examples, if the reviewer has some to get right.
-pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    Trainee { ctx, me }: Trainee,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (found, pending) = mine(&ctx, id).await?;
+    let (found, pending) = mine(&ctx, me.id, id).await?;
     if pending.is_some() {
         return Ok(redirect(&format!("/reviews/{id}/calibration")));
     }
@@ -17,9 +20,9 @@ pub async fn show(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppErr
 /// calibration example they must get right before it, if any.
 pub(super) async fn mine(
     ctx: &Ctx,
+    me: i64,
     id: i64,
 ) -> Result<(review::ToReview, Option<Pending>), AppError> {
-    let me = ctx.require(Role::Trainee)?.id;
     ctx.db(move |conn| {
         let found = review::to_review(conn, id, me)?.ok_or(AppError::NotFound)?;
         let open = found.assignment.submitted_at.is_none()
@@ -98,9 +101,13 @@ fn render_review(
 }
 
 /// A submitted review: every criterion marked, a comment of reasonable length.
-pub async fn submit(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn submit(
+    Trainee { ctx, me }: Trainee,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (found, pending) = mine(&ctx, id).await?;
+    let (found, pending) = mine(&ctx, me.id, id).await?;
     if pending.is_some() {
         return Err(refused("review.calibrate_first"));
     }

@@ -4,8 +4,12 @@ use super::*;
 
 /// A lead starts the review round of a closed exam: k reviewers per answer,
 /// due in some days.
-pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let me = ctx.require(Role::Lead)?.id;
+pub async fn start(
+    Lead { ctx, me }: Lead,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = me.id;
     let exam_id = path.into_inner();
     let k = form.int("k", bad_settings())?;
     if !(1..=10).contains(&k) {
@@ -29,8 +33,7 @@ pub async fn start(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpRes
 /// The lead's view of a round: per question, the answers ranked by their final
 /// score, each with its parts (automatic, peer with every reviewer's mark, bias
 /// and weight, the lead's grade); then the reviewers' standing.
-pub async fn round(ctx: Ctx, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn round(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let (exam, round, items, appeals, users) = ctx
         .db(move |conn| {
@@ -221,8 +224,11 @@ impl RoundView {
 /// A lead gives the answers submitted after the round began (a trainee who
 /// sent their saved answers once the exam had closed) k reviewers each, the
 /// least busy of the round's reviewers, with a new due date.
-pub async fn late(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn late(
+    Lead { ctx, .. }: Lead,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let due = due_from(&form)?;
     let added = ctx
@@ -255,8 +261,11 @@ pub async fn late(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResp
 
 /// A lead sets how this exam's final scores blend the automatic, peer and
 /// comparative parts (whole percentages making 100).
-pub async fn weights(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
+pub async fn weights(
+    Lead { ctx, .. }: Lead,
+    form: Form,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let bad = || AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "review.bad_weights");
     let weights = Weights::from_percents(
@@ -278,11 +287,10 @@ pub async fn weights(ctx: Ctx, form: Form, path: web::Path<i64>) -> Result<HttpR
 /// A lead hands an absent reviewer's open reviews to the least busy other
 /// reviewers of the round, with a new due date.
 pub async fn reassign(
-    ctx: Ctx,
+    Lead { ctx, .. }: Lead,
     form: Form,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.require(Role::Lead)?;
     let exam_id = path.into_inner();
     let absent = form.int("reviewer", bad_settings())?;
     let due = due_from(&form)?;
