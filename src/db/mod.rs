@@ -105,7 +105,9 @@ pub use on_conn;
 /// a read lock; on PostgreSQL it is an ordinary transaction.
 ///
 /// Inside another write transaction it simply runs `f` there, so a use case can
-/// make several storage calls, each transactional on its own, one unit.
+/// make several storage calls, each transactional on its own, one unit. Such an
+/// inner call is not undone by its own failure, only with the outer one: a
+/// caller inside a transaction must pass inner errors on, not recover from them.
 pub fn write_tx<T, E: From<DbError>>(
     conn: &mut Conn,
     f: impl FnOnce(&mut Conn) -> Result<T, E>,
