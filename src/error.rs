@@ -65,9 +65,9 @@ impl AppError {
     }
 }
 
-impl From<crate::app::exams::StatusError> for AppError {
-    fn from(e: crate::app::exams::StatusError) -> Self {
-        use crate::app::exams::StatusError as E;
+impl From<crate::app::exams::ExamError> for AppError {
+    fn from(e: crate::app::exams::ExamError) -> Self {
+        use crate::app::exams::ExamError as E;
         match e {
             E::NotFound => AppError::NotFound,
             E::WrongStatus => AppError::refused(StatusCode::CONFLICT, "exams.wrong_status"),
@@ -77,6 +77,7 @@ impl From<crate::app::exams::StatusError> for AppError {
                 args: vec![("n", position.to_string())],
             },
             E::ReviewStarted => AppError::refused(StatusCode::CONFLICT, "exams.review_started"),
+            E::NoQuestions => AppError::Invalid(Invalid::NoQuestions),
             E::Db(e) => AppError::Db(e),
         }
     }

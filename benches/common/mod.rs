@@ -49,7 +49,7 @@ pub fn seed(pool: &DbPool, n: usize, prefix: &str, question_count: usize) -> (i6
         pass_mark: 60,
         created_by: lead,
     };
-    let id = exams::create(&mut conn, &exam, &picked).expect("exam");
+    let id = huashu::app::exams::create(&mut conn, &exam, &picked).expect("exam");
     exams::transition(&mut conn, id, "draft", "open").expect("open");
     let items = exams::items(&mut conn, id)
         .expect("items")

@@ -1,8 +1,10 @@
-//! An exam's life: opening it, closing it (which submits every attempt still
-//! in progress with what it saved), and reopening it until peer review starts.
+//! An exam's life: creating it from questions, opening it, closing it (which
+//! submits every attempt still in progress with what it saved), and reopening
+//! it until peer review starts.
 
 use crate::db::attempts::{self, SubmittedBy};
-use crate::db::{exams, review, write_tx, Conn, DbError};
+use crate::db::questions::QuestionRow;
+use crate::db::{self, exams, review, write_tx, Conn, DbError};
 
 /// What a lead may do to an exam's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +26,7 @@ impl StatusAction {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum StatusError {
+pub enum ExamError {
     #[error("no such exam")]
     NotFound,
     #[error("the exam's status does not allow this")]
@@ -34,8 +36,36 @@ pub enum StatusError {
     NoReference { position: i32 },
     #[error("peer review has started")]
     ReviewStarted,
+    #[error("an exam needs at least one question")]
+    NoQuestions,
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+/// A draft exam of `questions`, in order. Each item's references are its
+/// question's, plus the better replies of appeals upheld on that question, so
+/// what a trainee showed to be better is scored as right the next time.
+pub fn create(
+    conn: &mut Conn,
+    new: &exams::NewExam,
+    questions: &[QuestionRow],
+) -> Result<i64, ExamError> {
+    if questions.is_empty() {
+        return Err(ExamError::NoQuestions);
+    }
+    write_tx(conn, |conn| {
+        let mut items = Vec::with_capacity(questions.len());
+        for q in questions {
+            let mut references: Vec<String> = db::from_json(&q.references_json)?;
+            for better in review::upheld_better_answers(conn, q.id)? {
+                if !references.contains(&better) {
+                    references.push(better);
+                }
+            }
+            items.push((q, db::to_json(&references)));
+        }
+        Ok(exams::create(conn, new, &items)?)
+    })
 }
 
 /// What a status change did, for the lead's message.
@@ -52,12 +82,12 @@ pub fn change_status(
     id: i64,
     action: StatusAction,
     now: i64,
-) -> Result<Changed, StatusError> {
+) -> Result<Changed, ExamError> {
     write_tx(conn, |conn| apply(conn, id, action, now))
 }
 
-fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Changed, StatusError> {
-    exams::find(conn, id)?.ok_or(StatusError::NotFound)?;
+fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Changed, ExamError> {
+    exams::find(conn, id)?.ok_or(ExamError::NotFound)?;
     match action {
         StatusAction::Open => {
             // An item without a reference answer could not be scored.
@@ -66,7 +96,7 @@ fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Cha
                 .iter()
                 .find(|i| crate::app::grading::question(i).is_err())
             {
-                return Err(StatusError::NoReference {
+                return Err(ExamError::NoReference {
                     position: bare.position,
                 });
             }
@@ -85,7 +115,7 @@ fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Cha
         }
         StatusAction::Reopen => {
             if review::round_for_exam(conn, id)?.is_some() {
-                return Err(StatusError::ReviewStarted);
+                return Err(ExamError::ReviewStarted);
             }
             moved(exams::transition(conn, id, "closed", "open")?)?;
             Ok(Changed {
@@ -96,11 +126,11 @@ fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Cha
     }
 }
 
-fn moved(changed: bool) -> Result<(), StatusError> {
+fn moved(changed: bool) -> Result<(), ExamError> {
     if changed {
         Ok(())
     } else {
-        Err(StatusError::WrongStatus)
+        Err(ExamError::WrongStatus)
     }
 }
 

@@ -85,7 +85,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             .collect()
     };
     let lead = ids[1];
-    let finished = exams::create(
+    let finished = crate::app::exams::create(
         &mut conn,
         &exams::NewExam {
             title: "售后安抚与退款（演示）",
@@ -125,7 +125,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
     }
     change_status(&mut conn, finished, StatusAction::Close, db::now_ms())?;
     review_round(&mut conn, finished, lead, &ids[2..4])?;
-    let open = exams::create(
+    let open = crate::app::exams::create(
         &mut conn,
         &exams::NewExam {
             title: "售前咨询基础（演示）",

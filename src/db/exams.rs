@@ -45,7 +45,9 @@ pub struct NewExam<'a> {
 /// item's references are its question's plus the better replies of upheld
 /// appeals on earlier answers to it: they are the candidates this round
 /// scores against.
-pub fn create(conn: &mut Conn, new: &NewExam, questions: &[QuestionRow]) -> DbResult<i64> {
+/// Stores a draft exam with one item per question, in order, each with the
+/// references given for it (JSON), in one transaction.
+pub fn create(conn: &mut Conn, new: &NewExam, items: &[(&QuestionRow, String)]) -> DbResult<i64> {
     write_tx(conn, |conn| {
         let id: i64 = on_conn!(conn, c => diesel::insert_into(exams::table)
             .values((
@@ -60,14 +62,7 @@ pub fn create(conn: &mut Conn, new: &NewExam, questions: &[QuestionRow]) -> DbRe
             .get_result(c))?;
         // Row by row: multi-row inserts do not compile over diesel's MultiConnection,
         // which the PostgreSQL backend will need.
-        for (position, q) in questions.iter().enumerate() {
-            let mut references: Vec<String> = super::from_json(&q.references_json)?;
-            for better in super::review::upheld_better_answers(conn, q.id)? {
-                if !references.contains(&better) {
-                    references.push(better);
-                }
-            }
-            let references_json = super::to_json(&references);
+        for (position, (q, references_json)) in items.iter().enumerate() {
             on_conn!(conn, c => diesel::insert_into(exam_items::table)
                 .values((
                     exam_items::exam_id.eq(id),
@@ -76,7 +71,7 @@ pub fn create(conn: &mut Conn, new: &NewExam, questions: &[QuestionRow]) -> DbRe
                     exam_items::scene.eq(&q.scene),
                     exam_items::category.eq(&q.category),
                     exam_items::prompt.eq(&q.prompt),
-                    exam_items::references_json.eq(&references_json),
+                    exam_items::references_json.eq(references_json),
                     exam_items::rubric_json.eq(&q.rubric_json),
                 ))
                 .execute(c))?;

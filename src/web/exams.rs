@@ -156,16 +156,13 @@ pub async fn create(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, 
                 picked
             };
             let chosen = questions::find_active(conn, &ids)?;
-            if chosen.is_empty() {
-                return Err(Invalid::NoQuestions.into());
-            }
             let new = exams::NewExam {
                 title: &title,
                 time_limit_min: limit,
                 pass_mark: pass,
                 created_by: me,
             };
-            Ok(exams::create(conn, &new, &chosen)?)
+            Ok(app::exams::create(conn, &new, &chosen)?)
         })
         .await?;
     ctx.flash("exams.created", &[]);

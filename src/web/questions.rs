@@ -15,7 +15,7 @@ use crate::db::mining::{self, ClusterRow};
 use crate::db::{self, exams, questions};
 use crate::domain::mining::mine::monday_of;
 use crate::domain::mining::trend;
-use crate::domain::types::{self, Category, Department, Invalid, Scene};
+use crate::domain::types::{self, Category, Department, Scene};
 use crate::error::AppError;
 
 /// Clusters listed on one page.
@@ -349,9 +349,6 @@ pub async fn build_exam(Lead { ctx, me }: Lead, form: Form) -> Result<HttpRespon
                     .filter_map(|id| all.iter().find(|c| c.id == *id))
                     .collect()
             };
-            if chosen.is_empty() {
-                return Err(Invalid::NoQuestions.into());
-            }
             let mut rows = Vec::with_capacity(chosen.len());
             for c in chosen {
                 let mut references = mining::answers_of(conn, c.id)?;
@@ -371,7 +368,7 @@ pub async fn build_exam(Lead { ctx, me }: Lead, form: Form) -> Result<HttpRespon
                 pass_mark: pass,
                 created_by: me,
             };
-            Ok(exams::create(conn, &new, &rows)?)
+            Ok(crate::app::exams::create(conn, &new, &rows)?)
         })
         .await?;
     ctx.flash("exams.created", &[]);
