@@ -44,12 +44,7 @@ pub fn fingerprint(path: &Path) -> std::io::Result<(String, u64)> {
         hasher.update(&buf[..n]);
         size += n as u64;
     }
-    let hex: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((hex, size))
+    Ok((crate::domain::text::hex(&hasher.finalize()), size))
 }
 
 /// What to import and how to read it.

@@ -33,11 +33,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::domain::text::hex(&bytes)
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ fn session_key(url: &str, configured: Option<&str>) -> anyhow::Result<Key> {
             .with_context(|| format!("{path} is not a valid key; delete it to make a new one"));
     }
     let key = Key::generate();
-    if let Err(e) = write_private(&path, &crate::app::passwords::hex(key.master())) {
+    if let Err(e) = write_private(&path, &crate::domain::text::hex(key.master())) {
         // Another instance starting at the same moment wrote it first: use
         // theirs, once they have finished writing it.
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn a_key_round_trips_through_hex_and_bad_hex_is_refused() {
         let key = Key::generate();
-        let hex = crate::app::passwords::hex(key.master());
+        let hex = crate::domain::text::hex(key.master());
         assert_eq!(
             key_from_hex(&hex).map(|k| k.master().to_vec()).ok(),
             Some(key.master().to_vec())

@@ -3,7 +3,6 @@
 //! belongs to that user and has been neither idle nor alive too long. Deleting
 //! rows revokes sessions at once, on every instance.
 
-use diesel::dsl::exists;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -20,14 +19,11 @@ const TOUCH_EVERY_MS: i64 = 5 * 60 * 1000;
 
 /// What is stored of a cookie's token: its SHA-256, as hex.
 pub fn key_of(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::domain::text::hex(&Sha256::digest(token.as_bytes()))
 }
 
-/// A new session for `user`; returns the token for the cookie. Ended sessions
-/// are cleared out on the way.
+/// A new session for `user` under the cookie's `token` (only its hash is
+/// stored). Ended sessions are cleared out on the way.
 pub fn create(conn: &mut Conn, user: i64, token: &str, now: i64) -> DbResult<()> {
     on_conn!(conn, c => diesel::delete(sessions::table.filter(
         sessions::last_seen_at
@@ -85,12 +81,6 @@ pub fn user_of(conn: &mut Conn, token: &str, user: i64, now: i64) -> DbResult<Op
             .execute(c))?;
     }
     Ok(Some(row.user()?))
-}
-
-/// Whether a live session of `user` has this token (no user read, no touch).
-pub fn is_live(conn: &mut Conn, token: &str, user: i64, now: i64) -> DbResult<bool> {
-    let key = key_of(token);
-    Ok(on_conn!(conn, c => diesel::select(exists(live!(&key, user, now))).get_result(c))?)
 }
 
 /// Ends one session (logging out).

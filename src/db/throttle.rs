@@ -34,7 +34,7 @@ pub fn claim(conn: &mut Conn, username: &str, address: &str, now: i64) -> DbResu
         let won = match current {
             Some((_, until)) if until > now => {
                 return Ok(Claim::Wait {
-                    secs: (until - now + 999) / 1000,
+                    secs: login::secs_left(until, now),
                 })
             }
             Some((attempts, _)) => advance(conn, username, address, attempts, now)?,

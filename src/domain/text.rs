@@ -92,6 +92,11 @@ pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }
 
+/// Bytes as lower-case hex: tokens, keys and content hashes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Text from a file, safe to print on a terminal: control characters (which
 /// could move the cursor or change colours) are shown escaped.
 pub fn printable(text: &str) -> String {

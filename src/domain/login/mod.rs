@@ -48,10 +48,10 @@ pub const FREE_FAILURES: i32 = 4;
 /// Longest wait between attempts.
 pub const MAX_WAIT_SECS: i64 = 15 * 60;
 
-/// Seconds still to wait before the next attempt may be checked; 0 = go ahead.
-pub fn wait_secs(failures: i32, last_failed_ms: i64, now_ms: i64) -> i64 {
-    let elapsed = (now_ms - last_failed_ms).max(0) / 1000;
-    (delay_secs(failures) - elapsed).max(0)
+/// Whole seconds still to wait until `blocked_until` (ms), rounded up so a
+/// client told "1 second" is not refused again; 0 = go ahead.
+pub fn secs_left(blocked_until: i64, now: i64) -> i64 {
+    ((blocked_until - now).max(0) + 999) / 1000
 }
 
 /// The pause imposed after `attempts` counted attempts without a success:
@@ -70,15 +70,18 @@ mod tests {
 
     #[test]
     fn the_first_few_mistakes_cost_nothing() {
-        assert_eq!(wait_secs(FREE_FAILURES, 0, 0), 0);
+        assert_eq!(delay_secs(FREE_FAILURES), 0);
     }
 
     #[test]
     fn each_further_mistake_doubles_the_wait() {
-        assert_eq!(wait_secs(FREE_FAILURES + 1, 0, 0), 1);
-        assert_eq!(wait_secs(FREE_FAILURES + 3, 0, 0), 4);
-        assert_eq!(wait_secs(FREE_FAILURES + 3, 0, 3_000), 1);
-        assert_eq!(wait_secs(FREE_FAILURES + 3, 0, 9_000), 0);
+        assert_eq!(delay_secs(FREE_FAILURES + 1), 1);
+        assert_eq!(delay_secs(FREE_FAILURES + 2), 2);
+        assert_eq!(delay_secs(FREE_FAILURES + 3), 4);
+        // Blocked for 4 s from 0: after 3 s one is left, after 9 s none.
+        let until = delay_secs(FREE_FAILURES + 3) * 1000;
+        assert_eq!(secs_left(until, 3_000), 1);
+        assert_eq!(secs_left(until, 9_000), 0);
     }
 
     #[test]
@@ -116,6 +119,6 @@ mod tests {
 
     #[test]
     fn the_wait_is_capped() {
-        assert_eq!(wait_secs(1000, 0, 0), MAX_WAIT_SECS);
+        assert_eq!(delay_secs(1000), MAX_WAIT_SECS);
     }
 }
