@@ -266,7 +266,11 @@ async fn bench(label: &str, url: &str, dir: &Path) {
     // Each acknowledged autosave added 1 ms to its answer's time: the sum must hold
     // every acknowledged save (plus at most the saves in flight when wrk stopped).
     let mut conn = pool.get().expect("connection");
-    let rows = huashu::db::attempts::submitted_answers_for_exam(&mut conn, exam).expect("answers");
+    let rows = huashu::db::attempts::submitted_answers_for_exam(
+        &mut conn,
+        huashu::db::columns::ExamId(exam),
+    )
+    .expect("answers");
     let stored: i64 = rows.iter().map(|a| a.time_spent_ms).sum();
     let sent = (saturated.requests + paced.requests) as i64;
     let acknowledged = sent - (saturated.errors + paced.errors) as i64;
@@ -275,7 +279,7 @@ async fn bench(label: &str, url: &str, dir: &Path) {
     } else {
         "MISMATCH"
     };
-    let attempts: std::collections::HashSet<i64> = rows.iter().map(|a| a.attempt_id).collect();
+    let attempts: std::collections::HashSet<_> = rows.iter().map(|a| a.attempt_id).collect();
     println!("  autosaves acknowledged {acknowledged}, stored {stored}: {verdict}; {} attempts submitted\n", attempts.len());
 }
 

@@ -18,6 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use huashu::db::columns::AttemptId;
 use huashu::db::{self, attempts};
 use tokio::sync::Barrier;
 
@@ -178,7 +179,7 @@ async fn spike(label: &str, url: &str, n: usize, raw_rate: Option<f64>) {
     let rows = db::backup::snapshot(&mut conn).expect("rows");
     let stored = rows
         .iter()
-        .filter(|r| matches!(r, db::backup::Row::Answers(a) if a.item_id == items[0]))
+        .filter(|r| matches!(r, db::backup::Row::Answers(a) if a.item_id.get() == items[0]))
         .count();
     let save_rate = n as f64 / wall;
     println!("{label}: {n} trainees start at the same instant (all done in {wall:.2} s)");
@@ -265,8 +266,8 @@ async fn fault(label: &str, url: &str) {
     let mut conn = pool.get().expect("connection");
     let (mut checked, mut lost, mut submissions, mut lost_submissions) = (0, 0, 0, 0);
     for (attempt, acked, submitted) in &outcomes {
-        let stored = attempts::answers(&mut conn, *attempt).expect("answers");
-        let saved = stored.iter().find(|a| a.item_id == items[0]);
+        let stored = attempts::answers(&mut conn, AttemptId(*attempt)).expect("answers");
+        let saved = stored.iter().find(|a| a.item_id.get() == items[0]);
         let version: u64 = saved
             .and_then(|a| a.body.strip_prefix('v')?.parse().ok())
             .unwrap_or(0);
@@ -274,7 +275,7 @@ async fn fault(label: &str, url: &str) {
         lost += usize::from(version < *acked);
         if *submitted {
             submissions += 1;
-            let row = attempts::find(&mut conn, *attempt).expect("attempt");
+            let row = attempts::find(&mut conn, AttemptId(*attempt)).expect("attempt");
             lost_submissions += usize::from(row.is_none_or(|a| a.submitted_at.is_none()));
         }
     }

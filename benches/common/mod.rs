@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, RunQueryDsl};
+use huashu::db::columns::ExamStatus;
 use huashu::db::{self, exams, questions, users, DbPool};
 use huashu::domain::types::Role;
 use reqwest::cookie::Jar;
@@ -50,13 +51,13 @@ pub fn seed(pool: &DbPool, n: usize, prefix: &str, question_count: usize) -> (i6
         created_by: lead,
     };
     let id = huashu::app::exams::create(&mut conn, &exam, &picked).expect("exam");
-    exams::transition(&mut conn, id, "draft", "open").expect("open");
+    exams::transition(&mut conn, id, ExamStatus::Draft, ExamStatus::Open).expect("open");
     let items = exams::items(&mut conn, id)
         .expect("items")
         .iter()
-        .map(|i| i.id)
+        .map(|i| i.id.get())
         .collect();
-    (id, items)
+    (id.get(), items)
 }
 
 pub fn csrf_in(body: &str) -> Option<String> {

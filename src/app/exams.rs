@@ -3,6 +3,7 @@
 //! it until peer review starts.
 
 use crate::db::attempts::{self, SubmittedBy};
+use crate::db::columns::{ExamId, ExamStatus, ItemId};
 use crate::db::questions::QuestionRow;
 use crate::db::{self, exams, review, write_tx, Conn, DbError};
 
@@ -49,7 +50,7 @@ pub fn create(
     conn: &mut Conn,
     new: &exams::NewExam,
     questions: &[QuestionRow],
-) -> Result<i64, ExamError> {
+) -> Result<ExamId, ExamError> {
     if questions.is_empty() {
         return Err(ExamError::NoQuestions);
     }
@@ -71,7 +72,7 @@ pub fn create(
 /// What a status change did, for the lead's message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Changed {
-    pub now: &'static str,
+    pub now: ExamStatus,
     /// Attempts submitted by a closing, or given back by a reopening.
     pub attempts: usize,
 }
@@ -79,14 +80,19 @@ pub struct Changed {
 /// Applies `action` to exam `id` in one transaction: a refusal undoes it all.
 pub fn change_status(
     conn: &mut Conn,
-    id: i64,
+    id: ExamId,
     action: StatusAction,
     now: i64,
 ) -> Result<Changed, ExamError> {
     write_tx(conn, |conn| apply(conn, id, action, now))
 }
 
-fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Changed, ExamError> {
+fn apply(
+    conn: &mut Conn,
+    id: ExamId,
+    action: StatusAction,
+    now: i64,
+) -> Result<Changed, ExamError> {
     exams::find(conn, id)?.ok_or(ExamError::NotFound)?;
     match action {
         StatusAction::Open => {
@@ -100,16 +106,26 @@ fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Cha
                     position: bare.position,
                 });
             }
-            moved(exams::transition(conn, id, "draft", "open")?)?;
+            moved(exams::transition(
+                conn,
+                id,
+                ExamStatus::Draft,
+                ExamStatus::Open,
+            )?)?;
             Ok(Changed {
-                now: "open",
+                now: ExamStatus::Open,
                 attempts: 0,
             })
         }
         StatusAction::Close => {
-            moved(exams::transition(conn, id, "open", "closed")?)?;
+            moved(exams::transition(
+                conn,
+                id,
+                ExamStatus::Open,
+                ExamStatus::Closed,
+            )?)?;
             Ok(Changed {
-                now: "closed",
+                now: ExamStatus::Closed,
                 attempts: submit_in_progress(conn, id, now)?,
             })
         }
@@ -117,9 +133,14 @@ fn apply(conn: &mut Conn, id: i64, action: StatusAction, now: i64) -> Result<Cha
             if review::round_for_exam(conn, id)?.is_some() {
                 return Err(ExamError::ReviewStarted);
             }
-            moved(exams::transition(conn, id, "closed", "open")?)?;
+            moved(exams::transition(
+                conn,
+                id,
+                ExamStatus::Closed,
+                ExamStatus::Open,
+            )?)?;
             Ok(Changed {
-                now: "open",
+                now: ExamStatus::Open,
                 attempts: attempts::reopen_closed_by_lead(conn, id, now)?,
             })
         }
@@ -136,11 +157,11 @@ fn moved(changed: bool) -> Result<(), ExamError> {
 
 /// Submits every attempt of the exam still in progress with the answers it
 /// saved (unanswered questions score 0), as the trainee's own submission would.
-fn submit_in_progress(conn: &mut Conn, exam: i64, now: i64) -> Result<usize, DbError> {
+fn submit_in_progress(conn: &mut Conn, exam: ExamId, now: i64) -> Result<usize, DbError> {
     let items = exams::items(conn, exam)?;
     let mut submitted = 0;
     for attempt in attempts::in_progress(conn, exam)? {
-        let bodies: Vec<(i64, String)> = attempts::answers(conn, attempt.id)?
+        let bodies: Vec<(ItemId, String)> = attempts::answers(conn, attempt.id)?
             .into_iter()
             .map(|a| (a.item_id, a.body))
             .collect();

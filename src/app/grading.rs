@@ -2,6 +2,7 @@
 //! submission and by the demo data, so both score exactly alike.
 
 use crate::db::attempts::Scored;
+use crate::db::columns::ItemId;
 use crate::db::exams::ItemRow;
 use crate::db::{from_json, DbError};
 use crate::domain::{exam, rubric, scoring};
@@ -15,7 +16,10 @@ pub fn question(item: &ItemRow) -> Result<scoring::Question, DbError> {
 }
 
 /// Scores one answer per item (missing answers score 0) and the attempt's total.
-pub fn grade(items: &[ItemRow], bodies: &[(i64, String)]) -> Result<(Vec<Scored>, f64), DbError> {
+pub fn grade(
+    items: &[ItemRow],
+    bodies: &[(ItemId, String)],
+) -> Result<(Vec<Scored>, f64), DbError> {
     let mut scored = Vec::with_capacity(items.len());
     for item in items {
         let body = bodies

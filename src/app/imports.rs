@@ -202,6 +202,8 @@ impl<R: Read> Read for Counted<'_, R> {
 pub fn describe_seen(row: &ImportRow) -> String {
     format!(
         "already imported as import #{} ({}, {})",
-        row.id, row.file_name, row.status
+        row.id,
+        row.file_name,
+        row.status.key()
     )
 }

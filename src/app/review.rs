@@ -7,8 +7,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::db::attempts::{self, AnswerRow};
+use crate::db::columns::{AnswerId, ExamId, ExamStatus, RoundId};
 use crate::db::{self, review, Conn, DbResult};
 use crate::domain::review::aggregate::{self, Mark, Reputation, Tuning};
+use crate::domain::review::assign;
 use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::compare::{self, Judgement};
 use crate::domain::review::criteria::{self, Rubric};
@@ -20,7 +22,7 @@ fn marks_of(assignments: &[review::AssignmentRow]) -> Vec<Mark> {
         .iter()
         .filter_map(|a| {
             a.score.map(|score| Mark {
-                item: a.answer_id,
+                item: a.answer_id.get(),
                 reviewer: a.reviewer_id,
                 score,
             })
@@ -30,7 +32,10 @@ fn marks_of(assignments: &[review::AssignmentRow]) -> Vec<Mark> {
 
 /// Leads' grades as the model's gold, by answer.
 fn gold_of(grades: &[review::LeadGradeRow]) -> BTreeMap<i64, f64> {
-    grades.iter().map(|g| (g.answer_id, g.score)).collect()
+    grades
+        .iter()
+        .map(|g| (g.answer_id.get(), g.score))
+        .collect()
 }
 
 /// How many earlier reviews a reputation may count as, at most.
@@ -51,11 +56,11 @@ fn model_input(
     for c in calibrations {
         if let Some(g) = grades.iter().find(|g| g.answer_id == c.answer_id) {
             marks.push(Mark {
-                item: -c.answer_id,
+                item: -c.answer_id.get(),
                 reviewer: c.reviewer_id,
                 score: c.first_score,
             });
-            gold.insert(-c.answer_id, g.score);
+            gold.insert(-c.answer_id.get(), g.score);
         }
     }
     (marks, gold)
@@ -223,7 +228,7 @@ pub struct Final {
 pub struct Outcome {
     pub fit: aggregate::Fit,
     pub weights: Weights,
-    pub finals: HashMap<i64, Final>,
+    pub finals: HashMap<AnswerId, Final>,
 }
 
 /// Combines a round's marks (with leads' grades as gold), its comparisons (per
@@ -248,12 +253,15 @@ pub fn outcome(round: &review::RoundRow, evidence: &Evidence) -> DbResult<Outcom
             } else {
                 c.answer_a
             };
-            Some(Judgement { winner, loser })
+            Some(Judgement {
+                winner: winner.get(),
+                loser: loser.get(),
+            })
         })
         .collect();
     let mut by_item: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for a in answers {
-        by_item.entry(a.item_id).or_default().push(a.id);
+        by_item.entry(a.item_id.get()).or_default().push(a.id.get());
     }
     let mut strengths: HashMap<i64, compare::Strength> = HashMap::new();
     for ids in by_item.values() {
@@ -267,15 +275,17 @@ pub fn outcome(round: &review::RoundRow, evidence: &Evidence) -> DbResult<Outcom
             let peer = fit
                 .items
                 .iter()
-                .find(|s| s.item == answer.id && s.reviews > 0)
+                .find(|s| s.item == answer.id.get() && s.reviews > 0)
                 .map(|s| s.score);
-            let comparative = strengths.remove(&answer.id).filter(|s| s.comparisons > 0);
+            let comparative = strengths
+                .remove(&answer.id.get())
+                .filter(|s| s.comparisons > 0);
             let blended = blend::blend(
                 blend::Parts {
                     automatic: answer.score,
                     peer,
                     comparative: comparative.as_ref().map(|s| s.score),
-                    lead: gold.get(&answer.id).copied(),
+                    lead: gold.get(&answer.id.get()).copied(),
                 },
                 weights,
             );
@@ -309,7 +319,7 @@ pub fn current_rubric(conn: &mut Conn) -> DbResult<Rubric> {
 
 /// A lead's request to start a closed exam's review round.
 pub struct NewRound {
-    pub exam_id: i64,
+    pub exam_id: ExamId,
     /// Reviewers per answer.
     pub k: usize,
     pub due_at: i64,
@@ -336,12 +346,15 @@ pub enum RoundError {
 /// Starts the round: k reviewers per answer and the comparison pairs, planned
 /// by `domain::review::plan`, with the current rubric frozen into it. Returns
 /// the round's id. The web and the demo both start rounds here.
-pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<i64, RoundError> {
+pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<RoundId, RoundError> {
     let exam = crate::db::exams::find(conn, new.exam_id)?.ok_or(RoundError::NotFound)?;
-    if exam.status != "closed" {
+    if exam.status != ExamStatus::Closed {
         return Err(RoundError::NotClosed);
     }
-    let rows = review::answers_with_authors(conn, new.exam_id)?;
+    let rows: Vec<(i64, i64, i64)> = review::answers_with_authors(conn, new.exam_id)?
+        .iter()
+        .map(|a| (a.answer.get(), a.author, a.item.get()))
+        .collect();
     let plan = crate::domain::review::plan(&rows, new.k, COMPARISONS_PER_REVIEWER, new.seed)
         .map_err(|e| match e {
             crate::domain::review::assign::AssignError::TooFewReviewers { need, k, .. } => {
@@ -357,8 +370,85 @@ pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<i64, RoundError> {
         due_at: new.due_at,
         created_by: new.by,
     };
-    review::create_round(conn, &round, &plan.reviews, &plan.comparisons, new.now)?
-        .ok_or(RoundError::Exists)
+    let reviews: Vec<(AnswerId, i64)> = plan
+        .reviews
+        .iter()
+        .map(|&(answer, reviewer)| (AnswerId(answer), reviewer))
+        .collect();
+    let pairs: Vec<(i64, AnswerId, AnswerId)> = plan
+        .comparisons
+        .iter()
+        .map(|&(reviewer, a, b)| (reviewer, AnswerId(a), AnswerId(b)))
+        .collect();
+    review::create_round(conn, &round, &reviews, &pairs, new.now)?.ok_or(RoundError::Exists)
+}
+
+/// Gives every answer of the exam's round that has no reviewer yet (trainees
+/// who sent their saved answers once the exam had closed) k reviewers each,
+/// the least busy of the round's reviewers, due at `due_at`. The number of
+/// reviews added; None if the exam has no round.
+pub fn assign_late(conn: &mut Conn, exam: ExamId, due_at: i64) -> DbResult<Option<usize>> {
+    let Some(round) = review::round_for_exam(conn, exam)? else {
+        return Ok(None);
+    };
+    let authored = review::answers_with_authors(conn, exam)?;
+    let current: Vec<(i64, i64)> = review::assignments(conn, round.id)?
+        .iter()
+        .map(|a| (a.answer_id.get(), a.reviewer_id))
+        .collect();
+    let late: Vec<assign::Answer> = authored
+        .iter()
+        .filter(|a| !current.iter().any(|(id, _)| *id == a.answer.get()))
+        .map(|a| assign::Answer {
+            id: a.answer.get(),
+            author: a.author,
+        })
+        .collect();
+    let reviewers: Vec<i64> = authored.iter().map(|a| a.author).collect();
+    let pairs: Vec<(AnswerId, i64)> = assign::extend(&late, &current, &reviewers, round.k as usize)
+        .into_iter()
+        .map(|(answer, reviewer)| (AnswerId(answer), reviewer))
+        .collect();
+    Ok(Some(review::add_assignments(
+        conn, round.id, &pairs, due_at,
+    )?))
+}
+
+/// Hands reviewer `absent`'s open reviews in the exam's round to the least
+/// busy other reviewers, due at `due_at`. The number moved; None if the exam
+/// has no round.
+pub fn reassign_absent(
+    conn: &mut Conn,
+    exam: ExamId,
+    absent: i64,
+    due_at: i64,
+) -> DbResult<Option<usize>> {
+    let Some(round) = review::round_for_exam(conn, exam)? else {
+        return Ok(None);
+    };
+    let authors: HashMap<AnswerId, i64> = review::answers_with_authors(conn, exam)?
+        .into_iter()
+        .map(|a| (a.answer, a.author))
+        .collect();
+    let held = review::assignments(conn, round.id)?;
+    let open: Vec<assign::Open> = held
+        .iter()
+        .filter(|a| a.reviewer_id == absent && a.submitted_at.is_none())
+        .filter_map(|a| {
+            authors.get(&a.answer_id).map(|author| assign::Open {
+                assignment: a.id,
+                answer: a.answer_id.get(),
+                author: *author,
+            })
+        })
+        .collect();
+    let current: Vec<(i64, i64)> = held
+        .iter()
+        .map(|a| (a.answer_id.get(), a.reviewer_id))
+        .collect();
+    let candidates: Vec<i64> = authors.values().copied().collect();
+    let moves = assign::reassign(&open, &current, &candidates, absent);
+    Ok(Some(review::reassign(conn, absent, &moves, due_at)?))
 }
 
 #[cfg(test)]
@@ -368,7 +458,7 @@ mod tests {
     fn grade(answer: i64, score: f64) -> review::LeadGradeRow {
         review::LeadGradeRow {
             id: answer,
-            answer_id: answer,
+            answer_id: AnswerId(answer),
             grader_id: 1,
             rubric_json: String::new(),
             marks_json: "{}".into(),
@@ -382,9 +472,9 @@ mod tests {
     fn first_try(reviewer: i64, answer: i64, score: f64) -> review::CalibrationRow {
         review::CalibrationRow {
             id: reviewer * 100 + answer,
-            round_id: 1,
+            round_id: RoundId(1),
             reviewer_id: reviewer,
-            answer_id: answer,
+            answer_id: AnswerId(answer),
             first_marks_json: "{}".into(),
             first_score: score,
             tries: 2,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::app::exams::{change_status, StatusAction};
 use crate::app::grading;
+use crate::db::columns::{AnswerId, ExamId, ItemId};
 use crate::db::{self, attempts, exams, questions, review, users, DbPool};
 use crate::domain::review::criteria::{self, TOP};
 use crate::domain::types::Role;
@@ -109,7 +110,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             now,
             crate::domain::exam::writable_until(now, 30),
         )?;
-        let bodies: Vec<(i64, String)> = items
+        let bodies: Vec<(ItemId, String)> = items
             .iter()
             .map(|i| (i.id, style.answer(&i.references_json)))
             .collect();
@@ -174,7 +175,7 @@ fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
 /// compared (marks follow each answer's automatic score, the second reviewer a
 /// level harsher), and the third trainee still has it all to do, calibration
 /// first.
-fn review_round(conn: &mut db::Conn, exam: i64, lead: i64, done: &[i64]) -> anyhow::Result<()> {
+fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> anyhow::Result<()> {
     let now = db::now_ms();
     let new = crate::app::review::NewRound {
         exam_id: exam,
@@ -188,14 +189,14 @@ fn review_round(conn: &mut db::Conn, exam: i64, lead: i64, done: &[i64]) -> anyh
     let rubric = crate::app::review::current_rubric(conn)?;
     let rows = review::answers_with_authors(conn, exam)?;
     let answers = attempts::submitted_answers_for_exam(conn, exam)?;
-    let automatic = |id: i64| {
+    let automatic = |id: AnswerId| {
         answers
             .iter()
             .find(|a| a.id == id)
             .and_then(|a| a.score)
             .unwrap_or(0.0)
     };
-    let marks = |answer: i64, harsh: u8| -> BTreeMap<String, u8> {
+    let marks = |answer: AnswerId, harsh: u8| -> BTreeMap<String, u8> {
         let level = (automatic(answer) / 100.0 * f64::from(TOP)).round() as u8;
         let level = level.saturating_sub(harsh).max(1);
         rubric
@@ -204,14 +205,14 @@ fn review_round(conn: &mut db::Conn, exam: i64, lead: i64, done: &[i64]) -> anyh
             .map(|c| (c.key.clone(), level))
             .collect()
     };
-    if let Some(example) = rows.iter().find(|(_, author, _)| *author == done[0]) {
+    if let Some(example) = rows.iter().find(|a| a.author == done[0]) {
         let top: BTreeMap<String, u8> = rubric
             .criteria
             .iter()
             .map(|c| (c.key.clone(), TOP))
             .collect();
         let grade = review::NewGrade {
-            answer_id: example.0,
+            answer_id: example.answer,
             grader_id: lead,
             rubric_json: &db::to_json(&rubric),
             marks_json: &db::to_json(&top),

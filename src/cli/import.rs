@@ -52,7 +52,7 @@ fn take(pool: &DbPool, source: &Source, file: &Path) -> anyhow::Result<Option<Le
     loop {
         match imports::begin(pool, source, None).with_context(|| file.display().to_string())? {
             Begun::Started(lease) => return Ok(Some(lease)),
-            Begun::Seen(row) if row.status == "running" => {
+            Begun::Seen(row) if row.status == crate::db::columns::ImportStatus::Running => {
                 if !told {
                     println!(
                         "{}: import #{} of the same content is running in another process; \

@@ -1,6 +1,8 @@
 //! Attempts (one per trainee and exam) and their answers.
 
 use diesel::prelude::*;
+
+use super::columns::{AnswerId, AttemptId, ExamId, ExamStatus, ItemId};
 use diesel::IntoSql;
 
 use super::exams::{ExamRow, ItemRow};
@@ -12,8 +14,8 @@ use crate::domain::exam;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = attempts)]
 pub struct AttemptRow {
-    pub id: i64,
-    pub exam_id: i64,
+    pub id: AttemptId,
+    pub exam_id: ExamId,
     pub user_id: i64,
     pub started_at: i64,
     pub submitted_at: Option<i64>,
@@ -27,9 +29,9 @@ pub struct AttemptRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = answers)]
 pub struct AnswerRow {
-    pub id: i64,
-    pub attempt_id: i64,
-    pub item_id: i64,
+    pub id: AnswerId,
+    pub attempt_id: AttemptId,
+    pub item_id: ItemId,
     pub body: String,
     pub time_spent_ms: i64,
     pub updated_at: i64,
@@ -39,7 +41,7 @@ pub struct AnswerRow {
 
 /// One scored answer, ready to store at submission.
 pub struct Scored {
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub body: String,
     pub score: f64,
     pub report_json: String,
@@ -49,7 +51,7 @@ pub struct Scored {
 /// moment it stops taking writes.
 pub fn start(
     conn: &mut Conn,
-    exam_id: i64,
+    exam_id: ExamId,
     user_id: i64,
     now: i64,
     writable_until: i64,
@@ -76,7 +78,7 @@ pub fn start(
 /// attempt exists already (the caller finds out which).
 pub fn start_open(
     conn: &mut Conn,
-    exam_id: i64,
+    exam_id: ExamId,
     user_id: i64,
     session: &str,
     now: i64,
@@ -91,7 +93,7 @@ pub fn start_open(
         .filter(
             exams::id
                 .eq(exam_id)
-                .and(exams::status.eq("open"))
+                .and(exams::status.eq(ExamStatus::Open))
                 .and(exists(active))
                 .and(exists(super::sessions::live!(session, user_id, now))),
         )
@@ -111,7 +113,7 @@ pub fn start_open(
         .optional())?)
 }
 
-pub fn existing(conn: &mut Conn, exam_id: i64, user_id: i64) -> DbResult<AttemptRow> {
+pub fn existing(conn: &mut Conn, exam_id: ExamId, user_id: i64) -> DbResult<AttemptRow> {
     Ok(on_conn!(conn, c => attempts::table
         .filter(
             attempts::exam_id
@@ -122,7 +124,7 @@ pub fn existing(conn: &mut Conn, exam_id: i64, user_id: i64) -> DbResult<Attempt
         .first(c))?)
 }
 
-pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<AttemptRow>> {
+pub fn find(conn: &mut Conn, id: AttemptId) -> DbResult<Option<AttemptRow>> {
     Ok(on_conn!(conn, c => attempts::table
         .find(id)
         .select(AttemptRow::as_select())
@@ -135,7 +137,7 @@ pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<AttemptRow>> {
 /// (the exam page's first read).
 pub fn find_owned(
     conn: &mut Conn,
-    id: i64,
+    id: AttemptId,
     owner: i64,
     session: &str,
     now: i64,
@@ -153,7 +155,7 @@ pub fn find_owned(
 }
 
 /// An attempt with its exam, in one query.
-pub fn find_with_exam(conn: &mut Conn, id: i64) -> DbResult<Option<(AttemptRow, ExamRow)>> {
+pub fn find_with_exam(conn: &mut Conn, id: AttemptId) -> DbResult<Option<(AttemptRow, ExamRow)>> {
     Ok(on_conn!(conn, c => attempts::table
         .inner_join(exams::table)
         .filter(attempts::id.eq(id))
@@ -166,8 +168,8 @@ pub fn find_with_exam(conn: &mut Conn, id: i64) -> DbResult<Option<(AttemptRow, 
 /// query (the exam page's second read).
 pub fn items_with_drafts(
     conn: &mut Conn,
-    exam_id: i64,
-    attempt_id: i64,
+    exam_id: ExamId,
+    attempt_id: AttemptId,
 ) -> DbResult<Vec<(ItemRow, Option<AnswerRow>)>> {
     Ok(on_conn!(conn, c => exam_items::table
         .left_join(
@@ -188,7 +190,7 @@ pub fn for_user(conn: &mut Conn, user_id: i64) -> DbResult<Vec<AttemptRow>> {
         .load(c))?)
 }
 
-pub fn answers(conn: &mut Conn, attempt_id: i64) -> DbResult<Vec<AnswerRow>> {
+pub fn answers(conn: &mut Conn, attempt_id: AttemptId) -> DbResult<Vec<AnswerRow>> {
     Ok(on_conn!(conn, c => answers::table
         .filter(answers::attempt_id.eq(attempt_id))
         .select(AnswerRow::as_select())
@@ -207,7 +209,7 @@ pub enum SubmittedBy {
 /// already submitted (a double click or a second tab).
 pub fn submit(
     conn: &mut Conn,
-    attempt_id: i64,
+    attempt_id: AttemptId,
     scored: &[Scored],
     total: f64,
     now: i64,
@@ -253,7 +255,7 @@ pub fn submit(
 }
 
 /// Attempts of an exam that were started and not submitted.
-pub fn in_progress(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<AttemptRow>> {
+pub fn in_progress(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<AttemptRow>> {
     Ok(on_conn!(conn, c => attempts::table
         .filter(attempts::exam_id.eq(exam_id).and(attempts::submitted_at.is_null()))
         .select(AttemptRow::as_select())
@@ -262,7 +264,7 @@ pub fn in_progress(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<AttemptRow>> {
 
 /// Gives back the attempts a closing submitted that still have time left, when
 /// the exam is reopened; their saved answers are kept. Returns how many.
-pub fn reopen_closed_by_lead(conn: &mut Conn, exam_id: i64, now: i64) -> DbResult<usize> {
+pub fn reopen_closed_by_lead(conn: &mut Conn, exam_id: ExamId, now: i64) -> DbResult<usize> {
     Ok(on_conn!(conn, c => diesel::update(
         attempts::table.filter(
             attempts::exam_id
@@ -287,7 +289,7 @@ pub struct Submitted {
     pub username: String,
 }
 
-pub fn submitted_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<Submitted>> {
+pub fn submitted_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Submitted>> {
     let rows: Vec<(AttemptRow, String, String)> = on_conn!(conn, c => attempts::table
         .inner_join(users::table)
         .filter(
@@ -312,7 +314,7 @@ pub fn submitted_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<Submitt
 }
 
 /// Every answer of every submitted attempt of an exam.
-pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<AnswerRow>> {
+pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<AnswerRow>> {
     Ok(on_conn!(conn, c => answers::table
         .inner_join(attempts::table)
         .filter(

@@ -13,6 +13,8 @@ use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, HasSqlType, Text};
 use diesel::{sql_query, QueryableByName, RunQueryDsl};
 
+use super::columns::{AttemptId, ItemId};
+
 use tokio::sync::oneshot;
 
 use super::{write_tx, Conn, DbError, DbPool, DbResult};
@@ -20,12 +22,12 @@ use super::{write_tx, Conn, DbError, DbPool, DbResult};
 /// One autosave, as the handler validated it.
 #[derive(Debug, Clone)]
 pub struct Draft {
-    pub attempt_id: i64,
+    pub attempt_id: AttemptId,
     pub user_id: i64,
     /// The stored key of the session the save came with (`sessions::key_of`):
     /// a save counts only while that session of that user is live.
     pub session: String,
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub body: String,
     pub spent_ms: i64,
     pub now: i64,
@@ -117,7 +119,7 @@ fn write_batch(pool: &DbPool, batch: Vec<Job>) {
 /// batch, so its acknowledgement can never ride on the owner's row.
 fn merge<'a>(drafts: impl ExactSizeIterator<Item = &'a Draft>) -> (Vec<Draft>, HashSet<usize>) {
     let mut rows: Vec<Draft> = Vec::with_capacity(drafts.len());
-    let mut at: HashMap<(i64, i64), usize> = HashMap::with_capacity(drafts.len());
+    let mut at: HashMap<(AttemptId, ItemId), usize> = HashMap::with_capacity(drafts.len());
     let mut deferred = HashSet::new();
     for (i, d) in drafts.enumerate() {
         match at.get(&(d.attempt_id, d.item_id)) {
@@ -142,15 +144,15 @@ fn merge<'a>(drafts: impl ExactSizeIterator<Item = &'a Draft>) -> (Vec<Draft>, H
 #[derive(QueryableByName)]
 struct StoredAnswer {
     #[diesel(sql_type = BigInt)]
-    attempt_id: i64,
+    attempt_id: AttemptId,
     #[diesel(sql_type = BigInt)]
-    item_id: i64,
+    item_id: ItemId,
 }
 
 /// Stores one account's drafts at once in the caller's connection, merged as a
 /// batch is (submission keeps what it was sent this way). Returns the answers
 /// stored.
-pub fn save_now(conn: &mut Conn, drafts: &[Draft]) -> DbResult<HashSet<(i64, i64)>> {
+pub fn save_now(conn: &mut Conn, drafts: &[Draft]) -> DbResult<HashSet<(AttemptId, ItemId)>> {
     // Deferred saves only arise between accounts.
     let (rows, _) = merge(drafts.iter());
     store(conn, &rows)
@@ -162,7 +164,7 @@ pub fn save_now(conn: &mut Conn, drafts: &[Draft]) -> DbResult<HashSet<(i64, i64
 /// is not submitted and still writable at the draft's moment, its exam open, and
 /// the item one of that exam's; a submitted answer never changes. Returns the
 /// answers stored.
-fn store(conn: &mut Conn, rows: &[Draft]) -> DbResult<HashSet<(i64, i64)>> {
+fn store(conn: &mut Conn, rows: &[Draft]) -> DbResult<HashSet<(AttemptId, ItemId)>> {
     if rows.is_empty() {
         return Ok(HashSet::new());
     }
@@ -243,10 +245,10 @@ mod tests {
 
     fn job(attempt_id: i64, user_id: i64, item_id: i64, body: &str, now: i64) -> Job {
         let draft = Draft {
-            attempt_id,
+            attempt_id: AttemptId(attempt_id),
             user_id,
             session: format!("s{user_id}"),
-            item_id,
+            item_id: ItemId(item_id),
             body: body.into(),
             spent_ms: 1000,
             now,

@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use super::columns::{ExamId, ExamStatus, ItemId};
 use super::questions::QuestionRow;
 use super::schema::{exam_items, exams};
 use super::{now_ms, on_conn, write_tx, Conn, DbResult};
@@ -9,11 +10,11 @@ use super::{now_ms, on_conn, write_tx, Conn, DbResult};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = exams)]
 pub struct ExamRow {
-    pub id: i64,
+    pub id: ExamId,
     pub title: String,
     pub time_limit_min: i32,
     pub pass_mark: i32,
-    pub status: String,
+    pub status: ExamStatus,
     pub created_by: i64,
     pub created_at: i64,
     pub opened_at: Option<i64>,
@@ -23,8 +24,8 @@ pub struct ExamRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = exam_items)]
 pub struct ItemRow {
-    pub id: i64,
-    pub exam_id: i64,
+    pub id: ItemId,
+    pub exam_id: ExamId,
     pub position: i32,
     pub question_id: i64,
     pub scene: String,
@@ -47,14 +48,18 @@ pub struct NewExam<'a> {
 /// scores against.
 /// Stores a draft exam with one item per question, in order, each with the
 /// references given for it (JSON), in one transaction.
-pub fn create(conn: &mut Conn, new: &NewExam, items: &[(&QuestionRow, String)]) -> DbResult<i64> {
+pub fn create(
+    conn: &mut Conn,
+    new: &NewExam,
+    items: &[(&QuestionRow, String)],
+) -> DbResult<ExamId> {
     write_tx(conn, |conn| {
-        let id: i64 = on_conn!(conn, c => diesel::insert_into(exams::table)
+        let id: ExamId = on_conn!(conn, c => diesel::insert_into(exams::table)
             .values((
                 exams::title.eq(new.title),
                 exams::time_limit_min.eq(new.time_limit_min),
                 exams::pass_mark.eq(new.pass_mark),
-                exams::status.eq("draft"),
+                exams::status.eq(ExamStatus::Draft),
                 exams::created_by.eq(new.created_by),
                 exams::created_at.eq(now_ms()),
             ))
@@ -87,7 +92,7 @@ pub fn list(conn: &mut Conn) -> DbResult<Vec<ExamRow>> {
         .load(c))?)
 }
 
-pub fn list_with_status(conn: &mut Conn, status: &str) -> DbResult<Vec<ExamRow>> {
+pub fn list_with_status(conn: &mut Conn, status: ExamStatus) -> DbResult<Vec<ExamRow>> {
     Ok(on_conn!(conn, c => exams::table
         .filter(exams::status.eq(status))
         .order(exams::id.desc())
@@ -95,7 +100,7 @@ pub fn list_with_status(conn: &mut Conn, status: &str) -> DbResult<Vec<ExamRow>>
         .load(c))?)
 }
 
-pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<ExamRow>> {
+pub fn find(conn: &mut Conn, id: ExamId) -> DbResult<Option<ExamRow>> {
     Ok(on_conn!(conn, c => exams::table
         .find(id)
         .select(ExamRow::as_select())
@@ -103,7 +108,7 @@ pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<ExamRow>> {
         .optional())?)
 }
 
-pub fn items(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<ItemRow>> {
+pub fn items(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<ItemRow>> {
     Ok(on_conn!(conn, c => exam_items::table
         .filter(exam_items::exam_id.eq(exam_id))
         .order(exam_items::position)
@@ -116,13 +121,13 @@ pub fn items(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<ItemRow>> {
 /// item is not in it.
 pub fn edit_item(
     conn: &mut Conn,
-    exam_id: i64,
-    item_id: i64,
+    exam_id: ExamId,
+    item_id: ItemId,
     prompt: &str,
     references_json: &str,
 ) -> DbResult<bool> {
     write_tx(conn, |conn| {
-        let draft = find(conn, exam_id)?.is_some_and(|e| e.status == "draft");
+        let draft = find(conn, exam_id)?.is_some_and(|e| e.status == ExamStatus::Draft);
         if !draft {
             return Ok(false);
         }
@@ -141,19 +146,23 @@ pub fn edit_item(
 }
 
 /// Moves an exam from one status to the next; false if it was not in `from`.
-/// Opening stamps the first opening; reopening a closed exam clears its close.
-pub fn transition(conn: &mut Conn, id: i64, from: &str, to: &str) -> DbResult<bool> {
+/// Opening a draft stamps the first opening, reopening clears the close, and
+/// closing stamps it.
+pub fn transition(conn: &mut Conn, id: ExamId, from: ExamStatus, to: ExamStatus) -> DbResult<bool> {
     let now = now_ms();
     let target = exams::table.find(id).filter(exams::status.eq(from));
     let changed = match (from, to) {
-        ("draft", "open") => on_conn!(conn, c => diesel::update(target)
+        (ExamStatus::Draft, ExamStatus::Open) => on_conn!(conn, c => diesel::update(target)
             .set((exams::status.eq(to), exams::opened_at.eq(now)))
             .execute(c))?,
-        (_, "open") => on_conn!(conn, c => diesel::update(target)
+        (_, ExamStatus::Open) => on_conn!(conn, c => diesel::update(target)
             .set((exams::status.eq(to), exams::closed_at.eq(None::<i64>)))
             .execute(c))?,
-        _ => on_conn!(conn, c => diesel::update(target)
+        (_, ExamStatus::Closed) => on_conn!(conn, c => diesel::update(target)
             .set((exams::status.eq(to), exams::closed_at.eq(now)))
+            .execute(c))?,
+        (_, ExamStatus::Draft) => on_conn!(conn, c => diesel::update(target)
+            .set(exams::status.eq(to))
             .execute(c))?,
     };
     Ok(changed == 1)

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 
+use super::columns::ImportStatus;
+
 use super::schema::{chat_imports, mined_answers, mined_clusters, mined_questions, mined_weeks};
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
 use crate::domain::mining::incremental::{Home, Known, Plan};
@@ -33,7 +35,7 @@ pub struct ImportRow {
     pub id: i64,
     pub content_hash: String,
     pub file_name: String,
-    pub status: String,
+    pub status: ImportStatus,
     pub bytes_total: i64,
     pub bytes_read: i64,
     pub report_json: String,
@@ -133,7 +135,7 @@ pub fn begin_import(
             .optional())?;
         let start = (
             chat_imports::file_name.eq(file_name),
-            chat_imports::status.eq("running"),
+            chat_imports::status.eq(ImportStatus::Running),
             chat_imports::bytes_total.eq(bytes_total),
             chat_imports::bytes_read.eq(0),
             chat_imports::report_json.eq("{}"),
@@ -151,8 +153,9 @@ pub fn begin_import(
                 token: now,
             })),
             Some(row)
-                if row.status == "failed"
-                    || (row.status == "running" && now - row.heartbeat_at > LEASE_MS) =>
+                if row.status == ImportStatus::Failed
+                    || (row.status == ImportStatus::Running
+                        && now - row.heartbeat_at > LEASE_MS) =>
             {
                 on_conn!(conn, c => diesel::update(chat_imports::table.find(row.id)).set(start).execute(c))?;
                 Ok(Begun::Started(Lease {
@@ -171,7 +174,7 @@ macro_rules! held {
         chat_imports::table
             .find($lease.id)
             .filter(chat_imports::started_at.eq($lease.token))
-            .filter(chat_imports::status.eq("running"))
+            .filter(chat_imports::status.eq(ImportStatus::Running))
     };
 }
 
@@ -200,7 +203,7 @@ pub fn finish_import(
 ) -> DbResult<()> {
     on_conn!(conn, c => diesel::update(held!(lease))
         .set((
-            chat_imports::status.eq(if ok { "done" } else { "failed" }),
+            chat_imports::status.eq(if ok { ImportStatus::Done } else { ImportStatus::Failed }),
             chat_imports::report_json.eq(report_json),
             chat_imports::heartbeat_at.eq(now),
             chat_imports::finished_at.eq(now),

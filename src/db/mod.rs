@@ -4,6 +4,7 @@
 
 pub mod attempts;
 pub mod backup;
+pub mod columns;
 pub mod drafts;
 pub mod exams;
 pub mod mining;
@@ -283,9 +284,9 @@ mod tests {
         users::list(c).expect("users");
         questions::list_active(c).expect("questions");
         exams::list(c).expect("exams");
-        exams::items(c, 1).expect("exam_items");
+        exams::items(c, columns::ExamId(1)).expect("exam_items");
         attempts::for_user(c, 1).expect("attempts");
-        attempts::answers(c, 1).expect("answers");
+        attempts::answers(c, columns::AttemptId(1)).expect("answers");
         throttle::blocked(c, 0).expect("login_throttle");
         backup::snapshot(c).expect("every table");
         let columns: i64 = on_conn!(c, c => diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(

@@ -8,6 +8,7 @@ use super::auth::{CsrfJson, Form};
 use super::render::{redirect, with_conn, Ctx, OneHop, SessionUser, Trainee};
 use crate::app::grading;
 use crate::db::attempts::{self, AnswerRow, AttemptRow};
+use crate::db::columns::{AttemptId, ExamId, ExamStatus, ItemId};
 use crate::db::exams::{self, ExamRow, ItemRow};
 use crate::db::{self, drafts, users::User, Conn};
 use crate::domain::scoring::Report;
@@ -24,7 +25,7 @@ fn refused(key: &'static str) -> AppError {
 pub async fn start(
     who: SessionUser,
     _form: Form,
-    path: web::Path<i64>,
+    path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let (me, session) = (who.id, who.session_key.clone());
@@ -44,7 +45,7 @@ pub async fn start(
             who.load().await?;
             with_conn(&who.state.pool, move |conn| {
                 let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
-                if exam.status != "open" {
+                if exam.status != ExamStatus::Open {
                     return Err(refused("attempts.exam_not_open"));
                 }
                 Ok(attempts::existing(conn, exam_id, me)?)
@@ -59,7 +60,7 @@ pub async fn start(
 /// a lead or admin only once it is submitted (drafts stay private).
 fn load_visible(
     conn: &mut Conn,
-    id: i64,
+    id: AttemptId,
     user: &User,
 ) -> Result<(AttemptRow, ExamRow, Vec<ItemRow>), AppError> {
     let (attempt, exam) = attempts::find_with_exam(conn, id)?.ok_or(AppError::NotFound)?;
@@ -74,7 +75,7 @@ fn load_visible(
 
 /// The exam page: the attempt with its exam and (active) owner, then the items
 /// with their drafts: two queries on one connection.
-pub async fn take(hop: OneHop, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn take(hop: OneHop, path: web::Path<AttemptId>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (ctx, (attempt, exam, rows)) = hop
         .db_owned(move |conn, claim| {
@@ -122,7 +123,7 @@ fn render_take(
 
 #[derive(serde::Deserialize)]
 pub struct Draft {
-    item_id: i64,
+    item_id: ItemId,
     body: String,
     #[serde(default)]
     spent_ms: i64,
@@ -132,7 +133,7 @@ pub struct Draft {
 /// happy path is one statement in a group commit; reads only run to explain a refusal.
 pub async fn save_draft(
     who: SessionUser,
-    path: web::Path<i64>,
+    path: web::Path<AttemptId>,
     draft: CsrfJson<Draft>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -183,12 +184,12 @@ pub async fn save_draft(
 pub async fn submit(
     Trainee { ctx, me }: Trainee,
     form: Form,
-    path: web::Path<i64>,
+    path: web::Path<AttemptId>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let posted: Vec<(i64, String)> = form
+    let posted: Vec<(ItemId, String)> = form
         .with_prefix("answer_")
-        .filter_map(|(item, body)| item.parse().ok().map(|i| (i, body.to_string())))
+        .filter_map(|(item, body)| item.parse().ok().map(|i| (ItemId(i), body.to_string())))
         .collect();
     let allow_blank = form.checked("allow_blank");
     let now = db::now_ms();
@@ -207,7 +208,7 @@ pub async fn submit(
             if attempt.submitted_at.is_some() {
                 return Err(refused("attempts.already_submitted"));
             }
-            let in_time = exam.status == "open" && now <= attempt.writable_until;
+            let in_time = exam.status == ExamStatus::Open && now <= attempt.writable_until;
             if in_time {
                 let keep: Vec<drafts::Draft> = posted
                     .iter()
@@ -229,12 +230,12 @@ pub async fn submit(
             }
             let answers = attempts::answers(conn, id)?;
             // Out of time, what was saved is what counts: posted text is not judged.
-            let judged: &[(i64, String)] = if in_time { &posted } else { &[] };
+            let judged: &[(ItemId, String)] = if in_time { &posted } else { &[] };
             if let Some(problem) = first_problem(&items, &answers, allow_blank || !in_time, judged)
             {
                 return Ok(Err((attempt, exam, items, answers, problem)));
             }
-            let bodies: Vec<(i64, String)> = answers
+            let bodies: Vec<(ItemId, String)> = answers
                 .iter()
                 .map(|a| (a.item_id, a.body.clone()))
                 .collect();
@@ -274,7 +275,7 @@ fn first_problem(
     items: &[ItemRow],
     answers: &[AnswerRow],
     allow_blank: bool,
-    posted: &[(i64, String)],
+    posted: &[(ItemId, String)],
 ) -> Option<(Invalid, i32)> {
     items.iter().find_map(|item| {
         // A posted answer too long to keep as a draft is judged as posted.
@@ -299,7 +300,7 @@ fn first_problem(
 
 pub async fn result(
     Trainee { ctx, me }: Trainee,
-    path: web::Path<i64>,
+    path: web::Path<AttemptId>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let uid = me.id;
@@ -361,7 +362,7 @@ type Reviewed = (
 );
 
 /// The exam's review round as it stands, if it has one, with the leads' grades.
-fn review_of(conn: &mut Conn, exam_id: i64) -> Result<Option<Reviewed>, AppError> {
+fn review_of(conn: &mut Conn, exam_id: ExamId) -> Result<Option<Reviewed>, AppError> {
     let Some(round) = crate::db::review::round_for_exam(conn, exam_id)? else {
         return Ok(None);
     };

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::auth::Form;
 use super::render::{redirect, Lead, Trainee};
 use crate::app::{self, exams::StatusAction};
+use crate::db::columns::{ExamId, ExamStatus, ItemId};
 use crate::db::{attempts, exams, questions};
 use crate::domain::exam;
 use crate::domain::ranking;
@@ -37,7 +38,7 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
     let dues: Vec<i64> = queue
         .iter()
         .map(|q| q.due_at)
-        .chain(comparisons.iter().map(|(_, _, due)| *due))
+        .chain(comparisons.iter().map(|c| c.due_at))
         .collect();
     // What the reviewer is told at the top of the page: how much is waiting,
     // how much closes within a day, and how much closed unfinished.
@@ -62,7 +63,7 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
         .collect();
     let open: Vec<Value> = all
         .iter()
-        .filter(|e| e.status == "open")
+        .filter(|e| e.status == ExamStatus::Open)
         .map(|e| {
             let attempt = mine.iter().find(|a| a.exam_id == e.id);
             json!({ "exam": e, "attempt": attempt, "submitted": attempt.is_some_and(|a| a.submitted_at.is_some()) })
@@ -70,7 +71,7 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
         .collect();
     let comparisons: Vec<Value> = comparisons
         .iter()
-        .map(|(c, title, due)| json!({ "id": c.id, "exam_title": title, "due": super::render::local_time(*due), "overdue": now > *due }))
+        .map(|q| json!({ "id": q.comparison.id, "exam_title": q.exam_title, "due": super::render::local_time(q.due_at), "overdue": now > q.due_at }))
         .collect();
     let done: Vec<Value> = mine
         .iter()
@@ -80,7 +81,7 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
         .collect();
     let lead_queue: Vec<Value> = lead_queue
         .into_iter()
-        .map(|(exam, title, n)| json!({ "exam": exam, "title": title, "n": n }))
+        .map(|q| json!({ "exam": q.exam, "title": q.title, "n": q.waiting }))
         .collect();
     let managed = if is_lead { all } else { vec![] };
     ctx.render(
@@ -169,7 +170,10 @@ pub async fn create(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, 
     Ok(redirect(&format!("/exams/{id}")))
 }
 
-pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    Lead { ctx, .. }: Lead,
+    path: web::Path<ExamId>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let (exam, items, submitted, writing, reviewed) = ctx
         .db(move |conn| {
@@ -183,8 +187,8 @@ pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpRe
             ))
         })
         .await?;
-    let can_reopen = exam.status == "closed" && !reviewed;
-    let draft = exam.status == "draft";
+    let can_reopen = exam.status == ExamStatus::Closed && !reviewed;
+    let draft = exam.status == ExamStatus::Draft;
     let items: Vec<Value> = items
         .iter()
         .map(|i| {
@@ -202,7 +206,7 @@ pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpRe
 pub async fn set_status(
     Lead { ctx, .. }: Lead,
     form: Form,
-    path: web::Path<i64>,
+    path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let action = StatusAction::parse(form.text("action")).ok_or_else(AppError::bad_request)?;
@@ -213,7 +217,7 @@ pub async fn set_status(
     let n = changed.attempts.to_string();
     match (action, changed.attempts) {
         (StatusAction::Close, 0) | (StatusAction::Open, _) => {
-            ctx.flash(&format!("exams.now_{}", changed.now), &[])
+            ctx.flash(&format!("exams.now_{}", changed.now.key()), &[])
         }
         (StatusAction::Close, _) => ctx.flash("exams.closed_with_attempts", &[("n", n)]),
         (StatusAction::Reopen, _) => ctx.flash("exams.reopened", &[("n", n)]),
@@ -229,7 +233,7 @@ pub struct ResultsQuery {
 /// Per exam: the trainees' ranking, then every answer to each question side by side.
 pub async fn results(
     Lead { ctx, .. }: Lead,
-    path: web::Path<i64>,
+    path: web::Path<ExamId>,
     q: web::Query<ResultsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -293,7 +297,7 @@ pub async fn results(
 pub async fn edit_item(
     Lead { ctx, .. }: Lead,
     form: Form,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(ExamId, ItemId)>,
 ) -> Result<HttpResponse, AppError> {
     let (exam, item) = path.into_inner();
     let prompt = types::parse_prompt(form.text("prompt"))?;

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use super::auth::CsrfHeader;
 use super::render::{Ctx, Lead};
 use crate::app::imports::{self, Source};
+use crate::db::columns::ImportStatus;
 use crate::db::mining::{self, Begun, ImportRow};
 use crate::domain::mining::chatlog::{Format, Mapping};
 use crate::error::AppError;
@@ -42,7 +43,7 @@ fn import_json(row: &ImportRow) -> Value {
     };
     json!({
         "id": row.id, "file_name": row.file_name, "status": row.status,
-        "running": row.status == "running", "failed": row.status == "failed",
+        "running": row.status == ImportStatus::Running, "failed": row.status == ImportStatus::Failed,
         "bytes_read": row.bytes_read, "bytes_total": row.bytes_total, "percent": percent,
         "started_at": row.started_at, "report": report,
     })

@@ -1,5 +1,6 @@
 //! Chat-log imports into the database, on SQLite and (second run) PostgreSQL.
 
+use huashu::db::columns::ImportStatus;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -79,7 +80,7 @@ fn imports_merge_into_stored_clusters_and_the_same_file_twice_adds_nothing() {
     assert_eq!(shipping.first_seen.as_deref(), Some("2026-11-02"));
     let imports = mining::imports(&mut conn, 10).expect("imports");
     assert_eq!(imports.len(), 2, "the repeat left no trace");
-    assert!(imports.iter().all(|i| i.status == "done"));
+    assert!(imports.iter().all(|i| i.status == ImportStatus::Done));
     let answers = mining::answers_of(&mut conn, shipping.id).expect("answers");
     assert!(
         answers.iter().any(|a| a.contains("48小时内发货")),
@@ -130,7 +131,7 @@ fn awkward_files_import_or_are_refused_with_a_reason_and_can_be_retried() {
     let pool = pool(&url);
     let mut conn = pool.get().expect("conn");
     let failed = &mining::imports(&mut conn, 1).expect("imports")[0];
-    assert_eq!(failed.status, "failed");
+    assert_eq!(failed.status, ImportStatus::Failed);
     assert!(
         failed.report_json.contains("imports.error.encoding"),
         "{}",
@@ -156,7 +157,7 @@ fn a_line_with_a_nul_character_is_refused_by_number_and_the_rest_imported() {
     let pool = pool(&url);
     let mut conn = pool.get().expect("conn");
     let done = &mining::imports(&mut conn, 1).expect("imports")[0];
-    assert_eq!(done.status, "done");
+    assert_eq!(done.status, ImportStatus::Done);
     assert!(
         done.report_json.contains("nul_character"),
         "{}",
@@ -210,7 +211,8 @@ fn a_dead_importer_is_taken_over_after_its_lease_and_can_no_longer_write() {
         .expect("read")
         .expect("row");
     assert_eq!(
-        row.status, "running",
+        row.status,
+        ImportStatus::Running,
         "still the second process's to finish"
     );
 }
@@ -243,7 +245,7 @@ fn the_same_command_finishes_an_import_whose_process_was_killed() {
     child.wait().expect("reaped");
     let mut conn = pool.get().expect("conn");
     let row = &mining::imports(&mut conn, 1).expect("imports")[0];
-    assert_eq!(row.status, "running", "killed mid-way");
+    assert_eq!(row.status, ImportStatus::Running, "killed mid-way");
     // Time passes: the dead importer's lease runs out.
     crate::helpers::run_sql(
         &mut conn,
@@ -255,7 +257,7 @@ fn the_same_command_finishes_an_import_whose_process_was_killed() {
     let out = import(&url, &file);
     assert!(out.status.success(), "{out:?}");
     let row = &mining::imports(&mut conn, 1).expect("imports")[0];
-    assert_eq!(row.status, "done", "{}", stdout(&out));
+    assert_eq!(row.status, ImportStatus::Done, "{}", stdout(&out));
 }
 
 /// Uploads a chat log as the import page does and waits for the import to end.

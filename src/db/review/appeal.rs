@@ -6,11 +6,11 @@ use super::*;
 #[diesel(table_name = appeals)]
 pub struct AppealRow {
     pub id: i64,
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     pub user_id: i64,
     pub reason: String,
     pub better_answer: Option<String>,
-    pub status: String,
+    pub status: AppealStatus,
     pub decision: Option<String>,
     pub decided_by: Option<i64>,
     pub created_at: i64,
@@ -20,7 +20,7 @@ pub struct AppealRow {
 /// A trainee's appeal against their answer's score, once per answer. False if
 /// the answer is not theirs or was appealed already.
 /// Whether `answer` is one of `user`'s own.
-pub fn owns_answer(conn: &mut Conn, answer: i64, user: i64) -> DbResult<bool> {
+pub fn owns_answer(conn: &mut Conn, answer: AnswerId, user: i64) -> DbResult<bool> {
     let owns: i64 = on_conn!(conn, c => answers::table
         .inner_join(attempts::table)
         .filter(answers::id.eq(answer).and(attempts::user_id.eq(user)))
@@ -33,7 +33,7 @@ pub fn owns_answer(conn: &mut Conn, answer: i64, user: i64) -> DbResult<bool> {
 /// answer is not theirs).
 pub fn appeal(
     conn: &mut Conn,
-    answer: i64,
+    answer: AnswerId,
     user: i64,
     reason: &str,
     better: Option<&str>,
@@ -48,7 +48,7 @@ pub fn appeal(
             appeals::user_id.eq(user),
             appeals::reason.eq(reason),
             appeals::better_answer.eq(better),
-            appeals::status.eq("open"),
+            appeals::status.eq(AppealStatus::Open),
             appeals::created_at.eq(now),
         ))
         .on_conflict(appeals::answer_id)
@@ -58,7 +58,7 @@ pub fn appeal(
 }
 
 /// The appeals against an exam's answers.
-pub fn appeals_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<AppealRow>> {
+pub fn appeals_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<AppealRow>> {
     Ok(on_conn!(conn, c => appeals::table
         .inner_join(answers::table.inner_join(attempts::table))
         .filter(attempts::exam_id.eq(exam_id))
@@ -78,9 +78,9 @@ pub fn decide(
     now: i64,
 ) -> DbResult<Option<i64>> {
     write_tx(conn, |conn| {
-        let changed = on_conn!(conn, c => diesel::update(appeals::table.filter(appeals::id.eq(id).and(appeals::status.eq("open"))))
+        let changed = on_conn!(conn, c => diesel::update(appeals::table.filter(appeals::id.eq(id).and(appeals::status.eq(AppealStatus::Open))))
             .set((
-                appeals::status.eq(if upheld { "upheld" } else { "rejected" }),
+                appeals::status.eq(if upheld { AppealStatus::Upheld } else { AppealStatus::Rejected }),
                 appeals::decision.eq(decision),
                 appeals::decided_by.eq(lead),
                 appeals::decided_at.eq(now),
@@ -105,7 +105,7 @@ pub fn upheld_better_answers(conn: &mut Conn, question_id: i64) -> DbResult<Vec<
         .filter(
             exam_items::question_id
                 .eq(question_id)
-                .and(appeals::status.eq("upheld"))
+                .and(appeals::status.eq(AppealStatus::Upheld))
                 .and(appeals::better_answer.is_not_null()),
         )
         .order(appeals::id)

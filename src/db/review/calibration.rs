@@ -6,9 +6,9 @@ use super::*;
 #[diesel(table_name = review_calibrations)]
 pub struct CalibrationRow {
     pub id: i64,
-    pub round_id: i64,
+    pub round_id: RoundId,
     pub reviewer_id: i64,
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     pub first_marks_json: String,
     pub first_score: f64,
     pub tries: i32,
@@ -18,14 +18,14 @@ pub struct CalibrationRow {
 /// A calibration example: an answer a lead graded and explained.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Example {
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     pub prompt: String,
     pub body: String,
     pub grade: LeadGradeRow,
 }
 
 /// The calibration examples of a round's exam that `reviewer` did not write.
-pub fn examples(conn: &mut Conn, exam_id: i64, reviewer: i64) -> DbResult<Vec<Example>> {
+pub fn examples(conn: &mut Conn, exam_id: ExamId, reviewer: i64) -> DbResult<Vec<Example>> {
     let rows: Vec<(LeadGradeRow, String, String)> = on_conn!(conn, c => lead_grades::table
         .inner_join(answers::table.inner_join(attempts::table).inner_join(exam_items::table))
         .filter(
@@ -51,7 +51,7 @@ pub fn examples(conn: &mut Conn, exam_id: i64, reviewer: i64) -> DbResult<Vec<Ex
 /// A reviewer's calibration tries in a round; all reviewers' when `reviewer` is None.
 pub fn calibrations(
     conn: &mut Conn,
-    round: i64,
+    round: RoundId,
     reviewer: Option<i64>,
 ) -> DbResult<Vec<CalibrationRow>> {
     Ok(on_conn!(conn, c => {
@@ -68,7 +68,7 @@ pub fn calibrations(
 }
 
 /// Whether `reviewer` has submitted any review in a round.
-pub fn has_reviewed(conn: &mut Conn, round: i64, reviewer: i64) -> DbResult<bool> {
+pub fn has_reviewed(conn: &mut Conn, round: RoundId, reviewer: i64) -> DbResult<bool> {
     Ok(on_conn!(conn, c => diesel::select(diesel::dsl::exists(
         review_assignments::table.filter(
             review_assignments::round_id
@@ -83,9 +83,9 @@ pub fn has_reviewed(conn: &mut Conn, round: i64, reviewer: i64) -> DbResult<bool
 /// One try at a calibration example. The first try's marks and score are kept;
 /// later ones count; `passed` marks it done.
 pub struct Try<'a> {
-    pub round: i64,
+    pub round: RoundId,
     pub reviewer: i64,
-    pub answer: i64,
+    pub answer: AnswerId,
     pub marks_json: &'a str,
     pub score: f64,
     pub passed: bool,

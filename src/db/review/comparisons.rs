@@ -6,19 +6,24 @@ use super::*;
 #[diesel(table_name = review_comparisons)]
 pub struct ComparisonRow {
     pub id: i64,
-    pub round_id: i64,
+    pub round_id: RoundId,
     pub reviewer_id: i64,
-    pub answer_a: i64,
-    pub answer_b: i64,
-    pub winner: Option<i64>,
+    pub answer_a: AnswerId,
+    pub answer_b: AnswerId,
+    pub winner: Option<AnswerId>,
     pub submitted_at: Option<i64>,
 }
 
-/// A reviewer's open comparisons, with the exam's title and the due time.
-pub fn comparison_queue(
-    conn: &mut Conn,
-    reviewer: i64,
-) -> DbResult<Vec<(ComparisonRow, String, i64)>> {
+/// An open comparison in a reviewer's queue.
+#[derive(Debug, Clone, Queryable)]
+pub struct QueuedComparison {
+    pub comparison: ComparisonRow,
+    pub exam_title: String,
+    pub due_at: i64,
+}
+
+/// A reviewer's open comparisons, soonest due first.
+pub fn comparison_queue(conn: &mut Conn, reviewer: i64) -> DbResult<Vec<QueuedComparison>> {
     Ok(on_conn!(conn, c => review_comparisons::table
         .inner_join(review_rounds::table.inner_join(exams::table))
         .filter(review_comparisons::reviewer_id.eq(reviewer).and(review_comparisons::submitted_at.is_null()))
@@ -48,12 +53,12 @@ pub fn to_compare(conn: &mut Conn, id: i64, reviewer: i64) -> DbResult<Option<To
     let Some((comparison, exam_title, due_at)) = row else {
         return Ok(None);
     };
-    let bodies: Vec<(i64, String, String)> = on_conn!(conn, c => answers::table
+    let bodies: Vec<(AnswerId, String, String)> = on_conn!(conn, c => answers::table
         .inner_join(exam_items::table)
         .filter(answers::id.eq_any([comparison.answer_a, comparison.answer_b]))
         .select((answers::id, exam_items::prompt, answers::body))
         .load(c))?;
-    let body = |id: i64| {
+    let body = |id: AnswerId| {
         bodies
             .iter()
             .find(|b| b.0 == id)
@@ -75,7 +80,13 @@ pub fn to_compare(conn: &mut Conn, id: i64, reviewer: i64) -> DbResult<Option<To
 
 /// Records the preferred answer, once; false if already judged or `winner` is
 /// neither of the two.
-pub fn judge(conn: &mut Conn, id: i64, reviewer: i64, winner: i64, now: i64) -> DbResult<bool> {
+pub fn judge(
+    conn: &mut Conn,
+    id: i64,
+    reviewer: i64,
+    winner: AnswerId,
+    now: i64,
+) -> DbResult<bool> {
     Ok(on_conn!(conn, c => diesel::update(
         review_comparisons::table.filter(
             review_comparisons::id.eq(id)
@@ -90,7 +101,7 @@ pub fn judge(conn: &mut Conn, id: i64, reviewer: i64, winner: i64, now: i64) -> 
 }
 
 /// Every comparison of a round.
-pub fn comparisons(conn: &mut Conn, round: i64) -> DbResult<Vec<ComparisonRow>> {
+pub fn comparisons(conn: &mut Conn, round: RoundId) -> DbResult<Vec<ComparisonRow>> {
     Ok(on_conn!(conn, c => review_comparisons::table
         .filter(review_comparisons::round_id.eq(round))
         .select(ComparisonRow::as_select())

@@ -6,7 +6,7 @@ use super::*;
 #[diesel(table_name = lead_grades)]
 pub struct LeadGradeRow {
     pub id: i64,
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     pub grader_id: i64,
     pub rubric_json: String,
     pub marks_json: String,
@@ -17,7 +17,7 @@ pub struct LeadGradeRow {
 }
 
 pub struct NewGrade<'a> {
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     pub grader_id: i64,
     pub rubric_json: &'a str,
     pub marks_json: &'a str,
@@ -48,7 +48,7 @@ pub fn grade(conn: &mut Conn, g: &NewGrade, now: i64) -> DbResult<()> {
 }
 
 /// The leads' grades of an exam's answers.
-pub fn grades_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<LeadGradeRow>> {
+pub fn grades_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<LeadGradeRow>> {
     Ok(on_conn!(conn, c => lead_grades::table
         .inner_join(answers::table.inner_join(attempts::table))
         .filter(attempts::exam_id.eq(exam_id))
@@ -58,14 +58,14 @@ pub fn grades_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<LeadGradeR
 
 /// An answer with its question and any lead's grade, for the grading page.
 pub struct ToGrade {
-    pub exam_id: i64,
+    pub exam_id: ExamId,
     pub prompt: String,
     pub body: String,
     pub grade: Option<LeadGradeRow>,
 }
 
-pub fn answer_to_grade(conn: &mut Conn, answer: i64) -> DbResult<Option<ToGrade>> {
-    let row: Option<(i64, String, String)> = on_conn!(conn, c => answers::table
+pub fn answer_to_grade(conn: &mut Conn, answer: AnswerId) -> DbResult<Option<ToGrade>> {
+    let row: Option<(ExamId, String, String)> = on_conn!(conn, c => answers::table
         .inner_join(exam_items::table)
         .filter(answers::id.eq(answer))
         .select((exam_items::exam_id, exam_items::prompt, answers::body))
@@ -87,11 +87,19 @@ pub fn answer_to_grade(conn: &mut Conn, answer: i64) -> DbResult<Option<ToGrade>
     }))
 }
 
+/// An exam with answers only a lead's grade can score.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LeadQueue {
+    pub exam: ExamId,
+    pub title: String,
+    pub waiting: i64,
+}
+
 /// Per exam whose review round is past its due date: how many answers got no
-/// review and no lead's grade (the lead's queue), as (exam id, title, count).
-pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<(i64, String, i64)>> {
+/// review and no lead's grade (the lead's queue).
+pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<LeadQueue>> {
     use diesel::dsl::{exists, not};
-    let rows: Vec<(i64, String)> = on_conn!(conn, c => answers::table
+    let rows: Vec<(ExamId, String)> = on_conn!(conn, c => answers::table
         .inner_join(attempts::table.inner_join(exams::table.inner_join(review_rounds::table)))
         .filter(review_rounds::due_at.lt(now))
         .filter(not(exists(
@@ -102,11 +110,15 @@ pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<(i64, String, i64
         .filter(not(exists(lead_grades::table.filter(lead_grades::answer_id.eq(answers::id)))))
         .select((exams::id, exams::title))
         .load(c))?;
-    let mut out: Vec<(i64, String, i64)> = Vec::new();
+    let mut out: Vec<LeadQueue> = Vec::new();
     for (exam, title) in rows {
-        match out.iter_mut().find(|(e, _, _)| *e == exam) {
-            Some(entry) => entry.2 += 1,
-            None => out.push((exam, title, 1)),
+        match out.iter_mut().find(|q| q.exam == exam) {
+            Some(queue) => queue.waiting += 1,
+            None => out.push(LeadQueue {
+                exam,
+                title,
+                waiting: 1,
+            }),
         }
     }
     Ok(out)

@@ -19,6 +19,7 @@ pub use rubrics::*;
 
 use diesel::prelude::*;
 
+use crate::db::columns::{AnswerId, AppealStatus, ExamId, ItemId, RoundId};
 use crate::db::schema::{
     answers, appeals, attempts, exam_items, exams, lead_grades, review_assignments,
     review_calibrations, review_comparisons, review_rounds, review_rubrics,

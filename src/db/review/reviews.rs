@@ -6,8 +6,8 @@ use super::*;
 #[diesel(table_name = review_assignments)]
 pub struct AssignmentRow {
     pub id: i64,
-    pub round_id: i64,
-    pub answer_id: i64,
+    pub round_id: RoundId,
+    pub answer_id: AnswerId,
     pub reviewer_id: i64,
     pub marks_json: Option<String>,
     pub score: Option<f64>,
@@ -144,8 +144,8 @@ pub fn reassign(conn: &mut Conn, from: i64, moves: &[(i64, i64)], due_at: i64) -
 /// transaction; a pair the round already has is skipped.
 pub fn add_assignments(
     conn: &mut Conn,
-    round: i64,
-    pairs: &[(i64, i64)],
+    round: RoundId,
+    pairs: &[(AnswerId, i64)],
     due_at: i64,
 ) -> DbResult<usize> {
     write_tx(conn, |conn| {
@@ -166,7 +166,7 @@ pub fn add_assignments(
 }
 
 /// Every assignment of a round.
-pub fn assignments(conn: &mut Conn, round: i64) -> DbResult<Vec<AssignmentRow>> {
+pub fn assignments(conn: &mut Conn, round: RoundId) -> DbResult<Vec<AssignmentRow>> {
     Ok(on_conn!(conn, c => review_assignments::table
         .filter(review_assignments::round_id.eq(round))
         .order(review_assignments::id)
@@ -180,12 +180,13 @@ pub fn assignments(conn: &mut Conn, round: i64) -> DbResult<Vec<AssignmentRow>> 
 pub struct Marked {
     pub assignments: Vec<AssignmentRow>,
     pub calibrations: Vec<CalibrationRow>,
-    pub grades: Vec<(i64, LeadGradeRow)>,
+    /// Each lead's grade with the exam of the answer it grades.
+    pub grades: Vec<(ExamId, LeadGradeRow)>,
 }
 
 pub fn marked(conn: &mut Conn, rounds: &[RoundRow]) -> DbResult<Marked> {
-    let ids: Vec<i64> = rounds.iter().map(|r| r.id).collect();
-    let exams: Vec<i64> = rounds.iter().map(|r| r.exam_id).collect();
+    let ids: Vec<RoundId> = rounds.iter().map(|r| r.id).collect();
+    let exams: Vec<ExamId> = rounds.iter().map(|r| r.exam_id).collect();
     Ok(Marked {
         assignments: on_conn!(conn, c => review_assignments::table
             .filter(review_assignments::round_id.eq_any(&ids))

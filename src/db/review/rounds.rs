@@ -5,8 +5,8 @@ use super::*;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = review_rounds)]
 pub struct RoundRow {
-    pub id: i64,
-    pub exam_id: i64,
+    pub id: RoundId,
+    pub exam_id: ExamId,
     pub k: i32,
     pub seed: i64,
     pub rubric_json: String,
@@ -17,7 +17,7 @@ pub struct RoundRow {
 }
 
 pub struct NewRound<'a> {
-    pub exam_id: i64,
+    pub exam_id: ExamId,
     pub k: i32,
     pub seed: i64,
     pub rubric_json: &'a str,
@@ -25,8 +25,16 @@ pub struct NewRound<'a> {
     pub created_by: i64,
 }
 
-/// Every submitted answer of an exam as (answer, author, item): what a round reviews.
-pub fn answers_with_authors(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<(i64, i64, i64)>> {
+/// A submitted answer as a round sees it: whose it is and which item it answers.
+#[derive(Debug, Clone, Copy, Queryable)]
+pub struct Authored {
+    pub answer: AnswerId,
+    pub author: i64,
+    pub item: ItemId,
+}
+
+/// Every submitted answer of an exam with its author: what a round reviews.
+pub fn answers_with_authors(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Authored>> {
     Ok(on_conn!(conn, c => answers::table
         .inner_join(attempts::table)
         .filter(attempts::exam_id.eq(exam_id).and(attempts::submitted_at.is_not_null()))
@@ -40,12 +48,12 @@ pub fn answers_with_authors(conn: &mut Conn, exam_id: i64) -> DbResult<Vec<(i64,
 pub fn create_round(
     conn: &mut Conn,
     new: &NewRound,
-    pairs: &[(i64, i64)],
-    comparisons: &[(i64, i64, i64)],
+    pairs: &[(AnswerId, i64)],
+    comparisons: &[(i64, AnswerId, AnswerId)],
     now: i64,
-) -> DbResult<Option<i64>> {
+) -> DbResult<Option<RoundId>> {
     write_tx(conn, |conn| {
-        let id: Option<i64> = on_conn!(conn, c => diesel::insert_into(review_rounds::table)
+        let id: Option<RoundId> = on_conn!(conn, c => diesel::insert_into(review_rounds::table)
             .values((
                 review_rounds::exam_id.eq(new.exam_id),
                 review_rounds::k.eq(new.k),
@@ -86,7 +94,7 @@ pub fn create_round(
     })
 }
 
-pub fn round_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Option<RoundRow>> {
+pub fn round_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Option<RoundRow>> {
     Ok(on_conn!(conn, c => review_rounds::table
         .filter(review_rounds::exam_id.eq(exam_id))
         .select(RoundRow::as_select())
@@ -95,7 +103,7 @@ pub fn round_for_exam(conn: &mut Conn, exam_id: i64) -> DbResult<Option<RoundRow
 }
 
 /// Sets how a round's final scores blend their parts.
-pub fn set_weights(conn: &mut Conn, round: i64, weights_json: &str) -> DbResult<()> {
+pub fn set_weights(conn: &mut Conn, round: RoundId, weights_json: &str) -> DbResult<()> {
     on_conn!(conn, c => diesel::update(review_rounds::table.find(round))
         .set(review_rounds::weights_json.eq(weights_json))
         .execute(c))?;

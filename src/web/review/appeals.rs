@@ -7,7 +7,7 @@ use super::*;
 pub async fn appeal(
     Trainee { ctx, me }: Trainee,
     form: Form,
-    path: web::Path<i64>,
+    path: web::Path<AnswerId>,
 ) -> Result<HttpResponse, AppError> {
     let me = me.id;
     let answer = path.into_inner();

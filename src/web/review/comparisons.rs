@@ -27,10 +27,11 @@ pub async fn judge(
 ) -> Result<HttpResponse, AppError> {
     let me = me.id;
     let id = path.into_inner();
-    let winner: i64 = form
-        .text("winner")
-        .parse()
-        .map_err(|_| AppError::bad_request())?;
+    let winner = AnswerId(
+        form.text("winner")
+            .parse()
+            .map_err(|_| AppError::bad_request())?,
+    );
     let done = ctx
         .db(move |conn| {
             let found = review::to_compare(conn, id, me)?.ok_or(AppError::NotFound)?;

@@ -4,7 +4,7 @@ use super::*;
 
 /// An answer to grade with the rubric it is graded on: its round's, frozen
 /// when the round started, or the team's current one before any round.
-async fn to_grade(ctx: &Ctx, answer: i64) -> Result<(review::ToGrade, Rubric), AppError> {
+async fn to_grade(ctx: &Ctx, answer: AnswerId) -> Result<(review::ToGrade, Rubric), AppError> {
     ctx.db(move |conn| {
         let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
         let rubric = match review::round_for_exam(conn, found.exam_id)? {
@@ -20,7 +20,7 @@ async fn to_grade(ctx: &Ctx, answer: i64) -> Result<(review::ToGrade, Rubric), A
 /// decides the answer's score and can serve as a calibration example.
 pub async fn grade_form(
     Lead { ctx, .. }: Lead,
-    path: web::Path<i64>,
+    path: web::Path<AnswerId>,
 ) -> Result<HttpResponse, AppError> {
     let answer = path.into_inner();
     let (found, rubric) = to_grade(&ctx, answer).await?;
@@ -38,7 +38,7 @@ pub async fn grade_form(
 
 fn render_grade(
     ctx: &Ctx,
-    answer: i64,
+    answer: AnswerId,
     found: &review::ToGrade,
     rubric: &Rubric,
     marks: &BTreeMap<String, u8>,
@@ -62,7 +62,7 @@ fn render_grade(
 pub async fn grade(
     Lead { ctx, me }: Lead,
     form: Form,
-    path: web::Path<i64>,
+    path: web::Path<AnswerId>,
 ) -> Result<HttpResponse, AppError> {
     let me = me.id;
     let answer = path.into_inner();

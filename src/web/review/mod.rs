@@ -16,7 +16,7 @@ pub use grades::{grade, grade_form};
 pub use reviews::{show, submit};
 pub use rounds::{late, reassign, round, start, weights};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -30,10 +30,10 @@ use crate::app::review::{
     NewRound, Outcome,
 };
 use crate::db::attempts::AnswerRow;
+use crate::db::columns::{AnswerId, ExamId};
 use crate::db::{self, exams, review};
 use crate::domain::ranking;
 use crate::domain::review::aggregate;
-use crate::domain::review::assign;
 use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::criteria::{self, Rubric, TOP};
 use crate::error::AppError;
@@ -99,7 +99,7 @@ pub(crate) fn answer_json(
     outcome: &Outcome,
     grades: &[review::LeadGradeRow],
     appeals: &[review::AppealRow],
-    answer: i64,
+    answer: AnswerId,
 ) -> Value {
     let Some(f) = outcome.finals.get(&answer) else {
         return Value::Null;
@@ -109,7 +109,7 @@ pub(crate) fn answer_json(
         .fit
         .items
         .iter()
-        .find(|s| s.item == answer)
+        .find(|s| s.item == answer.get())
         .map_or(0, |s| s.reviews);
     json!({
         "final": f.blended.score.map(round1), "parts": parts, "reviews": reviews,

@@ -55,7 +55,7 @@ fn pending_example(
     if review::has_reviewed(conn, round.id, reviewer)? {
         return Ok(None);
     }
-    let passed: Vec<i64> = review::calibrations(conn, round.id, Some(reviewer))?
+    let passed: Vec<AnswerId> = review::calibrations(conn, round.id, Some(reviewer))?
         .into_iter()
         .filter(|c| c.passed_at.is_some())
         .map(|c| c.answer_id)

@@ -7,7 +7,7 @@ use super::*;
 pub async fn start(
     Lead { ctx, me }: Lead,
     form: Form,
-    path: web::Path<i64>,
+    path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let me = me.id;
     let exam_id = path.into_inner();
@@ -33,7 +33,10 @@ pub async fn start(
 /// The lead's view of a round: per question, the answers ranked by their final
 /// score, each with its parts (automatic, peer with every reviewer's mark, bias
 /// and weight, the lead's grade); then the reviewers' standing.
-pub async fn round(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn round(
+    Lead { ctx, .. }: Lead,
+    path: web::Path<ExamId>,
+) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let (exam, round, items, appeals, users) = ctx
         .db(move |conn| {
@@ -227,30 +230,12 @@ impl RoundView {
 pub async fn late(
     Lead { ctx, .. }: Lead,
     form: Form,
-    path: web::Path<i64>,
+    path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let due = due_from(&form)?;
     let added = ctx
-        .db(move |conn| {
-            let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
-            let rows = review::answers_with_authors(conn, exam_id)?;
-            let current: Vec<(i64, i64)> = review::assignments(conn, round.id)?
-                .iter()
-                .map(|a| (a.answer_id, a.reviewer_id))
-                .collect();
-            let late: Vec<assign::Answer> = rows
-                .iter()
-                .filter(|(id, ..)| !current.iter().any(|(a, _)| a == id))
-                .map(|(id, author, _)| assign::Answer {
-                    id: *id,
-                    author: *author,
-                })
-                .collect();
-            let reviewers: Vec<i64> = rows.iter().map(|(_, author, _)| *author).collect();
-            let pairs = assign::extend(&late, &current, &reviewers, round.k as usize);
-            Ok(review::add_assignments(conn, round.id, &pairs, due)?)
-        })
+        .db(move |conn| app::review::assign_late(conn, exam_id, due)?.ok_or(AppError::NotFound))
         .await?;
     if added == 0 {
         return Err(refused("review.no_late"));
@@ -264,7 +249,7 @@ pub async fn late(
 pub async fn weights(
     Lead { ctx, .. }: Lead,
     form: Form,
-    path: web::Path<i64>,
+    path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let bad = || AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "review.bad_weights");
@@ -289,35 +274,14 @@ pub async fn weights(
 pub async fn reassign(
     Lead { ctx, .. }: Lead,
     form: Form,
-    path: web::Path<i64>,
+    path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let absent = form.int("reviewer", bad_settings())?;
     let due = due_from(&form)?;
     let moved = ctx
         .db(move |conn| {
-            let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
-            let authors: HashMap<i64, i64> = review::answers_with_authors(conn, exam_id)?
-                .into_iter()
-                .map(|(answer, author, _)| (answer, author))
-                .collect();
-            let held = review::assignments(conn, round.id)?;
-            let open: Vec<assign::Open> = held
-                .iter()
-                .filter(|a| a.reviewer_id == absent && a.submitted_at.is_none())
-                .filter_map(|a| {
-                    authors.get(&a.answer_id).map(|author| assign::Open {
-                        assignment: a.id,
-                        answer: a.answer_id,
-                        author: *author,
-                    })
-                })
-                .collect();
-            let current: Vec<(i64, i64)> =
-                held.iter().map(|a| (a.answer_id, a.reviewer_id)).collect();
-            let candidates: Vec<i64> = authors.values().copied().collect();
-            let moves = assign::reassign(&open, &current, &candidates, absent);
-            Ok(review::reassign(conn, absent, &moves, due)?)
+            app::review::reassign_absent(conn, exam_id, absent, due)?.ok_or(AppError::NotFound)
         })
         .await?;
     if moved == 0 {

@@ -1,6 +1,7 @@
 //! A round from start to outcome: anonymous reviews and comparisons, the aggregate, due dates, absent reviewers, late answers, appeals.
 
 use super::*;
+use huashu::db::columns::ExamId;
 
 #[actix_web::test]
 async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate() {
@@ -337,7 +338,7 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     let mut conn = pool.get().expect("conn");
     // The demo's finished exam is the first one created; its answers, without
     // the demo's round, are the start here.
-    let exam = 1;
+    let exam = ExamId(1);
     crate::helpers::run_sql(&mut conn, "DELETE FROM review_assignments");
     crate::helpers::run_sql(&mut conn, "DELETE FROM review_comparisons");
     crate::helpers::run_sql(&mut conn, "DELETE FROM lead_grades");
@@ -352,7 +353,7 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
         due_at: 1_000,
         created_by: 2,
     };
-    let pairs: Vec<(i64, i64)> = vec![(answers[0].0, answers[1].1)];
+    let pairs = vec![(answers[0].answer, answers[1].author)];
     let round = review::create_round(&mut conn, &new, &pairs, &[], 0)
         .expect("round")
         .expect("new");
@@ -364,14 +365,25 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     );
     let queue = review::needing_lead(&mut conn, 2_000).expect("queue");
     assert_eq!(queue.len(), 1);
-    assert_eq!(queue[0].2, answers.len() as i64, "nobody has reviewed yet");
+    assert_eq!(
+        queue[0].waiting,
+        answers.len() as i64,
+        "nobody has reviewed yet"
+    );
     // A submitted review and a lead's grade each take an answer off the queue.
     let assignment = review::assignments(&mut conn, round).expect("assignments")[0].id;
-    assert!(
-        review::submit(&mut conn, assignment, answers[1].1, "{}", 80.0, "", 1_500).expect("review")
-    );
+    assert!(review::submit(
+        &mut conn,
+        assignment,
+        answers[1].author,
+        "{}",
+        80.0,
+        "",
+        1_500
+    )
+    .expect("review"));
     let grade = review::NewGrade {
-        answer_id: answers[2].0,
+        answer_id: answers[2].answer,
         grader_id: 2,
         rubric_json: "{}",
         marks_json: "{}",
@@ -381,24 +393,24 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     };
     review::grade(&mut conn, &grade, 1_600).expect("grade");
     let queue = review::needing_lead(&mut conn, 2_000).expect("queue");
-    assert_eq!(queue[0].2, answers.len() as i64 - 2);
+    assert_eq!(queue[0].waiting, answers.len() as i64 - 2);
 
     // Rounds come oldest first: a later round counts the earlier one towards
     // its reviewers' reputations.
     let later = review::NewRound {
-        exam_id: 2,
+        exam_id: ExamId(2),
         due_at: 9_000,
         ..new
     };
     review::create_round(&mut conn, &later, &[], &[], 5_000)
         .expect("round")
         .expect("new");
-    let order: Vec<i64> = review::rounds(&mut conn)
+    let order: Vec<ExamId> = review::rounds(&mut conn)
         .expect("rounds")
         .iter()
         .map(|r| r.exam_id)
         .collect();
-    assert_eq!(order, [1, 2]);
+    assert_eq!(order, [ExamId(1), ExamId(2)]);
 }
 
 #[actix_web::test]
