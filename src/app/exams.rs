@@ -4,8 +4,8 @@
 
 use crate::db::attempts::{self, SubmittedBy};
 use crate::db::columns::{ExamId, ExamStatus, ItemId};
-use crate::db::questions::QuestionRow;
-use crate::db::{self, exams, review, write_tx, Conn, DbError};
+use crate::db::questions::Question;
+use crate::db::{exams, review, write_tx, Conn, DbError};
 
 /// What a lead may do to an exam's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub enum ExamError {
 pub fn create(
     conn: &mut Conn,
     new: &exams::NewExam,
-    questions: &[QuestionRow],
+    questions: &[Question],
 ) -> Result<ExamId, ExamError> {
     if questions.is_empty() {
         return Err(ExamError::NoQuestions);
@@ -57,13 +57,13 @@ pub fn create(
     write_tx(conn, |conn| {
         let mut items = Vec::with_capacity(questions.len());
         for q in questions {
-            let mut references: Vec<String> = db::from_json(&q.references_json)?;
+            let mut references = q.references.clone();
             for better in review::upheld_better_answers(conn, q.id)? {
                 if !references.contains(&better) {
                     references.push(better);
                 }
             }
-            items.push((q, db::to_json(&references)));
+            items.push((q, references));
         }
         Ok(exams::create(conn, new, &items)?)
     })

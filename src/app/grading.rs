@@ -3,23 +3,18 @@
 
 use crate::db::attempts::Scored;
 use crate::db::columns::ItemId;
-use crate::db::exams::ItemRow;
-use crate::db::{from_json, DbError};
-use crate::domain::{exam, rubric, scoring};
+use crate::db::exams::Item;
+use crate::db::DbError;
+use crate::domain::{exam, scoring};
 
 /// The scoring question of a stored item.
-pub fn question(item: &ItemRow) -> Result<scoring::Question, DbError> {
-    let references: Vec<String> = from_json(&item.references_json)?;
-    let settings: rubric::Settings = from_json(&item.rubric_json)?;
-    scoring::Question::new(&references, settings)
+pub fn question(item: &Item) -> Result<scoring::Question, DbError> {
+    scoring::Question::new(&item.references, item.rubric.clone())
         .map_err(|e| DbError::Corrupt(format!("item {}: {e}", item.id)))
 }
 
 /// Scores one answer per item (missing answers score 0) and the attempt's total.
-pub fn grade(
-    items: &[ItemRow],
-    bodies: &[(ItemId, String)],
-) -> Result<(Vec<Scored>, f64), DbError> {
+pub fn grade(items: &[Item], bodies: &[(ItemId, String)]) -> Result<(Vec<Scored>, f64), DbError> {
     let mut scored = Vec::with_capacity(items.len());
     for item in items {
         let body = bodies
@@ -30,11 +25,10 @@ pub fn grade(
         scored.push(Scored {
             item_id: item.id,
             body: body.to_string(),
-            score: report.score,
-            report_json: crate::db::to_json(&report),
+            report,
         });
     }
-    let scores: Vec<f64> = scored.iter().map(|s| s.score).collect();
+    let scores: Vec<f64> = scored.iter().map(|s| s.report.score).collect();
     let total = exam::total(&scores, items.len());
     Ok((scored, total))
 }

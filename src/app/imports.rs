@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::db::mining::{self, Applied, Begun, ImportRow, Lease};
+use crate::db::mining::{self, Applied, Begun, Import, ImportReport, Lease};
 use crate::db::{self, DbError, DbPool};
 use crate::domain::mining::chatlog::{self, FileError, Format, Mapping};
 use crate::domain::mining::cluster::Params;
@@ -70,16 +70,6 @@ pub fn begin(pool: &DbPool, source: &Source, by: Option<i64>) -> Result<Begun, I
     )?)
 }
 
-/// The report kept with an import and shown on its page.
-#[derive(Debug, serde::Serialize)]
-pub struct Report<'a> {
-    pub summary: Option<&'a Summary>,
-    pub applied: Option<Applied>,
-    /// Why the import failed (the file was refused, or storing failed).
-    pub error: Option<String>,
-    pub error_key: Option<&'static str>,
-}
-
 /// Runs a begun import to its end and records the outcome either way.
 /// `progress` hears the bytes read so far. A heartbeat renews the lease every
 /// few seconds in every phase (reading, clustering, merging), so only a dead
@@ -100,31 +90,28 @@ pub fn run(
         outcome
     });
     let report = match &outcome {
-        Ok((summary, applied)) => Report {
-            summary: Some(summary),
+        Ok((summary, applied)) => ImportReport {
+            summary: Some(summary.into()),
             applied: Some(*applied),
             error: None,
             error_key: None,
         },
-        Err(e) => Report {
+        Err(e) => ImportReport {
             summary: None,
             applied: None,
             error: Some(e.to_string()),
-            error_key: Some(match e {
-                ImportError::File(f) => f.key(),
-                ImportError::Io(_) => "imports.error.io",
-                ImportError::Db(_) => "error.internal",
-            }),
+            error_key: Some(
+                match e {
+                    ImportError::File(f) => f.key(),
+                    ImportError::Io(_) => "imports.error.io",
+                    ImportError::Db(_) => "error.internal",
+                }
+                .to_string(),
+            ),
         },
     };
     let mut conn = pool.get()?;
-    mining::finish_import(
-        &mut conn,
-        lease,
-        outcome.is_ok(),
-        &db::to_json(&report),
-        db::now_ms(),
-    )?;
+    mining::finish_import(&mut conn, lease, outcome.is_ok(), &report, db::now_ms())?;
     outcome
 }
 
@@ -199,7 +186,7 @@ impl<R: Read> Read for Counted<'_, R> {
 }
 
 /// The import, if it was already done: for the "already imported" message.
-pub fn describe_seen(row: &ImportRow) -> String {
+pub fn describe_seen(row: &Import) -> String {
     format!(
         "already imported as import #{} ({}, {})",
         row.id,

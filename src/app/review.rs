@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::db::attempts::{self, AnswerRow};
+use crate::db::attempts::{self, Answer};
 use crate::db::columns::{AnswerId, ExamId, ExamStatus, RoundId};
 use crate::db::{self, review, Conn, DbResult};
 use crate::domain::review::aggregate::{self, Mark, Reputation, Tuning};
@@ -17,7 +17,7 @@ use crate::domain::review::criteria::{self, Rubric};
 use crate::domain::review::standings;
 
 /// The submitted reviews of a round as the model's marks.
-fn marks_of(assignments: &[review::AssignmentRow]) -> Vec<Mark> {
+fn marks_of(assignments: &[review::Assignment]) -> Vec<Mark> {
     assignments
         .iter()
         .filter_map(|a| {
@@ -31,7 +31,7 @@ fn marks_of(assignments: &[review::AssignmentRow]) -> Vec<Mark> {
 }
 
 /// Leads' grades as the model's gold, by answer.
-fn gold_of(grades: &[review::LeadGradeRow]) -> BTreeMap<i64, f64> {
+fn gold_of(grades: &[review::LeadGrade]) -> BTreeMap<i64, f64> {
     grades
         .iter()
         .map(|g| (g.answer_id.get(), g.score))
@@ -47,9 +47,9 @@ const REPUTATION_CAP: f64 = 20.0;
 /// are keyed by the negated answer id, so they never mix with the answers
 /// being scored, yet measure the reviewer against the lead.
 fn model_input(
-    assignments: &[review::AssignmentRow],
-    calibrations: &[review::CalibrationRow],
-    grades: &[review::LeadGradeRow],
+    assignments: &[review::Assignment],
+    calibrations: &[review::Calibration],
+    grades: &[review::LeadGrade],
 ) -> (Vec<Mark>, BTreeMap<i64, f64>) {
     let mut marks = marks_of(assignments);
     let mut gold = gold_of(grades);
@@ -69,9 +69,9 @@ fn model_input(
 /// The reviewers' model of one round, with `known` reputations as its priors
 /// (none for the fit a round hands on to later rounds as reputation).
 fn fit_round(
-    assignments: &[review::AssignmentRow],
-    calibrations: &[review::CalibrationRow],
-    grades: &[review::LeadGradeRow],
+    assignments: &[review::Assignment],
+    calibrations: &[review::Calibration],
+    grades: &[review::LeadGrade],
     known: &HashMap<i64, Reputation>,
 ) -> aggregate::Fit {
     let (marks, gold) = model_input(assignments, calibrations, grades);
@@ -82,8 +82,8 @@ fn fit_round(
 /// tries, 0–1; None if they had none.
 pub fn calibration_agreement(
     rubric: &Rubric,
-    calibrations: &[review::CalibrationRow],
-    grades: &[review::LeadGradeRow],
+    calibrations: &[review::Calibration],
+    grades: &[review::LeadGrade],
     reviewer: i64,
 ) -> Option<f64> {
     let shares: Vec<f64> = calibrations
@@ -91,9 +91,7 @@ pub fn calibration_agreement(
         .filter(|c| c.reviewer_id == reviewer)
         .filter_map(|c| {
             let lead = grades.iter().find(|g| g.answer_id == c.answer_id)?;
-            let lead: BTreeMap<String, u8> = serde_json::from_str(&lead.marks_json).ok()?;
-            let mine: BTreeMap<String, u8> = serde_json::from_str(&c.first_marks_json).ok()?;
-            Some(criteria::agreement(rubric, &mine, &lead))
+            Some(criteria::agreement(rubric, &c.first_marks, &lead.marks))
         })
         .collect();
     (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64)
@@ -103,11 +101,8 @@ pub fn calibration_agreement(
 /// leads' grades and calibrations, averaged by reviews. Recomputed from the
 /// stored marks (read in three queries whatever the number of rounds), so it
 /// is never stale and every instance agrees.
-fn reputation_before(
-    conn: &mut Conn,
-    round: &review::RoundRow,
-) -> DbResult<HashMap<i64, Reputation>> {
-    let earlier: Vec<review::RoundRow> = review::rounds(conn)?
+fn reputation_before(conn: &mut Conn, round: &review::Round) -> DbResult<HashMap<i64, Reputation>> {
+    let earlier: Vec<review::Round> = review::rounds(conn)?
         .into_iter()
         .take_while(|r| r.id != round.id)
         .collect();
@@ -115,19 +110,19 @@ fn reputation_before(
     let fits: Vec<aggregate::Fit> = earlier
         .iter()
         .map(|r| {
-            let assignments: Vec<review::AssignmentRow> = all
+            let assignments: Vec<review::Assignment> = all
                 .assignments
                 .iter()
                 .filter(|a| a.round_id == r.id)
                 .cloned()
                 .collect();
-            let calibrations: Vec<review::CalibrationRow> = all
+            let calibrations: Vec<review::Calibration> = all
                 .calibrations
                 .iter()
                 .filter(|c| c.round_id == r.id)
                 .cloned()
                 .collect();
-            let grades: Vec<review::LeadGradeRow> = all
+            let grades: Vec<review::LeadGrade> = all
                 .grades
                 .iter()
                 .filter(|(exam, _)| *exam == r.exam_id)
@@ -141,25 +136,25 @@ fn reputation_before(
 
 /// Everything a round's scores are computed from.
 pub struct Evidence {
-    pub answers: Vec<AnswerRow>,
+    pub answers: Vec<Answer>,
     /// The submitted attempts, with their trainees.
     pub submitted: Vec<attempts::Submitted>,
-    pub assignments: Vec<review::AssignmentRow>,
+    pub assignments: Vec<review::Assignment>,
     pub judged: Vec<review::ComparisonRow>,
-    pub grades: Vec<review::LeadGradeRow>,
-    pub calibrations: Vec<review::CalibrationRow>,
+    pub grades: Vec<review::LeadGrade>,
+    pub calibrations: Vec<review::Calibration>,
     /// Reviewers' reputations from earlier rounds.
     pub known: HashMap<i64, Reputation>,
 }
 
-pub fn evidence(conn: &mut Conn, round: &review::RoundRow) -> DbResult<Evidence> {
+pub fn evidence(conn: &mut Conn, round: &review::Round) -> DbResult<Evidence> {
     let known = reputation_before(conn, round)?;
     evidence_given(conn, round, known)
 }
 
 fn evidence_given(
     conn: &mut Conn,
-    round: &review::RoundRow,
+    round: &review::Round,
     known: HashMap<i64, Reputation>,
 ) -> DbResult<Evidence> {
     Ok(Evidence {
@@ -177,7 +172,7 @@ fn evidence_given(
 /// reviewers are weighted by the rounds before it, as on its own page. One
 /// pass: each round is fitted once for its outcome and once for the
 /// reputations it hands on.
-pub fn history(conn: &mut Conn) -> DbResult<Vec<(review::RoundRow, Evidence, Outcome)>> {
+pub fn history(conn: &mut Conn) -> DbResult<Vec<(review::Round, Evidence, Outcome)>> {
     let mut fits = Vec::new();
     let mut out = Vec::new();
     for round in review::rounds(conn)? {
@@ -233,8 +228,8 @@ pub struct Outcome {
 
 /// Combines a round's marks (with leads' grades as gold), its comparisons (per
 /// question) and the automatic scores into each answer's final score.
-pub fn outcome(round: &review::RoundRow, evidence: &Evidence) -> DbResult<Outcome> {
-    let weights: Weights = db::from_json(&round.weights_json)?;
+pub fn outcome(round: &review::Round, evidence: &Evidence) -> DbResult<Outcome> {
+    let weights = round.weights;
     let fit = fit_round(
         &evidence.assignments,
         &evidence.calibrations,
@@ -312,7 +307,7 @@ pub const COMPARISONS_PER_REVIEWER: usize = 2;
 /// The team's rubric now: the newest stored version, or the default.
 pub fn current_rubric(conn: &mut Conn) -> DbResult<Rubric> {
     match review::rubrics(conn)?.first() {
-        Some(row) => db::from_json(&row.rubric_json),
+        Some(row) => Ok(row.rubric.clone()),
         None => Ok(Rubric::default()),
     }
 }
@@ -366,7 +361,7 @@ pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<RoundId, RoundErro
         k: i32::try_from(new.k).unwrap_or(i32::MAX),
         // Stored for the record; i64 keeps every bit of the seed.
         seed: new.seed as i64,
-        rubric_json: &db::to_json(&current_rubric(conn)?),
+        rubric: &current_rubric(conn)?,
         due_at: new.due_at,
         created_by: new.by,
     };
@@ -455,13 +450,13 @@ pub fn reassign_absent(
 mod tests {
     use super::*;
 
-    fn grade(answer: i64, score: f64) -> review::LeadGradeRow {
-        review::LeadGradeRow {
+    fn grade(answer: i64, score: f64) -> review::LeadGrade {
+        review::LeadGrade {
             id: answer,
             answer_id: AnswerId(answer),
             grader_id: 1,
-            rubric_json: String::new(),
-            marks_json: "{}".into(),
+            rubric: Rubric::default(),
+            marks: Default::default(),
             score,
             reason: "why".into(),
             calibration: true,
@@ -469,13 +464,13 @@ mod tests {
         }
     }
 
-    fn first_try(reviewer: i64, answer: i64, score: f64) -> review::CalibrationRow {
-        review::CalibrationRow {
+    fn first_try(reviewer: i64, answer: i64, score: f64) -> review::Calibration {
+        review::Calibration {
             id: reviewer * 100 + answer,
             round_id: RoundId(1),
             reviewer_id: reviewer,
             answer_id: AnswerId(answer),
-            first_marks_json: "{}".into(),
+            first_marks: Default::default(),
             first_score: score,
             tries: 2,
             passed_at: Some(1),

@@ -77,7 +77,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
         eprintln!("warning: no exam banks loaded, so the demo has no exams");
         return Ok(logins);
     }
-    let pick = |scene: &str, n: usize| -> Vec<questions::QuestionRow> {
+    let pick = |scene: &str, n: usize| -> Vec<questions::Question> {
         pool_questions
             .iter()
             .filter(|q| q.scene == scene)
@@ -112,7 +112,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
         )?;
         let bodies: Vec<(ItemId, String)> = items
             .iter()
-            .map(|i| (i.id, style.answer(&i.references_json)))
+            .map(|i| (i.id, style.answer(&i.references)))
             .collect();
         let (scored, total) = grading::grade(&items, &bodies)?;
         attempts::submit(
@@ -214,8 +214,8 @@ fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> a
         let grade = review::NewGrade {
             answer_id: example.answer,
             grader_id: lead,
-            rubric_json: &db::to_json(&rubric),
-            marks_json: &db::to_json(&top),
+            rubric: &rubric,
+            marks: &top,
             score: criteria::total(&rubric, &top)?.score,
             reason: "先安抚情绪，再给出具体的处理时间和补偿，最后主动跟进：可以直接发给顾客。",
             calibration: true,
@@ -234,15 +234,7 @@ fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> a
             } else {
                 "语气生硬，没有给出处理时间。"
             };
-            review::submit(
-                conn,
-                a.id,
-                *reviewer,
-                &db::to_json(&given),
-                score,
-                comment,
-                now,
-            )?;
+            review::submit(conn, a.id, *reviewer, &given, score, comment, now)?;
         }
         for c in review::comparisons(conn, round)?
             .iter()
@@ -267,11 +259,8 @@ enum Style {
 }
 
 impl Style {
-    fn answer(self, references_json: &str) -> String {
-        let first: String = db::from_json::<Vec<String>>(references_json)
-            .ok()
-            .and_then(|r| r.into_iter().next())
-            .unwrap_or_default();
+    fn answer(self, references: &[String]) -> String {
+        let first = references.first().cloned().unwrap_or_default();
         match self {
             Style::Model => first,
             Style::Partial => format!(

@@ -5,11 +5,13 @@ use diesel::prelude::*;
 use super::columns::{AnswerId, AttemptId, ExamId, ExamStatus, ItemId};
 use diesel::IntoSql;
 
-use super::exams::{ExamRow, ItemRow};
+use super::columns::decode;
+use super::exams::{ExamRow, Item};
 use super::schema::{answers, attempts, exam_items, exams, users};
 use super::users::{User, UserRow};
-use super::{on_conn, write_tx, Conn, DbResult};
+use super::{on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::exam;
+use crate::domain::scoring::Report;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = attempts)]
@@ -39,12 +41,48 @@ pub struct AnswerRow {
     pub report_json: Option<String>,
 }
 
+/// An answer as the program uses it: the scorer's report decoded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Answer {
+    pub id: AnswerId,
+    pub attempt_id: AttemptId,
+    pub item_id: ItemId,
+    pub body: String,
+    pub time_spent_ms: i64,
+    pub updated_at: i64,
+    pub score: Option<f64>,
+    /// How the score came about; None while it is a draft.
+    pub report: Option<Report>,
+}
+
+impl AnswerRow {
+    pub(crate) fn decode(self) -> DbResult<Answer> {
+        let report = match &self.report_json {
+            Some(json) => Some(decode("answers", self.id, "report_json", json)?),
+            None => None,
+        };
+        Ok(Answer {
+            id: self.id,
+            attempt_id: self.attempt_id,
+            item_id: self.item_id,
+            body: self.body,
+            time_spent_ms: self.time_spent_ms,
+            updated_at: self.updated_at,
+            score: self.score,
+            report,
+        })
+    }
+}
+
+fn decoded(rows: Vec<AnswerRow>) -> DbResult<Vec<Answer>> {
+    rows.into_iter().map(AnswerRow::decode).collect()
+}
+
 /// One scored answer, ready to store at submission.
 pub struct Scored {
     pub item_id: ItemId,
     pub body: String,
-    pub score: f64,
-    pub report_json: String,
+    pub report: Report,
 }
 
 /// Returns the trainee's attempt at an exam, creating it on first call with the
@@ -164,13 +202,42 @@ pub fn find_with_exam(conn: &mut Conn, id: AttemptId) -> DbResult<Option<(Attemp
         .optional())?)
 }
 
+/// An item as the trainee answering it sees it (no references), with the
+/// draft saved so far.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct ToAnswer {
+    pub id: ItemId,
+    pub position: i32,
+    pub scene: String,
+    pub category: String,
+    pub prompt: String,
+    pub draft: Option<String>,
+    pub saved_at: Option<i64>,
+}
+
+impl ToAnswer {
+    /// The same view from an item and the attempt's answers.
+    pub fn of(item: &Item, answers: &[Answer]) -> ToAnswer {
+        let draft = answers.iter().find(|a| a.item_id == item.id);
+        ToAnswer {
+            id: item.id,
+            position: item.position,
+            scene: item.scene.clone(),
+            category: item.category.clone(),
+            prompt: item.prompt.clone(),
+            draft: draft.map(|a| a.body.clone()),
+            saved_at: draft.map(|a| a.updated_at),
+        }
+    }
+}
+
 /// An exam's items in order, each with this attempt's draft if there is one, in one
 /// query (the exam page's second read).
 pub fn items_with_drafts(
     conn: &mut Conn,
     exam_id: ExamId,
     attempt_id: AttemptId,
-) -> DbResult<Vec<(ItemRow, Option<AnswerRow>)>> {
+) -> DbResult<Vec<ToAnswer>> {
     Ok(on_conn!(conn, c => exam_items::table
         .left_join(
             answers::table.on(answers::item_id
@@ -179,7 +246,15 @@ pub fn items_with_drafts(
         )
         .filter(exam_items::exam_id.eq(exam_id))
         .order(exam_items::position)
-        .select((ItemRow::as_select(), Option::<AnswerRow>::as_select()))
+        .select((
+            exam_items::id,
+            exam_items::position,
+            exam_items::scene,
+            exam_items::category,
+            exam_items::prompt,
+            answers::body.nullable(),
+            answers::updated_at.nullable(),
+        ))
         .load(c))?)
 }
 
@@ -190,8 +265,8 @@ pub fn for_user(conn: &mut Conn, user_id: i64) -> DbResult<Vec<AttemptRow>> {
         .load(c))?)
 }
 
-pub fn answers(conn: &mut Conn, attempt_id: AttemptId) -> DbResult<Vec<AnswerRow>> {
-    Ok(on_conn!(conn, c => answers::table
+pub fn answers(conn: &mut Conn, attempt_id: AttemptId) -> DbResult<Vec<Answer>> {
+    decoded(on_conn!(conn, c => answers::table
         .filter(answers::attempt_id.eq(attempt_id))
         .select(AnswerRow::as_select())
         .load(c))?)
@@ -231,22 +306,23 @@ pub fn submit(
             return Ok(false);
         }
         for s in scored {
+            let report_json = to_json(&s.report);
             on_conn!(conn, c => diesel::insert_into(answers::table)
                 .values((
                     answers::attempt_id.eq(attempt_id),
                     answers::item_id.eq(s.item_id),
                     answers::body.eq(&s.body),
                     answers::updated_at.eq(now),
-                    answers::score.eq(s.score),
-                    answers::report_json.eq(&s.report_json),
+                    answers::score.eq(s.report.score),
+                    answers::report_json.eq(&report_json),
                 ))
                 .on_conflict((answers::attempt_id, answers::item_id))
                 .do_update()
                 .set((
                     answers::body.eq(&s.body),
                     answers::updated_at.eq(now),
-                    answers::score.eq(s.score),
-                    answers::report_json.eq(&s.report_json),
+                    answers::score.eq(s.report.score),
+                    answers::report_json.eq(&report_json),
                 ))
                 .execute(c))?;
         }
@@ -314,8 +390,8 @@ pub fn submitted_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Subm
 }
 
 /// Every answer of every submitted attempt of an exam.
-pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<AnswerRow>> {
-    Ok(on_conn!(conn, c => answers::table
+pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Answer>> {
+    decoded(on_conn!(conn, c => answers::table
         .inner_join(attempts::table)
         .filter(
             attempts::exam_id

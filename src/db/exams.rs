@@ -2,10 +2,11 @@
 
 use diesel::prelude::*;
 
-use super::columns::{ExamId, ExamStatus, ItemId};
-use super::questions::QuestionRow;
+use super::columns::{decode, ExamId, ExamStatus, ItemId};
+use super::questions::Question;
 use super::schema::{exam_items, exams};
-use super::{now_ms, on_conn, write_tx, Conn, DbResult};
+use super::{now_ms, on_conn, to_json, write_tx, Conn, DbResult};
+use crate::domain::rubric;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = exams)]
@@ -35,6 +36,42 @@ pub struct ItemRow {
     pub rubric_json: String,
 }
 
+/// An exam item as the program uses it: its references and rubric settings
+/// decoded from their stored JSON.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Item {
+    pub id: ItemId,
+    pub exam_id: ExamId,
+    pub position: i32,
+    pub question_id: i64,
+    pub scene: String,
+    pub category: String,
+    pub prompt: String,
+    pub references: Vec<String>,
+    pub rubric: rubric::Settings,
+}
+
+impl ItemRow {
+    pub(crate) fn decode(self) -> DbResult<Item> {
+        Ok(Item {
+            references: decode(
+                "exam_items",
+                self.id,
+                "references_json",
+                &self.references_json,
+            )?,
+            rubric: decode("exam_items", self.id, "rubric_json", &self.rubric_json)?,
+            id: self.id,
+            exam_id: self.exam_id,
+            position: self.position,
+            question_id: self.question_id,
+            scene: self.scene,
+            category: self.category,
+            prompt: self.prompt,
+        })
+    }
+}
+
 pub struct NewExam<'a> {
     pub title: &'a str,
     pub time_limit_min: i32,
@@ -51,7 +88,7 @@ pub struct NewExam<'a> {
 pub fn create(
     conn: &mut Conn,
     new: &NewExam,
-    items: &[(&QuestionRow, String)],
+    items: &[(&Question, Vec<String>)],
 ) -> DbResult<ExamId> {
     write_tx(conn, |conn| {
         let id: ExamId = on_conn!(conn, c => diesel::insert_into(exams::table)
@@ -67,7 +104,7 @@ pub fn create(
             .get_result(c))?;
         // Row by row: multi-row inserts do not compile over diesel's MultiConnection,
         // which the PostgreSQL backend will need.
-        for (position, (q, references_json)) in items.iter().enumerate() {
+        for (position, (q, references)) in items.iter().enumerate() {
             on_conn!(conn, c => diesel::insert_into(exam_items::table)
                 .values((
                     exam_items::exam_id.eq(id),
@@ -76,8 +113,8 @@ pub fn create(
                     exam_items::scene.eq(&q.scene),
                     exam_items::category.eq(&q.category),
                     exam_items::prompt.eq(&q.prompt),
-                    exam_items::references_json.eq(references_json),
-                    exam_items::rubric_json.eq(&q.rubric_json),
+                    exam_items::references_json.eq(to_json(references)),
+                    exam_items::rubric_json.eq(to_json(&q.rubric)),
                 ))
                 .execute(c))?;
         }
@@ -108,12 +145,13 @@ pub fn find(conn: &mut Conn, id: ExamId) -> DbResult<Option<ExamRow>> {
         .optional())?)
 }
 
-pub fn items(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<ItemRow>> {
-    Ok(on_conn!(conn, c => exam_items::table
+pub fn items(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Item>> {
+    let rows: Vec<ItemRow> = on_conn!(conn, c => exam_items::table
         .filter(exam_items::exam_id.eq(exam_id))
         .order(exam_items::position)
         .select(ItemRow::as_select())
-        .load(c))?)
+        .load(c))?;
+    rows.into_iter().map(ItemRow::decode).collect()
 }
 
 /// A lead's edit of a draft exam's item: its question and references. False if
@@ -124,7 +162,7 @@ pub fn edit_item(
     exam_id: ExamId,
     item_id: ItemId,
     prompt: &str,
-    references_json: &str,
+    references: &[String],
 ) -> DbResult<bool> {
     write_tx(conn, |conn| {
         let draft = find(conn, exam_id)?.is_some_and(|e| e.status == ExamStatus::Draft);
@@ -138,7 +176,7 @@ pub fn edit_item(
         )
         .set((
             exam_items::prompt.eq(prompt),
-            exam_items::references_json.eq(references_json),
+            exam_items::references_json.eq(to_json(&references)),
         ))
         .execute(c))?
             == 1)

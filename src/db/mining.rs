@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 
-use super::columns::ImportStatus;
+use super::columns::{decode, ImportStatus};
 
 use super::schema::{chat_imports, mined_answers, mined_clusters, mined_questions, mined_weeks};
-use super::{on_conn, write_tx, Conn, DbError, DbResult};
+use super::{on_conn, to_json, write_tx, Conn, DbError, DbResult};
 use crate::domain::mining::incremental::{Home, Known, Plan};
-use crate::domain::mining::mine::{Asked, Label};
+use crate::domain::mining::mine::{Asked, Label, Rejections, Summary};
 
 /// Candidate answers kept per question.
 const ANSWERS_PER_QUESTION: i64 = 3;
@@ -43,6 +43,80 @@ pub struct ImportRow {
     pub started_at: i64,
     pub heartbeat_at: i64,
     pub finished_at: Option<i64>,
+}
+
+/// An import as its page shows it: the stored report decoded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Import {
+    pub id: i64,
+    pub file_name: String,
+    pub status: ImportStatus,
+    pub bytes_total: i64,
+    pub bytes_read: i64,
+    pub report: ImportReport,
+    pub started_at: i64,
+    pub heartbeat_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+impl ImportRow {
+    pub(crate) fn decode(self) -> DbResult<Import> {
+        Ok(Import {
+            report: decode("chat_imports", self.id, "report_json", &self.report_json)?,
+            id: self.id,
+            file_name: self.file_name,
+            status: self.status,
+            bytes_total: self.bytes_total,
+            bytes_read: self.bytes_read,
+            started_at: self.started_at,
+            heartbeat_at: self.heartbeat_at,
+            finished_at: self.finished_at,
+        })
+    }
+}
+
+/// What an import found and changed, or why it failed; empty while it runs.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ImportReport {
+    pub summary: Option<ReportSummary>,
+    pub applied: Option<Applied>,
+    /// Why the import failed (the file was refused, or storing failed).
+    pub error: Option<String>,
+    /// The message key of that reason, for the page.
+    pub error_key: Option<String>,
+}
+
+/// The miner's summary as stored with an import.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ReportSummary {
+    pub rows: u64,
+    pub customer_messages: u64,
+    pub questions: u64,
+    pub distinct_questions: u64,
+    pub clusters: u64,
+    pub answered: u64,
+    pub bad_rows: BTreeMap<String, Rejections>,
+    pub noise: BTreeMap<String, Rejections>,
+}
+
+impl From<&Summary> for ReportSummary {
+    fn from(s: &Summary) -> Self {
+        let keyed = |m: &BTreeMap<&'static str, Rejections>| {
+            m.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        };
+        ReportSummary {
+            rows: s.rows,
+            customer_messages: s.customer_messages,
+            questions: s.questions,
+            distinct_questions: s.distinct_questions,
+            clusters: s.clusters,
+            answered: s.answered,
+            bad_rows: keyed(&s.bad_rows),
+            noise: keyed(&s.noise),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -113,7 +187,7 @@ pub enum Begun {
     /// A new import (or one taken over): go ahead.
     Started(Lease),
     /// This content was imported (or is being imported) already.
-    Seen(ImportRow),
+    Seen(Box<Import>),
 }
 
 /// Records the start of an import of content `hash`, unless the same content
@@ -163,7 +237,7 @@ pub fn begin_import(
                     token: now,
                 }))
             }
-            Some(row) => Ok(Begun::Seen(row)),
+            Some(row) => Ok(Begun::Seen(Box::new(row.decode()?))),
         }
     })
 }
@@ -198,13 +272,13 @@ pub fn finish_import(
     conn: &mut Conn,
     lease: Lease,
     ok: bool,
-    report_json: &str,
+    report: &ImportReport,
     now: i64,
 ) -> DbResult<()> {
     on_conn!(conn, c => diesel::update(held!(lease))
         .set((
             chat_imports::status.eq(if ok { ImportStatus::Done } else { ImportStatus::Failed }),
-            chat_imports::report_json.eq(report_json),
+            chat_imports::report_json.eq(to_json(report)),
             chat_imports::heartbeat_at.eq(now),
             chat_imports::finished_at.eq(now),
         ))
@@ -212,19 +286,23 @@ pub fn finish_import(
     Ok(())
 }
 
-pub fn find_import(conn: &mut Conn, id: i64) -> DbResult<Option<ImportRow>> {
-    Ok(
-        on_conn!(conn, c => chat_imports::table.find(id).select(ImportRow::as_select()).first(c).optional())?,
-    )
+pub fn find_import(conn: &mut Conn, id: i64) -> DbResult<Option<Import>> {
+    let row: Option<ImportRow> = on_conn!(conn, c => chat_imports::table
+        .find(id)
+        .select(ImportRow::as_select())
+        .first(c)
+        .optional())?;
+    row.map(ImportRow::decode).transpose()
 }
 
 /// The latest imports, newest first.
-pub fn imports(conn: &mut Conn, limit: i64) -> DbResult<Vec<ImportRow>> {
-    Ok(on_conn!(conn, c => chat_imports::table
+pub fn imports(conn: &mut Conn, limit: i64) -> DbResult<Vec<Import>> {
+    let rows: Vec<ImportRow> = on_conn!(conn, c => chat_imports::table
         .order(chat_imports::id.desc())
         .limit(limit)
         .select(ImportRow::as_select())
-        .load(c))?)
+        .load(c))?;
+    rows.into_iter().map(ImportRow::decode).collect()
 }
 
 /// Every stored question as the merge plan needs it, with how many candidate

@@ -222,10 +222,6 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> DbResult<T> {
-    serde_json::from_str(text).map_err(|e| DbError::Corrupt(e.to_string()))
-}
-
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serialising plain data structures (strings, numbers, vecs) cannot fail.
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())

@@ -2,9 +2,11 @@
 
 use diesel::prelude::*;
 
+use super::columns::decode;
 use super::schema::questions;
 use super::{on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::bank::Bank;
+use crate::domain::rubric;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = questions)]
@@ -20,6 +22,42 @@ pub struct QuestionRow {
     pub tags_json: String,
     pub rubric_json: String,
     pub active: bool,
+}
+
+/// A bank or mined question with its references, tags and rubric settings
+/// decoded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Question {
+    pub id: i64,
+    pub bank_slug: String,
+    pub bank_title: String,
+    pub qkey: String,
+    pub scene: String,
+    pub category: String,
+    pub prompt: String,
+    pub references: Vec<String>,
+    pub tags: Vec<String>,
+    pub rubric: rubric::Settings,
+    pub active: bool,
+}
+
+impl QuestionRow {
+    fn decode(self) -> DbResult<Question> {
+        let id = self.id;
+        Ok(Question {
+            references: decode("questions", id, "references_json", &self.references_json)?,
+            tags: decode("questions", id, "tags_json", &self.tags_json)?,
+            rubric: decode("questions", id, "rubric_json", &self.rubric_json)?,
+            id: self.id,
+            bank_slug: self.bank_slug,
+            bank_title: self.bank_title,
+            qkey: self.qkey,
+            scene: self.scene,
+            category: self.category,
+            prompt: self.prompt,
+            active: self.active,
+        })
+    }
 }
 
 /// Makes the stored copy of a bank match the file: upserts every question and
@@ -53,24 +91,25 @@ pub fn sync_bank(conn: &mut Conn, bank: &Bank) -> DbResult<()> {
     })
 }
 
-pub fn list_active(conn: &mut Conn) -> DbResult<Vec<QuestionRow>> {
-    Ok(on_conn!(conn, c => questions::table
+pub fn list_active(conn: &mut Conn) -> DbResult<Vec<Question>> {
+    let rows: Vec<QuestionRow> = on_conn!(conn, c => questions::table
         .filter(questions::active.eq(true))
         .order((questions::bank_slug, questions::id))
         .select(QuestionRow::as_select())
-        .load(c))?)
+        .load(c))?;
+    rows.into_iter().map(QuestionRow::decode).collect()
 }
 
 /// The active questions among `ids`, in the order given.
-pub fn find_active(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<QuestionRow>> {
+pub fn find_active(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<Question>> {
     let rows: Vec<QuestionRow> = on_conn!(conn, c => questions::table
         .filter(questions::id.eq_any(ids).and(questions::active.eq(true)))
         .select(QuestionRow::as_select())
         .load(c))?;
-    Ok(ids
-        .iter()
+    ids.iter()
         .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
-        .collect())
+        .map(QuestionRow::decode)
+        .collect()
 }
 
 /// The bank name mined questions are kept under; bank files cannot use it
@@ -86,7 +125,7 @@ pub fn upsert_mined(
     prompt: &str,
     tags: (&str, &str),
     references: &[String],
-) -> DbResult<QuestionRow> {
+) -> DbResult<Question> {
     let values = (
         questions::bank_slug.eq(MINED_BANK),
         questions::bank_title.eq(""),
@@ -96,14 +135,15 @@ pub fn upsert_mined(
         questions::prompt.eq(prompt),
         questions::references_json.eq(to_json(&references)),
         questions::tags_json.eq("[]"),
-        questions::rubric_json.eq(to_json(&crate::domain::rubric::Settings::default())),
+        questions::rubric_json.eq(to_json(&rubric::Settings::default())),
         questions::active.eq(false),
     );
-    Ok(on_conn!(conn, c => diesel::insert_into(questions::table)
+    let row: QuestionRow = on_conn!(conn, c => diesel::insert_into(questions::table)
         .values(values.clone())
         .on_conflict((questions::bank_slug, questions::qkey))
         .do_update()
         .set(values)
         .returning(QuestionRow::as_returning())
-        .get_result(c))?)
+        .get_result(c))?;
+    row.decode()
 }

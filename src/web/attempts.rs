@@ -7,11 +7,10 @@ use serde_json::{json, Value};
 use super::auth::{CsrfJson, Form};
 use super::render::{redirect, with_conn, Ctx, OneHop, SessionUser, Trainee};
 use crate::app::grading;
-use crate::db::attempts::{self, AnswerRow, AttemptRow};
+use crate::db::attempts::{self, Answer, AttemptRow, ToAnswer};
 use crate::db::columns::{AttemptId, ExamId, ExamStatus, ItemId};
-use crate::db::exams::{self, ExamRow, ItemRow};
+use crate::db::exams::{self, ExamRow, Item};
 use crate::db::{self, drafts, users::User, Conn};
-use crate::domain::scoring::Report;
 use crate::domain::types::{AnswerText, Invalid, Role};
 use crate::domain::{diff, exam, ranking, text};
 use crate::error::AppError;
@@ -62,7 +61,7 @@ fn load_visible(
     conn: &mut Conn,
     id: AttemptId,
     user: &User,
-) -> Result<(AttemptRow, ExamRow, Vec<ItemRow>), AppError> {
+) -> Result<(AttemptRow, ExamRow, Vec<Item>), AppError> {
     let (attempt, exam) = attempts::find_with_exam(conn, id)?.ok_or(AppError::NotFound)?;
     let is_owner = attempt.user_id == user.id;
     let lead_may_read = user.role >= Role::Lead && attempt.submitted_at.is_some();
@@ -95,24 +94,20 @@ pub async fn take(hop: OneHop, path: web::Path<AttemptId>) -> Result<HttpRespons
     if attempt.submitted_at.is_some() {
         return Ok(redirect(&format!("/attempts/{id}/result")));
     }
-    let (items, answers): (Vec<ItemRow>, Vec<Option<AnswerRow>>) = rows.into_iter().unzip();
-    let answers: Vec<AnswerRow> = answers.into_iter().flatten().collect();
-    render_take(&ctx, &attempt, &exam, &items, &answers, None)
+    render_take(&ctx, &attempt, &exam, &rows, None)
 }
 
 fn render_take(
     ctx: &Ctx,
     attempt: &AttemptRow,
     exam: &ExamRow,
-    items: &[ItemRow],
-    answers: &[AnswerRow],
+    items: &[ToAnswer],
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let questions: Vec<Value> = items
         .iter()
         .map(|item| {
-            let draft = answers.iter().find(|a| a.item_id == item.id);
-            json!({ "item": item, "body": draft.map_or("", |a| a.body.as_str()), "saved_at": draft.map(|a| a.updated_at) })
+            json!({ "item": item, "body": item.draft.as_deref().unwrap_or(""), "saved_at": item.saved_at })
         })
         .collect();
     let deadline = exam::deadline(attempt.started_at, exam.time_limit_min);
@@ -263,7 +258,8 @@ pub async fn submit(
                 "attempts.problem_at",
                 &[("n", problem.1.to_string()), ("message", detail)],
             );
-            let mut page = render_take(&ctx, &attempt, &exam, &items, &answers, Some(message))?;
+            let shown: Vec<ToAnswer> = items.iter().map(|i| ToAnswer::of(i, &answers)).collect();
+            let mut page = render_take(&ctx, &attempt, &exam, &shown, Some(message))?;
             *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(page)
         }
@@ -272,8 +268,8 @@ pub async fn submit(
 
 /// The first answer that cannot be submitted, with its question number.
 fn first_problem(
-    items: &[ItemRow],
-    answers: &[AnswerRow],
+    items: &[Item],
+    answers: &[Answer],
     allow_blank: bool,
     posted: &[(ItemId, String)],
 ) -> Option<(Invalid, i32)> {
@@ -357,7 +353,7 @@ pub async fn result(
 /// A review round's outcome with the leads' grades and the appeals.
 type Reviewed = (
     crate::app::review::Outcome,
-    Vec<crate::db::review::LeadGradeRow>,
+    Vec<crate::db::review::LeadGrade>,
     Vec<crate::db::review::AppealRow>,
 );
 
@@ -375,16 +371,13 @@ fn review_of(conn: &mut Conn, exam_id: ExamId) -> Result<Option<Reviewed>, AppEr
 /// One question of the result page, from the report stored when it was scored
 /// (so the rubric lines always explain the score shown): score, best reference,
 /// rubric lines, and the diff against that reference.
-fn breakdown(item: &ItemRow, answer: Option<&AnswerRow>) -> Value {
+fn breakdown(item: &Item, answer: Option<&Answer>) -> Value {
     let body = answer.map_or("", |a| a.body.as_str());
-    let report: Option<Report> = answer
-        .and_then(|a| a.report_json.as_deref())
-        .and_then(|json| serde_json::from_str(json).ok());
-    let Some(report) = report else {
+    let Some(report) = answer.and_then(|a| a.report.as_ref()) else {
         return json!({ "item": item, "body": body });
     };
-    let references: Vec<String> = db::from_json(&item.references_json).unwrap_or_default();
-    let reference = references
+    let reference = item
+        .references
         .get(report.best_reference)
         .map(|r| text::fold(r))
         .unwrap_or_default();

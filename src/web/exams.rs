@@ -192,8 +192,7 @@ pub async fn show(
     let items: Vec<Value> = items
         .iter()
         .map(|i| {
-            let refs: Vec<String> = crate::db::from_json(&i.references_json).unwrap_or_default();
-            json!({ "item": i, "references": refs.join("\n\n"), "bare": refs.is_empty() })
+            json!({ "item": i, "references": i.references.join("\n\n"), "bare": i.references.is_empty() })
         })
         .collect();
     ctx.render(
@@ -269,7 +268,7 @@ pub async fn results(
     let per_question: Vec<Value> = items
         .iter()
         .map(|item| {
-            let mut rows: Vec<(String, &crate::db::attempts::AnswerRow)> = answers
+            let mut rows: Vec<(String, &crate::db::attempts::Answer)> = answers
                 .iter()
                 .filter(|a| a.item_id == item.id)
                 .filter_map(|a| submitted.iter().find(|s| s.attempt.id == a.attempt_id).map(|s| (s.display_name.clone(), a)))
@@ -302,9 +301,8 @@ pub async fn edit_item(
     let (exam, item) = path.into_inner();
     let prompt = types::parse_prompt(form.text("prompt"))?;
     let references = types::parse_references(form.text("references"))?;
-    let json = crate::db::to_json(&references);
     let done = ctx
-        .db(move |conn| Ok(exams::edit_item(conn, exam, item, &prompt, &json)?))
+        .db(move |conn| Ok(exams::edit_item(conn, exam, item, &prompt, &references)?))
         .await?;
     if !done {
         return Err(AppError::refused(

@@ -12,7 +12,7 @@ use super::auth::CsrfHeader;
 use super::render::{Ctx, Lead};
 use crate::app::imports::{self, Source};
 use crate::db::columns::ImportStatus;
-use crate::db::mining::{self, Begun, ImportRow};
+use crate::db::mining::{self, Begun, Import};
 use crate::domain::mining::chatlog::{Format, Mapping};
 use crate::error::AppError;
 use crate::files::Spool;
@@ -34,8 +34,7 @@ pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpRe
 }
 
 /// The import as its page and the progress API show it (report parsed).
-fn import_json(row: &ImportRow) -> Value {
-    let report: Value = serde_json::from_str(&row.report_json).unwrap_or(Value::Null);
+fn import_json(row: &Import) -> Value {
     let percent = if row.bytes_total > 0 {
         (row.bytes_read * 100 / row.bytes_total).clamp(0, 100)
     } else {
@@ -45,7 +44,7 @@ fn import_json(row: &ImportRow) -> Value {
         "id": row.id, "file_name": row.file_name, "status": row.status,
         "running": row.status == ImportStatus::Running, "failed": row.status == ImportStatus::Failed,
         "bytes_read": row.bytes_read, "bytes_total": row.bytes_total, "percent": percent,
-        "started_at": row.started_at, "report": report,
+        "started_at": row.started_at, "report": row.report,
     })
 }
 
@@ -57,7 +56,7 @@ pub async fn progress(
     Ok(HttpResponse::Ok().json(import_json(&row)))
 }
 
-async fn load(ctx: &Ctx, id: i64) -> Result<ImportRow, AppError> {
+async fn load(ctx: &Ctx, id: i64) -> Result<Import, AppError> {
     ctx.db(move |conn| Ok(mining::find_import(conn, id)?))
         .await?
         .ok_or(AppError::NotFound)

@@ -6,13 +6,13 @@ use serde_json::{json, Value};
 
 use super::render::{local_time, Ctx, Lead, Trainee};
 use crate::app::review::{history, standings_of};
-use crate::db::{self, exams, review::RoundRow};
+use crate::db::{self, exams, review::Round};
 use crate::domain::review::standings::{self, Standing};
 use crate::error::AppError;
 
 /// One reviewed exam with its standings and each trainee's reviewing grade.
 struct Reviewed {
-    round: RoundRow,
+    round: Round,
     title: String,
     standings: Vec<Standing>,
     reviewing: Vec<(i64, f64)>,

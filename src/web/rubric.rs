@@ -73,19 +73,10 @@ pub async fn save(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, Ap
     let version = ctx
         .db(move |conn| {
             let current = current_rubric(conn)?;
-            let used = review::rubrics_in_use(conn)?
-                .iter()
-                .filter_map(|json| serde_json::from_str::<Rubric>(json).ok())
-                .any(|r| r.version == current.version);
+            let used = review::rubric_in_use(conn, current.version)?;
             let revised = criteria::revise(&current, edited, used);
             if revised != current {
-                review::save_rubric(
-                    conn,
-                    revised.version as i32,
-                    &db::to_json(&revised),
-                    me,
-                    db::now_ms(),
-                )?;
+                review::save_rubric(conn, revised.version as i32, &revised, me, db::now_ms())?;
             }
             Ok(revised.version)
         })

@@ -664,3 +664,23 @@ async fn starting_again_finds_the_same_attempt_and_a_closed_exam_cannot_be_start
         refused.location
     );
 }
+
+#[actix_web::test]
+async fn a_corrupt_stored_item_is_an_error_page_not_a_silent_blank() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let exam = crate::helpers::open_exam(&mut lead, &[AUTHENTIC]).await;
+    assert_eq!(
+        lead.get(&format!("/exams/{exam}")).await.status,
+        StatusCode::OK
+    );
+    // Before, unreadable references showed as none; now the row is named in the log.
+    app.sql("UPDATE exam_items SET references_json = '[\"cut off' WHERE id IS NOT NULL");
+    let page = lead.get(&format!("/exams/{exam}")).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        !page.body.contains("cut off"),
+        "nothing of the row is shown"
+    );
+}

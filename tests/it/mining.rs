@@ -132,10 +132,11 @@ fn awkward_files_import_or_are_refused_with_a_reason_and_can_be_retried() {
     let mut conn = pool.get().expect("conn");
     let failed = &mining::imports(&mut conn, 1).expect("imports")[0];
     assert_eq!(failed.status, ImportStatus::Failed);
-    assert!(
-        failed.report_json.contains("imports.error.encoding"),
-        "{}",
-        failed.report_json
+    assert_eq!(
+        failed.report.error_key.as_deref(),
+        Some("imports.error.encoding"),
+        "{:?}",
+        failed.report
     );
     // A failed import is not "already imported": the same file may be tried again.
     let retry = import(&url, &binary);
@@ -158,16 +159,10 @@ fn a_line_with_a_nul_character_is_refused_by_number_and_the_rest_imported() {
     let mut conn = pool.get().expect("conn");
     let done = &mining::imports(&mut conn, 1).expect("imports")[0];
     assert_eq!(done.status, ImportStatus::Done);
-    assert!(
-        done.report_json.contains("nul_character"),
-        "{}",
-        done.report_json
-    );
-    assert!(
-        done.report_json.contains("[2,"),
-        "names line 2: {}",
-        done.report_json
-    );
+    let summary = done.report.summary.as_ref().expect("a summary");
+    let refused = summary.bad_rows.get("nul_character").expect("{summary:?}");
+    assert_eq!(refused.count, 1);
+    assert_eq!(refused.examples[0].0, 2, "names line 2: {refused:?}");
 }
 
 #[test]
@@ -206,7 +201,7 @@ fn a_dead_importer_is_taken_over_after_its_lease_and_can_no_longer_write() {
         matches!(lost, Err(huashu::db::DbError::LeaseLost)),
         "{lost:?}"
     );
-    mining::finish_import(&mut conn, first, true, "{}", later + 2).expect("finish");
+    mining::finish_import(&mut conn, first, true, &Default::default(), later + 2).expect("finish");
     let row = mining::find_import(&mut conn, first.id)
         .expect("read")
         .expect("row");

@@ -15,13 +15,50 @@ pub struct CalibrationRow {
     pub passed_at: Option<i64>,
 }
 
+/// A reviewer's tries on a calibration example, the first marks decoded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Calibration {
+    pub id: i64,
+    pub round_id: RoundId,
+    pub reviewer_id: i64,
+    pub answer_id: AnswerId,
+    pub first_marks: Marks,
+    pub first_score: f64,
+    pub tries: i32,
+    pub passed_at: Option<i64>,
+}
+
+impl CalibrationRow {
+    fn decode(self) -> DbResult<Calibration> {
+        Ok(Calibration {
+            first_marks: decode(
+                "review_calibrations",
+                self.id,
+                "first_marks_json",
+                &self.first_marks_json,
+            )?,
+            id: self.id,
+            round_id: self.round_id,
+            reviewer_id: self.reviewer_id,
+            answer_id: self.answer_id,
+            first_score: self.first_score,
+            tries: self.tries,
+            passed_at: self.passed_at,
+        })
+    }
+}
+
+pub(crate) fn decode_calibrations(rows: Vec<CalibrationRow>) -> DbResult<Vec<Calibration>> {
+    rows.into_iter().map(CalibrationRow::decode).collect()
+}
+
 /// A calibration example: an answer a lead graded and explained.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Example {
     pub answer_id: AnswerId,
     pub prompt: String,
     pub body: String,
-    pub grade: LeadGradeRow,
+    pub grade: LeadGrade,
 }
 
 /// The calibration examples of a round's exam that `reviewer` did not write.
@@ -37,15 +74,16 @@ pub fn examples(conn: &mut Conn, exam_id: ExamId, reviewer: i64) -> DbResult<Vec
         .order(lead_grades::answer_id)
         .select((LeadGradeRow::as_select(), exam_items::prompt, answers::body))
         .load(c))?;
-    Ok(rows
-        .into_iter()
-        .map(|(grade, prompt, body)| Example {
-            answer_id: grade.answer_id,
-            prompt,
-            body,
-            grade,
+    rows.into_iter()
+        .map(|(grade, prompt, body)| {
+            Ok(Example {
+                answer_id: grade.answer_id,
+                prompt,
+                body,
+                grade: grade.decode()?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A reviewer's calibration tries in a round; all reviewers' when `reviewer` is None.
@@ -53,8 +91,8 @@ pub fn calibrations(
     conn: &mut Conn,
     round: RoundId,
     reviewer: Option<i64>,
-) -> DbResult<Vec<CalibrationRow>> {
-    Ok(on_conn!(conn, c => {
+) -> DbResult<Vec<Calibration>> {
+    decode_calibrations(on_conn!(conn, c => {
         let mut query = review_calibrations::table
             .filter(review_calibrations::round_id.eq(round))
             .order(review_calibrations::id)
@@ -86,7 +124,7 @@ pub struct Try<'a> {
     pub round: RoundId,
     pub reviewer: i64,
     pub answer: AnswerId,
-    pub marks_json: &'a str,
+    pub marks: &'a Marks,
     pub score: f64,
     pub passed: bool,
 }
@@ -101,7 +139,7 @@ pub fn record_try(conn: &mut Conn, t: &Try, now: i64) -> DbResult<()> {
                 review_calibrations::round_id.eq(t.round),
                 review_calibrations::reviewer_id.eq(t.reviewer),
                 review_calibrations::answer_id.eq(t.answer),
-                review_calibrations::first_marks_json.eq(t.marks_json),
+                review_calibrations::first_marks_json.eq(to_json(t.marks)),
                 review_calibrations::first_score.eq(t.score),
                 review_calibrations::tries.eq(1),
                 review_calibrations::passed_at.eq(passed_at),

@@ -16,11 +16,41 @@ pub struct LeadGradeRow {
     pub graded_at: i64,
 }
 
+/// A lead's grade with the rubric it was given on and its marks decoded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LeadGrade {
+    pub id: i64,
+    pub answer_id: AnswerId,
+    pub grader_id: i64,
+    pub rubric: Rubric,
+    pub marks: Marks,
+    pub score: f64,
+    pub reason: String,
+    pub calibration: bool,
+    pub graded_at: i64,
+}
+
+impl LeadGradeRow {
+    pub(crate) fn decode(self) -> DbResult<LeadGrade> {
+        Ok(LeadGrade {
+            rubric: decode("lead_grades", self.id, "rubric_json", &self.rubric_json)?,
+            marks: decode("lead_grades", self.id, "marks_json", &self.marks_json)?,
+            id: self.id,
+            answer_id: self.answer_id,
+            grader_id: self.grader_id,
+            score: self.score,
+            reason: self.reason,
+            calibration: self.calibration,
+            graded_at: self.graded_at,
+        })
+    }
+}
+
 pub struct NewGrade<'a> {
     pub answer_id: AnswerId,
     pub grader_id: i64,
-    pub rubric_json: &'a str,
-    pub marks_json: &'a str,
+    pub rubric: &'a Rubric,
+    pub marks: &'a Marks,
     pub score: f64,
     pub reason: &'a str,
     pub calibration: bool,
@@ -31,15 +61,15 @@ pub fn grade(conn: &mut Conn, g: &NewGrade, now: i64) -> DbResult<()> {
     let values = (
         lead_grades::answer_id.eq(g.answer_id),
         lead_grades::grader_id.eq(g.grader_id),
-        lead_grades::rubric_json.eq(g.rubric_json),
-        lead_grades::marks_json.eq(g.marks_json),
+        lead_grades::rubric_json.eq(to_json(g.rubric)),
+        lead_grades::marks_json.eq(to_json(g.marks)),
         lead_grades::score.eq(g.score),
         lead_grades::reason.eq(g.reason),
         lead_grades::calibration.eq(g.calibration),
         lead_grades::graded_at.eq(now),
     );
     on_conn!(conn, c => diesel::insert_into(lead_grades::table)
-        .values(values)
+        .values(values.clone())
         .on_conflict(lead_grades::answer_id)
         .do_update()
         .set(values)
@@ -48,12 +78,13 @@ pub fn grade(conn: &mut Conn, g: &NewGrade, now: i64) -> DbResult<()> {
 }
 
 /// The leads' grades of an exam's answers.
-pub fn grades_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<LeadGradeRow>> {
-    Ok(on_conn!(conn, c => lead_grades::table
+pub fn grades_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<LeadGrade>> {
+    let rows: Vec<LeadGradeRow> = on_conn!(conn, c => lead_grades::table
         .inner_join(answers::table.inner_join(attempts::table))
         .filter(attempts::exam_id.eq(exam_id))
         .select(LeadGradeRow::as_select())
-        .load(c))?)
+        .load(c))?;
+    rows.into_iter().map(LeadGradeRow::decode).collect()
 }
 
 /// An answer with its question and any lead's grade, for the grading page.
@@ -61,7 +92,7 @@ pub struct ToGrade {
     pub exam_id: ExamId,
     pub prompt: String,
     pub body: String,
-    pub grade: Option<LeadGradeRow>,
+    pub grade: Option<LeadGrade>,
 }
 
 pub fn answer_to_grade(conn: &mut Conn, answer: AnswerId) -> DbResult<Option<ToGrade>> {
@@ -79,6 +110,7 @@ pub fn answer_to_grade(conn: &mut Conn, answer: AnswerId) -> DbResult<Option<ToG
         .select(LeadGradeRow::as_select())
         .first(c)
         .optional())?;
+    let grade = grade.map(LeadGradeRow::decode).transpose()?;
     Ok(Some(ToGrade {
         exam_id,
         prompt,

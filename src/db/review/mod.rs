@@ -19,9 +19,12 @@ pub use rubrics::*;
 
 use diesel::prelude::*;
 
+use crate::db::columns::decode;
 use crate::db::columns::{AnswerId, AppealStatus, ExamId, ItemId, RoundId};
 use crate::db::schema::{
     answers, appeals, attempts, exam_items, exams, lead_grades, review_assignments,
     review_calibrations, review_comparisons, review_rounds, review_rubrics,
 };
-use crate::db::{on_conn, write_tx, Conn, DbResult};
+use crate::db::{on_conn, to_json, write_tx, Conn, DbResult};
+use crate::domain::review::blend::Weights;
+use crate::domain::review::criteria::{Marks, Rubric};

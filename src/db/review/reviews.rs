@@ -18,7 +18,48 @@ pub struct AssignmentRow {
     pub reassigned_from: Option<i64>,
 }
 
+/// A review assignment with the reviewer's marks decoded once submitted.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Assignment {
+    pub id: i64,
+    pub round_id: RoundId,
+    pub answer_id: AnswerId,
+    pub reviewer_id: i64,
+    pub marks: Option<Marks>,
+    pub score: Option<f64>,
+    pub comment: Option<String>,
+    pub submitted_at: Option<i64>,
+    /// Set when a lead re-assigned the review; otherwise the round's.
+    pub due_at: Option<i64>,
+    pub reassigned_from: Option<i64>,
+}
+
 impl AssignmentRow {
+    fn decode(self) -> DbResult<Assignment> {
+        let marks = match &self.marks_json {
+            Some(json) => Some(decode("review_assignments", self.id, "marks_json", json)?),
+            None => None,
+        };
+        Ok(Assignment {
+            id: self.id,
+            round_id: self.round_id,
+            answer_id: self.answer_id,
+            reviewer_id: self.reviewer_id,
+            marks,
+            score: self.score,
+            comment: self.comment,
+            submitted_at: self.submitted_at,
+            due_at: self.due_at,
+            reassigned_from: self.reassigned_from,
+        })
+    }
+}
+
+fn decode_assignments(rows: Vec<AssignmentRow>) -> DbResult<Vec<Assignment>> {
+    rows.into_iter().map(AssignmentRow::decode).collect()
+}
+
+impl Assignment {
     /// When this review closes: its own due date if re-assigned, else the round's.
     pub fn due(&self, round_due: i64) -> i64 {
         self.due_at.unwrap_or(round_due)
@@ -59,8 +100,8 @@ pub fn queue(conn: &mut Conn, reviewer: i64) -> DbResult<Vec<Queued>> {
 /// What a reviewer sees of an assignment: never who wrote the answer.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ToReview {
-    pub assignment: AssignmentRow,
-    pub round: RoundRow,
+    pub assignment: Assignment,
+    pub round: Round,
     pub exam_title: String,
     pub prompt: String,
     pub body: String,
@@ -75,15 +116,16 @@ pub fn to_review(conn: &mut Conn, id: i64, reviewer: i64) -> DbResult<Option<ToR
         .select((AssignmentRow::as_select(), RoundRow::as_select(), exams::title, exam_items::prompt, answers::body))
         .first(c)
         .optional())?;
-    Ok(
-        row.map(|(assignment, round, exam_title, prompt, body)| ToReview {
-            assignment,
-            round,
+    row.map(|(assignment, round, exam_title, prompt, body)| {
+        Ok(ToReview {
+            assignment: assignment.decode()?,
+            round: round.decode()?,
             exam_title,
             prompt,
             body,
-        }),
-    )
+        })
+    })
+    .transpose()
 }
 
 /// Stores a review, once. False if it was already submitted.
@@ -91,7 +133,7 @@ pub fn submit(
     conn: &mut Conn,
     id: i64,
     reviewer: i64,
-    marks_json: &str,
+    marks: &Marks,
     score: f64,
     comment: &str,
     now: i64,
@@ -105,7 +147,7 @@ pub fn submit(
         ),
     )
     .set((
-        review_assignments::marks_json.eq(marks_json),
+        review_assignments::marks_json.eq(to_json(marks)),
         review_assignments::score.eq(score),
         review_assignments::comment.eq(comment),
         review_assignments::submitted_at.eq(now),
@@ -166,8 +208,8 @@ pub fn add_assignments(
 }
 
 /// Every assignment of a round.
-pub fn assignments(conn: &mut Conn, round: RoundId) -> DbResult<Vec<AssignmentRow>> {
-    Ok(on_conn!(conn, c => review_assignments::table
+pub fn assignments(conn: &mut Conn, round: RoundId) -> DbResult<Vec<Assignment>> {
+    decode_assignments(on_conn!(conn, c => review_assignments::table
         .filter(review_assignments::round_id.eq(round))
         .order(review_assignments::id)
         .select(AssignmentRow::as_select())
@@ -178,30 +220,34 @@ pub fn assignments(conn: &mut Conn, round: RoundId) -> DbResult<Vec<AssignmentRo
 /// three queries: their reviews, calibration tries, and the leads' grades of
 /// their exams (with each grade's exam).
 pub struct Marked {
-    pub assignments: Vec<AssignmentRow>,
-    pub calibrations: Vec<CalibrationRow>,
+    pub assignments: Vec<Assignment>,
+    pub calibrations: Vec<Calibration>,
     /// Each lead's grade with the exam of the answer it grades.
-    pub grades: Vec<(ExamId, LeadGradeRow)>,
+    pub grades: Vec<(ExamId, LeadGrade)>,
 }
 
-pub fn marked(conn: &mut Conn, rounds: &[RoundRow]) -> DbResult<Marked> {
+pub fn marked(conn: &mut Conn, rounds: &[Round]) -> DbResult<Marked> {
     let ids: Vec<RoundId> = rounds.iter().map(|r| r.id).collect();
     let exams: Vec<ExamId> = rounds.iter().map(|r| r.exam_id).collect();
+    let grades: Vec<(ExamId, LeadGradeRow)> = on_conn!(conn, c => lead_grades::table
+        .inner_join(answers::table.inner_join(attempts::table))
+        .filter(attempts::exam_id.eq_any(&exams))
+        .select((attempts::exam_id, LeadGradeRow::as_select()))
+        .load(c))?;
     Ok(Marked {
-        assignments: on_conn!(conn, c => review_assignments::table
+        assignments: decode_assignments(on_conn!(conn, c => review_assignments::table
             .filter(review_assignments::round_id.eq_any(&ids))
             .order(review_assignments::id)
             .select(AssignmentRow::as_select())
-            .load(c))?,
-        calibrations: on_conn!(conn, c => review_calibrations::table
+            .load(c))?)?,
+        calibrations: decode_calibrations(on_conn!(conn, c => review_calibrations::table
             .filter(review_calibrations::round_id.eq_any(&ids))
             .order(review_calibrations::id)
             .select(CalibrationRow::as_select())
-            .load(c))?,
-        grades: on_conn!(conn, c => lead_grades::table
-            .inner_join(answers::table.inner_join(attempts::table))
-            .filter(attempts::exam_id.eq_any(&exams))
-            .select((attempts::exam_id, LeadGradeRow::as_select()))
-            .load(c))?,
+            .load(c))?)?,
+        grades: grades
+            .into_iter()
+            .map(|(exam, grade)| Ok((exam, grade.decode()?)))
+            .collect::<DbResult<_>>()?,
     })
 }

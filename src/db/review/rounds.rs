@@ -16,11 +16,41 @@ pub struct RoundRow {
     pub weights_json: String,
 }
 
+/// A review round with its frozen rubric and blend weights decoded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Round {
+    pub id: RoundId,
+    pub exam_id: ExamId,
+    pub k: i32,
+    pub seed: i64,
+    pub rubric: Rubric,
+    pub due_at: i64,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub weights: Weights,
+}
+
+impl RoundRow {
+    pub(crate) fn decode(self) -> DbResult<Round> {
+        Ok(Round {
+            rubric: decode("review_rounds", self.id, "rubric_json", &self.rubric_json)?,
+            weights: decode("review_rounds", self.id, "weights_json", &self.weights_json)?,
+            id: self.id,
+            exam_id: self.exam_id,
+            k: self.k,
+            seed: self.seed,
+            due_at: self.due_at,
+            created_by: self.created_by,
+            created_at: self.created_at,
+        })
+    }
+}
+
 pub struct NewRound<'a> {
     pub exam_id: ExamId,
     pub k: i32,
     pub seed: i64,
-    pub rubric_json: &'a str,
+    pub rubric: &'a Rubric,
     pub due_at: i64,
     pub created_by: i64,
 }
@@ -58,7 +88,7 @@ pub fn create_round(
                 review_rounds::exam_id.eq(new.exam_id),
                 review_rounds::k.eq(new.k),
                 review_rounds::seed.eq(new.seed),
-                review_rounds::rubric_json.eq(new.rubric_json),
+                review_rounds::rubric_json.eq(to_json(new.rubric)),
                 review_rounds::due_at.eq(new.due_at),
                 review_rounds::created_by.eq(new.created_by),
                 review_rounds::created_at.eq(now),
@@ -94,26 +124,28 @@ pub fn create_round(
     })
 }
 
-pub fn round_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Option<RoundRow>> {
-    Ok(on_conn!(conn, c => review_rounds::table
+pub fn round_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Option<Round>> {
+    let row: Option<RoundRow> = on_conn!(conn, c => review_rounds::table
         .filter(review_rounds::exam_id.eq(exam_id))
         .select(RoundRow::as_select())
         .first(c)
-        .optional())?)
+        .optional())?;
+    row.map(RoundRow::decode).transpose()
 }
 
 /// Sets how a round's final scores blend their parts.
-pub fn set_weights(conn: &mut Conn, round: RoundId, weights_json: &str) -> DbResult<()> {
+pub fn set_weights(conn: &mut Conn, round: RoundId, weights: &Weights) -> DbResult<()> {
     on_conn!(conn, c => diesel::update(review_rounds::table.find(round))
-        .set(review_rounds::weights_json.eq(weights_json))
+        .set(review_rounds::weights_json.eq(to_json(weights)))
         .execute(c))?;
     Ok(())
 }
 
 /// Every round, oldest first.
-pub fn rounds(conn: &mut Conn) -> DbResult<Vec<RoundRow>> {
-    Ok(on_conn!(conn, c => review_rounds::table
+pub fn rounds(conn: &mut Conn) -> DbResult<Vec<Round>> {
+    let rows: Vec<RoundRow> = on_conn!(conn, c => review_rounds::table
         .order((review_rounds::created_at, review_rounds::id))
         .select(RoundRow::as_select())
-        .load(c))?)
+        .load(c))?;
+    rows.into_iter().map(RoundRow::decode).collect()
 }

@@ -12,25 +12,55 @@ pub struct RubricRow {
     pub created_at: i64,
 }
 
-/// Every stored rubric version, newest first.
-pub fn rubrics(conn: &mut Conn) -> DbResult<Vec<RubricRow>> {
-    Ok(on_conn!(conn, c => review_rubrics::table
-        .order(review_rubrics::version.desc())
-        .select(RubricRow::as_select())
-        .load(c))?)
+/// A stored version of the team's rubric.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RubricVersion {
+    pub version: i32,
+    pub rubric: Rubric,
+    pub created_by: i64,
+    pub created_at: i64,
 }
 
-/// The rubrics frozen into rounds and leads' grades, as stored.
-pub fn rubrics_in_use(conn: &mut Conn) -> DbResult<Vec<String>> {
-    let mut used: Vec<String> = on_conn!(conn, c => review_rounds::table
-        .select(review_rounds::rubric_json)
-        .distinct()
+/// Every stored rubric version, newest first.
+pub fn rubrics(conn: &mut Conn) -> DbResult<Vec<RubricVersion>> {
+    let rows: Vec<RubricRow> = on_conn!(conn, c => review_rubrics::table
+        .order(review_rubrics::version.desc())
+        .select(RubricRow::as_select())
         .load(c))?;
-    used.extend(on_conn!(conn, c => lead_grades::table
-        .select(lead_grades::rubric_json)
-        .distinct()
-        .load(c))?);
-    Ok(used)
+    rows.into_iter()
+        .map(|r| {
+            Ok(RubricVersion {
+                rubric: decode("review_rubrics", r.id, "rubric_json", &r.rubric_json)?,
+                version: r.version,
+                created_by: r.created_by,
+                created_at: r.created_at,
+            })
+        })
+        .collect()
+}
+
+/// Whether rubric `version` is frozen into a round or a lead's grade: such a
+/// version is never edited in place.
+pub fn rubric_in_use(conn: &mut Conn, version: u32) -> DbResult<bool> {
+    let frozen = |table: &str, rows: Vec<(i64, String)>| -> DbResult<bool> {
+        for (id, json) in rows {
+            let rubric: Rubric = decode(table, id, "rubric_json", &json)?;
+            if rubric.version == version {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    };
+    let rounds = on_conn!(conn, c => review_rounds::table
+        .select((review_rounds::id, review_rounds::rubric_json))
+        .load(c))?;
+    if frozen("review_rounds", rounds)? {
+        return Ok(true);
+    }
+    let grades = on_conn!(conn, c => lead_grades::table
+        .select((lead_grades::id, lead_grades::rubric_json))
+        .load(c))?;
+    frozen("lead_grades", grades)
 }
 
 /// Stores a rubric version: replaces that version's row if there is one,
@@ -38,18 +68,18 @@ pub fn rubrics_in_use(conn: &mut Conn) -> DbResult<Vec<String>> {
 pub fn save_rubric(
     conn: &mut Conn,
     version: i32,
-    rubric_json: &str,
+    rubric: &Rubric,
     by: i64,
     now: i64,
 ) -> DbResult<()> {
     let values = (
         review_rubrics::version.eq(version),
-        review_rubrics::rubric_json.eq(rubric_json),
+        review_rubrics::rubric_json.eq(to_json(rubric)),
         review_rubrics::created_by.eq(by),
         review_rubrics::created_at.eq(now),
     );
     on_conn!(conn, c => diesel::insert_into(review_rubrics::table)
-        .values(values)
+        .values(values.clone())
         .on_conflict(review_rubrics::version)
         .do_update()
         .set(values)

@@ -25,7 +25,7 @@ const ANSWERS_PER_KEY: usize = 3;
 const MAX_ANSWER_CHARS: usize = 600;
 
 /// Rows set aside, by reason, with the first few examples.
-#[derive(Debug, Default, Clone, serde::Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rejections {
     pub count: u64,
     pub examples: Vec<(u64, String)>,

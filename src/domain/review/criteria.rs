@@ -71,6 +71,9 @@ pub struct Total {
 }
 
 /// The total of one reviewer's marks (criterion key → level).
+/// A reviewer's or lead's level per criterion key.
+pub type Marks = BTreeMap<String, u8>;
+
 pub fn total(rubric: &Rubric, marks: &BTreeMap<String, u8>) -> Result<Total, MarkError> {
     if let Some(unknown) = marks
         .keys()

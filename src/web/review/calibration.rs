@@ -33,15 +33,14 @@ pub async fn calibrate(
         // A stale page: the example was passed or changed meanwhile.
         return Ok(redirect(&format!("/reviews/{id}/calibration")));
     }
-    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
-    let marks = marks_from(&form, &rubric);
-    if let Some(message) = marks_problem(&ctx, &rubric, &marks, "") {
+    let rubric = &found.round.rubric;
+    let marks = marks_from(&form, rubric);
+    if let Some(message) = marks_problem(&ctx, rubric, &marks, "") {
         return render_calibration(&ctx, &found, &pending, &marks, None, Some(message));
     }
-    let lead: BTreeMap<String, u8> = db::from_json(&example.grade.marks_json)?;
-    let off = criteria::calibrate(&rubric, &marks, &lead);
-    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let json = db::to_json(&marks);
+    let off = criteria::calibrate(rubric, &marks, &example.grade.marks);
+    let total = criteria::total(rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let kept = marks.clone();
     let (round, reviewer, answer) = (
         found.round.id,
         found.assignment.reviewer_id,
@@ -53,7 +52,7 @@ pub async fn calibrate(
             round,
             reviewer,
             answer,
-            marks_json: &json,
+            marks: &kept,
             score: total.score,
             passed,
         };
@@ -75,7 +74,7 @@ fn render_calibration(
     off: Option<&[criteria::Off]>,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
+    let rubric = &found.round.rubric;
     let example = &pending.example;
     let off_by_key: BTreeMap<&str, &criteria::Off> = off
         .unwrap_or_default()
@@ -87,7 +86,7 @@ fn render_calibration(
         json!({
             "review": found, "nth": pending.nth, "of": pending.of,
             "example": { "answer": example.answer_id, "prompt": example.prompt, "body": example.body },
-            "criteria": criteria_json(&rubric), "marks": marks, "off": off_by_key,
+            "criteria": criteria_json(rubric), "marks": marks, "off": off_by_key,
             "reason": off.map(|_| example.grade.reason.as_str()), "error": error,
         }),
     )?;

@@ -8,7 +8,7 @@ async fn to_grade(ctx: &Ctx, answer: AnswerId) -> Result<(review::ToGrade, Rubri
     ctx.db(move |conn| {
         let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
         let rubric = match review::round_for_exam(conn, found.exam_id)? {
-            Some(round) => db::from_json(&round.rubric_json)?,
+            Some(round) => round.rubric,
             None => current_rubric(conn)?,
         };
         Ok((found, rubric))
@@ -24,10 +24,10 @@ pub async fn grade_form(
 ) -> Result<HttpResponse, AppError> {
     let answer = path.into_inner();
     let (found, rubric) = to_grade(&ctx, answer).await?;
-    let marks: BTreeMap<String, u8> = found
+    let marks = found
         .grade
         .as_ref()
-        .and_then(|g| serde_json::from_str(&g.marks_json).ok())
+        .map(|g| g.marks.clone())
         .unwrap_or_default();
     let given = found
         .grade
@@ -80,13 +80,12 @@ pub async fn grade(
         return render_grade(&ctx, answer, &found, &rubric, &marks, given, Some(message));
     }
     let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let (rubric_json, marks_json) = (db::to_json(&rubric), db::to_json(&marks));
     ctx.db(move |conn| {
         let new = review::NewGrade {
             answer_id: answer,
             grader_id: me,
-            rubric_json: &rubric_json,
-            marks_json: &marks_json,
+            rubric: &rubric,
+            marks: &marks,
             score: total.score,
             reason: &reason,
             calibration,

@@ -29,7 +29,7 @@ use crate::app::review::{
     calibration_agreement, current_rubric, evidence, outcome, standings_of, Evidence, Final,
     NewRound, Outcome,
 };
-use crate::db::attempts::AnswerRow;
+use crate::db::attempts::Answer;
 use crate::db::columns::{AnswerId, ExamId};
 use crate::db::{self, exams, review};
 use crate::domain::ranking;
@@ -97,7 +97,7 @@ fn marks_problem(
 /// its share, a lead's reason and any appeal. No reviewer is named.
 pub(crate) fn answer_json(
     outcome: &Outcome,
-    grades: &[review::LeadGradeRow],
+    grades: &[review::LeadGrade],
     appeals: &[review::AppealRow],
     answer: AnswerId,
 ) -> Value {

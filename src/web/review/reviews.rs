@@ -49,7 +49,7 @@ pub(super) struct Pending {
 /// once they have reviewed (the training comes before, not in the middle).
 fn pending_example(
     conn: &mut db::Conn,
-    round: &review::RoundRow,
+    round: &review::Round,
     reviewer: i64,
 ) -> Result<Option<Pending>, AppError> {
     if review::has_reviewed(conn, round.id, reviewer)? {
@@ -79,20 +79,15 @@ fn render_review(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
-    let marks: BTreeMap<String, u8> = found
-        .assignment
-        .marks_json
-        .as_deref()
-        .and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default();
+    let rubric = &found.round.rubric;
+    let marks = found.assignment.marks.clone().unwrap_or_default();
     let done = found.assignment.submitted_at.is_some();
     let due = found.assignment.due(found.round.due_at);
     let closed = !done && db::now_ms() > due;
     let mut page = ctx.render(
         "review/show",
         json!({
-            "review": found, "criteria": criteria_json(&rubric), "marks": marks,
+            "review": found, "criteria": criteria_json(rubric), "marks": marks,
             "done": done, "closed": closed, "locked": done || closed, "error": error, "due": local_time(due),
         }),
     )?;
@@ -117,25 +112,24 @@ pub async fn submit(
         return Err(refused("review.closed"));
     }
     let me = found.assignment.reviewer_id;
-    let rubric: Rubric = db::from_json(&found.round.rubric_json)?;
-    let marks = marks_from(&form, &rubric);
+    let rubric = &found.round.rubric;
+    let marks = marks_from(&form, rubric);
     let comment = form.text("comment").trim().to_string();
-    let problem = marks_problem(&ctx, &rubric, &marks, &comment);
+    let problem = marks_problem(&ctx, rubric, &marks, &comment);
     if let Some(message) = problem {
         // The page comes back with what was marked so far.
         let mut kept = found.clone();
-        kept.assignment.marks_json = Some(db::to_json(&marks));
+        kept.assignment.marks = Some(marks);
         return render_review(&ctx, &kept, Some(message), StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let json = db::to_json(&marks);
+    let total = criteria::total(rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
     let saved = ctx
         .db(move |conn| {
             Ok(review::submit(
                 conn,
                 id,
                 me,
-                &json,
+                &marks,
                 total.score,
                 &comment,
                 db::now_ms(),

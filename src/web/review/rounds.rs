@@ -62,7 +62,7 @@ pub async fn round(
     };
     let view = RoundView {
         outcome: outcome(&round, &evidence)?,
-        rubric: db::from_json(&round.rubric_json)?,
+        rubric: round.rubric.clone(),
         round,
         evidence,
         appeals,
@@ -113,7 +113,7 @@ pub async fn round(
 
 /// A round with everything its page shows.
 struct RoundView {
-    round: review::RoundRow,
+    round: review::Round,
     evidence: Evidence,
     outcome: Outcome,
     rubric: Rubric,
@@ -137,13 +137,13 @@ impl RoundView {
     /// One answer as the lead sees it, with its final score for ranking: the
     /// parts and their shares, each reviewer's mark, bias and weight, the
     /// lead's grade, comparison wins and any appeal.
-    fn answer_row(&self, answer: &AnswerRow) -> Option<(Value, f64)> {
+    fn answer_row(&self, answer: &Answer) -> Option<(Value, f64)> {
         let Final {
             blended,
             peer,
             comparative,
         } = self.outcome.finals.get(&answer.id)?;
-        let mine: Vec<&review::AssignmentRow> = self
+        let mine: Vec<&review::Assignment> = self
             .evidence
             .assignments
             .iter()
@@ -259,10 +259,9 @@ pub async fn weights(
         form.int("comparative", bad())?,
     )
     .map_err(|_| bad())?;
-    let json = db::to_json(&weights);
     ctx.db(move |conn| {
         let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
-        Ok(review::set_weights(conn, round.id, &json)?)
+        Ok(review::set_weights(conn, round.id, &weights)?)
     })
     .await?;
     ctx.flash("review.weights_saved", &[]);

@@ -345,11 +345,13 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     crate::helpers::run_sql(&mut conn, "DELETE FROM review_rounds");
     let answers = review::answers_with_authors(&mut conn, exam).expect("answers");
     assert!(!answers.is_empty());
+    let rubric = huashu::domain::review::criteria::Rubric::default();
+    let marks = huashu::domain::review::criteria::Marks::new();
     let new = review::NewRound {
         exam_id: exam,
         k: 2,
         seed: 1,
-        rubric_json: "{}",
+        rubric: &rubric,
         due_at: 1_000,
         created_by: 2,
     };
@@ -376,7 +378,7 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
         &mut conn,
         assignment,
         answers[1].author,
-        "{}",
+        &marks,
         80.0,
         "",
         1_500
@@ -385,8 +387,8 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
     let grade = review::NewGrade {
         answer_id: answers[2].answer,
         grader_id: 2,
-        rubric_json: "{}",
-        marks_json: "{}",
+        rubric: &rubric,
+        marks: &marks,
         score: 70.0,
         reason: "好",
         calibration: false,
