@@ -2,11 +2,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
 
 use super::auth::Form;
 use super::i18n::{Catalog, DEFAULT_LANG};
-use super::render::{redirect, Admin, Ctx};
+use super::render::{redirect, Admin, Ctx, Page};
 use crate::app::passwords;
 use crate::db::{self, sessions, throttle, users};
 use crate::domain::login;
@@ -22,10 +21,11 @@ pub async fn login_form(ctx: Ctx, q: web::Query<Next>) -> Result<HttpResponse, A
     if ctx.user.is_some() {
         return Ok(redirect("/"));
     }
-    ctx.render(
-        "login",
-        json!({ "next": login::local_path(q.next.as_deref().unwrap_or("/")) }),
-    )
+    ctx.render(&LoginPage {
+        next: login::local_path(q.next.as_deref().unwrap_or("/")),
+        username: "",
+        error: None,
+    })
 }
 
 pub async fn login(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpResponse, AppError> {
@@ -36,10 +36,11 @@ pub async fn login(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpRespons
             .state
             .catalog
             .format(ctx.lang, key, &[("secs", secs.to_string())]);
-        let page = ctx.render(
-            "login",
-            json!({ "next": next, "username": typed, "error": error }),
-        )?;
+        let page = ctx.render(&LoginPage {
+            next: &next,
+            username: &typed,
+            error: Some(error),
+        })?;
         Ok(with_status(page, status))
     };
     // A name that could never be an account is refused before anything is
@@ -121,16 +122,21 @@ pub async fn list(Admin { ctx, .. }: Admin) -> Result<HttpResponse, AppError> {
     let (users, blocked) = ctx
         .db(move |conn| Ok((users::list(conn)?, throttle::blocked(conn, now)?)))
         .await?;
-    let users: Vec<_> = users
+    let users = users
         .into_iter()
-        .map(|u| {
-            let blocked = blocked.contains(&u.username);
-            json!({ "id": u.id, "username": u.username, "display_name": u.display_name,
-                    "role": u.role, "active": u.active, "blocked": blocked })
+        .map(|u| UserLine {
+            blocked: blocked.contains(&u.username),
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.key(),
+            active: u.active,
         })
         .collect();
-    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
-    ctx.render("admin/users", json!({ "users": users, "roles": roles }))
+    ctx.render(&UsersPage {
+        users,
+        roles: Role::ALL.iter().map(|r| r.key()).collect(),
+    })
 }
 
 pub async fn create(Admin { ctx, .. }: Admin, form: Form) -> Result<HttpResponse, AppError> {
@@ -212,4 +218,58 @@ pub async fn update(
     .await?;
     ctx.flash("users.updated", &[]);
     Ok(redirect("/admin/users"))
+}
+
+#[derive(serde::Serialize)]
+struct LoginPage<'a> {
+    /// Where to go once signed in.
+    next: &'a str,
+    /// What was typed, kept when the login is refused.
+    username: &'a str,
+    error: Option<String>,
+}
+
+impl Page for LoginPage<'_> {
+    const TEMPLATE: &'static str = "login";
+}
+
+#[derive(serde::Serialize)]
+struct UsersPage {
+    users: Vec<UserLine>,
+    roles: Vec<&'static str>,
+}
+
+#[derive(serde::Serialize)]
+struct UserLine {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    active: bool,
+    /// Locked out by the login throttle right now.
+    blocked: bool,
+}
+
+impl Page for UsersPage {
+    const TEMPLATE: &'static str = "admin/users";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    out.add(&LoginPage {
+        next: "/exams/1",
+        username: "wang",
+        error: Some("wrong".into()),
+    });
+    out.add(&UsersPage {
+        users: vec![UserLine {
+            id: 2,
+            username: "wang".into(),
+            display_name: "王芳".into(),
+            role: "trainee",
+            active: true,
+            blocked: true,
+        }],
+        roles: vec!["trainee", "lead"],
+    });
 }

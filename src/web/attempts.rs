@@ -2,13 +2,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 
 use super::auth::{CsrfJson, Form};
-use super::render::{redirect, with_conn, Ctx, OneHop, SessionUser, Trainee};
+use super::pages::{ExamView, ItemView};
+use super::render::{redirect, with_conn, Ctx, OneHop, Page, SessionUser, Trainee};
+use super::review::AnswerOutcome;
 use crate::app::grading;
 use crate::db::attempts::{self, Answer, AttemptRow, ToAnswer};
-use crate::db::columns::{AttemptId, ExamId, ExamStatus, ItemId};
+use crate::db::columns::{AnswerId, AttemptId, ExamId, ExamStatus, ItemId};
 use crate::db::exams::{self, ExamRow, Item};
 use crate::db::{self, drafts, users::User, Conn};
 use crate::domain::types::{AnswerText, Invalid, Role};
@@ -104,16 +107,24 @@ fn render_take(
     items: &[ToAnswer],
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let questions: Vec<Value> = items
-        .iter()
-        .map(|item| {
-            json!({ "item": item, "body": item.draft.as_deref().unwrap_or(""), "saved_at": item.saved_at })
-        })
-        .collect();
-    let deadline = exam::deadline(attempt.started_at, exam.time_limit_min);
-    let data = json!({ "attempt": attempt, "exam": exam, "questions": questions, "deadline": deadline,
-                       "max_len": AnswerText::MAX, "error": error });
-    ctx.render("attempts/take", data)
+    ctx.render(&TakePage {
+        attempt: AttemptView {
+            id: attempt.id,
+            closed_by_lead: attempt.closed_by_lead,
+        },
+        exam: ExamView::of(exam),
+        questions: items
+            .iter()
+            .map(|item| Question {
+                item: item.clone(),
+                body: item.draft.clone().unwrap_or_default(),
+                saved_at: item.saved_at,
+            })
+            .collect(),
+        deadline: exam::deadline(attempt.started_at, exam.time_limit_min),
+        max_len: AnswerText::MAX,
+        error,
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -328,26 +339,39 @@ pub async fn result(
     let outcome = reviewed.as_ref().map(|(o, _, _)| o);
     let grades = reviewed.as_ref().map_or(&[][..], |(_, g, _)| g.as_slice());
     let appeals = reviewed.as_ref().map_or(&[][..], |(_, _, a)| a.as_slice());
-    let my_grade = outcome
+    let reviewing = outcome
         .and_then(|o| o.fit.reviewers.iter().find(|r| r.reviewer == uid))
-        .map(|r| json!({ "grade": r.grade.round(), "reviews": r.reviews }));
-    let breakdown: Vec<Value> = items
+        .map(|r| MyReviewing {
+            grade: r.grade.round(),
+            reviews: r.reviews,
+        });
+    let questions = items
         .iter()
         .map(|item| {
             let answer = answers.iter().find(|a| a.item_id == item.id);
             let mut row = breakdown(item, answer);
             if let (Some(outcome), Some(answer)) = (outcome, answer) {
-                row["review"] = super::review::answer_json(outcome, grades, appeals, answer.id);
-                row["answer_id"] = json!(answer.id);
+                row.review = AnswerOutcome::of(outcome, grades, appeals, answer.id);
+                row.answer_id = Some(answer.id);
             }
             row
         })
         .collect();
-    ctx.render("attempts/result", json!({
-        "attempt": attempt, "exam": exam, "total": total, "passed": exam::passed(total, exam.pass_mark),
-        "rank": mine.map(|r| r.rank), "tied_with": mine.map(|r| r.tied_with), "tied": mine.is_some_and(|r| r.tied_with > 1),
-        "of": ranked.len(), "questions": breakdown, "reviewing": my_grade,
-    }))
+    ctx.render(&ResultPage {
+        attempt: AttemptView {
+            id: attempt.id,
+            closed_by_lead: attempt.closed_by_lead,
+        },
+        exam: ExamView::of(&exam),
+        total,
+        passed: exam::passed(total, exam.pass_mark),
+        rank: mine.map(|r| r.rank),
+        tied_with: mine.map(|r| r.tied_with),
+        tied: mine.is_some_and(|r| r.tied_with > 1),
+        of: ranked.len(),
+        questions,
+        reviewing,
+    })
 }
 
 /// A review round's outcome with the leads' grades and the appeals.
@@ -371,27 +395,197 @@ fn review_of(conn: &mut Conn, exam_id: ExamId) -> Result<Option<Reviewed>, AppEr
 /// One question of the result page, from the report stored when it was scored
 /// (so the rubric lines always explain the score shown): score, best reference,
 /// rubric lines, and the diff against that reference.
-fn breakdown(item: &Item, answer: Option<&Answer>) -> Value {
+fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
     let body = answer.map_or("", |a| a.body.as_str());
+    let mut row = Breakdown {
+        item: ItemView::of(item),
+        body: body.to_string(),
+        score: None,
+        similarity: None,
+        best_reference: None,
+        checks: vec![],
+        banned: vec![],
+        diff: vec![],
+        seconds: answer.map_or(0, |a| a.time_spent_ms / 1000),
+        review: None,
+        answer_id: None,
+    };
     let Some(report) = answer.and_then(|a| a.report.as_ref()) else {
-        return json!({ "item": item, "body": body });
+        return row;
     };
     let reference = item
         .references
         .get(report.best_reference)
         .map(|r| text::fold(r))
         .unwrap_or_default();
-    let segments = diff::segments(&text::fold(body), &reference);
-    let checks: Vec<Value> = report
+    row.diff = diff::segments(&text::fold(body), &reference);
+    row.checks = report
         .checks
         .iter()
         .filter(|c| c.expected || c.found.is_some())
-        .map(|c| json!({ "check": c.check.key(), "expected": c.expected, "found": c.found }))
+        .map(|c| CheckLine {
+            check: c.check.key(),
+            expected: c.expected,
+            found: c.found.clone(),
+        })
         .collect();
-    json!({
-        "item": item, "body": body, "score": report.score,
-        "similarity": (report.similarity.combined * 100.0).round(), "best_reference": report.best_reference + 1,
-        "checks": checks, "banned": report.banned, "diff": segments,
-        "seconds": answer.map_or(0, |a| a.time_spent_ms / 1000),
-    })
+    row.score = Some(report.score);
+    row.similarity = Some((report.similarity.combined * 100.0).round());
+    row.best_reference = Some(report.best_reference + 1);
+    row.banned = report.banned.clone();
+    row
+}
+
+#[derive(Serialize)]
+struct TakePage {
+    attempt: AttemptView,
+    exam: ExamView,
+    questions: Vec<Question>,
+    /// When the time is up, Unix ms.
+    deadline: i64,
+    max_len: usize,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Question {
+    item: ToAnswer,
+    body: String,
+    saved_at: Option<i64>,
+}
+
+impl Page for TakePage {
+    const TEMPLATE: &'static str = "attempts/take";
+}
+
+#[derive(Serialize)]
+struct ResultPage {
+    attempt: AttemptView,
+    exam: ExamView,
+    total: f64,
+    passed: bool,
+    rank: Option<usize>,
+    tied_with: Option<usize>,
+    tied: bool,
+    of: usize,
+    questions: Vec<Breakdown>,
+    /// How the trainee did as a reviewer, once a round has fitted them.
+    reviewing: Option<MyReviewing>,
+}
+
+#[derive(Serialize)]
+struct AttemptView {
+    id: AttemptId,
+    closed_by_lead: bool,
+}
+
+#[derive(Serialize)]
+struct MyReviewing {
+    grade: f64,
+    reviews: usize,
+}
+
+#[derive(Serialize)]
+struct Breakdown {
+    item: ItemView,
+    body: String,
+    score: Option<f64>,
+    similarity: Option<f64>,
+    /// Which reference the answer came closest to, from 1.
+    best_reference: Option<usize>,
+    checks: Vec<CheckLine>,
+    banned: Vec<String>,
+    diff: Vec<diff::Segment>,
+    seconds: i64,
+    review: Option<AnswerOutcome>,
+    answer_id: Option<AnswerId>,
+}
+
+#[derive(Serialize)]
+struct CheckLine {
+    check: &'static str,
+    expected: bool,
+    found: Option<String>,
+}
+
+impl Page for ResultPage {
+    const TEMPLATE: &'static str = "attempts/result";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    for error in [None, Some("第2题：答案不能为空".to_string())] {
+        out.add(&TakePage {
+            attempt: AttemptView {
+                id: AttemptId(4),
+                closed_by_lead: false,
+            },
+            exam: ExamView::sample(),
+            questions: vec![Question {
+                item: ToAnswer {
+                    id: ItemId(3),
+                    position: 1,
+                    scene: "after_sale".into(),
+                    category: "refund".into(),
+                    prompt: "退款多久到账？".into(),
+                    draft: Some("亲".into()),
+                    saved_at: Some(1),
+                },
+                body: "亲".into(),
+                saved_at: Some(1),
+            }],
+            deadline: 1_000,
+            max_len: AnswerText::MAX,
+            error,
+        });
+    }
+    let scored = Breakdown {
+        item: ItemView::sample(),
+        body: "亲，退款1-3天到账".into(),
+        score: Some(82.0),
+        similarity: Some(76.0),
+        best_reference: Some(1),
+        checks: vec![CheckLine {
+            check: "empathy",
+            expected: true,
+            found: Some("亲".into()),
+        }],
+        banned: vec!["不知道".into()],
+        diff: diff::segments("亲，退款", "亲，退款会到"),
+        seconds: 30,
+        review: Some(AnswerOutcome::sample()),
+        answer_id: Some(AnswerId(8)),
+    };
+    let blank = breakdown(
+        &Item {
+            id: ItemId(3),
+            exam_id: crate::db::columns::ExamId(1),
+            position: 2,
+            question_id: 1,
+            scene: String::new(),
+            category: String::new(),
+            prompt: "可以开发票吗？".into(),
+            references: vec![],
+            rubric: Default::default(),
+        },
+        None,
+    );
+    out.add(&ResultPage {
+        attempt: AttemptView {
+            id: AttemptId(4),
+            closed_by_lead: true,
+        },
+        exam: ExamView::sample(),
+        total: 82.0,
+        passed: true,
+        rank: Some(1),
+        tied_with: Some(2),
+        tied: true,
+        of: 3,
+        questions: vec![scored, blank],
+        reviewing: Some(MyReviewing {
+            grade: 90.0,
+            reviews: 2,
+        }),
+    });
 }

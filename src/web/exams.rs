@@ -2,10 +2,11 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::auth::Form;
-use super::render::{redirect, Lead, Trainee};
+use super::pages::{ExamView, ItemView};
+use super::render::{local_time, redirect, Lead, Page, Trainee};
 use crate::app::{self, exams::StatusAction};
 use crate::db::columns::{ExamId, ExamStatus, ItemId};
 use crate::db::{attempts, exams, questions};
@@ -42,13 +43,16 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
         .collect();
     // What the reviewer is told at the top of the page: how much is waiting,
     // how much closes within a day, and how much closed unfinished.
-    let notice = json!({
-        "open": dues.iter().filter(|d| now <= **d).count(),
-        "soon": dues.iter().filter(|d| now <= **d && **d - now < DAY_MS).count(),
-        "missed": dues.iter().filter(|d| now > **d).count(),
-    });
+    let notice = Notice {
+        open: dues.iter().filter(|d| now <= **d).count(),
+        soon: dues
+            .iter()
+            .filter(|d| now <= **d && **d - now < DAY_MS)
+            .count(),
+        missed: dues.iter().filter(|d| now > **d).count(),
+    };
     // Two answers to one question are told apart by a number.
-    let queue: Vec<Value> = queue
+    let reviews = queue
         .iter()
         .map(|q| {
             let same: Vec<i64> = queue
@@ -57,37 +61,60 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
                 .map(|o| o.id)
                 .collect();
             let nth = same.iter().take_while(|id| **id != q.id).count() + 1;
-            let of = same.len();
-            json!({ "review": q, "nth": (of > 1).then_some(nth), "due": super::render::local_time(q.due_at), "overdue": now > q.due_at, "due_soon": now <= q.due_at && q.due_at - now < DAY_MS })
+            QueuedReview {
+                review: q.clone(),
+                nth: (same.len() > 1).then_some(nth),
+                due: local_time(q.due_at),
+                overdue: now > q.due_at,
+                due_soon: now <= q.due_at && q.due_at - now < DAY_MS,
+            }
         })
         .collect();
-    let open: Vec<Value> = all
+    let open = all
         .iter()
         .filter(|e| e.status == ExamStatus::Open)
         .map(|e| {
             let attempt = mine.iter().find(|a| a.exam_id == e.id);
-            json!({ "exam": e, "attempt": attempt, "submitted": attempt.is_some_and(|a| a.submitted_at.is_some()) })
+            OpenExam {
+                exam: ExamView::of(e),
+                attempt: attempt.map(AttemptRef::of),
+                submitted: attempt.is_some_and(|a| a.submitted_at.is_some()),
+            }
         })
         .collect();
-    let comparisons: Vec<Value> = comparisons
+    let comparisons = comparisons
         .iter()
-        .map(|q| json!({ "id": q.comparison.id, "exam_title": q.exam_title, "due": super::render::local_time(q.due_at), "overdue": now > q.due_at }))
+        .map(|q| QueuedComparison {
+            id: q.comparison.id,
+            exam_title: q.exam_title.clone(),
+            due: local_time(q.due_at),
+            overdue: now > q.due_at,
+        })
         .collect();
-    let done: Vec<Value> = mine
+    let done = mine
         .iter()
         .filter(|a| a.submitted_at.is_some())
         .filter_map(|a| all.iter().find(|e| e.id == a.exam_id).map(|e| (a, e)))
-        .map(|(a, e)| json!({ "attempt": a, "exam": e, "passed": exam::passed(a.score.unwrap_or(0.0), e.pass_mark) }))
+        .map(|(a, e)| DoneExam {
+            exam: ExamView::of(e),
+            attempt: AttemptRef::of(a),
+            passed: exam::passed(a.score.unwrap_or(0.0), e.pass_mark),
+        })
         .collect();
-    let lead_queue: Vec<Value> = lead_queue
-        .into_iter()
-        .map(|q| json!({ "exam": q.exam, "title": q.title, "n": q.waiting }))
-        .collect();
-    let managed = if is_lead { all } else { vec![] };
-    ctx.render(
-        "home",
-        json!({ "open": open, "done": done, "managed": managed, "queue": queue, "comparisons": comparisons, "lead_queue": lead_queue, "notice": notice }),
-    )
+    let managed = if is_lead {
+        all.iter().map(ExamView::of).collect()
+    } else {
+        vec![]
+    };
+    ctx.render(&HomePage {
+        notice,
+        open,
+        queue: reviews,
+        comparisons,
+        done,
+        lead_queue,
+        managed,
+    })
 }
 
 pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
@@ -98,19 +125,19 @@ pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
         .map(|b| b.clone())
         .unwrap_or_default();
     let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
-    ctx.render(
-        "banks",
-        json!({ "files": loaded.files, "origin": loaded.origin, "questions": questions }),
-    )
+    ctx.render(&BanksPage {
+        files: loaded.files,
+        origin: loaded.origin,
+        questions: questions.iter().map(QuestionLine::of).collect(),
+    })
 }
 
 pub async fn new_form(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
-    let categories: Vec<&str> = Category::ALL.iter().map(|c| c.key()).collect();
-    ctx.render(
-        "exams/new",
-        json!({ "questions": questions, "categories": categories }),
-    )
+    ctx.render(&NewExamPage {
+        questions: questions.iter().map(QuestionLine::of).collect(),
+        categories: Category::ALL.iter().map(|c| c.key()).collect(),
+    })
 }
 
 /// An exam's title, time limit and pass mark from its form.
@@ -187,19 +214,21 @@ pub async fn show(
             ))
         })
         .await?;
-    let can_reopen = exam.status == ExamStatus::Closed && !reviewed;
-    let draft = exam.status == ExamStatus::Draft;
-    let items: Vec<Value> = items
-        .iter()
-        .map(|i| {
-            json!({ "item": i, "references": i.references.join("\n\n"), "bare": i.references.is_empty() })
-        })
-        .collect();
-    ctx.render(
-        "exams/show",
-        json!({ "exam": exam, "items": items, "submitted": submitted, "draft": draft,
-                "writing": writing, "can_reopen": can_reopen }),
-    )
+    ctx.render(&ExamPage {
+        can_reopen: exam.status == ExamStatus::Closed && !reviewed,
+        draft: exam.status == ExamStatus::Draft,
+        exam: ExamView::of(&exam),
+        items: items
+            .iter()
+            .map(|i| EditableItem {
+                item: ItemView::of(i),
+                references: i.references.join("\n\n"),
+                bare: i.references.is_empty(),
+            })
+            .collect(),
+        submitted,
+        writing,
+    })
 }
 
 pub async fn set_status(
@@ -254,41 +283,61 @@ pub async fn results(
             .map(|s| (s, s.attempt.score.unwrap_or(0.0)))
             .collect(),
     );
-    let ranking: Vec<Value> = ranked
+    let ranking = ranked
         .iter()
-        .map(|r| {
-            json!({
-                "rank": r.rank, "tied": r.tied_with > 1, "tied_with": r.tied_with, "score": r.score,
-                "name": r.item.display_name, "attempt_id": r.item.attempt.id,
-                "passed": exam::passed(r.score, exam.pass_mark),
-            })
+        .map(|r| RankLine {
+            rank: r.rank,
+            tied: r.tied_with > 1,
+            tied_with: r.tied_with,
+            score: r.score,
+            name: r.item.display_name.clone(),
+            attempt_id: r.item.attempt.id,
+            passed: exam::passed(r.score, exam.pass_mark),
         })
         .collect();
     let by_name = q.sort.as_deref() == Some("name");
-    let per_question: Vec<Value> = items
+    let per_question = items
         .iter()
         .map(|item| {
             let mut rows: Vec<(String, &crate::db::attempts::Answer)> = answers
                 .iter()
                 .filter(|a| a.item_id == item.id)
-                .filter_map(|a| submitted.iter().find(|s| s.attempt.id == a.attempt_id).map(|s| (s.display_name.clone(), a)))
+                .filter_map(|a| {
+                    submitted
+                        .iter()
+                        .find(|s| s.attempt.id == a.attempt_id)
+                        .map(|s| (s.display_name.clone(), a))
+                })
                 .collect();
             if by_name {
                 rows.sort_by(|a, b| a.0.cmp(&b.0));
             } else {
-                rows.sort_by(|a, b| b.1.score.unwrap_or(0.0).total_cmp(&a.1.score.unwrap_or(0.0)));
+                rows.sort_by(|a, b| {
+                    b.1.score
+                        .unwrap_or(0.0)
+                        .total_cmp(&a.1.score.unwrap_or(0.0))
+                });
             }
-            let rows: Vec<Value> = rows
-                .iter()
-                .map(|(name, a)| json!({ "name": name, "score": a.score, "body": a.body, "seconds": a.time_spent_ms / 1000 }))
-                .collect();
-            json!({ "item": item, "answers": rows })
+            QuestionAnswers {
+                item: ItemView::of(item),
+                answers: rows
+                    .iter()
+                    .map(|(name, a)| SideBySide {
+                        name: name.clone(),
+                        score: a.score,
+                        body: a.body.clone(),
+                        seconds: a.time_spent_ms / 1000,
+                    })
+                    .collect(),
+            }
         })
         .collect();
-    ctx.render(
-        "exams/results",
-        json!({ "exam": exam, "ranking": ranking, "questions": per_question, "by_name": by_name }),
-    )
+    ctx.render(&ResultsPage {
+        exam: ExamView::of(&exam),
+        ranking,
+        questions: per_question,
+        by_name,
+    })
 }
 
 /// A lead edits one item of a draft exam: the question and its reference
@@ -312,4 +361,299 @@ pub async fn edit_item(
     }
     ctx.flash("exams.item_saved", &[]);
     Ok(redirect(&format!("/exams/{exam}")))
+}
+
+#[derive(Serialize)]
+struct HomePage {
+    notice: Notice,
+    open: Vec<OpenExam>,
+    queue: Vec<QueuedReview>,
+    comparisons: Vec<QueuedComparison>,
+    done: Vec<DoneExam>,
+    lead_queue: Vec<crate::db::review::LeadQueue>,
+    managed: Vec<ExamView>,
+}
+
+impl Page for HomePage {
+    const TEMPLATE: &'static str = "home";
+}
+
+/// Reviews and comparisons waiting, closing within a day, and missed.
+#[derive(Serialize)]
+struct Notice {
+    open: usize,
+    soon: usize,
+    missed: usize,
+}
+
+#[derive(Serialize)]
+struct OpenExam {
+    exam: ExamView,
+    attempt: Option<AttemptRef>,
+    submitted: bool,
+}
+
+#[derive(Serialize)]
+struct AttemptRef {
+    id: crate::db::columns::AttemptId,
+    score: Option<f64>,
+}
+
+impl AttemptRef {
+    fn of(a: &attempts::AttemptRow) -> AttemptRef {
+        AttemptRef {
+            id: a.id,
+            score: a.score,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct QueuedReview {
+    review: crate::db::review::Queued,
+    /// Which of several answers to the same question, when there are several.
+    nth: Option<usize>,
+    due: String,
+    overdue: bool,
+    due_soon: bool,
+}
+
+#[derive(Serialize)]
+struct QueuedComparison {
+    id: i64,
+    exam_title: String,
+    due: String,
+    overdue: bool,
+}
+
+#[derive(Serialize)]
+struct DoneExam {
+    exam: ExamView,
+    attempt: AttemptRef,
+    passed: bool,
+}
+
+/// A bank question in a list.
+#[derive(Serialize)]
+struct QuestionLine {
+    id: i64,
+    bank_title: String,
+    scene: String,
+    category: String,
+    prompt: String,
+}
+
+impl QuestionLine {
+    fn of(q: &questions::Question) -> QuestionLine {
+        QuestionLine {
+            id: q.id,
+            bank_title: q.bank_title.clone(),
+            scene: q.scene.clone(),
+            category: q.category.clone(),
+            prompt: q.prompt.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct BanksPage {
+    files: Vec<app::banks::BankFile>,
+    origin: app::banks::Origin,
+    questions: Vec<QuestionLine>,
+}
+
+impl Page for BanksPage {
+    const TEMPLATE: &'static str = "banks";
+}
+
+#[derive(Serialize)]
+struct NewExamPage {
+    questions: Vec<QuestionLine>,
+    categories: Vec<&'static str>,
+}
+
+impl Page for NewExamPage {
+    const TEMPLATE: &'static str = "exams/new";
+}
+
+#[derive(Serialize)]
+struct ExamPage {
+    exam: ExamView,
+    items: Vec<EditableItem>,
+    submitted: usize,
+    /// Trainees still writing.
+    writing: usize,
+    draft: bool,
+    can_reopen: bool,
+}
+
+#[derive(Serialize)]
+struct EditableItem {
+    item: ItemView,
+    /// The references, a blank line between each.
+    references: String,
+    bare: bool,
+}
+
+impl Page for ExamPage {
+    const TEMPLATE: &'static str = "exams/show";
+}
+
+#[derive(Serialize)]
+struct ResultsPage {
+    exam: ExamView,
+    ranking: Vec<RankLine>,
+    questions: Vec<QuestionAnswers>,
+    by_name: bool,
+}
+
+#[derive(Serialize)]
+struct RankLine {
+    rank: usize,
+    tied: bool,
+    tied_with: usize,
+    score: f64,
+    name: String,
+    attempt_id: crate::db::columns::AttemptId,
+    passed: bool,
+}
+
+#[derive(Serialize)]
+struct QuestionAnswers {
+    item: ItemView,
+    answers: Vec<SideBySide>,
+}
+
+#[derive(Serialize)]
+struct SideBySide {
+    name: String,
+    score: Option<f64>,
+    body: String,
+    seconds: i64,
+}
+
+impl Page for ResultsPage {
+    const TEMPLATE: &'static str = "exams/results";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    use crate::db::columns::AttemptId;
+    let attempt = || AttemptRef {
+        id: AttemptId(4),
+        score: Some(72.5),
+    };
+    out.add(&HomePage {
+        notice: Notice {
+            open: 2,
+            soon: 1,
+            missed: 1,
+        },
+        open: vec![OpenExam {
+            exam: ExamView::sample(),
+            attempt: Some(attempt()),
+            submitted: false,
+        }],
+        queue: vec![QueuedReview {
+            review: crate::db::review::Queued {
+                id: 9,
+                exam_title: "售后".into(),
+                position: 2,
+                due_at: 0,
+            },
+            nth: Some(2),
+            due: "2026-12-01 18:00".into(),
+            overdue: false,
+            due_soon: true,
+        }],
+        comparisons: vec![QueuedComparison {
+            id: 5,
+            exam_title: "售后".into(),
+            due: "2026-12-01 18:00".into(),
+            overdue: true,
+        }],
+        done: vec![DoneExam {
+            exam: ExamView::sample(),
+            attempt: attempt(),
+            passed: true,
+        }],
+        lead_queue: vec![crate::db::review::LeadQueue {
+            exam: ExamId(1),
+            title: "售后".into(),
+            waiting: 3,
+        }],
+        managed: vec![ExamView::sample()],
+    });
+    let question = || QuestionLine {
+        id: 7,
+        bank_title: "售后题库".into(),
+        scene: "after_sale".into(),
+        category: "refund".into(),
+        prompt: "退款多久到账？".into(),
+    };
+    for origin in [
+        app::banks::Origin::Folder {
+            folder: "exams".into(),
+        },
+        app::banks::Origin::Builtin {
+            searched: "exams".into(),
+        },
+        app::banks::Origin::Unreadable {
+            folder: "exams".into(),
+            reason: "permission denied".into(),
+        },
+    ] {
+        out.add(&BanksPage {
+            files: vec![app::banks::BankFile {
+                file: "after_sale.toml".into(),
+                slug: Some("after_sale".into()),
+                title: Some("售后题库".into()),
+                questions: 12,
+                problems: vec!["line 3: prompt is empty".into()],
+                bank: None,
+            }],
+            origin,
+            questions: vec![question()],
+        });
+    }
+    out.add(&NewExamPage {
+        questions: vec![question()],
+        categories: vec!["refund"],
+    });
+    for draft in [true, false] {
+        out.add(&ExamPage {
+            exam: ExamView::sample(),
+            items: vec![EditableItem {
+                item: ItemView::sample(),
+                references: "亲，退款一般1-3个工作日到账。".into(),
+                bare: true,
+            }],
+            submitted: 3,
+            writing: 1,
+            draft,
+            can_reopen: !draft,
+        });
+    }
+    out.add(&ResultsPage {
+        exam: ExamView::sample(),
+        ranking: vec![RankLine {
+            rank: 1,
+            tied: true,
+            tied_with: 2,
+            score: 80.0,
+            name: "王芳".into(),
+            attempt_id: AttemptId(4),
+            passed: true,
+        }],
+        questions: vec![QuestionAnswers {
+            item: ItemView::sample(),
+            answers: vec![SideBySide {
+                name: "王芳".into(),
+                score: Some(80.0),
+                body: "亲，已为您加急处理。".into(),
+                seconds: 40,
+            }],
+        }],
+        by_name: false,
+    });
 }

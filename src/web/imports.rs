@@ -6,13 +6,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use futures_util::StreamExt;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 
 use super::auth::CsrfHeader;
-use super::render::{Ctx, Lead};
+use super::render::{Ctx, Lead, Page};
 use crate::app::imports::{self, Source};
 use crate::db::columns::ImportStatus;
-use crate::db::mining::{self, Begun, Import};
+use crate::db::mining::{self, Begun, Import, ImportReport};
 use crate::domain::mining::chatlog::{Format, Mapping};
 use crate::error::AppError;
 use crate::files::Spool;
@@ -22,30 +23,131 @@ pub const MAX_UPLOAD_MB: usize = 512;
 
 pub async fn list(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let rows = ctx.db(|conn| Ok(mining::imports(conn, 50)?)).await?;
-    ctx.render(
-        "imports/list",
-        json!({ "imports": rows.iter().map(import_json).collect::<Vec<_>>(), "max_mb": MAX_UPLOAD_MB }),
-    )
+    ctx.render(&ImportsPage {
+        imports: rows.iter().map(ImportView::of).collect(),
+    })
 }
 
 pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let row = load(&ctx, path.into_inner()).await?;
-    ctx.render("imports/show", json!({ "import": import_json(&row) }))
+    ctx.render(&ImportPage {
+        import: ImportView::of(&row),
+    })
 }
 
-/// The import as its page and the progress API show it (report parsed).
-fn import_json(row: &Import) -> Value {
-    let percent = if row.bytes_total > 0 {
-        (row.bytes_read * 100 / row.bytes_total).clamp(0, 100)
-    } else {
-        100
+/// The import as its page and the progress API show it.
+#[derive(Serialize)]
+struct ImportView<'a> {
+    id: i64,
+    file_name: &'a str,
+    status: ImportStatus,
+    running: bool,
+    failed: bool,
+    bytes_read: i64,
+    bytes_total: i64,
+    percent: i64,
+    started_at: i64,
+    report: &'a ImportReport,
+}
+
+impl<'a> ImportView<'a> {
+    fn of(row: &'a Import) -> ImportView<'a> {
+        let percent = if row.bytes_total > 0 {
+            (row.bytes_read * 100 / row.bytes_total).clamp(0, 100)
+        } else {
+            100
+        };
+        ImportView {
+            id: row.id,
+            file_name: &row.file_name,
+            status: row.status,
+            running: row.status == ImportStatus::Running,
+            failed: row.status == ImportStatus::Failed,
+            bytes_read: row.bytes_read,
+            bytes_total: row.bytes_total,
+            percent,
+            started_at: row.started_at,
+            report: &row.report,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ImportsPage<'a> {
+    imports: Vec<ImportView<'a>>,
+}
+
+impl Page for ImportsPage<'_> {
+    const TEMPLATE: &'static str = "imports/list";
+}
+
+#[derive(Serialize)]
+struct ImportPage<'a> {
+    import: ImportView<'a>,
+}
+
+impl Page for ImportPage<'_> {
+    const TEMPLATE: &'static str = "imports/show";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    use crate::db::mining::{Applied, ReportSummary};
+    use crate::domain::mining::mine::Rejections;
+    let rejected = || {
+        [(
+            "too_short".to_string(),
+            Rejections {
+                count: 3,
+                examples: vec![(4, "嗯".into())],
+            },
+        )]
+        .into_iter()
+        .collect()
     };
-    json!({
-        "id": row.id, "file_name": row.file_name, "status": row.status,
-        "running": row.status == ImportStatus::Running, "failed": row.status == ImportStatus::Failed,
-        "bytes_read": row.bytes_read, "bytes_total": row.bytes_total, "percent": percent,
-        "started_at": row.started_at, "report": row.report,
-    })
+    let done = Import {
+        id: 1,
+        file_name: "chats.csv".into(),
+        status: ImportStatus::Done,
+        bytes_total: 100,
+        bytes_read: 100,
+        report: ImportReport {
+            summary: Some(ReportSummary {
+                rows: 10,
+                noise: rejected(),
+                bad_rows: rejected(),
+                ..Default::default()
+            }),
+            applied: Some(Applied::default()),
+            error: None,
+            error_key: None,
+        },
+        started_at: 0,
+        heartbeat_at: 0,
+        finished_at: Some(1),
+    };
+    let failed = Import {
+        status: ImportStatus::Failed,
+        report: ImportReport {
+            error: Some("bad".into()),
+            error_key: Some("imports.error.encoding".into()),
+            ..Default::default()
+        },
+        ..done.clone()
+    };
+    let running = Import {
+        status: ImportStatus::Running,
+        report: ImportReport::default(),
+        ..done.clone()
+    };
+    out.add(&ImportsPage {
+        imports: vec![ImportView::of(&done)],
+    });
+    for import in [&done, &failed, &running] {
+        out.add(&ImportPage {
+            import: ImportView::of(import),
+        });
+    }
 }
 
 pub async fn progress(
@@ -53,7 +155,7 @@ pub async fn progress(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let row = load(&ctx, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(import_json(&row)))
+    Ok(HttpResponse::Ok().json(ImportView::of(&row)))
 }
 
 async fn load(ctx: &Ctx, id: i64) -> Result<Import, AppError> {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod exams;
 pub mod i18n;
 pub mod imports;
+mod pages;
 pub mod questions;
 pub mod rankings;
 pub mod render;
@@ -63,12 +64,7 @@ impl AppState {
     /// `uploads`: the private folder for chat logs being uploaded.
     pub fn new(pool: DbPool, uploads: std::path::PathBuf) -> anyhow::Result<Self> {
         let catalog = Arc::new(Catalog::load()?);
-        let mut hb = Handlebars::new();
-        hb.set_strict_mode(false);
-        register_templates(&mut hb, &TEMPLATES)?;
-        hb.register_helper("t", Box::new(TranslateHelper(catalog.clone())));
-        handlebars::handlebars_helper!(eq: |a: Json, b: Json| a == b);
-        hb.register_helper("eq", Box::new(eq));
+        let hb = handlebars(catalog.clone())?;
         let dummy_hash =
             crate::app::passwords::hash_password("not a real password, only a timing decoy")?;
         Ok(Self {
@@ -83,6 +79,18 @@ impl AppState {
             uploads,
         })
     }
+}
+
+/// The shipped templates with our helpers, in strict mode: a template naming a
+/// field its page model lacks fails to render instead of showing a blank.
+pub(crate) fn handlebars(catalog: Arc<Catalog>) -> anyhow::Result<Handlebars<'static>> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    register_templates(&mut hb, &TEMPLATES)?;
+    hb.register_helper("t", Box::new(TranslateHelper(catalog)));
+    handlebars::handlebars_helper!(eq: |a: Json, b: Json| a == b);
+    hb.register_helper("eq", Box::new(eq));
+    Ok(hb)
 }
 
 fn register_templates(hb: &mut Handlebars<'static>, dir: &Dir) -> anyhow::Result<()> {

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::auth::Form;
-use super::render::{redirect, Lead};
+use super::render::{redirect, Lead, Page};
 use crate::db::mining::{self, ClusterRow};
 use crate::db::{self, exams, questions};
 use crate::domain::mining::mine::monday_of;
@@ -117,7 +117,7 @@ pub async fn list(Lead { ctx, .. }: Lead, q: web::Query<Filter>) -> Result<HttpR
         .collect();
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(&b.1.id)));
     let total = rows.len();
-    let listed: Vec<Value> = rows
+    let listed: Vec<ClusterView> = rows
         .iter()
         .take(PAGE)
         .map(|(asked, c)| {
@@ -125,22 +125,16 @@ pub async fn list(Lead { ctx, .. }: Lead, q: web::Query<Filter>) -> Result<HttpR
                 (Some(f), Some(l)) => trend::bars(weeks.get(&c.id).unwrap_or(&empty), f, l),
                 _ => Vec::new(),
             };
-            cluster_json(c, *asked, &bars)
+            ClusterView::of(c, *asked, &bars)
         })
         .collect();
-    ctx.render(
-        "questions/list",
-        json!({
-            "clusters": listed, "total": total, "shown": listed.len(), "filter": filter,
-            "scenes": keys(Scene::ALL.iter().map(|s| s.key())),
-            "categories": keys(Category::ALL.iter().map(|s| s.key())),
-            "departments": keys(Department::ALL.iter().map(|s| s.key())),
-        }),
-    )
-}
-
-fn keys<'a>(it: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    it.collect()
+    ctx.render(&QuestionsPage {
+        shown: listed.len(),
+        clusters: listed,
+        total,
+        filter,
+        tags: Tags::all(),
+    })
 }
 
 /// The weeks the trend charts cover: the dates asked for, else all weeks stored.
@@ -166,22 +160,173 @@ fn span(
     )
 }
 
-fn cluster_json(c: &ClusterRow, asked: i64, bars: &[trend::Bar]) -> Value {
-    let (scene, category, department) = c.tags();
-    let width = bars.len() * 6;
-    let bars: Vec<Value> = bars
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let h = (b.height * 24 / 100).max(u32::from(b.asked > 0));
-            json!({ "x": i * 6, "y": 24 - h, "h": h, "week": b.week, "asked": b.asked })
-        })
-        .collect();
-    json!({
-        "id": c.id, "name": c.name(), "representative": c.representative, "renamed": c.title.is_some(),
-        "asked": asked, "total": c.asked, "scene": scene, "category": category, "department": department,
-        "first_seen": c.first_seen, "last_seen": c.last_seen, "bars": bars, "width": width,
-    })
+/// A question group as the list and its own page show it, with its trend.
+#[derive(Serialize)]
+struct ClusterView {
+    id: i64,
+    name: String,
+    representative: String,
+    renamed: bool,
+    /// Asked within the dates filtered on (all time without dates).
+    asked: i64,
+    scene: Option<String>,
+    category: Option<String>,
+    department: String,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    bars: Vec<BarView>,
+    /// The chart's width in pixels.
+    width: usize,
+}
+
+/// One week's bar of a trend chart, in the chart's pixels.
+#[derive(Serialize)]
+struct BarView {
+    x: usize,
+    y: u32,
+    h: u32,
+    week: String,
+    asked: i64,
+}
+
+impl ClusterView {
+    fn of(c: &ClusterRow, asked: i64, bars: &[trend::Bar]) -> ClusterView {
+        let (scene, category, department) = c.tags();
+        ClusterView {
+            id: c.id,
+            name: c.name().to_string(),
+            representative: c.representative.clone(),
+            renamed: c.title.is_some(),
+            asked,
+            scene: scene.map(str::to_string),
+            category: category.map(str::to_string),
+            department: department.to_string(),
+            first_seen: c.first_seen.clone(),
+            last_seen: c.last_seen.clone(),
+            width: bars.len() * 6,
+            bars: bars
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let h = (b.height * 24 / 100).max(u32::from(b.asked > 0));
+                    BarView {
+                        x: i * 6,
+                        y: 24 - h,
+                        h,
+                        week: b.week.clone(),
+                        asked: b.asked,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Every scene, category and department key, for the filter and tag forms.
+#[derive(Serialize)]
+struct Tags {
+    scenes: Vec<&'static str>,
+    categories: Vec<&'static str>,
+    departments: Vec<&'static str>,
+}
+
+impl Tags {
+    fn all() -> Tags {
+        Tags {
+            scenes: Scene::ALL.iter().map(|s| s.key()).collect(),
+            categories: Category::ALL.iter().map(|s| s.key()).collect(),
+            departments: Department::ALL.iter().map(|s| s.key()).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct QuestionsPage {
+    clusters: Vec<ClusterView>,
+    total: usize,
+    shown: usize,
+    filter: Filter,
+    #[serde(flatten)]
+    tags: Tags,
+}
+
+impl Page for QuestionsPage {
+    const TEMPLATE: &'static str = "questions/list";
+}
+
+#[derive(Serialize)]
+struct QuestionPage {
+    cluster: ClusterView,
+    /// The lead's name for it, if renamed.
+    title: Option<String>,
+    members: Vec<Member>,
+    answers: Vec<String>,
+    scene_set: Option<String>,
+    category_set: Option<String>,
+    department_set: Option<String>,
+    #[serde(flatten)]
+    tags: Tags,
+}
+
+/// One wording of a question group.
+#[derive(Serialize)]
+struct Member {
+    id: i64,
+    text: String,
+    asked: i64,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+}
+
+impl Page for QuestionPage {
+    const TEMPLATE: &'static str = "questions/show";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    let cluster = || ClusterView {
+        id: 3,
+        name: "退款多久到账".into(),
+        representative: "退款什么时候到".into(),
+        renamed: true,
+        asked: 12,
+        scene: Some("after_sale".into()),
+        category: Some("refund".into()),
+        department: "finance".into(),
+        first_seen: Some("2026-11-01".into()),
+        last_seen: Some("2026-11-20".into()),
+        bars: vec![BarView {
+            x: 0,
+            y: 4,
+            h: 20,
+            week: "2026-11-02".into(),
+            asked: 5,
+        }],
+        width: 6,
+    };
+    out.add(&QuestionsPage {
+        clusters: vec![cluster()],
+        total: 1,
+        shown: 1,
+        filter: Filter::default(),
+        tags: Tags::all(),
+    });
+    out.add(&QuestionPage {
+        cluster: cluster(),
+        title: Some("退款多久到账".into()),
+        members: vec![Member {
+            id: 4,
+            text: "退款什么时候到".into(),
+            asked: 7,
+            first_seen: None,
+            last_seen: None,
+        }],
+        answers: vec!["亲，1-3个工作日".into()],
+        scene_set: Some("after_sale".into()),
+        category_set: None,
+        department_set: None,
+        tags: Tags::all(),
+    });
 }
 
 /// One cluster: its wordings with counts, the agent answers, the trend, and the
@@ -208,17 +353,25 @@ pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpRe
         cluster.category_set.clone(),
         cluster.department_set.clone(),
     );
-    ctx.render(
-        "questions/show",
-        json!({
-            "cluster": cluster_json(&cluster, cluster.asked, &bars), "title": cluster.title,
-            "members": members, "answers": answers,
-            "scene_set": scene_set, "category_set": category_set, "department_set": department_set,
-            "scenes": keys(Scene::ALL.iter().map(|s| s.key())),
-            "categories": keys(Category::ALL.iter().map(|s| s.key())),
-            "departments": keys(Department::ALL.iter().map(|s| s.key())),
-        }),
-    )
+    ctx.render(&QuestionPage {
+        cluster: ClusterView::of(&cluster, cluster.asked, &bars),
+        title: cluster.title.clone(),
+        members: members
+            .into_iter()
+            .map(|m| Member {
+                id: m.id,
+                text: m.text,
+                asked: m.asked,
+                first_seen: m.first_seen,
+                last_seen: m.last_seen,
+            })
+            .collect(),
+        answers,
+        scene_set,
+        category_set,
+        department_set,
+        tags: Tags::all(),
+    })
 }
 
 fn bad_request() -> AppError {

@@ -2,12 +2,13 @@
 //! leads), and one trainee's own record over time.
 
 use actix_web::{web, HttpResponse};
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::render::{local_time, Ctx, Lead, Trainee};
+use super::render::{local_time, Ctx, Lead, Page, Trainee};
 use crate::app::review::{history, standings_of};
+use crate::db::columns::ExamId;
 use crate::db::{self, exams, review::Round};
-use crate::domain::review::standings::{self, Standing};
+use crate::domain::review::standings::{self, Record, Standing};
 use crate::error::AppError;
 
 /// One reviewed exam with its standings and each trainee's reviewing grade.
@@ -49,15 +50,22 @@ pub async fn team(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let (rounds, users) = reviewed(&ctx).await?;
     let all: Vec<Vec<Standing>> = rounds.iter().map(|r| r.standings.clone()).collect();
     let name = |id: i64| db::users::name_of(&users, id);
-    let people: Vec<Value> = standings::overall(&all)
+    let people = standings::overall(&all)
         .into_iter()
-        .map(|r| json!({ "id": r.person, "name": name(r.person), "record": r }))
+        .map(|r| Person {
+            id: r.person,
+            name: name(r.person),
+            record: r,
+        })
         .collect();
-    let exams: Vec<Value> = rounds
+    let exams = rounds
         .iter()
-        .map(|r| json!({ "id": r.round.exam_id, "title": r.title }))
+        .map(|r| ExamColumn {
+            id: r.round.exam_id,
+            title: r.title.clone(),
+        })
         .collect();
-    ctx.render("rankings/team", json!({ "exams": exams, "people": people }))
+    ctx.render(&TeamPage { exams, people })
 }
 
 /// The signed-in trainee's own record.
@@ -79,31 +87,137 @@ async fn progress(ctx: &Ctx, person: i64) -> Result<HttpResponse, AppError> {
         .iter()
         .find(|u| u.id == person)
         .ok_or(AppError::NotFound)?;
-    let rows: Vec<Value> = rounds
+    let rows: Vec<ProgressRow> = rounds
         .iter()
         .filter_map(|r| {
             let standing = r.standings.iter().find(|s| s.person == person)?;
             let reviewing = r.reviewing.iter().find(|(id, _)| *id == person);
-            Some(json!({
-                "exam": r.round.exam_id, "title": r.title, "when": local_time(r.round.due_at),
-                "standing": standing, "reviewing": reviewing.map(|(_, g)| g.round()),
-            }))
+            Some(ProgressRow {
+                title: r.title.clone(),
+                when: local_time(r.round.due_at),
+                standing: standing.clone(),
+                reviewing: reviewing.map(|(_, g)| g.round()),
+            })
         })
         .collect();
-    let bars: Vec<Value> = rows
+    let bars: Vec<ProgressBar> = rows
         .iter()
         .enumerate()
         .map(|(i, row)| {
-            let score = row["standing"]["score"].as_f64().unwrap_or(0.0);
+            let score = row.standing.score;
             let h = (score.clamp(0.0, 100.0) * 0.4).round();
-            json!({ "x": i * 14, "y": 40.0 - h, "h": h, "title": row["title"], "score": score })
+            ProgressBar {
+                x: i * 14,
+                y: 40.0 - h,
+                h,
+                title: row.title.clone(),
+                score,
+            }
         })
         .collect();
-    ctx.render(
-        "rankings/progress",
-        json!({
-            "who": who.display_name, "rows": rows, "bars": bars,
-            "width": (bars.len() * 14).max(14),
-        }),
-    )
+    ctx.render(&ProgressPage {
+        who: who.display_name.clone(),
+        width: (bars.len() * 14).max(14),
+        rows,
+        bars,
+    })
+}
+
+#[derive(Serialize)]
+struct TeamPage {
+    exams: Vec<ExamColumn>,
+    people: Vec<Person>,
+}
+
+#[derive(Serialize)]
+struct ExamColumn {
+    id: ExamId,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct Person {
+    id: i64,
+    name: String,
+    record: Record,
+}
+
+impl Page for TeamPage {
+    const TEMPLATE: &'static str = "rankings/team";
+}
+
+#[derive(Serialize)]
+struct ProgressPage {
+    who: String,
+    rows: Vec<ProgressRow>,
+    bars: Vec<ProgressBar>,
+    width: usize,
+}
+
+#[derive(Serialize)]
+struct ProgressRow {
+    title: String,
+    when: String,
+    standing: Standing,
+    reviewing: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ProgressBar {
+    x: usize,
+    y: f64,
+    h: f64,
+    title: String,
+    score: f64,
+}
+
+impl Page for ProgressPage {
+    const TEMPLATE: &'static str = "rankings/progress";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    let standing = Standing {
+        person: 3,
+        score: 0.0,
+        answers: 2,
+        rank: 1,
+        tied_with: 1,
+        of: 3,
+    };
+    out.add(&TeamPage {
+        exams: vec![ExamColumn {
+            id: ExamId(1),
+            title: "售后".into(),
+        }],
+        people: vec![Person {
+            id: 3,
+            name: "王芳".into(),
+            record: Record {
+                person: 3,
+                exams: vec![Some(standing.clone()), None],
+                mean: 70.0,
+                change: Some(0.0),
+                rank: 1,
+                tied_with: 1,
+            },
+        }],
+    });
+    out.add(&ProgressPage {
+        who: "王芳".into(),
+        rows: vec![ProgressRow {
+            title: "售后".into(),
+            when: "2026-11-30 10:00".into(),
+            standing,
+            reviewing: Some(0.0),
+        }],
+        bars: vec![ProgressBar {
+            x: 0,
+            y: 40.0,
+            h: 0.0,
+            title: "售后".into(),
+            score: 0.0,
+        }],
+        width: 14,
+    });
 }

@@ -6,7 +6,8 @@ use actix_web::dev::{Payload, ServiceResponse};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use futures_util::future::LocalBoxFuture;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 use std::sync::atomic::Ordering;
 
 use super::i18n::{Catalog, DEFAULT_LANG, LANGS};
@@ -386,36 +387,84 @@ impl Ctx {
         let _ = self.session.insert(FLASH, text);
     }
 
-    pub fn render(&self, template: &str, mut data: Value) -> Result<HttpResponse, AppError> {
+    /// Renders `page` inside the layout: language, CSRF token, a flash
+    /// message left by the previous request, and who is signed in.
+    pub fn render<P: Page>(&self, page: &P) -> Result<HttpResponse, AppError> {
         let flash: Option<String> = self.session.remove_as(FLASH).and_then(Result::ok);
-        if let Value::Object(map) = &mut data {
-            map.insert("lang".into(), json!(self.lang));
-            map.insert("csrf".into(), json!(self.csrf));
-            map.insert("flash".into(), json!(flash));
-            map.insert(
-                "langs".into(),
-                json!(LANGS.iter().map(|(l, _)| *l).collect::<Vec<_>>()),
-            );
-            map.insert(
-                "me".into(),
-                match &self.user {
-                    Some(u) => json!({
-                        "display_name": u.display_name, "role": u.role.key(),
-                        "is_lead": u.role >= Role::Lead, "is_admin": u.role == Role::Admin,
-                    }),
-                    None => Value::Null,
-                },
-            );
-        }
-        let body = self
-            .state
-            .hb
-            .render(template, &data)
-            .map_err(|e| anyhow::anyhow!("template {template}: {e}"))?;
+        let me = self.user.as_ref().map(Me::of);
+        let body = render_in_layout(&self.state.hb, page, self.lang, &self.csrf, flash, me)?;
         Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(body))
     }
+}
+
+/// A page's model: the one value its template reads, so a field the template
+/// names and the model lacks is a render error (strict mode), not a blank.
+pub trait Page: Serialize {
+    const TEMPLATE: &'static str;
+}
+
+/// What every page's layout reads besides the page itself.
+#[derive(Serialize)]
+struct Layout<'a, P: Serialize> {
+    #[serde(flatten)]
+    page: &'a P,
+    lang: &'static str,
+    csrf: &'a str,
+    flash: Option<String>,
+    langs: Vec<&'static str>,
+    me: Option<Me<'a>>,
+}
+
+/// The signed-in user as the layout shows them.
+#[derive(Serialize)]
+pub struct Me<'a> {
+    display_name: &'a str,
+    role: &'static str,
+    is_lead: bool,
+    is_admin: bool,
+}
+
+impl<'a> Me<'a> {
+    pub fn of(user: &'a User) -> Me<'a> {
+        Me {
+            display_name: &user.display_name,
+            role: user.role.key(),
+            is_lead: user.role >= Role::Lead,
+            is_admin: user.role == Role::Admin,
+        }
+    }
+}
+
+pub(crate) fn render_in_layout<P: Page>(
+    hb: &handlebars::Handlebars<'static>,
+    page: &P,
+    lang: &'static str,
+    csrf: &str,
+    flash: Option<String>,
+    me: Option<Me>,
+) -> Result<String, AppError> {
+    let layout = Layout {
+        page,
+        lang,
+        csrf,
+        flash,
+        langs: LANGS.iter().map(|(l, _)| *l).collect(),
+        me,
+    };
+    Ok(hb
+        .render(P::TEMPLATE, &layout)
+        .map_err(|e| anyhow::anyhow!("template {}: {e}", P::TEMPLATE))?)
+}
+
+/// The page every failure ends in; it has no layout, so it renders even when
+/// the request's context could not be built.
+#[derive(Serialize)]
+pub(crate) struct ErrorPage<'a> {
+    pub lang: &'static str,
+    pub status: u16,
+    pub message: &'a str,
 }
 
 /// A moment (Unix ms) as the server's local date and time, to the minute.
@@ -470,9 +519,12 @@ pub fn error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
     let response = if req.path().starts_with("/api/") {
         out.json(json!({ "error": message, "code": key }))
     } else {
-        let data =
-            json!({ "lang": lang, "status": status.as_u16(), "message": message, "langs": [] });
-        match state.hb.render("error", &data) {
+        let page = ErrorPage {
+            lang,
+            status: status.as_u16(),
+            message: &message,
+        };
+        match state.hb.render("error", &page) {
             Ok(body) => out.content_type("text/html; charset=utf-8").body(body),
             Err(_) => out.content_type("text/plain; charset=utf-8").body(message),
         }

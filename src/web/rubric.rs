@@ -4,10 +4,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::auth::Form;
-use super::render::{local_time, redirect, Lead};
+use super::render::{local_time, redirect, Lead, Page};
 use crate::app::review::current_rubric;
 use crate::db::{self, review};
 use crate::domain::review::criteria::{self, EditError, Rubric, MAX_WEIGHT};
@@ -23,29 +23,33 @@ pub async fn show(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
             ))
         })
         .await?;
-    let rows: Vec<Value> = Rubric::default()
+    let rows = Rubric::default()
         .criteria
         .iter()
         .map(|known| {
             let now = current.criteria.iter().find(|c| c.key == known.key);
-            json!({
-                "key": known.key, "label": format!("review.criterion.{}", known.key),
-                "weight": now.map_or(0, |c| c.weight.round() as i64),
-                "critical": now.is_some_and(|c| c.critical),
-            })
+            CriterionRow {
+                key: known.key.clone(),
+                label: format!("review.criterion.{}", known.key),
+                weight: now.map_or(0, |c| c.weight.round() as i64),
+                critical: now.is_some_and(|c| c.critical),
+            }
         })
         .collect();
-    let history: Vec<Value> = versions
+    let history = versions
         .iter()
-        .map(|v| {
-            let by = db::users::name_of(&users, v.created_by);
-            json!({ "version": v.version, "by": by, "when": local_time(v.created_at) })
+        .map(|v| VersionLine {
+            version: v.version,
+            by: db::users::name_of(&users, v.created_by),
+            when: local_time(v.created_at),
         })
         .collect();
-    ctx.render(
-        "rubric/edit",
-        json!({ "version": current.version, "rows": rows, "history": history, "max": MAX_WEIGHT }),
-    )
+    ctx.render(&RubricPage {
+        version: current.version,
+        rows,
+        history,
+        max: MAX_WEIGHT,
+    })
 }
 
 /// Saves the lead's edit: in place while nobody has marked with the current
@@ -87,4 +91,52 @@ pub async fn save(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, Ap
 
 fn bad_rubric() -> AppError {
     AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "rubric.bad_weight")
+}
+
+#[derive(Serialize)]
+struct RubricPage {
+    version: u32,
+    rows: Vec<CriterionRow>,
+    history: Vec<VersionLine>,
+    /// The largest weight a criterion may have.
+    max: i64,
+}
+
+#[derive(Serialize)]
+struct CriterionRow {
+    key: String,
+    /// Message key of its name.
+    label: String,
+    weight: i64,
+    critical: bool,
+}
+
+#[derive(Serialize)]
+struct VersionLine {
+    version: i32,
+    by: String,
+    when: String,
+}
+
+impl Page for RubricPage {
+    const TEMPLATE: &'static str = "rubric/edit";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    out.add(&RubricPage {
+        version: 2,
+        rows: vec![CriterionRow {
+            key: "empathy".into(),
+            label: "review.criterion.empathy".into(),
+            weight: 20,
+            critical: true,
+        }],
+        history: vec![VersionLine {
+            version: 1,
+            by: "李娜".into(),
+            when: "2026-11-30 10:00".into(),
+        }],
+        max: MAX_WEIGHT,
+    });
 }

@@ -1,12 +1,11 @@
 //! The one-time "create the first admin" page of an empty installation.
 
 use actix_web::{web, HttpResponse};
-use serde_json::json;
 use std::sync::atomic::Ordering;
 
 use super::auth::Form;
 use super::i18n::DEFAULT_LANG;
-use super::render::{redirect, Ctx};
+use super::render::{redirect, Ctx, Page};
 use crate::app::passwords;
 use crate::db::users::{self, NewUser};
 use crate::domain::types::{DisplayName, NewPassword, Role, Username};
@@ -16,7 +15,7 @@ pub async fn form(ctx: Ctx) -> Result<HttpResponse, AppError> {
     if ctx.state.setup_done.load(Ordering::Relaxed) {
         return Ok(redirect("/"));
     }
-    ctx.render("setup", json!({}))
+    ctx.render(&SetupPage {})
 }
 
 pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
@@ -49,4 +48,17 @@ pub async fn create(ctx: Ctx, form: Form) -> Result<HttpResponse, AppError> {
         ctx.flash("setup.done", &[]);
     }
     Ok(redirect("/"))
+}
+
+/// The form has nothing to fill in from the server.
+#[derive(serde::Serialize)]
+struct SetupPage {}
+
+impl Page for SetupPage {
+    const TEMPLATE: &'static str = "setup";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    out.add(&SetupPage {});
 }

@@ -74,24 +74,75 @@ fn render_calibration(
     off: Option<&[criteria::Off]>,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let rubric = &found.round.rubric;
     let example = &pending.example;
-    let off_by_key: BTreeMap<&str, &criteria::Off> = off
-        .unwrap_or_default()
-        .iter()
-        .map(|o| (o.key.as_str(), o))
-        .collect();
-    let mut page = ctx.render(
-        "review/calibration",
-        json!({
-            "review": found, "nth": pending.nth, "of": pending.of,
-            "example": { "answer": example.answer_id, "prompt": example.prompt, "body": example.body },
-            "criteria": criteria_json(rubric), "marks": marks, "off": off_by_key,
-            "reason": off.map(|_| example.grade.reason.as_str()), "error": error,
-        }),
-    )?;
-    if error.is_some() {
+    let failed = error.is_some();
+    let mut page = ctx.render(&CalibrationPage {
+        review: ReviewView::of(found),
+        nth: pending.nth,
+        of: pending.of,
+        example: ExampleView {
+            answer: example.answer_id,
+            prompt: example.prompt.clone(),
+            body: example.body.clone(),
+        },
+        marking: Marking::new(&found.round.rubric, marks, off, false),
+        reason: off.map(|_| example.grade.reason.clone()),
+        error,
+    })?;
+    if failed {
         *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(page)
+}
+
+#[derive(Serialize)]
+struct CalibrationPage {
+    review: ReviewView,
+    /// Which example of how many.
+    nth: usize,
+    of: usize,
+    example: ExampleView,
+    #[serde(flatten)]
+    marking: Marking,
+    /// The lead's reason, shown after a try that was off.
+    reason: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ExampleView {
+    answer: AnswerId,
+    prompt: String,
+    body: String,
+}
+
+impl Page for CalibrationPage {
+    const TEMPLATE: &'static str = "review/calibration";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut crate::web::pages::Samples) {
+    let rubric = Rubric::default();
+    let key = rubric.criteria[0].key.clone();
+    let off = [criteria::Off {
+        key: key.clone(),
+        mine: Some(4),
+        lead: 2,
+    }];
+    let marks: criteria::Marks = [(key, 4)].into_iter().collect();
+    for tried in [None, Some(&off[..])] {
+        out.add(&CalibrationPage {
+            review: ReviewView::sample(),
+            nth: 1,
+            of: 2,
+            example: ExampleView {
+                answer: AnswerId(5),
+                prompt: "能开发票吗？".into(),
+                body: "可以的亲".into(),
+            },
+            marking: Marking::new(&rubric, &marks, tried, false),
+            reason: tried.map(|_| "没有给出时间".into()),
+            error: None,
+        });
+    }
 }

@@ -14,10 +14,20 @@ pub async fn compare_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let done = found.comparison.submitted_at.is_some();
-    ctx.render(
-        "review/compare",
-        json!({ "c": found, "done": done, "closed": !done && db::now_ms() > found.due_at, "due": local_time(found.due_at) }),
-    )
+    ctx.render(&ComparePage {
+        closed: !done && db::now_ms() > found.due_at,
+        due: local_time(found.due_at),
+        done,
+        c: CompareView {
+            id: found.comparison.id,
+            exam_title: found.exam_title,
+            prompt: found.prompt,
+            a: found.a,
+            b: found.b,
+            answer_a: found.comparison.answer_a,
+            answer_b: found.comparison.answer_b,
+        },
+    })
 }
 
 pub async fn judge(
@@ -49,4 +59,48 @@ pub async fn judge(
     }
     ctx.flash("review.thanks", &[]);
     Ok(redirect("/"))
+}
+
+#[derive(Serialize)]
+struct ComparePage {
+    c: CompareView,
+    done: bool,
+    closed: bool,
+    due: String,
+}
+
+/// Two anonymous answers to one question.
+#[derive(Serialize)]
+struct CompareView {
+    id: i64,
+    exam_title: String,
+    prompt: String,
+    a: String,
+    b: String,
+    answer_a: AnswerId,
+    answer_b: AnswerId,
+}
+
+impl Page for ComparePage {
+    const TEMPLATE: &'static str = "review/compare";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut crate::web::pages::Samples) {
+    for done in [false, true] {
+        out.add(&ComparePage {
+            c: CompareView {
+                id: 2,
+                exam_title: "售后".into(),
+                prompt: "能便宜点吗？".into(),
+                a: "亲，已经是最低价了".into(),
+                b: "不能".into(),
+                answer_a: AnswerId(1),
+                answer_b: AnswerId(2),
+            },
+            done,
+            closed: !done,
+            due: "2026-12-01 18:00".into(),
+        });
+    }
 }

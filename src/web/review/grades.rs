@@ -45,15 +45,18 @@ fn render_grade(
     given: Option<(String, bool)>,
     error: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let mut page = ctx.render(
-        "review/grade",
-        json!({
-            "answer": answer, "exam": found.exam_id, "prompt": found.prompt, "body": found.body,
-            "criteria": criteria_json(rubric), "marks": marks,
-            "reason": given.as_ref().map(|g| &g.0), "calibration": given.is_some_and(|g| g.1), "error": error,
-        }),
-    )?;
-    if error.is_some() {
+    let failed = error.is_some();
+    let mut page = ctx.render(&GradePage {
+        answer,
+        exam: found.exam_id,
+        prompt: found.prompt.clone(),
+        body: found.body.clone(),
+        marking: Marking::new(rubric, marks, None, false),
+        reason: given.as_ref().map(|g| g.0.clone()),
+        calibration: given.is_some_and(|g| g.1),
+        error,
+    })?;
+    if failed {
         *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(page)
@@ -95,4 +98,36 @@ pub async fn grade(
     .await?;
     ctx.flash("review.graded", &[]);
     Ok(redirect(&format!("/exams/{}/review", found.exam_id)))
+}
+
+#[derive(Serialize)]
+struct GradePage {
+    answer: AnswerId,
+    exam: ExamId,
+    prompt: String,
+    body: String,
+    #[serde(flatten)]
+    marking: Marking,
+    reason: Option<String>,
+    /// Whether the grade serves as a calibration example.
+    calibration: bool,
+    error: Option<String>,
+}
+
+impl Page for GradePage {
+    const TEMPLATE: &'static str = "review/grade";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut crate::web::pages::Samples) {
+    out.add(&GradePage {
+        answer: AnswerId(3),
+        exam: ExamId(1),
+        prompt: "能开发票吗？".into(),
+        body: "可以".into(),
+        marking: Marking::new(&Rubric::default(), &Default::default(), None, false),
+        reason: Some("缺少时间承诺".into()),
+        calibration: true,
+        error: Some("请写理由".into()),
+    });
 }

@@ -13,6 +13,7 @@ pub use appeals::{appeal, decide_appeal};
 pub use calibration::{calibrate, calibration};
 pub use comparisons::{compare_form, judge};
 pub use grades::{grade, grade_form};
+use reviews::ReviewView;
 pub use reviews::{show, submit};
 pub use rounds::{late, reassign, round, start, weights};
 
@@ -20,10 +21,11 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::auth::Form;
-use super::render::{local_time, redirect, Ctx, Lead, Trainee};
+use super::pages::{ExamView, ItemView};
+use super::render::{local_time, redirect, Ctx, Lead, Page, Trainee};
 use crate::app;
 use crate::app::review::{
     calibration_agreement, current_rubric, evidence, outcome, standings_of, Evidence, Final,
@@ -95,27 +97,96 @@ fn marks_problem(
 
 /// An answer's final score as its author sees it: the score, each part with
 /// its share, a lead's reason and any appeal. No reviewer is named.
-pub(crate) fn answer_json(
-    outcome: &Outcome,
-    grades: &[review::LeadGrade],
-    appeals: &[review::AppealRow],
-    answer: AnswerId,
-) -> Value {
-    let Some(f) = outcome.finals.get(&answer) else {
-        return Value::Null;
-    };
-    let parts = parts_json(&f.blended);
-    let reviews = outcome
-        .fit
-        .items
-        .iter()
-        .find(|s| s.item == answer.get())
-        .map_or(0, |s| s.reviews);
-    json!({
-        "final": f.blended.score.map(round1), "parts": parts, "reviews": reviews,
-        "lead_reason": grades.iter().find(|g| g.answer_id == answer).map(|g| g.reason.clone()),
-        "appeal": appeals.iter().find(|a| a.answer_id == answer),
-    })
+#[derive(Serialize)]
+pub(crate) struct AnswerOutcome {
+    #[serde(rename = "final")]
+    pub final_score: Option<f64>,
+    pub parts: Vec<PartView>,
+    pub reviews: usize,
+    pub lead_reason: Option<String>,
+    pub appeal: Option<AppealView>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AppealView {
+    pub status: crate::db::columns::AppealStatus,
+    pub decision: Option<String>,
+}
+
+impl AnswerOutcome {
+    pub(crate) fn of(
+        outcome: &Outcome,
+        grades: &[review::LeadGrade],
+        appeals: &[review::AppealRow],
+        answer: AnswerId,
+    ) -> Option<AnswerOutcome> {
+        let f = outcome.finals.get(&answer)?;
+        let reviews = outcome
+            .fit
+            .items
+            .iter()
+            .find(|s| s.item == answer.get())
+            .map_or(0, |s| s.reviews);
+        Some(AnswerOutcome {
+            final_score: f.blended.score.map(round1),
+            parts: parts_of(&f.blended),
+            reviews,
+            lead_reason: grades
+                .iter()
+                .find(|g| g.answer_id == answer)
+                .map(|g| g.reason.clone()),
+            appeal: appeals
+                .iter()
+                .find(|a| a.answer_id == answer)
+                .map(|a| AppealView {
+                    status: a.status,
+                    decision: a.decision.clone(),
+                }),
+        })
+    }
+
+    #[cfg(test)]
+    pub(crate) fn sample() -> AnswerOutcome {
+        AnswerOutcome {
+            final_score: Some(71.5),
+            parts: vec![PartView::sample()],
+            reviews: 2,
+            lead_reason: Some("语气可以更温和".into()),
+            appeal: Some(AppealView {
+                status: crate::db::columns::AppealStatus::Open,
+                decision: Some("维持".into()),
+            }),
+        }
+    }
+}
+
+/// One part of a final score: where it comes from, its value, its share in
+/// whole percent.
+#[derive(Serialize)]
+pub(crate) struct PartView {
+    source: blend::Source,
+    value: f64,
+    share: i64,
+}
+
+impl PartView {
+    #[cfg(test)]
+    pub(crate) fn sample() -> PartView {
+        PartView {
+            source: blend::Source::Peer,
+            value: 70.0,
+            share: 40,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut super::pages::Samples) {
+    reviews::samples(out);
+    calibration::samples(out);
+    comparisons::samples(out);
+    grades::samples(out);
+    rounds::samples(out);
 }
 
 fn percent(share: f64) -> i64 {
@@ -126,26 +197,92 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
+/// What the rubric partial reads: the criteria, the marks given so far and,
+/// after a calibration try, where they were off. Every criterion has an entry
+/// in `marks` and `off` (null when there is none), so the template never
+/// looks up a key that is not there.
+#[derive(Serialize)]
+struct Marking {
+    criteria: Vec<CriterionView>,
+    marks: BTreeMap<String, Option<u8>>,
+    off: BTreeMap<String, Option<criteria::Off>>,
+    locked: bool,
+}
+
+impl Marking {
+    fn new(
+        rubric: &Rubric,
+        marks: &criteria::Marks,
+        off: Option<&[criteria::Off]>,
+        locked: bool,
+    ) -> Marking {
+        let keys = rubric.criteria.iter().map(|c| c.key.clone());
+        Marking {
+            criteria: criteria_views(rubric),
+            marks: keys
+                .clone()
+                .map(|k| {
+                    let level = marks.get(&k).copied();
+                    (k, level)
+                })
+                .collect(),
+            off: keys
+                .map(|k| {
+                    let found = off.unwrap_or_default().iter().find(|o| o.key == k).cloned();
+                    (k, found)
+                })
+                .collect(),
+            locked,
+        }
+    }
+}
+
+/// A rubric criterion as the marking forms show it.
+#[derive(Serialize)]
+struct CriterionView {
+    key: String,
+    /// Message key of its name.
+    label: String,
+    critical: bool,
+    /// From the top level down, each with the message key of its anchor.
+    levels: Vec<LevelView>,
+}
+
+#[derive(Serialize)]
+struct LevelView {
+    level: u8,
+    anchor: String,
+}
+
 /// The criteria as the form shows them: key, critical, levels from the top.
-fn criteria_json(rubric: &Rubric) -> Vec<Value> {
+fn criteria_views(rubric: &Rubric) -> Vec<CriterionView> {
     rubric
         .criteria
         .iter()
-        .map(|c| {
-            let levels: Vec<Value> = (0..=TOP)
+        .map(|c| CriterionView {
+            key: c.key.clone(),
+            label: format!("review.criterion.{}", c.key),
+            critical: c.critical,
+            levels: (0..=TOP)
                 .rev()
-                .map(|l| json!({ "level": l, "anchor": format!("review.anchor.{}.{l}", c.key) }))
-                .collect();
-            json!({ "key": c.key, "label": format!("review.criterion.{}", c.key), "critical": c.critical, "levels": levels })
+                .map(|l| LevelView {
+                    level: l,
+                    anchor: format!("review.anchor.{}.{l}", c.key),
+                })
+                .collect(),
         })
         .collect()
 }
 
 /// A final score's parts with their values and shares in whole percent.
-fn parts_json(blended: &blend::Blended) -> Vec<Value> {
+fn parts_of(blended: &blend::Blended) -> Vec<PartView> {
     blended
         .parts
         .iter()
-        .map(|(source, value, share)| json!({ "source": source, "value": round1(*value), "share": percent(*share) }))
+        .map(|(source, value, share)| PartView {
+            source: *source,
+            value: round1(*value),
+            share: percent(*share),
+        })
         .collect()
 }

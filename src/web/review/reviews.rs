@@ -79,18 +79,18 @@ fn render_review(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let rubric = &found.round.rubric;
     let marks = found.assignment.marks.clone().unwrap_or_default();
     let done = found.assignment.submitted_at.is_some();
     let due = found.assignment.due(found.round.due_at);
     let closed = !done && db::now_ms() > due;
-    let mut page = ctx.render(
-        "review/show",
-        json!({
-            "review": found, "criteria": criteria_json(rubric), "marks": marks,
-            "done": done, "closed": closed, "locked": done || closed, "error": error, "due": local_time(due),
-        }),
-    )?;
+    let mut page = ctx.render(&ReviewPage {
+        review: ReviewView::of(found),
+        marking: Marking::new(&found.round.rubric, &marks, None, done || closed),
+        done,
+        closed,
+        error,
+        due: local_time(due),
+    })?;
     *page.status_mut() = status;
     Ok(page)
 }
@@ -141,4 +141,73 @@ pub async fn submit(
     }
     ctx.flash("review.thanks", &[]);
     Ok(redirect("/"))
+}
+
+/// The review being written, as its reviewer sees it (no author).
+#[derive(Serialize)]
+pub(super) struct ReviewView {
+    id: i64,
+    exam_title: String,
+    prompt: String,
+    body: String,
+    comment: Option<String>,
+}
+
+impl ReviewView {
+    pub(super) fn of(found: &review::ToReview) -> ReviewView {
+        ReviewView {
+            id: found.assignment.id,
+            exam_title: found.exam_title.clone(),
+            prompt: found.prompt.clone(),
+            body: found.body.clone(),
+            comment: found.assignment.comment.clone(),
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn sample() -> ReviewView {
+        ReviewView {
+            id: 9,
+            exam_title: "售后".into(),
+            prompt: "退款多久到账？".into(),
+            body: "亲，1-3天".into(),
+            comment: Some("很好".into()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ReviewPage {
+    review: ReviewView,
+    #[serde(flatten)]
+    marking: Marking,
+    done: bool,
+    closed: bool,
+    error: Option<String>,
+    due: String,
+}
+
+impl Page for ReviewPage {
+    const TEMPLATE: &'static str = "review/show";
+}
+
+#[cfg(test)]
+pub(super) fn samples(out: &mut crate::web::pages::Samples) {
+    let rubric = Rubric::default();
+    let marks: criteria::Marks = rubric
+        .criteria
+        .iter()
+        .take(1)
+        .map(|c| (c.key.clone(), 3))
+        .collect();
+    for (done, closed) in [(false, false), (true, false), (false, true)] {
+        out.add(&ReviewPage {
+            review: ReviewView::sample(),
+            marking: Marking::new(&rubric, &marks, None, done || closed),
+            done,
+            closed,
+            error: Some("请给每一项打分".into()),
+            due: "2026-12-01 18:00".into(),
+        });
+    }
 }
