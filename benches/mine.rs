@@ -429,7 +429,7 @@ fn main() {
 /// clusters the first made.
 fn import_into(label: &str, url: &str, first: &std::path::Path, second: &std::path::Path) {
     use huashu::app::imports::{self, Source};
-    use huashu::db::mining::Begun;
+    use huashu::db::imports::Begun;
     let pool = huashu::cli::serve::open_db(url).expect("database");
     for (name, path) in [("first", first), ("second", second)] {
         let started = Instant::now();

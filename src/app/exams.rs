@@ -165,12 +165,11 @@ fn submit_in_progress(conn: &mut Conn, exam: ExamId, now: i64) -> Result<usize, 
             .into_iter()
             .map(|a| (a.item_id, a.body))
             .collect();
-        let (scored, total) = crate::app::grading::grade(&items, &bodies)?;
-        if attempts::submit(
+        if crate::app::grading::submit(
             conn,
             attempt.id,
-            &scored,
-            total,
+            &items,
+            &bodies,
             now,
             SubmittedBy::ClosingLead,
         )? {

@@ -1,5 +1,6 @@
-//! Glue between stored exam items and the pure scorer: used by the web app's
-//! submission and by the demo data, so both score exactly alike.
+//! Glue between stored exam items and the pure scorer, and the submission of
+//! an attempt: used by the web app, a lead's closing and the demo data, so
+//! all score exactly alike.
 
 use crate::db::attempts::Scored;
 use crate::db::columns::ItemId;
@@ -31,4 +32,20 @@ pub fn grade(items: &[Item], bodies: &[(ItemId, String)]) -> Result<(Vec<Scored>
     let scores: Vec<f64> = scored.iter().map(|s| s.report.score).collect();
     let total = exam::total(&scores, items.len());
     Ok((scored, total))
+}
+
+/// Scores the attempt's answers (`bodies`, one per item it has) against the
+/// exam's `items` and submits it, once: the trainee's own submission, a
+/// lead's closing, and the demo all end an attempt here. False if it was
+/// already submitted.
+pub fn submit(
+    conn: &mut crate::db::Conn,
+    attempt: crate::db::columns::AttemptId,
+    items: &[Item],
+    bodies: &[(ItemId, String)],
+    now: i64,
+    by: crate::db::attempts::SubmittedBy,
+) -> Result<bool, DbError> {
+    let (scored, total) = grade(items, bodies)?;
+    crate::db::attempts::submit(conn, attempt, &scored, total, now, by)
 }

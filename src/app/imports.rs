@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::db::mining::{self, Applied, Begun, Import, ImportReport, Lease};
+use crate::db::imports::{self as stored, Begun, Import, ImportReport, Lease};
+use crate::db::mining::{self, Applied};
 use crate::db::{self, DbError, DbPool};
 use crate::domain::mining::chatlog::{self, FileError, Format, Mapping};
 use crate::domain::mining::cluster::Params;
@@ -60,7 +61,7 @@ pub struct Source<'a> {
 pub fn begin(pool: &DbPool, source: &Source, by: Option<i64>) -> Result<Begun, ImportError> {
     let (hash, size) = fingerprint(source.path)?;
     let mut conn = pool.get()?;
-    Ok(mining::begin_import(
+    Ok(stored::begin_import(
         &mut conn,
         &hash,
         source.file_name,
@@ -111,18 +112,18 @@ pub fn run(
         },
     };
     let mut conn = pool.get()?;
-    mining::finish_import(&mut conn, lease, outcome.is_ok(), &report, db::now_ms())?;
+    stored::finish_import(&mut conn, lease, outcome.is_ok(), &report, db::now_ms())?;
     outcome
 }
 
 /// Renews the lease until `stopped` says the import ended (or the lease was
 /// lost: the merge then refuses to write).
 fn beat(pool: &DbPool, lease: Lease, stopped: &std::sync::mpsc::Receiver<()>) {
-    let every = Duration::from_millis(mining::HEARTBEAT_EVERY_MS);
+    let every = Duration::from_millis(stored::HEARTBEAT_EVERY_MS);
     while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
         // A missed beat is retried at the next; the lease outlasts several.
         if let Ok(mut conn) = pool.get() {
-            if let Ok(false) = mining::heartbeat(&mut conn, lease, db::now_ms()) {
+            if let Ok(false) = stored::heartbeat(&mut conn, lease, db::now_ms()) {
                 return;
             }
         }
@@ -148,7 +149,7 @@ fn mine_and_store(
                 last = Instant::now();
                 if let Ok(mut conn) = pool.get() {
                     // Progress is a courtesy: failing to show it must not fail the import.
-                    let _ = mining::progress(&mut conn, lease, read as i64, db::now_ms());
+                    let _ = stored::progress(&mut conn, lease, read as i64, db::now_ms());
                 }
             }
         },

@@ -44,6 +44,44 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             })
             .collect());
     }
+    let (logins, ids) = create_team(&mut conn)?;
+    let lead = ids[1];
+    import_chats(pool, lead)?;
+    let pool_questions = questions::list_active(&mut conn)?;
+    if pool_questions.is_empty() {
+        eprintln!("warning: no exam banks loaded, so the demo has no exams");
+        return Ok(logins);
+    }
+    let pick = |scene: &str, n: usize| -> Vec<questions::Question> {
+        pool_questions
+            .iter()
+            .filter(|q| q.scene == scene)
+            .take(n)
+            .cloned()
+            .collect()
+    };
+    let finished = new_exam(
+        &mut conn,
+        "售后安抚与退款（演示）",
+        30,
+        lead,
+        &pick("after_sale", 4),
+    )?;
+    sit(&mut conn, finished, &ids[2..5])?;
+    change_status(&mut conn, finished, StatusAction::Close, db::now_ms())?;
+    review_round(&mut conn, finished, lead, &ids[2..4])?;
+    new_exam(
+        &mut conn,
+        "售前咨询基础（演示）",
+        20,
+        lead,
+        &pick("pre_sale", 5),
+    )?;
+    Ok(logins)
+}
+
+/// The team's accounts, each with a random password shown once.
+fn create_team(conn: &mut db::Conn) -> anyhow::Result<(Vec<Login>, Vec<i64>)> {
     let mut logins = Vec::new();
     let mut ids = Vec::new();
     for (username, display_name, role) in TEAM {
@@ -61,7 +99,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             lang: "zh-CN",
         };
         ids.push(
-            users::create(&mut conn, &new)?
+            users::create(conn, &new)?
                 .ok_or_else(|| anyhow::anyhow!("demo user {username} exists"))?,
         );
         logins.push(Login {
@@ -71,80 +109,54 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
             password: Some(password),
         });
     }
-    import_chats(pool, ids[1])?;
-    let pool_questions = questions::list_active(&mut conn)?;
-    if pool_questions.is_empty() {
-        eprintln!("warning: no exam banks loaded, so the demo has no exams");
-        return Ok(logins);
-    }
-    let pick = |scene: &str, n: usize| -> Vec<questions::Question> {
-        pool_questions
-            .iter()
-            .filter(|q| q.scene == scene)
-            .take(n)
-            .cloned()
-            .collect()
+    Ok((logins, ids))
+}
+
+/// An exam of `questions`, opened.
+fn new_exam(
+    conn: &mut db::Conn,
+    title: &str,
+    minutes: i32,
+    lead: i64,
+    questions: &[questions::Question],
+) -> anyhow::Result<ExamId> {
+    let new = exams::NewExam {
+        title,
+        time_limit_min: minutes,
+        pass_mark: 60,
+        created_by: lead,
     };
-    let lead = ids[1];
-    let finished = crate::app::exams::create(
-        &mut conn,
-        &exams::NewExam {
-            title: "售后安抚与退款（演示）",
-            time_limit_min: 30,
-            pass_mark: 60,
-            created_by: lead,
-        },
-        &pick("after_sale", 4),
-    )?;
-    change_status(&mut conn, finished, StatusAction::Open, db::now_ms())?;
-    let items = exams::items(&mut conn, finished)?;
-    for (trainee, style) in ids[2..5]
+    let id = crate::app::exams::create(conn, &new, questions)?;
+    change_status(conn, id, StatusAction::Open, db::now_ms())?;
+    Ok(id)
+}
+
+/// Three trainees take the exam: one answers like the model, one partly, one
+/// coldly.
+fn sit(conn: &mut db::Conn, exam: ExamId, trainees: &[i64]) -> anyhow::Result<()> {
+    let items = exams::items(conn, exam)?;
+    for (trainee, style) in trainees
         .iter()
         .zip([Style::Model, Style::Partial, Style::Cold])
     {
         let now = db::now_ms();
-        let attempt = attempts::start(
-            &mut conn,
-            finished,
-            *trainee,
-            now,
-            crate::domain::exam::writable_until(now, 30),
-        )?;
+        let until = crate::domain::exam::writable_until(now, 30);
+        let attempt = attempts::start(conn, exam, *trainee, now, until)?;
         let bodies: Vec<(ItemId, String)> = items
             .iter()
             .map(|i| (i.id, style.answer(&i.references)))
             .collect();
-        let (scored, total) = grading::grade(&items, &bodies)?;
-        attempts::submit(
-            &mut conn,
-            attempt.id,
-            &scored,
-            total,
-            db::now_ms(),
-            attempts::SubmittedBy::Trainee,
-        )?;
+        let by = attempts::SubmittedBy::Trainee;
+        grading::submit(conn, attempt.id, &items, &bodies, db::now_ms(), by)?;
     }
-    change_status(&mut conn, finished, StatusAction::Close, db::now_ms())?;
-    review_round(&mut conn, finished, lead, &ids[2..4])?;
-    let open = crate::app::exams::create(
-        &mut conn,
-        &exams::NewExam {
-            title: "售前咨询基础（演示）",
-            time_limit_min: 20,
-            pass_mark: 60,
-            created_by: lead,
-        },
-        &pick("pre_sale", 5),
-    )?;
-    change_status(&mut conn, open, StatusAction::Open, db::now_ms())?;
-    Ok(logins)
+    Ok(())
 }
 
 /// A month of a shop's chats (written for the demo), imported so the customer
 /// questions page has something to show.
 fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
     use crate::app::imports::{self, Source};
-    use crate::db::mining::Begun;
+    use crate::db::imports::Begun;
     use crate::domain::mining::chatlog::{Format, Mapping};
     let path = std::env::temp_dir().join(format!(
         "huashu-demo-chats-{}.csv",

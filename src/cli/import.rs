@@ -9,7 +9,7 @@ use anyhow::Context;
 use super::mine::{byte_bar, report, settings};
 use crate::app::imports::{self, Source};
 use crate::config::ImportArgs;
-use crate::db::mining::{Begun, Lease, LEASE_MS};
+use crate::db::imports::{Begun, Lease, LEASE_MS};
 use crate::db::DbPool;
 
 pub fn run(url: &str, args: &ImportArgs) -> anyhow::Result<()> {

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
-use super::mining::{self, ClusterRow, ImportRow, WeekRow};
+use super::imports::ImportRow;
+use super::mining::{self, ClusterRow, WeekRow};
 use super::questions::QuestionRow;
 use super::review::{
     AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, LeadGradeRow, RoundRow, RubricRow,

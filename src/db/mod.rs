@@ -7,6 +7,7 @@ pub mod backup;
 pub mod columns;
 pub mod drafts;
 pub mod exams;
+pub mod imports;
 pub mod mining;
 pub mod questions;
 pub mod review;

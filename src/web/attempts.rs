@@ -245,12 +245,11 @@ pub async fn submit(
                 .iter()
                 .map(|a| (a.item_id, a.body.clone()))
                 .collect();
-            let (scored, total) = grading::grade(&items, &bodies)?;
-            if !attempts::submit(
+            if !grading::submit(
                 conn,
                 id,
-                &scored,
-                total,
+                &items,
+                &bodies,
                 now,
                 attempts::SubmittedBy::Trainee,
             )? {

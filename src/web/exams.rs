@@ -6,116 +6,14 @@ use serde::Serialize;
 
 use super::auth::Form;
 use super::pages::{ExamView, ItemView};
-use super::render::{local_time, redirect, Lead, Page, Trainee};
+use super::render::{redirect, Lead, Page};
 use crate::app::{self, exams::StatusAction};
 use crate::db::columns::{ExamId, ExamStatus, ItemId};
 use crate::db::{attempts, exams, questions};
 use crate::domain::exam;
 use crate::domain::ranking;
-use crate::domain::types::{self, Category, Invalid, Role};
+use crate::domain::types::{self, Category, Invalid};
 use crate::error::AppError;
-
-pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError> {
-    let is_lead = me.role >= Role::Lead;
-    let now = crate::db::now_ms();
-    let (all, mine, (queue, comparisons, lead_queue)) = ctx
-        .db(move |conn| {
-            Ok((
-                exams::list(conn)?,
-                attempts::for_user(conn, me.id)?,
-                (
-                    crate::db::review::queue(conn, me.id)?,
-                    crate::db::review::comparison_queue(conn, me.id)?,
-                    if is_lead {
-                        crate::db::review::needing_lead(conn, now)?
-                    } else {
-                        Vec::new()
-                    },
-                ),
-            ))
-        })
-        .await?;
-    const DAY_MS: i64 = 24 * 3600 * 1000;
-    let dues: Vec<i64> = queue
-        .iter()
-        .map(|q| q.due_at)
-        .chain(comparisons.iter().map(|c| c.due_at))
-        .collect();
-    // What the reviewer is told at the top of the page: how much is waiting,
-    // how much closes within a day, and how much closed unfinished.
-    let notice = Notice {
-        open: dues.iter().filter(|d| now <= **d).count(),
-        soon: dues
-            .iter()
-            .filter(|d| now <= **d && **d - now < DAY_MS)
-            .count(),
-        missed: dues.iter().filter(|d| now > **d).count(),
-    };
-    // Two answers to one question are told apart by a number.
-    let reviews = queue
-        .iter()
-        .map(|q| {
-            let same: Vec<i64> = queue
-                .iter()
-                .filter(|o| o.exam_title == q.exam_title && o.position == q.position)
-                .map(|o| o.id)
-                .collect();
-            let nth = same.iter().take_while(|id| **id != q.id).count() + 1;
-            QueuedReview {
-                review: q.clone(),
-                nth: (same.len() > 1).then_some(nth),
-                due: local_time(q.due_at),
-                overdue: now > q.due_at,
-                due_soon: now <= q.due_at && q.due_at - now < DAY_MS,
-            }
-        })
-        .collect();
-    let open = all
-        .iter()
-        .filter(|e| e.status == ExamStatus::Open)
-        .map(|e| {
-            let attempt = mine.iter().find(|a| a.exam_id == e.id);
-            OpenExam {
-                exam: ExamView::of(e),
-                attempt: attempt.map(AttemptRef::of),
-                submitted: attempt.is_some_and(|a| a.submitted_at.is_some()),
-            }
-        })
-        .collect();
-    let comparisons = comparisons
-        .iter()
-        .map(|q| QueuedComparison {
-            id: q.comparison.id,
-            exam_title: q.exam_title.clone(),
-            due: local_time(q.due_at),
-            overdue: now > q.due_at,
-        })
-        .collect();
-    let done = mine
-        .iter()
-        .filter(|a| a.submitted_at.is_some())
-        .filter_map(|a| all.iter().find(|e| e.id == a.exam_id).map(|e| (a, e)))
-        .map(|(a, e)| DoneExam {
-            exam: ExamView::of(e),
-            attempt: AttemptRef::of(a),
-            passed: exam::passed(a.score.unwrap_or(0.0), e.pass_mark),
-        })
-        .collect();
-    let managed = if is_lead {
-        all.iter().map(ExamView::of).collect()
-    } else {
-        vec![]
-    };
-    ctx.render(&HomePage {
-        notice,
-        open,
-        queue: reviews,
-        comparisons,
-        done,
-        lead_queue,
-        managed,
-    })
-}
 
 pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let loaded = ctx
@@ -363,76 +261,6 @@ pub async fn edit_item(
     Ok(redirect(&format!("/exams/{exam}")))
 }
 
-#[derive(Serialize)]
-struct HomePage {
-    notice: Notice,
-    open: Vec<OpenExam>,
-    queue: Vec<QueuedReview>,
-    comparisons: Vec<QueuedComparison>,
-    done: Vec<DoneExam>,
-    lead_queue: Vec<crate::db::review::LeadQueue>,
-    managed: Vec<ExamView>,
-}
-
-impl Page for HomePage {
-    const TEMPLATE: &'static str = "home";
-}
-
-/// Reviews and comparisons waiting, closing within a day, and missed.
-#[derive(Serialize)]
-struct Notice {
-    open: usize,
-    soon: usize,
-    missed: usize,
-}
-
-#[derive(Serialize)]
-struct OpenExam {
-    exam: ExamView,
-    attempt: Option<AttemptRef>,
-    submitted: bool,
-}
-
-#[derive(Serialize)]
-struct AttemptRef {
-    id: crate::db::columns::AttemptId,
-    score: Option<f64>,
-}
-
-impl AttemptRef {
-    fn of(a: &attempts::AttemptRow) -> AttemptRef {
-        AttemptRef {
-            id: a.id,
-            score: a.score,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct QueuedReview {
-    review: crate::db::review::Queued,
-    /// Which of several answers to the same question, when there are several.
-    nth: Option<usize>,
-    due: String,
-    overdue: bool,
-    due_soon: bool,
-}
-
-#[derive(Serialize)]
-struct QueuedComparison {
-    id: i64,
-    exam_title: String,
-    due: String,
-    overdue: bool,
-}
-
-#[derive(Serialize)]
-struct DoneExam {
-    exam: ExamView,
-    attempt: AttemptRef,
-    passed: bool,
-}
-
 /// A bank question in a list.
 #[derive(Serialize)]
 struct QuestionLine {
@@ -539,51 +367,6 @@ impl Page for ResultsPage {
 #[cfg(test)]
 pub(super) fn samples(out: &mut super::pages::Samples) {
     use crate::db::columns::AttemptId;
-    let attempt = || AttemptRef {
-        id: AttemptId(4),
-        score: Some(72.5),
-    };
-    out.add(&HomePage {
-        notice: Notice {
-            open: 2,
-            soon: 1,
-            missed: 1,
-        },
-        open: vec![OpenExam {
-            exam: ExamView::sample(),
-            attempt: Some(attempt()),
-            submitted: false,
-        }],
-        queue: vec![QueuedReview {
-            review: crate::db::review::Queued {
-                id: 9,
-                exam_title: "售后".into(),
-                position: 2,
-                due_at: 0,
-            },
-            nth: Some(2),
-            due: "2026-12-01 18:00".into(),
-            overdue: false,
-            due_soon: true,
-        }],
-        comparisons: vec![QueuedComparison {
-            id: 5,
-            exam_title: "售后".into(),
-            due: "2026-12-01 18:00".into(),
-            overdue: true,
-        }],
-        done: vec![DoneExam {
-            exam: ExamView::sample(),
-            attempt: attempt(),
-            passed: true,
-        }],
-        lead_queue: vec![crate::db::review::LeadQueue {
-            exam: ExamId(1),
-            title: "售后".into(),
-            waiting: 3,
-        }],
-        managed: vec![ExamView::sample()],
-    });
     let question = || QuestionLine {
         id: 7,
         bank_title: "售后题库".into(),

@@ -13,7 +13,7 @@ use super::auth::CsrfHeader;
 use super::render::{Ctx, Lead, Page};
 use crate::app::imports::{self, Source};
 use crate::db::columns::ImportStatus;
-use crate::db::mining::{self, Begun, Import, ImportReport};
+use crate::db::imports::{self as stored, Begun, Import, ImportReport};
 use crate::domain::mining::chatlog::{Format, Mapping};
 use crate::error::AppError;
 use crate::files::Spool;
@@ -22,7 +22,7 @@ use crate::files::Spool;
 pub const MAX_UPLOAD_MB: usize = 512;
 
 pub async fn list(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
-    let rows = ctx.db(|conn| Ok(mining::imports(conn, 50)?)).await?;
+    let rows = ctx.db(|conn| Ok(stored::imports(conn, 50)?)).await?;
     ctx.render(&ImportsPage {
         imports: rows.iter().map(ImportView::of).collect(),
     })
@@ -92,7 +92,8 @@ impl Page for ImportPage<'_> {
 
 #[cfg(test)]
 pub(super) fn samples(out: &mut super::pages::Samples) {
-    use crate::db::mining::{Applied, ReportSummary};
+    use crate::db::imports::ReportSummary;
+    use crate::db::mining::Applied;
     use crate::domain::mining::mine::Rejections;
     let rejected = || {
         [(
@@ -159,7 +160,7 @@ pub async fn progress(
 }
 
 async fn load(ctx: &Ctx, id: i64) -> Result<Import, AppError> {
-    ctx.db(move |conn| Ok(mining::find_import(conn, id)?))
+    ctx.db(move |conn| Ok(stored::find_import(conn, id)?))
         .await?
         .ok_or(AppError::NotFound)
 }

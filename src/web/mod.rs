@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod attempts;
 pub mod auth;
 pub mod exams;
+pub mod home;
 pub mod i18n;
 pub mod imports;
 mod pages;
@@ -112,7 +113,7 @@ fn register_templates(hb: &mut Handlebars<'static>, dir: &Dir) -> anyhow::Result
 
 /// The one route table.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(exams::home))
+    cfg.route("/", web::get().to(home::home))
         .route("/healthz", web::get().to(healthz))
         .route("/static/{file}", web::get().to(static_file))
         .route("/setup", web::get().to(setup::form))

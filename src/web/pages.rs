@@ -156,6 +156,7 @@ mod harness {
         crate::web::accounts::samples(&mut samples);
         crate::web::setup::samples(&mut samples);
         crate::web::exams::samples(&mut samples);
+        crate::web::home::samples(&mut samples);
         crate::web::attempts::samples(&mut samples);
         crate::web::imports::samples(&mut samples);
         crate::web::questions::samples(&mut samples);

@@ -4,7 +4,7 @@ use huashu::db::columns::ImportStatus;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use huashu::db::{backup, mining, DbPool};
+use huashu::db::{backup, imports, mining, DbPool};
 
 use crate::helpers::fresh_database_url;
 
@@ -78,7 +78,7 @@ fn imports_merge_into_stored_clusters_and_the_same_file_twice_adds_nothing() {
     assert_eq!(shipping.category.as_deref(), Some("shipping"));
     assert_eq!(shipping.department, "logistics");
     assert_eq!(shipping.first_seen.as_deref(), Some("2026-11-02"));
-    let imports = mining::imports(&mut conn, 10).expect("imports");
+    let imports = imports::imports(&mut conn, 10).expect("imports");
     assert_eq!(imports.len(), 2, "the repeat left no trace");
     assert!(imports.iter().all(|i| i.status == ImportStatus::Done));
     let answers = mining::answers_of(&mut conn, shipping.id).expect("answers");
@@ -130,7 +130,7 @@ fn awkward_files_import_or_are_refused_with_a_reason_and_can_be_retried() {
     assert!(message.contains("neither UTF-8 nor GBK"), "{message}");
     let pool = pool(&url);
     let mut conn = pool.get().expect("conn");
-    let failed = &mining::imports(&mut conn, 1).expect("imports")[0];
+    let failed = &imports::imports(&mut conn, 1).expect("imports")[0];
     assert_eq!(failed.status, ImportStatus::Failed);
     assert_eq!(
         failed.report.error_key.as_deref(),
@@ -157,7 +157,7 @@ fn a_line_with_a_nul_character_is_refused_by_number_and_the_rest_imported() {
     assert!(out.status.success(), "{out:?}");
     let pool = pool(&url);
     let mut conn = pool.get().expect("conn");
-    let done = &mining::imports(&mut conn, 1).expect("imports")[0];
+    let done = &imports::imports(&mut conn, 1).expect("imports")[0];
     assert_eq!(done.status, ImportStatus::Done);
     let summary = done.report.summary.as_ref().expect("a summary");
     let refused = summary.bad_rows.get("nul_character").expect("{summary:?}");
@@ -167,7 +167,7 @@ fn a_line_with_a_nul_character_is_refused_by_number_and_the_rest_imported() {
 
 #[test]
 fn a_dead_importer_is_taken_over_after_its_lease_and_can_no_longer_write() {
-    use mining::{begin_import, Begun, LEASE_MS};
+    use huashu::db::imports::{begin_import, Begun, LEASE_MS};
     let dir = tempfile::tempdir().expect("dir");
     let pool = pool(&fresh_database_url(dir.path()));
     let mut conn = pool.get().expect("conn");
@@ -177,7 +177,7 @@ fn a_dead_importer_is_taken_over_after_its_lease_and_can_no_longer_write() {
         panic!("new content starts");
     };
     // Alive: the same content is being imported, nothing to take over.
-    assert!(mining::heartbeat(&mut conn, first, t0 + 20_000).expect("beat"));
+    assert!(imports::heartbeat(&mut conn, first, t0 + 20_000).expect("beat"));
     let alive = begin_import(
         &mut conn,
         "h",
@@ -194,15 +194,15 @@ fn a_dead_importer_is_taken_over_after_its_lease_and_can_no_longer_write() {
     };
     assert_eq!(second.id, first.id);
     // The first process, if it was only slow, finds out and writes nothing.
-    assert!(!mining::heartbeat(&mut conn, first, later + 1).expect("beat"));
+    assert!(!imports::heartbeat(&mut conn, first, later + 1).expect("beat"));
     let plan = Default::default();
     let lost = mining::apply(&mut conn, first, &plan, &Default::default(), later + 1);
     assert!(
         matches!(lost, Err(huashu::db::DbError::LeaseLost)),
         "{lost:?}"
     );
-    mining::finish_import(&mut conn, first, true, &Default::default(), later + 2).expect("finish");
-    let row = mining::find_import(&mut conn, first.id)
+    imports::finish_import(&mut conn, first, true, &Default::default(), later + 2).expect("finish");
+    let row = imports::find_import(&mut conn, first.id)
         .expect("read")
         .expect("row");
     assert_eq!(
@@ -231,7 +231,7 @@ fn the_same_command_finishes_an_import_whose_process_was_killed() {
     let pool = pool(&url);
     for _ in 0..200 {
         let mut conn = pool.get().expect("conn");
-        if !mining::imports(&mut conn, 1).expect("imports").is_empty() {
+        if !imports::imports(&mut conn, 1).expect("imports").is_empty() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -239,19 +239,19 @@ fn the_same_command_finishes_an_import_whose_process_was_killed() {
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
     let mut conn = pool.get().expect("conn");
-    let row = &mining::imports(&mut conn, 1).expect("imports")[0];
+    let row = &imports::imports(&mut conn, 1).expect("imports")[0];
     assert_eq!(row.status, ImportStatus::Running, "killed mid-way");
     // Time passes: the dead importer's lease runs out.
     crate::helpers::run_sql(
         &mut conn,
         &format!(
             "UPDATE chat_imports SET heartbeat_at = heartbeat_at - {}",
-            mining::LEASE_MS + 1
+            imports::LEASE_MS + 1
         ),
     );
     let out = import(&url, &file);
     assert!(out.status.success(), "{out:?}");
-    let row = &mining::imports(&mut conn, 1).expect("imports")[0];
+    let row = &imports::imports(&mut conn, 1).expect("imports")[0];
     assert_eq!(row.status, ImportStatus::Done, "{}", stdout(&out));
 }
 
