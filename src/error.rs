@@ -100,6 +100,24 @@ impl From<crate::app::review::RoundError> for AppError {
     }
 }
 
+impl From<crate::app::marking::MarkingError> for AppError {
+    fn from(e: crate::app::marking::MarkingError) -> Self {
+        use crate::app::marking::MarkingError as E;
+        let conflict = |key| AppError::refused(StatusCode::CONFLICT, key);
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::CalibrateFirst => conflict("review.calibrate_first"),
+            E::Closed => conflict("review.closed"),
+            E::AlreadySubmitted => conflict("review.already_submitted"),
+            E::AppealClosed => conflict("review.appeal_closed"),
+            E::AppealExists => conflict("review.appeal_exists"),
+            E::NotInPair => AppError::bad_request(),
+            E::Incomplete(why) => AppError::Internal(anyhow::anyhow!("marks checked yet {why}")),
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))

@@ -5,5 +5,6 @@ pub mod banks;
 pub mod exams;
 pub mod grading;
 pub mod imports;
+pub mod marking;
 pub mod passwords;
 pub mod review;

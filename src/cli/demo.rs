@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::app::exams::{change_status, StatusAction};
 use crate::app::grading;
+use crate::app::marking;
 use crate::db::columns::{AnswerId, ExamId, ItemId};
 use crate::db::{self, attempts, exams, questions, review, users, DbPool};
 use crate::domain::review::criteria::{self, TOP};
@@ -182,8 +183,9 @@ fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
     outcome
 }
 
-/// A peer-review round on the finished exam, due in three days: the lead has
-/// graded one model answer as a calibration example, `done` have reviewed and
+/// A peer-review round on the finished exam, due in three days, recorded
+/// through the same use cases as the pages: the lead has graded one model
+/// answer as a calibration example, `done` have calibrated, reviewed and
 /// compared (marks follow each answer's automatic score, the second reviewer a
 /// level harsher), and the third trainee still has it all to do, calibration
 /// first.
@@ -223,22 +225,23 @@ fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> a
             .iter()
             .map(|c| (c.key.clone(), TOP))
             .collect();
-        let grade = review::NewGrade {
-            answer_id: example.answer,
-            grader_id: lead,
-            rubric: &rubric,
-            marks: &top,
-            score: criteria::total(&rubric, &top)?.score,
-            reason: "先安抚情绪，再给出具体的处理时间和补偿，最后主动跟进：可以直接发给顾客。",
-            calibration: true,
-        };
-        review::grade(conn, &grade, now)?;
+        let reason = "先安抚情绪，再给出具体的处理时间和补偿，最后主动跟进：可以直接发给顾客。";
+        marking::grade(conn, example.answer, lead, &top, reason, true, now)?;
     }
     for (harsh, reviewer) in done.iter().enumerate() {
-        for a in review::assignments(conn, round)?
-            .iter()
+        let mine: Vec<review::Assignment> = review::assignments(conn, round)?
+            .into_iter()
             .filter(|a| a.reviewer_id == *reviewer)
-        {
+            .collect();
+        for a in &mine {
+            // Calibration first, as the review page asks: marked like the
+            // lead, each example passes at the first try.
+            for _ in 0..=rows.len() {
+                let (found, pending) = marking::assignment(conn, a.id, *reviewer, now)?;
+                let Some(pending) = pending else { break };
+                let lead_marks = pending.example.grade.marks.clone();
+                marking::try_calibration(conn, &found, &pending.example, &lead_marks, now)?;
+            }
             let given = marks(a.answer_id, harsh as u8);
             let score = criteria::total(&rubric, &given)?.score;
             let comment = if score >= 60.0 {
@@ -246,7 +249,7 @@ fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> a
             } else {
                 "语气生硬，没有给出处理时间。"
             };
-            review::submit(conn, a.id, *reviewer, &given, score, comment, now)?;
+            marking::submit_review(conn, a.id, *reviewer, &given, comment, now)?;
         }
         for c in review::comparisons(conn, round)?
             .iter()
@@ -257,7 +260,7 @@ fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> a
             } else {
                 c.answer_b
             };
-            review::judge(conn, c.id, *reviewer, winner, now)?;
+            marking::judge(conn, c.id, *reviewer, winner, now)?;
         }
     }
     Ok(())

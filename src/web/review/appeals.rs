@@ -28,22 +28,11 @@ pub async fn appeal(
     } else {
         Some(crate::domain::types::AnswerText::parse(&better)?.into_string())
     };
+    let now = db::now_ms();
     ctx.db(move |conn| {
-        // Someone else's answer does not exist, as far as this trainee can tell.
-        if !review::owns_answer(conn, answer, me)? {
-            return Err(AppError::NotFound);
-        }
-        let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
-        let round = review::round_for_exam(conn, found.exam_id)?
-            .ok_or_else(|| refused("review.appeal_closed"))?;
-        let now = db::now_ms();
-        if now > round.due_at + APPEAL_DAYS * DAY_MS {
-            return Err(refused("review.appeal_closed"));
-        }
-        if !review::appeal(conn, answer, me, &reason, better.as_deref(), now)? {
-            return Err(refused("review.appeal_exists"));
-        }
-        Ok(())
+        let appealed =
+            crate::app::marking::appeal(conn, answer, me, &reason, better.as_deref(), now);
+        Ok(appealed?)
     })
     .await?;
     ctx.flash("review.appealed", &[]);

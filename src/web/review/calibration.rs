@@ -1,7 +1,8 @@
 //! Calibration before a reviewer's first review: mark the lead's examples until they agree.
 
-use super::reviews::{mine, Pending};
+use super::reviews::mine;
 use super::*;
+use crate::app::marking::{self, Pending};
 
 /// The calibration page: a lead's example to mark before reviewing.
 pub async fn calibration(
@@ -38,27 +39,18 @@ pub async fn calibrate(
     if let Some(message) = marks_problem(&ctx, rubric, &marks, "") {
         return render_calibration(&ctx, &found, &pending, &marks, None, Some(message));
     }
-    let off = criteria::calibrate(rubric, &marks, &example.grade.marks);
-    let total = criteria::total(rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let kept = marks.clone();
-    let (round, reviewer, answer) = (
-        found.round.id,
-        found.assignment.reviewer_id,
-        example.answer_id,
-    );
-    let passed = off.is_empty();
-    ctx.db(move |conn| {
-        let attempt = review::Try {
-            round,
-            reviewer,
-            answer,
-            marks: &kept,
-            score: total.score,
-            passed,
-        };
-        Ok(review::record_try(conn, &attempt, db::now_ms())?)
-    })
-    .await?;
+    let (tried, example, kept) = (found.clone(), example.clone(), marks.clone());
+    let off = ctx
+        .db(move |conn| {
+            Ok(marking::try_calibration(
+                conn,
+                &tried,
+                &example,
+                &kept,
+                db::now_ms(),
+            )?)
+        })
+        .await?;
     if off.is_empty() {
         ctx.flash("review.calibrated", &[]);
         return Ok(redirect(&format!("/reviews/{id}")));

@@ -42,21 +42,16 @@ pub async fn judge(
             .parse()
             .map_err(|_| AppError::bad_request())?,
     );
-    let done = ctx
-        .db(move |conn| {
-            let found = review::to_compare(conn, id, me)?.ok_or(AppError::NotFound)?;
-            if found.comparison.submitted_at.is_some() {
-                return Err(refused("review.already_submitted"));
-            }
-            if db::now_ms() > found.due_at {
-                return Err(refused("review.closed"));
-            }
-            Ok(review::judge(conn, id, me, winner, db::now_ms())?)
-        })
-        .await?;
-    if !done {
-        return Err(AppError::bad_request());
-    }
+    ctx.db(move |conn| {
+        Ok(crate::app::marking::judge(
+            conn,
+            id,
+            me,
+            winner,
+            db::now_ms(),
+        )?)
+    })
+    .await?;
     ctx.flash("review.thanks", &[]);
     Ok(redirect("/"))
 }

@@ -1,19 +1,11 @@
 //! A lead grades an answer on the review rubric, with a reason.
 
 use super::*;
+use crate::app::marking;
 
-/// An answer to grade with the rubric it is graded on: its round's, frozen
-/// when the round started, or the team's current one before any round.
 async fn to_grade(ctx: &Ctx, answer: AnswerId) -> Result<(review::ToGrade, Rubric), AppError> {
-    ctx.db(move |conn| {
-        let found = review::answer_to_grade(conn, answer)?.ok_or(AppError::NotFound)?;
-        let rubric = match review::round_for_exam(conn, found.exam_id)? {
-            Some(round) => round.rubric,
-            None => current_rubric(conn)?,
-        };
-        Ok((found, rubric))
-    })
-    .await
+    ctx.db(move |conn| Ok(marking::to_grade(conn, answer)?))
+        .await
 }
 
 /// A lead grades an answer on the review rubric, with a reason; the grade
@@ -82,18 +74,10 @@ pub async fn grade(
         let given = Some((reason, calibration));
         return render_grade(&ctx, answer, &found, &rubric, &marks, given, Some(message));
     }
-    let total = criteria::total(&rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = db::now_ms();
     ctx.db(move |conn| {
-        let new = review::NewGrade {
-            answer_id: answer,
-            grader_id: me,
-            rubric: &rubric,
-            marks: &marks,
-            score: total.score,
-            reason: &reason,
-            calibration,
-        };
-        Ok(review::grade(conn, &new, db::now_ms())?)
+        let graded = marking::grade(conn, answer, me, &marks, &reason, calibration, now)?;
+        Ok(graded)
     })
     .await?;
     ctx.flash("review.graded", &[]);

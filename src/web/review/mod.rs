@@ -28,8 +28,7 @@ use super::pages::{ExamView, ItemView};
 use super::render::{local_time, redirect, Ctx, Lead, Page, Trainee};
 use crate::app;
 use crate::app::review::{
-    calibration_agreement, current_rubric, evidence, outcome, standings_of, Evidence, Final,
-    NewRound, Outcome,
+    calibration_agreement, evidence, outcome, standings_of, Evidence, Final, NewRound, Outcome,
 };
 use crate::db::attempts::Answer;
 use crate::db::columns::{AnswerId, ExamId};
@@ -41,9 +40,6 @@ use crate::domain::review::criteria::{self, Rubric, TOP};
 use crate::error::AppError;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
-
-/// How long after a round's due date its scores may be appealed.
-const APPEAL_DAYS: i64 = 7;
 
 fn bad_settings() -> AppError {
     AppError::refused(StatusCode::BAD_REQUEST, "review.bad_settings")

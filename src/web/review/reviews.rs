@@ -1,6 +1,7 @@
 //! A reviewer's queue item: the anonymous answer and the rubric form.
 
 use super::*;
+use crate::app::marking;
 
 /// A reviewer's page: the question, the anonymous answer, the rubric; first
 /// the calibration examples, if the reviewer has some to get right.
@@ -22,55 +23,9 @@ pub(super) async fn mine(
     ctx: &Ctx,
     me: i64,
     id: i64,
-) -> Result<(review::ToReview, Option<Pending>), AppError> {
-    ctx.db(move |conn| {
-        let found = review::to_review(conn, id, me)?.ok_or(AppError::NotFound)?;
-        let open = found.assignment.submitted_at.is_none()
-            && db::now_ms() <= found.assignment.due(found.round.due_at);
-        let pending = if open {
-            pending_example(conn, &found.round, me)?
-        } else {
-            None
-        };
-        Ok((found, pending))
-    })
-    .await
-}
-
-/// A calibration example still to get right, the nth of `of`.
-pub(super) struct Pending {
-    pub(super) example: review::Example,
-    pub(super) nth: usize,
-    pub(super) of: usize,
-}
-
-/// The calibration example `reviewer` must get right before their first
-/// review of a round: the first of the exam's examples not yet passed. None
-/// once they have reviewed (the training comes before, not in the middle).
-fn pending_example(
-    conn: &mut db::Conn,
-    round: &review::Round,
-    reviewer: i64,
-) -> Result<Option<Pending>, AppError> {
-    if review::has_reviewed(conn, round.id, reviewer)? {
-        return Ok(None);
-    }
-    let passed: Vec<AnswerId> = review::calibrations(conn, round.id, Some(reviewer))?
-        .into_iter()
-        .filter(|c| c.passed_at.is_some())
-        .map(|c| c.answer_id)
-        .collect();
-    let examples = review::examples(conn, round.exam_id, reviewer)?;
-    let of = examples.len();
-    Ok(examples
-        .into_iter()
-        .enumerate()
-        .find(|(_, e)| !passed.contains(&e.answer_id))
-        .map(|(i, example)| Pending {
-            example,
-            nth: i + 1,
-            of,
-        }))
+) -> Result<(review::ToReview, Option<marking::Pending>), AppError> {
+    ctx.db(move |conn| Ok(marking::assignment(conn, id, me, db::now_ms())?))
+        .await
 }
 
 fn render_review(
@@ -102,43 +57,24 @@ pub async fn submit(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let now = db::now_ms();
     let (found, pending) = mine(&ctx, me.id, id).await?;
-    if pending.is_some() {
-        return Err(refused("review.calibrate_first"));
-    }
-    if found.assignment.submitted_at.is_none()
-        && db::now_ms() > found.assignment.due(found.round.due_at)
-    {
-        return Err(refused("review.closed"));
-    }
-    let me = found.assignment.reviewer_id;
-    let rubric = &found.round.rubric;
-    let marks = marks_from(&form, rubric);
+    let open = pending.is_none()
+        && found.assignment.submitted_at.is_none()
+        && now <= found.assignment.due(found.round.due_at);
+    let marks = marks_from(&form, &found.round.rubric);
     let comment = form.text("comment").trim().to_string();
-    let problem = marks_problem(&ctx, rubric, &marks, &comment);
-    if let Some(message) = problem {
-        // The page comes back with what was marked so far.
-        let mut kept = found.clone();
-        kept.assignment.marks = Some(marks);
-        return render_review(&ctx, &kept, Some(message), StatusCode::UNPROCESSABLE_ENTITY);
+    if open {
+        if let Some(message) = marks_problem(&ctx, &found.round.rubric, &marks, &comment) {
+            // The page comes back with what was marked so far.
+            let mut kept = found.clone();
+            kept.assignment.marks = Some(marks);
+            return render_review(&ctx, &kept, Some(message), StatusCode::UNPROCESSABLE_ENTITY);
+        }
     }
-    let total = criteria::total(rubric, &marks).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let saved = ctx
-        .db(move |conn| {
-            Ok(review::submit(
-                conn,
-                id,
-                me,
-                &marks,
-                total.score,
-                &comment,
-                db::now_ms(),
-            )?)
-        })
+    let me = me.id;
+    ctx.db(move |conn| Ok(marking::submit_review(conn, id, me, &marks, &comment, now)?))
         .await?;
-    if !saved {
-        return Err(refused("review.already_submitted"));
-    }
     ctx.flash("review.thanks", &[]);
     Ok(redirect("/"))
 }
