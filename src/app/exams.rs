@@ -5,7 +5,7 @@
 use crate::db::attempts::{self, SubmittedBy};
 use crate::db::columns::{ExamId, ExamStatus, ItemId};
 use crate::db::questions::Question;
-use crate::db::{exams, review, write_tx, Conn, DbError};
+use crate::db::{exams, mining, review, write_tx, Conn, DbError};
 
 /// What a lead may do to an exam's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +66,55 @@ pub fn create(
             items.push((q, references));
         }
         Ok(exams::create(conn, new, &items)?)
+    })
+}
+
+/// Which question groups an exam is built from.
+pub enum Clusters {
+    /// The `n` most asked, of one category if given.
+    Top { n: usize, category: Option<String> },
+    /// These, in this order.
+    These(Vec<i64>),
+}
+
+/// Agent answers of a question group that become its item's references.
+const REFERENCES: usize = 5;
+
+/// A draft exam of mined question groups: each becomes a question (its name
+/// the prompt, its tags, its agents' first answers as references), refreshed
+/// from the group as it stands now.
+pub fn from_clusters(
+    conn: &mut Conn,
+    new: &exams::NewExam,
+    pick: &Clusters,
+) -> Result<ExamId, ExamError> {
+    write_tx(conn, |conn| {
+        let all = mining::clusters(conn)?;
+        let chosen: Vec<&mining::ClusterRow> = match pick {
+            Clusters::Top { n, category } => all
+                .iter()
+                .filter(|c| category.is_none() || c.tags().1 == category.as_deref())
+                .take(*n)
+                .collect(),
+            Clusters::These(ids) => ids
+                .iter()
+                .filter_map(|id| all.iter().find(|c| c.id == *id))
+                .collect(),
+        };
+        let mut questions = Vec::with_capacity(chosen.len());
+        for c in chosen {
+            let mut references = mining::answers_of(conn, c.id)?;
+            references.truncate(REFERENCES);
+            let (scene, category, _) = c.tags();
+            questions.push(crate::db::questions::upsert_mined(
+                conn,
+                c.id,
+                c.name(),
+                (scene.unwrap_or(""), category.unwrap_or("")),
+                &references,
+            )?);
+        }
+        create(conn, new, &questions)
     })
 }
 

@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use super::auth::Form;
 use super::render::{redirect, Lead, Page};
+use crate::app;
 use crate::db::mining::{self, ClusterRow};
-use crate::db::{self, exams, questions};
+use crate::db::{self, exams};
 use crate::domain::mining::mine::monday_of;
 use crate::domain::mining::trend;
 use crate::domain::types::{self, Category, Department, Scene};
@@ -20,8 +21,6 @@ use crate::error::AppError;
 
 /// Clusters listed on one page.
 const PAGE: usize = 200;
-/// Candidate answers that become an item's references.
-const REFERENCES: usize = 5;
 
 #[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
 pub struct Filter {
@@ -488,40 +487,23 @@ pub async fn build_exam(Lead { ctx, me }: Lead, form: Form) -> Result<HttpRespon
         .unwrap_or(0)
         .min(50);
     let category = form.text("top_category").to_string();
+    let pick = if picked.is_empty() {
+        app::exams::Clusters::Top {
+            n: top,
+            category: (!category.is_empty()).then_some(category),
+        }
+    } else {
+        app::exams::Clusters::These(picked)
+    };
     let id = ctx
         .db(move |conn| {
-            let all = mining::clusters(conn)?;
-            let chosen: Vec<&ClusterRow> = if picked.is_empty() {
-                all.iter()
-                    .filter(|c| category.is_empty() || c.tags().1 == Some(category.as_str()))
-                    .take(top)
-                    .collect()
-            } else {
-                picked
-                    .iter()
-                    .filter_map(|id| all.iter().find(|c| c.id == *id))
-                    .collect()
-            };
-            let mut rows = Vec::with_capacity(chosen.len());
-            for c in chosen {
-                let mut references = mining::answers_of(conn, c.id)?;
-                references.truncate(REFERENCES);
-                let (scene, category, _) = c.tags();
-                rows.push(questions::upsert_mined(
-                    conn,
-                    c.id,
-                    c.name(),
-                    (scene.unwrap_or(""), category.unwrap_or("")),
-                    &references,
-                )?);
-            }
             let new = exams::NewExam {
                 title: &title,
                 time_limit_min: limit,
                 pass_mark: pass,
                 created_by: me,
             };
-            Ok(crate::app::exams::create(conn, &new, &rows)?)
+            Ok(app::exams::from_clusters(conn, &new, &pick)?)
         })
         .await?;
     ctx.flash("exams.created", &[]);
