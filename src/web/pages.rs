@@ -183,6 +183,28 @@ mod harness {
     }
 
     #[test]
+    fn a_final_score_of_zero_is_shown_as_zero() {
+        let mut samples = Samples::new();
+        crate::web::attempts::samples(&mut samples);
+        crate::web::review::samples(&mut samples);
+        let shown = |template: &str, needle: &str| {
+            samples
+                .rendered
+                .iter()
+                .filter(|(t, ..)| *t == template)
+                .filter_map(|(.., out)| out.as_ref().ok())
+                .any(|html| html.contains(needle))
+        };
+        // Scores carry one decimal everywhere, so zero reads "0.0".
+        assert!(shown(
+            "review/round",
+            "<strong class=\"final\">0.0</strong>"
+        ));
+        assert!(shown("attempts/result", "最终得分: 0.0</strong>"));
+        assert!(!shown("attempts/result", "最终得分: —"));
+    }
+
+    #[test]
     fn a_field_the_model_lacks_fails_the_render() {
         #[derive(serde::Serialize)]
         struct Renamed {

@@ -319,14 +319,18 @@ async fn a_reviewer_marks_an_answer_on_the_rubric_and_picks_the_better_of_two() 
         .type_into("textarea[name=comment]", "语气亲切，可以给出具体发货时间")
         .await;
     browser.click("#submit-review").await;
-    assert!(browser.text(".flash").await.contains("评审已提交"));
+    // Straight on to the next task: the second review, then the comparison.
+    assert!(browser.text(".flash").await.contains("还剩 2 项"));
+    browser.find("#review-form").await;
 
+    browser.goto(&format!("{}/", app.base)).await;
     browser
         .click("#review-queue a[href^='/comparisons/']")
         .await;
     browser.find("#compare-form").await;
     browser.click("#pick-b").await;
-    assert!(browser.text(".flash").await.contains("评审已提交"));
+    assert!(browser.text(".flash").await.contains("还剩 1 项"));
+    browser.find("#review-form").await;
 
     let round = lead.get(&format!("/exams/{exam}/review")).await.body;
     assert!(round.contains("语气亲切，可以给出具体发货时间"), "{round}");

@@ -52,8 +52,7 @@ pub async fn judge(
         )?)
     })
     .await?;
-    ctx.flash("review.thanks", &[]);
-    Ok(redirect("/"))
+    next_task(&ctx, me).await
 }
 
 #[derive(Serialize)]

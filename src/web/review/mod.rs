@@ -144,7 +144,8 @@ impl AnswerOutcome {
     #[cfg(test)]
     pub(crate) fn sample() -> AnswerOutcome {
         AnswerOutcome {
-            final_score: Some(71.5),
+            // Zero is a score like any other, not "none yet".
+            final_score: Some(0.0),
             parts: vec![PartView::sample()],
             reviews: 2,
             lead_reason: Some("语气可以更温和".into()),
@@ -174,6 +175,41 @@ impl PartView {
             share: 40,
         }
     }
+}
+
+/// After a review or a comparison, straight on to the reviewer's next open
+/// task, saying how many are left; home once there is none.
+async fn next_task(ctx: &Ctx, reviewer: i64) -> Result<HttpResponse, AppError> {
+    let now = db::now_ms();
+    let (reviews, comparisons) = ctx
+        .db(move |conn| {
+            Ok((
+                review::queue(conn, reviewer)?,
+                review::comparison_queue(conn, reviewer)?,
+            ))
+        })
+        .await?;
+    let reviews: Vec<i64> = reviews
+        .iter()
+        .filter(|q| now <= q.due_at)
+        .map(|q| q.id)
+        .collect();
+    let comparisons: Vec<i64> = comparisons
+        .iter()
+        .filter(|q| now <= q.due_at)
+        .map(|q| q.comparison.id)
+        .collect();
+    let left = (reviews.len() + comparisons.len()).to_string();
+    let next = match (reviews.first(), comparisons.first()) {
+        (Some(id), _) => format!("/reviews/{id}"),
+        (None, Some(id)) => format!("/comparisons/{id}"),
+        (None, None) => {
+            ctx.flash("review.thanks", &[]);
+            return Ok(redirect("/"));
+        }
+    };
+    ctx.flash("review.thanks_next", &[("n", left)]);
+    Ok(redirect(&next))
 }
 
 #[cfg(test)]

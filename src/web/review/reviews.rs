@@ -75,8 +75,7 @@ pub async fn submit(
     let me = me.id;
     ctx.db(move |conn| Ok(marking::submit_review(conn, id, me, &marks, &comment, now)?))
         .await?;
-    ctx.flash("review.thanks", &[]);
-    Ok(redirect("/"))
+    next_task(&ctx, me).await
 }
 
 /// The review being written, as its reviewer sees it (no author).

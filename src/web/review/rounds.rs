@@ -162,6 +162,10 @@ impl RoundView {
             .filter(|a| a.answer_id == answer.id)
             .collect();
         let done = mine.iter().filter(|a| a.score.is_some()).count();
+        // Only when every review of it is past its due date with none in is
+        // an answer the lead's to grade; before that reviewers may still come.
+        let now = db::now_ms();
+        let all_late = !mine.is_empty() && mine.iter().all(|a| now > a.due(self.round.due_at));
         let lead = self
             .evidence
             .grades
@@ -222,7 +226,7 @@ impl RoundView {
                 .iter()
                 .find(|x| x.answer_id == answer.id)
                 .map(AppealLine::of),
-            lead_needed: done == 0 && lead.is_none(),
+            lead_needed: done == 0 && lead.is_none() && all_late,
         };
         Some((row, blended.score.unwrap_or(-1.0)))
     }

@@ -31,6 +31,11 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let fresh = lead.get(&format!("/exams/{exam}/review")).await.body;
+    assert!(
+        !fresh.contains("无人评审"),
+        "reviewers are assigned and not late: nothing for the lead yet"
+    );
 
     // Every trainee has two reviews waiting; none shows whose answer it is.
     let mut firsts = Vec::new();
@@ -84,6 +89,13 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
             )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert!(
+            done.location.starts_with("/reviews/"),
+            "straight on to the next task, not home: {}",
+            done.location
+        );
+        let next = t.get(&done.location).await.body;
+        assert!(next.contains("下一项已打开，还剩 2 项"), "{next}");
         let again = t
             .post(
                 &format!("/comparisons/{id}"),
@@ -511,6 +523,12 @@ async fn a_review_closes_at_its_due_date_and_the_lead_hands_an_absent_reviewers_
 
     // The round's due date passes; the handed-on reviews have their own.
     app.sql("UPDATE review_rounds SET due_at = 0");
+    let due = lead.get(&format!("/exams/{exam}/review")).await.body;
+    let flagged = due.matches("无人评审").count();
+    assert!(
+        (1..4).contains(&flagged),
+        "answers whose reviews are all late are flagged, those with a handed-on review due later are not: {flagged}"
+    );
     let bob = &mut trainees[1];
     let mut closed = 0;
     let mut open = 0;
