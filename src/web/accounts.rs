@@ -118,6 +118,15 @@ pub async fn switch_lang(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpR
 }
 
 pub async fn list(Admin { ctx, .. }: Admin) -> Result<HttpResponse, AppError> {
+    render_users(&ctx, NewUserForm::default(), None).await
+}
+
+/// The users page, with the new-user form blank or as it was sent and its message.
+async fn render_users(
+    ctx: &Ctx,
+    form: NewUserForm,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
     let now = db::now_ms();
     let (users, blocked) = ctx
         .db(move |conn| Ok((users::list(conn)?, throttle::blocked(conn, now)?)))
@@ -133,13 +142,35 @@ pub async fn list(Admin { ctx, .. }: Admin) -> Result<HttpResponse, AppError> {
             active: u.active,
         })
         .collect();
-    ctx.render(&UsersPage {
+    let refused = error.is_some();
+    let page = UsersPage {
         users,
         roles: Role::ALL.iter().map(|r| r.key()).collect(),
-    })
+        form,
+        error,
+    };
+    if refused {
+        ctx.render_refused(&page)
+    } else {
+        ctx.render(&page)
+    }
 }
 
 pub async fn create(Admin { ctx, .. }: Admin, form: Form) -> Result<HttpResponse, AppError> {
+    match add_user(&ctx, &form).await {
+        Ok(name) => {
+            ctx.flash("users.created", &[("name", name)]);
+            Ok(redirect("/admin/users"))
+        }
+        Err(e) => match ctx.form_message(&e) {
+            Some(message) => render_users(&ctx, NewUserForm::of(&form), Some(message)).await,
+            None => Err(e),
+        },
+    }
+}
+
+/// Creates the account the form describes; its username.
+async fn add_user(ctx: &Ctx, form: &Form) -> Result<String, AppError> {
     let username = Username::parse(form.text("username"))?;
     let display_name = DisplayName::parse(form.text("display_name"))?;
     let password = NewPassword::parse(form.text("password"), username.as_str())?;
@@ -165,8 +196,7 @@ pub async fn create(Admin { ctx, .. }: Admin, form: Form) -> Result<HttpResponse
             args: vec![("name", name)],
         });
     }
-    ctx.flash("users.created", &[("name", name)]);
-    Ok(redirect("/admin/users"))
+    Ok(name)
 }
 
 /// One form per action on a user row: disable, enable, reset (password) or role.
@@ -237,6 +267,26 @@ impl Page for LoginPage<'_> {
 struct UsersPage {
     users: Vec<UserLine>,
     roles: Vec<&'static str>,
+    /// The new-user form as it was sent (never the password).
+    form: NewUserForm,
+    error: Option<String>,
+}
+
+#[derive(serde::Serialize, Default)]
+struct NewUserForm {
+    username: String,
+    display_name: String,
+    role: String,
+}
+
+impl NewUserForm {
+    fn of(form: &Form) -> NewUserForm {
+        NewUserForm {
+            username: form.text("username").to_string(),
+            display_name: form.text("display_name").to_string(),
+            role: form.text("role").to_string(),
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -271,5 +321,11 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             blocked: true,
         }],
         roles: vec!["trainee", "lead"],
+        form: NewUserForm {
+            username: "wang".into(),
+            display_name: "王芳".into(),
+            role: "lead".into(),
+        },
+        error: Some("用户名已被占用".into()),
     });
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::auth::Form;
 use super::pages::{ExamView, ItemView};
-use super::render::{redirect, Lead, Page};
+use super::render::{redirect, Ctx, Lead, Page};
 use crate::app::{self, exams::StatusAction};
 use crate::db::columns::{ExamId, ExamStatus, ItemId};
 use crate::db::{attempts, exams, questions};
@@ -31,11 +31,41 @@ pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
 }
 
 pub async fn new_form(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
+    render_new(&ctx, ExamForm::blank(), ExamFormErrors::default()).await
+}
+
+/// The exam form, blank or as it was sent, with a message beside the field
+/// that was refused.
+async fn render_new(
+    ctx: &Ctx,
+    form: ExamForm,
+    errors: ExamFormErrors,
+) -> Result<HttpResponse, AppError> {
+    let refused = errors.any();
     let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
-    ctx.render(&NewExamPage {
-        questions: questions.iter().map(QuestionLine::of).collect(),
-        categories: Category::ALL.iter().map(|c| c.key()).collect(),
-    })
+    let page = NewExamPage {
+        questions: questions
+            .iter()
+            .map(|q| Pick {
+                checked: form.picked.contains(&q.id),
+                question: QuestionLine::of(q),
+            })
+            .collect(),
+        categories: Category::ALL
+            .iter()
+            .map(|c| CategoryPick {
+                key: c.key(),
+                checked: form.cats.iter().any(|k| k == c.key()),
+            })
+            .collect(),
+        form,
+        errors,
+    };
+    if refused {
+        ctx.render_refused(&page)
+    } else {
+        ctx.render(&page)
+    }
 }
 
 /// An exam's title, time limit and pass mark from its form.
@@ -49,8 +79,25 @@ pub fn settings(form: &Form) -> Result<(String, i32, i32), AppError> {
 }
 
 pub async fn create(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, AppError> {
-    let me = me.id;
-    let (title, limit, pass) = settings(&form)?;
+    let kept = ExamForm::of(&form);
+    match build(&ctx, me.id, &form).await {
+        Ok(id) => {
+            ctx.flash("exams.created", &[]);
+            Ok(redirect(&format!("/exams/{id}")))
+        }
+        Err(e) => {
+            let Some(message) = ctx.form_message(&e) else {
+                return Err(e);
+            };
+            render_new(&ctx, kept, ExamFormErrors::at(&e, message)).await
+        }
+    }
+}
+
+/// Creates the exam the form describes: the questions ticked, or drawn at
+/// random per category.
+async fn build(ctx: &Ctx, me: i64, form: &Form) -> Result<ExamId, AppError> {
+    let (title, limit, pass) = settings(form)?;
     let random = form.text("mode") == "random";
     let picked: Vec<i64> = form
         .all("q")
@@ -70,29 +117,26 @@ pub async fn create(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, 
         .unwrap_or(0)
         .clamp(0, 50) as usize;
     let seed: u64 = rand::random();
-    let id = ctx
-        .db(move |conn| {
-            let ids = if random {
-                let pool: Vec<(i64, Category)> = questions::list_active(conn)?
-                    .iter()
-                    .filter_map(|q| Category::parse(&q.category).map(|c| (q.id, c)))
-                    .collect();
-                exam::draw(&pool, per_category, &categories, seed)
-            } else {
-                picked
-            };
-            let chosen = questions::find_active(conn, &ids)?;
-            let new = exams::NewExam {
-                title: &title,
-                time_limit_min: limit,
-                pass_mark: pass,
-                created_by: me,
-            };
-            Ok(app::exams::create(conn, &new, &chosen)?)
-        })
-        .await?;
-    ctx.flash("exams.created", &[]);
-    Ok(redirect(&format!("/exams/{id}")))
+    ctx.db(move |conn| {
+        let ids = if random {
+            let pool: Vec<(i64, Category)> = questions::list_active(conn)?
+                .iter()
+                .filter_map(|q| Category::parse(&q.category).map(|c| (q.id, c)))
+                .collect();
+            exam::draw(&pool, per_category, &categories, seed)
+        } else {
+            picked
+        };
+        let chosen = questions::find_active(conn, &ids)?;
+        let new = exams::NewExam {
+            title: &title,
+            time_limit_min: limit,
+            pass_mark: pass,
+            created_by: me,
+        };
+        Ok(app::exams::create(conn, &new, &chosen)?)
+    })
+    .await
 }
 
 pub async fn show(
@@ -296,8 +340,95 @@ impl Page for BanksPage {
 
 #[derive(Serialize)]
 struct NewExamPage {
-    questions: Vec<QuestionLine>,
-    categories: Vec<&'static str>,
+    questions: Vec<Pick>,
+    categories: Vec<CategoryPick>,
+    form: ExamForm,
+    errors: ExamFormErrors,
+}
+
+#[derive(Serialize)]
+struct Pick {
+    question: QuestionLine,
+    checked: bool,
+}
+
+#[derive(Serialize)]
+struct CategoryPick {
+    key: &'static str,
+    checked: bool,
+}
+
+/// The exam form's fields as typed, kept when it comes back with a message.
+#[derive(Serialize)]
+struct ExamForm {
+    title: String,
+    time_limit: String,
+    pass_mark: String,
+    random: bool,
+    per_category: String,
+    cats: Vec<String>,
+    picked: Vec<i64>,
+}
+
+impl ExamForm {
+    fn blank() -> ExamForm {
+        ExamForm {
+            title: String::new(),
+            time_limit: "30".into(),
+            pass_mark: "60".into(),
+            random: false,
+            per_category: "1".into(),
+            cats: vec![],
+            picked: vec![],
+        }
+    }
+
+    fn of(form: &Form) -> ExamForm {
+        ExamForm {
+            title: form.text("title").to_string(),
+            time_limit: form.text("time_limit").to_string(),
+            pass_mark: form.text("pass_mark").to_string(),
+            random: form.text("mode") == "random",
+            per_category: form.text("per_category").to_string(),
+            cats: form.all("cat").iter().map(|c| c.to_string()).collect(),
+            picked: form
+                .all("q")
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect(),
+        }
+    }
+}
+
+/// A message beside the field it is about.
+#[derive(Serialize, Default)]
+struct ExamFormErrors {
+    title: Option<String>,
+    time_limit: Option<String>,
+    pass_mark: Option<String>,
+    /// No question chosen, or one that cannot be scored.
+    questions: Option<String>,
+}
+
+impl ExamFormErrors {
+    fn at(error: &AppError, message: String) -> ExamFormErrors {
+        let mut errors = ExamFormErrors::default();
+        let slot = match error {
+            AppError::Invalid(Invalid::Title) => &mut errors.title,
+            AppError::Invalid(Invalid::TimeLimit { .. }) => &mut errors.time_limit,
+            AppError::Invalid(Invalid::PassMark) => &mut errors.pass_mark,
+            _ => &mut errors.questions,
+        };
+        *slot = Some(message);
+        errors
+    }
+
+    fn any(&self) -> bool {
+        self.title.is_some()
+            || self.time_limit.is_some()
+            || self.pass_mark.is_some()
+            || self.questions.is_some()
+    }
 }
 
 impl Page for NewExamPage {
@@ -399,10 +530,28 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             questions: vec![question()],
         });
     }
-    out.add(&NewExamPage {
-        questions: vec![question()],
-        categories: vec!["refund"],
-    });
+    for errors in [
+        ExamFormErrors::default(),
+        ExamFormErrors {
+            title: Some("标题不能为空".into()),
+            time_limit: Some("1–480 分钟".into()),
+            pass_mark: Some("0–100".into()),
+            questions: Some("至少选一道题".into()),
+        },
+    ] {
+        out.add(&NewExamPage {
+            questions: vec![Pick {
+                question: question(),
+                checked: true,
+            }],
+            categories: vec![CategoryPick {
+                key: "refund",
+                checked: true,
+            }],
+            form: ExamForm::blank(),
+            errors,
+        });
+    }
     for draft in [true, false] {
         out.add(&ExamPage {
             exam: ExamView::sample(),

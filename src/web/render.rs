@@ -335,6 +335,26 @@ impl Ctx {
         self.state.catalog.get(self.lang, key)
     }
 
+    /// What a form says back about `error`, in the user's language, when it is
+    /// the user's to fix (invalid input or a refusal); None for anything else,
+    /// which goes on to the error page.
+    pub fn form_message(&self, error: &AppError) -> Option<String> {
+        match error {
+            AppError::Invalid(_) | AppError::Refused { .. } => {
+                let (key, args) = error.message();
+                Some(self.state.catalog.format(self.lang, key, &args))
+            }
+            _ => None,
+        }
+    }
+
+    /// Renders `page` with status 422: a form coming back with its message.
+    pub fn render_refused<P: Page>(&self, page: &P) -> Result<HttpResponse, AppError> {
+        let mut response = self.render(page)?;
+        *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(response)
+    }
+
     /// Signs `user` in: a new server-side session, its token in a renewed
     /// cookie (nothing of the anonymous session's carries over).
     pub async fn log_in(&self, user: &User) -> Result<(), AppError> {

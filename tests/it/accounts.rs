@@ -367,3 +367,40 @@ async fn the_language_choice_is_remembered_per_user() {
         "another user keeps Chinese"
     );
 }
+
+#[actix_web::test]
+async fn a_taken_username_comes_back_on_the_form_with_what_was_typed() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let fields = [
+        ("username", "fang"),
+        ("display_name", "王芳"),
+        ("password", "a-long-password-9"),
+        ("role", "lead"),
+    ];
+    let first = admin.post("/admin/users", &fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let again = admin.post("/admin/users", &fields).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.body.contains("id=\"new-user-error\""),
+        "{}",
+        again.body
+    );
+    assert!(again.body.contains("用户名 fang 已被使用"));
+    assert!(again
+        .body
+        .contains("name=\"username\" required value=\"fang\""));
+    assert!(again
+        .body
+        .contains("name=\"display_name\" required value=\"王芳\""));
+    assert!(again.body.contains("value=\"lead\" selected"));
+    assert!(
+        !again.body.contains("a-long-password-9"),
+        "never the password"
+    );
+    assert!(
+        again.body.contains("<nav>"),
+        "a whole page, with navigation"
+    );
+}

@@ -427,14 +427,47 @@ async fn invalid_exam_settings_are_refused_with_a_message() {
         )
         .await;
     assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The same form comes back, the message beside the questions, what was typed kept.
+    assert!(none.body.contains("id=\"new-exam\""), "{}", none.body);
+    assert!(none.body.contains("id=\"questions-error\""));
     assert!(none.body.contains("请至少选择一道题目"));
+    assert!(none
+        .body
+        .contains("name=\"title\" required maxlength=\"80\" value=\"空\""));
     let bad = lead
         .post(
             "/exams",
-            &[("title", "x"), ("time_limit", "abc"), ("pass_mark", "60")],
+            &[
+                ("title", "售后 <测试>"),
+                ("time_limit", "abc"),
+                ("pass_mark", "75"),
+                ("mode", "random"),
+                ("cat", "refund"),
+            ],
         )
         .await;
-    assert!(bad.body.contains("考试时长需为 1–480 分钟"));
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let beside = bad
+        .body
+        .split("name=\"time_limit\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        beside
+            .split("</label>")
+            .next()
+            .unwrap_or_default()
+            .contains("考试时长需为 1–480 分钟"),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains("value=\"售后 &lt;测试&gt;\""),
+        "kept and escaped"
+    );
+    assert!(bad.body.contains("value=\"75\""));
+    assert!(bad.body.contains("value=\"random\" checked"));
+    assert!(bad.body.contains("value=\"refund\" checked"));
 }
 
 #[actix_web::test]
