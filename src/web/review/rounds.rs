@@ -2,6 +2,11 @@
 
 use super::*;
 
+mod page;
+#[cfg(test)]
+pub(super) use page::samples;
+use page::*;
+
 /// A lead starts the review round of a closed exam: k reviewers per answer,
 /// due in some days.
 pub async fn start(
@@ -9,25 +14,57 @@ pub async fn start(
     form: Form,
     path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
-    let me = me.id;
     let exam_id = path.into_inner();
-    let k = form.int("k", bad_settings())?;
-    if !(1..=10).contains(&k) {
-        return Err(bad_settings());
-    }
-    let due = due_from(&form)?;
-    let new = NewRound {
-        exam_id,
-        k: k as usize,
-        due_at: due,
-        by: me,
-        seed: rand::random(),
-        now: db::now_ms(),
+    let started = async {
+        let k = form.int("k", bad_settings())?;
+        if !(1..=10).contains(&k) {
+            return Err(bad_settings());
+        }
+        let new = NewRound {
+            exam_id,
+            k: k as usize,
+            due_at: due_from(&form)?,
+            by: me.id,
+            seed: rand::random(),
+            now: db::now_ms(),
+        };
+        ctx.db(move |conn| Ok(app::review::start_round(conn, &new)?))
+            .await
     };
-    ctx.db(move |conn| Ok(app::review::start_round(conn, &new)?))
-        .await?;
-    ctx.flash("review.started", &[]);
-    Ok(redirect(&format!("/exams/{exam_id}/review")))
+    match started.await {
+        Ok(_) => {
+            ctx.flash("review.started", &[]);
+            Ok(redirect(&format!("/exams/{exam_id}/review")))
+        }
+        Err(e) => refill(&ctx, exam_id, "start", &form, e).await,
+    }
+}
+
+/// The round page again after one of its forms was refused: the message
+/// beside that form and what was typed in it kept. Anything that is not the
+/// user's to fix goes on to the error page.
+async fn refill(
+    ctx: &Ctx,
+    exam_id: ExamId,
+    which: &'static str,
+    form: &Form,
+    error: AppError,
+) -> Result<HttpResponse, AppError> {
+    let Some(message) = ctx.form_message(&error) else {
+        return Err(error);
+    };
+    let kept = Kept {
+        k: form.text("k").to_string(),
+        due_days: form.text("due_days").to_string(),
+        automatic: form.text("automatic").to_string(),
+        peer: form.text("peer").to_string(),
+        comparative: form.text("comparative").to_string(),
+    };
+    let refused = Refusal {
+        form: which,
+        message,
+    };
+    show_round(ctx, exam_id, Some((refused, kept))).await
 }
 
 /// The lead's view of a round: per question, the answers ranked by their final
@@ -37,7 +74,14 @@ pub async fn round(
     Lead { ctx, .. }: Lead,
     path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
-    let exam_id = path.into_inner();
+    show_round(&ctx, path.into_inner(), None).await
+}
+
+async fn show_round(
+    ctx: &Ctx,
+    exam_id: ExamId,
+    refused: Option<(Refusal, Kept)>,
+) -> Result<HttpResponse, AppError> {
     let (exam, round, items, appeals, users) = ctx
         .db(move |conn| {
             let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
@@ -58,7 +102,8 @@ pub async fn round(
         })
         .await?;
     let Some((round, evidence)) = round else {
-        return ctx.render(&RoundPage::without_round(ExamView::of(&exam)));
+        let page = RoundPage::without_round(ExamView::of(&exam)).refilled(refused);
+        return page.render(ctx);
     };
     let view = RoundView {
         outcome: outcome(&round, &evidence)?,
@@ -106,7 +151,7 @@ pub async fn round(
         .filter(|a| !assignments.iter().any(|x| x.answer_id == a.id))
         .count();
     let (round, weights) = (&view.round, view.outcome.weights);
-    ctx.render(&RoundPage {
+    let page = RoundPage {
         exam: ExamView::of(&exam),
         round: Some(RoundSummary { k: round.k }),
         due: local_time(round.due_at),
@@ -116,11 +161,14 @@ pub async fn round(
         trainees,
         late,
         weights: WeightsView {
-            automatic: percent(weights.automatic),
-            peer: percent(weights.peer),
-            comparative: percent(weights.comparative),
+            automatic: percent(weights.automatic).to_string(),
+            peer: percent(weights.peer).to_string(),
+            comparative: percent(weights.comparative).to_string(),
         },
-    })
+        refused: None,
+        kept: Kept::default(),
+    };
+    page.refilled(refused).render(ctx)
 }
 
 /// A round with everything its page shows.
@@ -300,17 +348,22 @@ pub async fn weights(
 ) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
     let bad = || AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "review.bad_weights");
-    let weights = Weights::from_percents(
-        form.int("automatic", bad())?,
-        form.int("peer", bad())?,
-        form.int("comparative", bad())?,
-    )
-    .map_err(|_| bad())?;
-    ctx.db(move |conn| {
-        let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
-        Ok(review::set_weights(conn, round.id, &weights)?)
-    })
-    .await?;
+    let saved = async {
+        let weights = Weights::from_percents(
+            form.int("automatic", bad())?,
+            form.int("peer", bad())?,
+            form.int("comparative", bad())?,
+        )
+        .map_err(|_| bad())?;
+        ctx.db(move |conn| {
+            let round = review::round_for_exam(conn, exam_id)?.ok_or(AppError::NotFound)?;
+            Ok(review::set_weights(conn, round.id, &weights)?)
+        })
+        .await
+    };
+    if let Err(e) = saved.await {
+        return refill(&ctx, exam_id, "weights", &form, e).await;
+    }
     ctx.flash("review.weights_saved", &[]);
     Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
@@ -335,232 +388,4 @@ pub async fn reassign(
     }
     ctx.flash("review.reassigned", &[("n", moved.to_string())]);
     Ok(redirect(&format!("/exams/{exam_id}/review")))
-}
-
-#[derive(Serialize)]
-struct RoundPage {
-    exam: ExamView,
-    round: Option<RoundSummary>,
-    due: String,
-    overdue: bool,
-    questions: Vec<QuestionLines>,
-    reviewers: Vec<ReviewerLine>,
-    trainees: Vec<TraineeLine>,
-    /// Answers that arrived after the round started, with no reviewer yet.
-    late: usize,
-    weights: WeightsView,
-}
-
-impl RoundPage {
-    /// A closed exam's page before its round starts: the form to start it.
-    fn without_round(exam: ExamView) -> RoundPage {
-        RoundPage {
-            exam,
-            round: None,
-            due: String::new(),
-            overdue: false,
-            questions: vec![],
-            reviewers: vec![],
-            trainees: vec![],
-            late: 0,
-            weights: WeightsView {
-                automatic: 0,
-                peer: 0,
-                comparative: 0,
-            },
-        }
-    }
-}
-
-impl Page for RoundPage {
-    const TEMPLATE: &'static str = "review/round";
-}
-
-#[derive(Serialize)]
-struct RoundSummary {
-    /// Reviewers per answer.
-    k: i32,
-}
-
-/// The blend weights in whole percent.
-#[derive(Serialize)]
-struct WeightsView {
-    automatic: i64,
-    peer: i64,
-    comparative: i64,
-}
-
-#[derive(Serialize)]
-struct QuestionLines {
-    item: ItemView,
-    answers: Vec<AnswerLine>,
-}
-
-/// One answer on the round page, ranked by its final score.
-#[derive(Serialize)]
-struct AnswerLine {
-    rank: usize,
-    answer: AnswerRef,
-    author: String,
-    automatic: Option<f64>,
-    peer: Option<f64>,
-    lead: Option<LeadLine>,
-    #[serde(rename = "final")]
-    final_score: Option<f64>,
-    parts: Vec<PartView>,
-    compared: Option<Compared>,
-    reviews: Vec<ReviewLine>,
-    /// Reviews in, of `k`.
-    done: usize,
-    k: i32,
-    appeal: Option<AppealLine>,
-    lead_needed: bool,
-}
-
-#[derive(Serialize)]
-struct AnswerRef {
-    id: AnswerId,
-    body: String,
-}
-
-#[derive(Serialize)]
-struct LeadLine {
-    score: f64,
-    reason: String,
-    calibration: bool,
-}
-
-#[derive(Serialize)]
-struct Compared {
-    wins: u32,
-    of: u32,
-}
-
-#[derive(Serialize)]
-struct ReviewLine {
-    reviewer: String,
-    score: Option<f64>,
-    bias: Option<f64>,
-    /// This review's share of the peer score, in whole percent.
-    weight: Option<f64>,
-    comment: Option<String>,
-}
-
-#[derive(Serialize)]
-struct AppealLine {
-    id: i64,
-    status: crate::db::columns::AppealStatus,
-    reason: String,
-    better_answer: Option<String>,
-    decision: Option<String>,
-}
-
-impl AppealLine {
-    fn of(a: &review::AppealRow) -> AppealLine {
-        AppealLine {
-            id: a.id,
-            status: a.status,
-            reason: a.reason.clone(),
-            better_answer: a.better_answer.clone(),
-            decision: a.decision.clone(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct TraineeLine {
-    name: String,
-    standing: crate::domain::review::standings::Standing,
-}
-
-#[derive(Serialize)]
-struct ReviewerLine {
-    id: i64,
-    name: String,
-    open: usize,
-    reviews: usize,
-    calibration: Option<i64>,
-    bias: Option<f64>,
-    reliability: Option<f64>,
-    grade: Option<f64>,
-    earlier: f64,
-}
-
-#[cfg(test)]
-pub(super) fn samples(out: &mut crate::web::pages::Samples) {
-    use crate::db::columns::AppealStatus;
-    out.add(&RoundPage::without_round(ExamView::sample()));
-    let line = |status: AppealStatus| AnswerLine {
-        rank: 1,
-        answer: AnswerRef {
-            id: AnswerId(4),
-            body: "亲，1-3天到账".into(),
-        },
-        author: "王芳".into(),
-        automatic: Some(70.0),
-        peer: Some(0.0),
-        lead: Some(LeadLine {
-            score: 80.0,
-            reason: "好".into(),
-            calibration: true,
-        }),
-        final_score: Some(0.0),
-        parts: vec![PartView::sample()],
-        compared: Some(Compared { wins: 1, of: 2 }),
-        reviews: vec![ReviewLine {
-            reviewer: "张伟".into(),
-            score: Some(60.0),
-            bias: Some(-2.0),
-            weight: Some(50.0),
-            comment: Some("可以".into()),
-        }],
-        done: 1,
-        k: 2,
-        appeal: Some(AppealLine {
-            id: 1,
-            status,
-            reason: "分数太低".into(),
-            better_answer: Some("更好的回答".into()),
-            decision: None,
-        }),
-        lead_needed: true,
-    };
-    out.add(&RoundPage {
-        exam: ExamView::sample(),
-        round: Some(RoundSummary { k: 2 }),
-        due: "2026-12-01 18:00".into(),
-        overdue: true,
-        questions: vec![QuestionLines {
-            item: ItemView::sample(),
-            answers: vec![line(AppealStatus::Open), line(AppealStatus::Upheld)],
-        }],
-        reviewers: vec![ReviewerLine {
-            id: 3,
-            name: "张伟".into(),
-            open: 1,
-            reviews: 2,
-            calibration: Some(0),
-            bias: None,
-            reliability: Some(1.0),
-            grade: Some(80.0),
-            earlier: 0.0,
-        }],
-        trainees: vec![TraineeLine {
-            name: "王芳".into(),
-            standing: crate::domain::review::standings::Standing {
-                person: 2,
-                score: 70.0,
-                answers: 1,
-                rank: 1,
-                tied_with: 1,
-                of: 2,
-            },
-        }],
-        late: 2,
-        weights: WeightsView {
-            automatic: 40,
-            peer: 40,
-            comparative: 20,
-        },
-    });
 }

@@ -14,7 +14,9 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
             &[("k", "2"), ("due_days", "3")],
         )
         .await;
-    assert_eq!(early.status, StatusCode::CONFLICT);
+    // The round page comes back with the message; a form refused is a 422.
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.body.contains("id=\"start-error\""), "{}", early.body);
     close_exam(&mut lead, exam).await;
     lead.get(&format!("/exams/{exam}/review")).await;
     let too_many = lead
@@ -24,6 +26,12 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         )
         .await;
     assert!(too_many.body.contains("至少需要 5 位"), "{}", too_many.body);
+    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        too_many.body.contains("id=\"start-error\""),
+        "beside the start form"
+    );
+    assert!(too_many.body.contains("name=\"k\" value=\"4\""), "k kept");
     let started = lead
         .post(
             &format!("/exams/{exam}/review"),
@@ -307,11 +315,20 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
     let bad = lead
         .post(
             &format!("/exams/{exam}/review/weights"),
-            &[("automatic", "50"), ("peer", "50"), ("comparative", "50")],
+            &[("automatic", "50"), ("peer", "50"), ("comparative", "20")],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The round page again, the weights form open with its message and the
+    // numbers as typed.
+    assert!(bad.body.contains("id=\"weights\" open"), "{}", bad.body);
+    assert!(bad.body.contains("id=\"weights-error\""));
     assert!(bad.body.contains("加起来等于 100"), "{}", bad.body);
+    assert!(bad.body.contains("name=\"comparative\" value=\"20\""));
+    assert!(
+        bad.body.contains("id=\"reviewers\""),
+        "the whole round page"
+    );
     let saved = lead
         .post(
             &format!("/exams/{exam}/review/weights"),
