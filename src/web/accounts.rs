@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::auth::Form;
 use super::i18n::{Catalog, DEFAULT_LANG};
-use super::render::{redirect, Admin, Ctx, Page};
+use super::render::{redirect, Admin, Ctx, FormRefusal, Page};
 use crate::app::passwords;
 use crate::db::{self, sessions, throttle, users};
 use crate::domain::login;
@@ -125,7 +125,7 @@ pub async fn list(Admin { ctx, .. }: Admin) -> Result<HttpResponse, AppError> {
 async fn render_users(
     ctx: &Ctx,
     form: NewUserForm,
-    error: Option<String>,
+    refused: Option<FormRefusal>,
 ) -> Result<HttpResponse, AppError> {
     let now = db::now_ms();
     let (users, blocked) = ctx
@@ -142,17 +142,19 @@ async fn render_users(
             active: u.active,
         })
         .collect();
-    let refused = error.is_some();
+    let (status, error) = match refused {
+        Some(r) => (Some(r.status), Some(r.message)),
+        None => (None, None),
+    };
     let page = UsersPage {
         users,
         roles: Role::ALL.iter().map(|r| r.key()).collect(),
         form,
         error,
     };
-    if refused {
-        ctx.render_refused(&page)
-    } else {
-        ctx.render(&page)
+    match status {
+        Some(status) => ctx.render_refused(&page, status),
+        None => ctx.render(&page),
     }
 }
 
@@ -163,7 +165,7 @@ pub async fn create(Admin { ctx, .. }: Admin, form: Form) -> Result<HttpResponse
             Ok(redirect("/admin/users"))
         }
         Err(e) => match ctx.form_message(&e) {
-            Some(message) => render_users(&ctx, NewUserForm::of(&form), Some(message)).await,
+            Some(refused) => render_users(&ctx, NewUserForm::of(&form), Some(refused)).await,
             None => Err(e),
         },
     }

@@ -5,8 +5,10 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::auth::Form;
+
+mod form;
 use super::pages::{ExamView, ItemView};
-use super::render::{redirect, Ctx, Lead, Page};
+use super::render::{redirect, Ctx, FormRefusal, Lead, Page};
 use crate::app::{self, exams::StatusAction};
 use crate::db::columns::{ExamId, ExamStatus, ItemId};
 use crate::db::{attempts, exams, questions};
@@ -14,6 +16,7 @@ use crate::domain::exam;
 use crate::domain::ranking;
 use crate::domain::types::{self, Category, Invalid};
 use crate::error::AppError;
+pub use form::{create, new_form, settings};
 
 pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     let loaded = ctx
@@ -30,120 +33,25 @@ pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
     })
 }
 
-pub async fn new_form(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
-    render_new(&ctx, ExamForm::blank(), ExamFormErrors::default()).await
-}
-
-/// The exam form, blank or as it was sent, with a message beside the field
-/// that was refused.
-async fn render_new(
-    ctx: &Ctx,
-    form: ExamForm,
-    errors: ExamFormErrors,
-) -> Result<HttpResponse, AppError> {
-    let refused = errors.any();
-    let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
-    let page = NewExamPage {
-        questions: questions
-            .iter()
-            .map(|q| Pick {
-                checked: form.picked.contains(&q.id),
-                question: QuestionLine::of(q),
-            })
-            .collect(),
-        categories: Category::ALL
-            .iter()
-            .map(|c| CategoryPick {
-                key: c.key(),
-                checked: form.cats.iter().any(|k| k == c.key()),
-            })
-            .collect(),
-        form,
-        errors,
-    };
-    if refused {
-        ctx.render_refused(&page)
-    } else {
-        ctx.render(&page)
-    }
-}
-
-/// An exam's title, time limit and pass mark from its form.
-pub fn settings(form: &Form) -> Result<(String, i32, i32), AppError> {
-    let title = types::parse_title(form.text("title"))?;
-    let limit = form.int("time_limit", Invalid::TimeLimit { min: 1, max: 480 }.into())?;
-    let limit = types::parse_time_limit(i32::try_from(limit).unwrap_or(0))?;
-    let pass = form.int("pass_mark", Invalid::PassMark.into())?;
-    let pass = types::parse_pass_mark(i32::try_from(pass).unwrap_or(-1))?;
-    Ok((title, limit, pass))
-}
-
-pub async fn create(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, AppError> {
-    let kept = ExamForm::of(&form);
-    match build(&ctx, me.id, &form).await {
-        Ok(id) => {
-            ctx.flash("exams.created", &[]);
-            Ok(redirect(&format!("/exams/{id}")))
-        }
-        Err(e) => {
-            let Some(message) = ctx.form_message(&e) else {
-                return Err(e);
-            };
-            render_new(&ctx, kept, ExamFormErrors::at(&e, message)).await
-        }
-    }
-}
-
-/// Creates the exam the form describes: the questions ticked, or drawn at
-/// random per category.
-async fn build(ctx: &Ctx, me: i64, form: &Form) -> Result<ExamId, AppError> {
-    let (title, limit, pass) = settings(form)?;
-    let random = form.text("mode") == "random";
-    let picked: Vec<i64> = form
-        .all("q")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    let categories: Vec<Category> = form
-        .all("cat")
-        .iter()
-        .filter_map(|c| Category::parse(c))
-        .collect();
-    // A missing or bad number draws nothing, which is refused below as "no questions".
-    let per_category = form
-        .text("per_category")
-        .trim()
-        .parse::<i64>()
-        .unwrap_or(0)
-        .clamp(0, 50) as usize;
-    let seed: u64 = rand::random();
-    ctx.db(move |conn| {
-        let ids = if random {
-            let pool: Vec<(i64, Category)> = questions::list_active(conn)?
-                .iter()
-                .filter_map(|q| Category::parse(&q.category).map(|c| (q.id, c)))
-                .collect();
-            exam::draw(&pool, per_category, &categories, seed)
-        } else {
-            picked
-        };
-        let chosen = questions::find_active(conn, &ids)?;
-        let new = exams::NewExam {
-            title: &title,
-            time_limit_min: limit,
-            pass_mark: pass,
-            created_by: me,
-        };
-        Ok(app::exams::create(conn, &new, &chosen)?)
-    })
-    .await
-}
-
 pub async fn show(
     Lead { ctx, .. }: Lead,
     path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    show_exam(&ctx, path.into_inner(), None).await
+}
+
+/// A refused change to an exam: the message, and for an item's edit, which
+/// item and what was typed in it.
+struct ExamRefusal {
+    refused: FormRefusal,
+    item: Option<(ItemId, String, String)>,
+}
+
+async fn show_exam(
+    ctx: &Ctx,
+    id: ExamId,
+    refused: Option<ExamRefusal>,
+) -> Result<HttpResponse, AppError> {
     let (exam, items, submitted, writing, reviewed) = ctx
         .db(move |conn| {
             let exam = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
@@ -156,21 +64,43 @@ pub async fn show(
             ))
         })
         .await?;
-    ctx.render(&ExamPage {
-        can_reopen: exam.status == ExamStatus::Closed && !reviewed,
-        draft: exam.status == ExamStatus::Draft,
-        exam: ExamView::of(&exam),
-        items: items
-            .iter()
-            .map(|i| EditableItem {
+    let (status, message, edited) = match refused {
+        Some(r) => (Some(r.refused.status), Some(r.refused.message), r.item),
+        None => (None, None, None),
+    };
+    let items = items
+        .iter()
+        .map(|i| match &edited {
+            Some((item, prompt, references)) if *item == i.id => EditableItem {
+                item: ItemView {
+                    prompt: prompt.clone(),
+                    ..ItemView::of(i)
+                },
+                references: references.clone(),
+                bare: i.references.is_empty(),
+                error: message.clone(),
+            },
+            _ => EditableItem {
                 item: ItemView::of(i),
                 references: i.references.join("\n\n"),
                 bare: i.references.is_empty(),
-            })
-            .collect(),
+                error: None,
+            },
+        })
+        .collect();
+    let page = ExamPage {
+        can_reopen: exam.status == ExamStatus::Closed && !reviewed,
+        draft: exam.status == ExamStatus::Draft,
+        exam: ExamView::of(&exam),
+        items,
         submitted,
         writing,
-    })
+        error: message.filter(|_| edited.is_none()),
+    };
+    match status {
+        Some(status) => ctx.render_refused(&page, status),
+        None => ctx.render(&page),
+    }
 }
 
 pub async fn set_status(
@@ -183,7 +113,20 @@ pub async fn set_status(
     let now = crate::db::now_ms();
     let changed = ctx
         .db(move |conn| Ok(app::exams::change_status(conn, id, action, now)?))
-        .await?;
+        .await;
+    let changed = match changed {
+        Ok(changed) => changed,
+        Err(e) => {
+            let Some(refused) = ctx.form_message(&e) else {
+                return Err(e);
+            };
+            let refused = ExamRefusal {
+                refused,
+                item: None,
+            };
+            return show_exam(&ctx, id, Some(refused)).await;
+        }
+    };
     let n = changed.attempts.to_string();
     match (action, changed.attempts) {
         (StatusAction::Close, 0) | (StatusAction::Open, _) => {
@@ -290,16 +233,34 @@ pub async fn edit_item(
     path: web::Path<(ExamId, ItemId)>,
 ) -> Result<HttpResponse, AppError> {
     let (exam, item) = path.into_inner();
-    let prompt = types::parse_prompt(form.text("prompt"))?;
-    let references = types::parse_references(form.text("references"))?;
-    let done = ctx
-        .db(move |conn| Ok(exams::edit_item(conn, exam, item, &prompt, &references)?))
-        .await?;
-    if !done {
-        return Err(AppError::refused(
-            StatusCode::CONFLICT,
-            "exams.wrong_status",
-        ));
+    let saved = async {
+        let prompt = types::parse_prompt(form.text("prompt"))?;
+        let references = types::parse_references(form.text("references"))?;
+        let done = ctx
+            .db(move |conn| Ok(exams::edit_item(conn, exam, item, &prompt, &references)?))
+            .await?;
+        if !done {
+            return Err(AppError::refused(
+                StatusCode::CONFLICT,
+                "exams.wrong_status",
+            ));
+        }
+        Ok(())
+    };
+    if let Err(e) = saved.await {
+        let Some(refused) = ctx.form_message(&e) else {
+            return Err(e);
+        };
+        let typed = (
+            item,
+            form.text("prompt").to_string(),
+            form.text("references").to_string(),
+        );
+        let refused = ExamRefusal {
+            refused,
+            item: Some(typed),
+        };
+        return show_exam(&ctx, exam, Some(refused)).await;
     }
     ctx.flash("exams.item_saved", &[]);
     Ok(redirect(&format!("/exams/{exam}")))
@@ -339,103 +300,6 @@ impl Page for BanksPage {
 }
 
 #[derive(Serialize)]
-struct NewExamPage {
-    questions: Vec<Pick>,
-    categories: Vec<CategoryPick>,
-    form: ExamForm,
-    errors: ExamFormErrors,
-}
-
-#[derive(Serialize)]
-struct Pick {
-    question: QuestionLine,
-    checked: bool,
-}
-
-#[derive(Serialize)]
-struct CategoryPick {
-    key: &'static str,
-    checked: bool,
-}
-
-/// The exam form's fields as typed, kept when it comes back with a message.
-#[derive(Serialize)]
-struct ExamForm {
-    title: String,
-    time_limit: String,
-    pass_mark: String,
-    random: bool,
-    per_category: String,
-    cats: Vec<String>,
-    picked: Vec<i64>,
-}
-
-impl ExamForm {
-    fn blank() -> ExamForm {
-        ExamForm {
-            title: String::new(),
-            time_limit: "30".into(),
-            pass_mark: "60".into(),
-            random: false,
-            per_category: "1".into(),
-            cats: vec![],
-            picked: vec![],
-        }
-    }
-
-    fn of(form: &Form) -> ExamForm {
-        ExamForm {
-            title: form.text("title").to_string(),
-            time_limit: form.text("time_limit").to_string(),
-            pass_mark: form.text("pass_mark").to_string(),
-            random: form.text("mode") == "random",
-            per_category: form.text("per_category").to_string(),
-            cats: form.all("cat").iter().map(|c| c.to_string()).collect(),
-            picked: form
-                .all("q")
-                .iter()
-                .filter_map(|v| v.parse().ok())
-                .collect(),
-        }
-    }
-}
-
-/// A message beside the field it is about.
-#[derive(Serialize, Default)]
-struct ExamFormErrors {
-    title: Option<String>,
-    time_limit: Option<String>,
-    pass_mark: Option<String>,
-    /// No question chosen, or one that cannot be scored.
-    questions: Option<String>,
-}
-
-impl ExamFormErrors {
-    fn at(error: &AppError, message: String) -> ExamFormErrors {
-        let mut errors = ExamFormErrors::default();
-        let slot = match error {
-            AppError::Invalid(Invalid::Title) => &mut errors.title,
-            AppError::Invalid(Invalid::TimeLimit { .. }) => &mut errors.time_limit,
-            AppError::Invalid(Invalid::PassMark) => &mut errors.pass_mark,
-            _ => &mut errors.questions,
-        };
-        *slot = Some(message);
-        errors
-    }
-
-    fn any(&self) -> bool {
-        self.title.is_some()
-            || self.time_limit.is_some()
-            || self.pass_mark.is_some()
-            || self.questions.is_some()
-    }
-}
-
-impl Page for NewExamPage {
-    const TEMPLATE: &'static str = "exams/new";
-}
-
-#[derive(Serialize)]
 struct ExamPage {
     exam: ExamView,
     items: Vec<EditableItem>,
@@ -444,6 +308,8 @@ struct ExamPage {
     writing: usize,
     draft: bool,
     can_reopen: bool,
+    /// Why opening, closing or reopening was refused.
+    error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -452,6 +318,8 @@ struct EditableItem {
     /// The references, a blank line between each.
     references: String,
     bare: bool,
+    /// Why this item's edit was refused (what was typed is kept above).
+    error: Option<String>,
 }
 
 impl Page for ExamPage {
@@ -505,6 +373,7 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
         category: "refund".into(),
         prompt: "退款多久到账？".into(),
     };
+    form::samples(out, question);
     for origin in [
         app::banks::Origin::Folder {
             folder: "exams".into(),
@@ -530,28 +399,6 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             questions: vec![question()],
         });
     }
-    for errors in [
-        ExamFormErrors::default(),
-        ExamFormErrors {
-            title: Some("标题不能为空".into()),
-            time_limit: Some("1–480 分钟".into()),
-            pass_mark: Some("0–100".into()),
-            questions: Some("至少选一道题".into()),
-        },
-    ] {
-        out.add(&NewExamPage {
-            questions: vec![Pick {
-                question: question(),
-                checked: true,
-            }],
-            categories: vec![CategoryPick {
-                key: "refund",
-                checked: true,
-            }],
-            form: ExamForm::blank(),
-            errors,
-        });
-    }
     for draft in [true, false] {
         out.add(&ExamPage {
             exam: ExamView::sample(),
@@ -559,11 +406,13 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
                 item: ItemView::sample(),
                 references: "亲，退款一般1-3个工作日到账。".into(),
                 bare: true,
+                error: Some("问题不能为空".into()),
             }],
             submitted: 3,
             writing: 1,
             draft,
             can_reopen: !draft,
+            error: Some("第 1 题还没有参考答案".into()),
         });
     }
     out.add(&ResultsPage {

@@ -338,20 +338,29 @@ impl Ctx {
     /// What a form says back about `error`, in the user's language, when it is
     /// the user's to fix (invalid input or a refusal); None for anything else,
     /// which goes on to the error page.
-    pub fn form_message(&self, error: &AppError) -> Option<String> {
+    pub fn form_message(&self, error: &AppError) -> Option<FormRefusal> {
+        use actix_web::ResponseError;
         match error {
             AppError::Invalid(_) | AppError::Refused { .. } => {
                 let (key, args) = error.message();
-                Some(self.state.catalog.format(self.lang, key, &args))
+                Some(FormRefusal {
+                    status: error.status_code(),
+                    message: self.state.catalog.format(self.lang, key, &args),
+                })
             }
             _ => None,
         }
     }
 
-    /// Renders `page` with status 422: a form coming back with its message.
-    pub fn render_refused<P: Page>(&self, page: &P) -> Result<HttpResponse, AppError> {
+    /// Renders `page` with the refusal's status: a form coming back with its
+    /// message (422 for input to fix, 409 for a state that does not allow it).
+    pub fn render_refused<P: Page>(
+        &self,
+        page: &P,
+        status: actix_web::http::StatusCode,
+    ) -> Result<HttpResponse, AppError> {
         let mut response = self.render(page)?;
-        *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+        *response.status_mut() = status;
         Ok(response)
     }
 
@@ -417,6 +426,12 @@ impl Ctx {
             .content_type("text/html; charset=utf-8")
             .body(body))
     }
+}
+
+/// Why a form was refused, in the user's language, with the status to answer.
+pub struct FormRefusal {
+    pub status: actix_web::http::StatusCode,
+    pub message: String,
 }
 
 /// A page's model: the one value its template reads, so a field the template

@@ -381,7 +381,7 @@ async fn a_taken_username_comes_back_on_the_form_with_what_was_typed() {
     let first = admin.post("/admin/users", &fields).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     let again = admin.post("/admin/users", &fields).await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(
         again.body.contains("id=\"new-user-error\""),
         "{}",

@@ -513,6 +513,28 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         .await;
     assert_eq!(open.status, reqwest::StatusCode::CONFLICT);
     assert!(open.body.contains("第 2 题还没有参考答案"), "{}", open.body);
+    assert!(
+        open.body.contains("id=\"status-error\""),
+        "on the exam's own page"
+    );
+    assert!(open.body.contains("item-edit"), "with its items to fix");
+    // A blank question is refused beside its item, what was typed kept.
+    lead.get(&format!("/exams/{exam}")).await;
+    let blank = lead
+        .post(
+            &format!("/exams/{exam}/items/{}", items[1]),
+            &[("prompt", "  "), ("references", "亲，已为您加急。")],
+        )
+        .await;
+    assert_eq!(blank.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let edited = blank
+        .body
+        .split(&format!("/items/{}\"", items[1]))
+        .nth(1)
+        .and_then(|s| s.split("</form>").next())
+        .unwrap_or_default();
+    assert!(edited.contains("亲，已为您加急。"), "{}", blank.body);
+    assert!(edited.contains("class=\"error\""), "{}", blank.body);
     for item in &items {
         lead.get(&format!("/exams/{exam}")).await;
         let saved = lead

@@ -50,7 +50,7 @@ async fn refill(
     form: &Form,
     error: AppError,
 ) -> Result<HttpResponse, AppError> {
-    let Some(message) = ctx.form_message(&error) else {
+    let Some(refusal) = ctx.form_message(&error) else {
         return Err(error);
     };
     let kept = Kept {
@@ -62,7 +62,8 @@ async fn refill(
     };
     let refused = Refusal {
         form: which,
-        message,
+        message: refusal.message,
+        status: refusal.status,
     };
     show_round(ctx, exam_id, Some((refused, kept))).await
 }

@@ -14,8 +14,8 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
             &[("k", "2"), ("due_days", "3")],
         )
         .await;
-    // The round page comes back with the message; a form refused is a 422.
-    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The round page comes back with the message, with the refusal's status.
+    assert_eq!(early.status, StatusCode::CONFLICT);
     assert!(early.body.contains("id=\"start-error\""), "{}", early.body);
     close_exam(&mut lead, exam).await;
     lead.get(&format!("/exams/{exam}/review")).await;
@@ -26,7 +26,7 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         )
         .await;
     assert!(too_many.body.contains("至少需要 5 位"), "{}", too_many.body);
-    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_many.status, StatusCode::CONFLICT);
     assert!(
         too_many.body.contains("id=\"start-error\""),
         "beside the start form"

@@ -54,7 +54,10 @@ impl RoundPage {
 
     pub(super) fn render(&self, ctx: &Ctx) -> Result<HttpResponse, AppError> {
         if self.refused.is_some() {
-            ctx.render_refused(self)
+            ctx.render_refused(
+                self,
+                self.refused.as_ref().map_or(StatusCode::OK, |r| r.status),
+            )
         } else {
             ctx.render(self)
         }
@@ -67,6 +70,8 @@ pub(super) struct Refusal {
     /// Which form: "start", "weights", "late" or "reassign".
     pub(super) form: &'static str,
     pub(super) message: String,
+    #[serde(skip)]
+    pub(super) status: StatusCode,
 }
 
 /// What the round page's forms were sent with, kept when one is refused.
@@ -214,6 +219,7 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
             Refusal {
                 form: "start",
                 message: "人数不够".into(),
+                status: StatusCode::CONFLICT,
             },
             Kept::default(),
         ))),
@@ -293,6 +299,7 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
         refused: Some(Refusal {
             form: "weights",
             message: "三项相加须为 100".into(),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
         }),
         kept: Kept::default(),
     });
