@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::auth::Form;
-use super::render::{redirect, Lead, Page};
+use super::render::{redirect, Ctx, FormRefusal, Lead, Page};
 use crate::app;
 use crate::db::mining::{self, ClusterRow};
 use crate::db::{self, exams};
@@ -255,6 +255,10 @@ impl Page for QuestionsPage {
 
 #[derive(Serialize)]
 struct QuestionPage {
+    /// Why the last decision was refused.
+    error: Option<String>,
+    /// The merge target as typed, kept when refused.
+    merge_into: String,
     cluster: ClusterView,
     /// The lead's name for it, if renamed.
     title: Option<String>,
@@ -311,6 +315,8 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
         tags: Tags::all(),
     });
     out.add(&QuestionPage {
+        error: Some("没有这个问题组".into()),
+        merge_into: "#99".into(),
         cluster: cluster(),
         title: Some("退款多久到账".into()),
         members: vec![Member {
@@ -331,7 +337,17 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
 /// One cluster: its wordings with counts, the agent answers, the trend, and the
 /// lead's forms.
 pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    show_group(&ctx, path.into_inner(), None, "").await
+}
+
+/// A question group's page; after a refused decision, with its message and
+/// the merge target as typed.
+async fn show_group(
+    ctx: &Ctx,
+    id: i64,
+    refused: Option<FormRefusal>,
+    merge_into: &str,
+) -> Result<HttpResponse, AppError> {
     let (cluster, members, answers, weeks) = ctx
         .db(move |conn| {
             let cluster = mining::find_cluster(conn, id)?.ok_or(AppError::NotFound)?;
@@ -352,7 +368,10 @@ pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpRe
         cluster.category_set.clone(),
         cluster.department_set.clone(),
     );
-    ctx.render(&QuestionPage {
+    let status = refused.as_ref().map(|r| r.status);
+    let page = QuestionPage {
+        error: refused.map(|r| r.message),
+        merge_into: merge_into.to_string(),
         cluster: ClusterView::of(&cluster, cluster.asked, &bars),
         title: cluster.title.clone(),
         members: members
@@ -370,7 +389,11 @@ pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpRe
         category_set,
         department_set,
         tags: Tags::all(),
-    })
+    };
+    match status {
+        Some(status) => ctx.render_refused(&page, status),
+        None => ctx.render(&page),
+    }
 }
 
 fn bad_request() -> AppError {
@@ -398,6 +421,20 @@ pub async fn decide(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    match apply_decision(&ctx, id, &form).await {
+        Ok(goto) => {
+            ctx.flash("questions.saved", &[]);
+            Ok(redirect(&format!("/questions/{goto}")))
+        }
+        Err(e) => match ctx.form_message(&e) {
+            Some(refused) => show_group(&ctx, id, Some(refused), form.text("into")).await,
+            None => Err(e),
+        },
+    }
+}
+
+/// Applies a lead's decision on group `id`; the group to show next.
+async fn apply_decision(ctx: &Ctx, id: i64, form: &Form) -> Result<i64, AppError> {
     let now = db::now_ms();
     let (flash, goto) = match form.text("action") {
         "rename" => {
@@ -414,9 +451,9 @@ pub async fn decide(
         }
         "tags" => {
             let tags = (
-                tag(&form, "scene", Scene::parse)?,
-                tag(&form, "category", Category::parse)?,
-                tag(&form, "department", Department::parse)?,
+                tag(form, "scene", Scene::parse)?,
+                tag(form, "category", Category::parse)?,
+                tag(form, "department", Department::parse)?,
             );
             let done = ctx
                 .db(move |conn| {
@@ -465,8 +502,7 @@ pub async fn decide(
     if !flash {
         return Err(AppError::NotFound);
     }
-    ctx.flash("questions.saved", &[]);
-    Ok(redirect(&format!("/questions/{goto}")))
+    Ok(goto)
 }
 
 /// An exam from the chosen clusters (or the N most asked matching the filter):

@@ -438,6 +438,23 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
     let new = crate::helpers::number_after(&split.location, "/questions/").expect("new cluster");
     assert_ne!(new, shipping);
     lead.get(&format!("/questions/{new}")).await;
+    // A group that does not exist: the same page, the message and the number kept.
+    let nowhere = lead
+        .post(
+            &format!("/questions/{new}"),
+            &[("action", "merge"), ("into", "#99999")],
+        )
+        .await;
+    assert_eq!(nowhere.status, reqwest::StatusCode::CONFLICT);
+    assert!(
+        nowhere.body.contains("id=\"decide-error\""),
+        "{}",
+        nowhere.body
+    );
+    assert!(nowhere.body.contains("请填写另一组问题的编号"));
+    assert!(nowhere
+        .body
+        .contains("name=\"into\" size=\"6\" placeholder=\"#\" value=\"#99999\""));
     let merged = lead
         .post(
             &format!("/questions/{new}"),
