@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod attempts;
 pub mod auth;
 pub mod exams;
+pub mod export;
 pub mod home;
 pub mod i18n;
 pub mod imports;
@@ -131,6 +132,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/exams/{id}", web::get().to(exams::show))
         .route("/exams/{id}/status", web::post().to(exams::set_status))
         .route("/exams/{id}/results", web::get().to(exams::results))
+        .route(
+            "/exams/{id}/results.csv",
+            web::get().to(export::exam_results),
+        )
+        .route("/rankings.csv", web::get().to(export::rankings))
+        .route("/questions.csv", web::get().to(export::questions))
         .route("/exams/{id}/start", web::post().to(attempts::start))
         .route("/exams/{id}/items/{item}", web::post().to(exams::edit_item))
         .route("/exams/{id}/review", web::get().to(review::round))

@@ -41,6 +41,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/rubric" | "/rankings" | "/progress/{id}" | "/questions" | "/questions/exam") => Lead,
         (_, "/questions/{id}" | "/imports" | "/imports/{id}" | "/api/imports") => Lead,
         (_, "/api/imports/{id}") => Lead,
+        (_, "/exams/{id}/results.csv" | "/rankings.csv" | "/questions.csv") => Lead,
         _ => return None,
     })
 }

@@ -717,3 +717,57 @@ async fn a_corrupt_stored_item_is_an_error_page_not_a_silent_blank() {
         "nothing of the row is shown"
     );
 }
+
+#[actix_web::test]
+async fn a_lead_exports_an_exams_results_as_csv_that_excel_reads() {
+    let app = spawn().await;
+    let Started {
+        mut lead,
+        mut amy,
+        exam,
+        attempt,
+        items,
+        ..
+    } = started_exam(&app, &[AUTHENTIC]).await;
+    let answer = format!("answer_{}", items[0]);
+    let sent = amy
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[(&answer, "亲，是正品，请放心")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let results = lead.get(&format!("/exams/{exam}/results")).await.body;
+    assert!(results.contains(&format!("href=\"/exams/{exam}/results.csv\"")));
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(format!("{}/exams/{exam}/results.csv", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_ne!(res.status(), StatusCode::OK, "not without signing in");
+    let csv = lead.get(&format!("/exams/{exam}/results.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.starts_with('\u{FEFF}'),
+        "a BOM, so Excel reads UTF-8"
+    );
+    let mut lines = csv.body.trim_start_matches('\u{FEFF}').lines();
+    let header = lines.next().expect("a header");
+    assert!(
+        header.starts_with("rank,trainee,username,total,passed,Q1 "),
+        "{header}"
+    );
+    let row = lines.next().expect("amy's row");
+    assert!(row.starts_with("1,amy,amy,"), "{row}");
+    assert_eq!(lines.next(), None, "one trainee, one row");
+    // The questions list and the rankings export too, for leads only.
+    for path in ["/questions.csv", "/rankings.csv"] {
+        let file = lead.get(path).await;
+        assert_eq!(file.status, StatusCode::OK, "{path}");
+        assert!(file.body.starts_with('\u{FEFF}'));
+        assert_ne!(amy.get(path).await.status, StatusCode::OK, "{path}");
+    }
+}

@@ -1,0 +1,191 @@
+//! CSV downloads for leads: an exam's results, the team's rankings and the
+//! mined question groups. UTF-8 with a byte-order mark, which Excel needs to
+//! read Chinese; a cell that a spreadsheet would run as a formula is quoted
+//! as text.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+
+use super::render::Lead;
+use crate::app::review::{history, standings_of};
+use crate::db::columns::ExamId;
+use crate::db::{self, attempts, exams, mining};
+use crate::domain::review::standings;
+use crate::domain::{exam, ranking};
+use crate::error::AppError;
+
+/// A CSV file from a header and rows, named `name` for the download.
+fn csv_file(name: &str, header: &[String], rows: &[Vec<String>]) -> Result<HttpResponse, AppError> {
+    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    out.write_record(header.iter().map(|h| cell(h)))
+        .map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    for row in rows {
+        out.write_record(row.iter().map(|c| cell(c)))
+            .map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    }
+    let body = out.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(body))
+}
+
+/// Text a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab or
+/// carriage return first) is written with a leading apostrophe, so an answer
+/// or a name can never run as one on a lead's machine. Numbers stay numbers.
+fn cell(text: &str) -> String {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn score(x: Option<f64>) -> String {
+    x.map_or(String::new(), |v| format!("{:.1}", v))
+}
+
+/// An exam's results: rank, trainee, total, pass, and each question's score.
+pub async fn exam_results(
+    Lead { ctx, .. }: Lead,
+    path: web::Path<ExamId>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (found, items, submitted, answers) = ctx
+        .db(move |conn| {
+            let found = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
+            Ok((
+                found,
+                exams::items(conn, id)?,
+                attempts::submitted_for_exam(conn, id)?,
+                attempts::submitted_answers_for_exam(conn, id)?,
+            ))
+        })
+        .await?;
+    let ranked = ranking::rank(
+        submitted
+            .iter()
+            .map(|s| (s, s.attempt.score.unwrap_or(0.0)))
+            .collect(),
+    );
+    let mut header: Vec<String> = ["rank", "trainee", "username", "total", "passed"]
+        .map(String::from)
+        .to_vec();
+    header.extend(
+        items
+            .iter()
+            .map(|i| format!("Q{} {}", i.position, i.prompt)),
+    );
+    let rows: Vec<Vec<String>> = ranked
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.rank.to_string(),
+                r.item.display_name.clone(),
+                r.item.username.clone(),
+                format!("{:.1}", r.score),
+                exam::passed(r.score, found.pass_mark).to_string(),
+            ];
+            row.extend(items.iter().map(|i| {
+                score(
+                    answers
+                        .iter()
+                        .find(|a| a.attempt_id == r.item.attempt.id && a.item_id == i.id)
+                        .and_then(|a| a.score),
+                )
+            }));
+            row
+        })
+        .collect();
+    csv_file(&format!("exam-{id}-results.csv"), &header, &rows)
+}
+
+/// The team's rankings over reviewed exams: rank, trainee, mean, change, and
+/// each exam's final score.
+pub async fn rankings(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
+    let (rounds, users, titles) = ctx
+        .db(|conn| {
+            let titles = exams::list(conn)?;
+            let rounds: Vec<_> = history(conn)?
+                .into_iter()
+                .map(|(round, evidence, outcome)| (round, standings_of(&evidence, &outcome)))
+                .collect();
+            Ok((rounds, db::users::list(conn)?, titles))
+        })
+        .await?;
+    let all: Vec<Vec<standings::Standing>> = rounds.iter().map(|(_, s)| s.clone()).collect();
+    let mut header: Vec<String> = ["rank", "trainee", "mean", "change"]
+        .map(String::from)
+        .to_vec();
+    header.extend(rounds.iter().map(|(round, _)| {
+        titles
+            .iter()
+            .find(|e| e.id == round.exam_id)
+            .map_or(String::new(), |e| e.title.clone())
+    }));
+    let rows: Vec<Vec<String>> = standings::overall(&all)
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.rank.to_string(),
+                db::users::name_of(&users, r.person),
+                format!("{:.1}", r.mean),
+                score(r.change),
+            ];
+            row.extend(r.exams.iter().map(|s| score(s.as_ref().map(|s| s.score))));
+            row
+        })
+        .collect();
+    csv_file("rankings.csv", &header, &rows)
+}
+
+/// Every mined question group, most asked first, with its tags and dates.
+pub async fn questions(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
+    let clusters = ctx.db(|conn| Ok(mining::clusters(conn)?)).await?;
+    let header = [
+        "id",
+        "question",
+        "asked",
+        "scene",
+        "category",
+        "department",
+        "first_seen",
+        "last_seen",
+    ]
+    .map(String::from);
+    let rows: Vec<Vec<String>> = clusters
+        .iter()
+        .map(|c| {
+            let (scene, category, department) = c.tags();
+            vec![
+                c.id.to_string(),
+                c.name().to_string(),
+                c.asked.to_string(),
+                scene.unwrap_or_default().to_string(),
+                category.unwrap_or_default().to_string(),
+                department.to_string(),
+                c.first_seen.clone().unwrap_or_default(),
+                c.last_seen.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    csv_file("questions.csv", &header, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_written_as_text() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+86 138"), "'+86 138");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("-5"), "-5", "a negative number stays a number");
+        assert_eq!(cell("亲，您好"), "亲，您好");
+    }
+}
