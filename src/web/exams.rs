@@ -138,6 +138,28 @@ pub async fn set_status(
     Ok(redirect(&format!("/exams/{id}")))
 }
 
+/// An exam with its items and every submitted attempt and answer: what its
+/// results page and its CSV export show.
+pub(super) struct Submissions {
+    pub exam: exams::ExamRow,
+    pub items: Vec<exams::Item>,
+    pub submitted: Vec<attempts::Submitted>,
+    pub answers: Vec<attempts::Answer>,
+}
+
+pub(super) async fn submissions(ctx: &Ctx, id: ExamId) -> Result<Submissions, AppError> {
+    ctx.db(move |conn| {
+        let exam = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
+        Ok(Submissions {
+            exam,
+            items: exams::items(conn, id)?,
+            submitted: attempts::submitted_for_exam(conn, id)?,
+            answers: attempts::submitted_answers_for_exam(conn, id)?,
+        })
+    })
+    .await
+}
+
 #[derive(serde::Deserialize)]
 pub struct ResultsQuery {
     sort: Option<String>,
@@ -149,19 +171,12 @@ pub async fn results(
     path: web::Path<ExamId>,
     q: web::Query<ResultsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let (exam, items, submitted, answers) = ctx
-        .db(move |conn| {
-            let exam = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
-            let items = exams::items(conn, id)?;
-            Ok((
-                exam,
-                items,
-                attempts::submitted_for_exam(conn, id)?,
-                attempts::submitted_answers_for_exam(conn, id)?,
-            ))
-        })
-        .await?;
+    let Submissions {
+        exam,
+        items,
+        submitted,
+        answers,
+    } = submissions(&ctx, path.into_inner()).await?;
     let ranked = ranking::rank(
         submitted
             .iter()

@@ -9,7 +9,7 @@ use actix_web::{web, HttpResponse};
 use super::render::Lead;
 use crate::app::review::{history, standings_of};
 use crate::db::columns::ExamId;
-use crate::db::{self, attempts, exams, mining};
+use crate::db::{self, exams, mining};
 use crate::domain::review::standings;
 use crate::domain::{exam, ranking};
 use crate::error::AppError;
@@ -55,17 +55,12 @@ pub async fn exam_results(
     path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let (found, items, submitted, answers) = ctx
-        .db(move |conn| {
-            let found = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
-            Ok((
-                found,
-                exams::items(conn, id)?,
-                attempts::submitted_for_exam(conn, id)?,
-                attempts::submitted_answers_for_exam(conn, id)?,
-            ))
-        })
-        .await?;
+    let super::exams::Submissions {
+        exam: found,
+        items,
+        submitted,
+        answers,
+    } = super::exams::submissions(&ctx, id).await?;
     let ranked = ranking::rank(
         submitted
             .iter()
