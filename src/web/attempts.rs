@@ -18,6 +18,11 @@ use crate::domain::types::{AnswerText, Invalid, Role};
 use crate::domain::{diff, exam, ranking, text};
 use crate::error::AppError;
 
+mod page;
+#[cfg(test)]
+pub(super) use page::samples;
+use page::*;
+
 fn refused(key: &'static str) -> AppError {
     AppError::refused(StatusCode::CONFLICT, key)
 }
@@ -344,7 +349,7 @@ pub async fn result(
             grade: r.grade.round(),
             reviews: r.reviews,
         });
-    let questions = items
+    let questions: Vec<Breakdown> = items
         .iter()
         .map(|item| {
             let answer = answers.iter().find(|a| a.item_id == item.id);
@@ -356,7 +361,16 @@ pub async fn result(
             row
         })
         .collect();
+    // The final score: the mean of the answers' final scores, as the standings
+    // count it, once the round has given them one.
+    let finals: Vec<f64> = questions
+        .iter()
+        .filter_map(|q: &Breakdown| q.review.as_ref().and_then(|r| r.final_score))
+        .collect();
+    let final_total = (!finals.is_empty())
+        .then(|| (finals.iter().sum::<f64>() / finals.len() as f64 * 10.0).round() / 10.0);
     ctx.render(&ResultPage {
+        final_total,
         attempt: AttemptView {
             id: attempt.id,
             closed_by_lead: attempt.closed_by_lead,
@@ -433,158 +447,4 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
     row.best_reference = Some(report.best_reference + 1);
     row.banned = report.banned.clone();
     row
-}
-
-#[derive(Serialize)]
-struct TakePage {
-    attempt: AttemptView,
-    exam: ExamView,
-    questions: Vec<Question>,
-    /// When the time is up, Unix ms.
-    deadline: i64,
-    max_len: usize,
-    error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Question {
-    item: ToAnswer,
-    body: String,
-    saved_at: Option<i64>,
-}
-
-impl Page for TakePage {
-    const TEMPLATE: &'static str = "attempts/take";
-}
-
-#[derive(Serialize)]
-struct ResultPage {
-    attempt: AttemptView,
-    exam: ExamView,
-    total: f64,
-    passed: bool,
-    rank: Option<usize>,
-    tied_with: Option<usize>,
-    tied: bool,
-    of: usize,
-    questions: Vec<Breakdown>,
-    /// How the trainee did as a reviewer, once a round has fitted them.
-    reviewing: Option<MyReviewing>,
-}
-
-#[derive(Serialize)]
-struct AttemptView {
-    id: AttemptId,
-    closed_by_lead: bool,
-}
-
-#[derive(Serialize)]
-struct MyReviewing {
-    grade: f64,
-    reviews: usize,
-}
-
-#[derive(Serialize)]
-struct Breakdown {
-    item: ItemView,
-    body: String,
-    score: Option<f64>,
-    similarity: Option<f64>,
-    /// Which reference the answer came closest to, from 1.
-    best_reference: Option<usize>,
-    checks: Vec<CheckLine>,
-    banned: Vec<String>,
-    diff: Vec<diff::Segment>,
-    seconds: i64,
-    review: Option<AnswerOutcome>,
-    answer_id: Option<AnswerId>,
-}
-
-#[derive(Serialize)]
-struct CheckLine {
-    check: &'static str,
-    expected: bool,
-    found: Option<String>,
-}
-
-impl Page for ResultPage {
-    const TEMPLATE: &'static str = "attempts/result";
-}
-
-#[cfg(test)]
-pub(super) fn samples(out: &mut super::pages::Samples) {
-    for error in [None, Some("第2题：答案不能为空".to_string())] {
-        out.add(&TakePage {
-            attempt: AttemptView {
-                id: AttemptId(4),
-                closed_by_lead: false,
-            },
-            exam: ExamView::sample(),
-            questions: vec![Question {
-                item: ToAnswer {
-                    id: ItemId(3),
-                    position: 1,
-                    scene: "after_sale".into(),
-                    category: "refund".into(),
-                    prompt: "退款多久到账？".into(),
-                    draft: Some("亲".into()),
-                    saved_at: Some(1),
-                },
-                body: "亲".into(),
-                saved_at: Some(1),
-            }],
-            deadline: 1_000,
-            max_len: AnswerText::MAX,
-            error,
-        });
-    }
-    let scored = Breakdown {
-        item: ItemView::sample(),
-        body: "亲，退款1-3天到账".into(),
-        score: Some(82.0),
-        similarity: Some(76.0),
-        best_reference: Some(1),
-        checks: vec![CheckLine {
-            check: "empathy",
-            expected: true,
-            found: Some("亲".into()),
-        }],
-        banned: vec!["不知道".into()],
-        diff: diff::segments("亲，退款", "亲，退款会到"),
-        seconds: 30,
-        review: Some(AnswerOutcome::sample()),
-        answer_id: Some(AnswerId(8)),
-    };
-    let blank = breakdown(
-        &Item {
-            id: ItemId(3),
-            exam_id: crate::db::columns::ExamId(1),
-            position: 2,
-            question_id: 1,
-            scene: String::new(),
-            category: String::new(),
-            prompt: "可以开发票吗？".into(),
-            references: vec![],
-            rubric: Default::default(),
-        },
-        None,
-    );
-    out.add(&ResultPage {
-        attempt: AttemptView {
-            id: AttemptId(4),
-            closed_by_lead: true,
-        },
-        exam: ExamView::sample(),
-        total: 82.0,
-        passed: true,
-        rank: Some(1),
-        tied_with: Some(2),
-        tied: true,
-        of: 3,
-        questions: vec![scored, blank],
-        reviewing: Some(MyReviewing {
-            grade: 90.0,
-            reviews: 2,
-        }),
-    });
 }

@@ -39,7 +39,7 @@ async fn a_trainee_takes_an_exam_and_the_lead_sees_the_ranking() {
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let result = amy.get(&format!("/attempts/{attempt}/result")).await;
-    assert!(result.body.contains("总分"));
+    assert!(result.body.contains("自动评分"));
     let total: f64 = result
         .body
         .split("id=\"total-score\">")
@@ -49,6 +49,10 @@ async fn a_trainee_takes_an_exam_and_the_lead_sees_the_ranking() {
         .expect("a total");
     assert!(total > 0.0 && total < 100.0, "{total}");
     assert!(result.body.contains("第 1 名 / 共 1 人"));
+    assert!(
+        result.body.contains("id=\"automatic-only\""),
+        "before any review the score says it is the automatic one"
+    );
     assert!(
         result.body.contains("<ins>") || result.body.contains("<del>"),
         "differences are highlighted"

@@ -220,6 +220,16 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         result.contains("最终得分") && result.contains("份同伴评审"),
         "{result}"
     );
+    // One score story: the headline is the final score, labelled, with the
+    // automatic score beside it as a part.
+    let headline = result
+        .split("id=\"final-score\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .and_then(|s| s.parse::<f64>().ok());
+    assert!(headline.is_some(), "a final score headline: {result}");
+    assert!(result.contains("其中自动评分"), "{result}");
+    assert!(!result.contains("id=\"automatic-only\""));
     assert!(
         result.contains("你在这场同伴评审中的评审质量分"),
         "{result}"

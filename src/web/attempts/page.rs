@@ -1,0 +1,163 @@
+//! The exam page's and the result page's models.
+
+use super::*;
+
+#[derive(Serialize)]
+pub(super) struct TakePage {
+    pub(super) attempt: AttemptView,
+    pub(super) exam: ExamView,
+    pub(super) questions: Vec<Question>,
+    /// When the time is up, Unix ms.
+    pub(super) deadline: i64,
+    pub(super) max_len: usize,
+    pub(super) error: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Question {
+    pub(super) item: ToAnswer,
+    pub(super) body: String,
+    pub(super) saved_at: Option<i64>,
+}
+
+impl Page for TakePage {
+    const TEMPLATE: &'static str = "attempts/take";
+}
+
+#[derive(Serialize)]
+pub(super) struct ResultPage {
+    pub(super) attempt: AttemptView,
+    pub(super) exam: ExamView,
+    /// The automatic score.
+    pub(super) total: f64,
+    /// The mean of the answers' final scores, once peer review gave them one.
+    pub(super) final_total: Option<f64>,
+    pub(super) passed: bool,
+    pub(super) rank: Option<usize>,
+    pub(super) tied_with: Option<usize>,
+    pub(super) tied: bool,
+    pub(super) of: usize,
+    pub(super) questions: Vec<Breakdown>,
+    /// How the trainee did as a reviewer, once a round has fitted them.
+    pub(super) reviewing: Option<MyReviewing>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AttemptView {
+    pub(super) id: AttemptId,
+    pub(super) closed_by_lead: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct MyReviewing {
+    pub(super) grade: f64,
+    pub(super) reviews: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct Breakdown {
+    pub(super) item: ItemView,
+    pub(super) body: String,
+    pub(super) score: Option<f64>,
+    pub(super) similarity: Option<f64>,
+    /// Which reference the answer came closest to, from 1.
+    pub(super) best_reference: Option<usize>,
+    pub(super) checks: Vec<CheckLine>,
+    pub(super) banned: Vec<String>,
+    pub(super) diff: Vec<diff::Segment>,
+    pub(super) seconds: i64,
+    pub(super) review: Option<AnswerOutcome>,
+    pub(super) answer_id: Option<AnswerId>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CheckLine {
+    pub(super) check: &'static str,
+    pub(super) expected: bool,
+    pub(super) found: Option<String>,
+}
+
+impl Page for ResultPage {
+    const TEMPLATE: &'static str = "attempts/result";
+}
+
+#[cfg(test)]
+pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
+    for error in [None, Some("第2题：答案不能为空".to_string())] {
+        out.add(&TakePage {
+            attempt: AttemptView {
+                id: AttemptId(4),
+                closed_by_lead: false,
+            },
+            exam: ExamView::sample(),
+            questions: vec![Question {
+                item: ToAnswer {
+                    id: ItemId(3),
+                    position: 1,
+                    scene: "after_sale".into(),
+                    category: "refund".into(),
+                    prompt: "退款多久到账？".into(),
+                    draft: Some("亲".into()),
+                    saved_at: Some(1),
+                },
+                body: "亲".into(),
+                saved_at: Some(1),
+            }],
+            deadline: 1_000,
+            max_len: AnswerText::MAX,
+            error,
+        });
+    }
+    for final_total in [None, Some(0.0)] {
+        let scored = Breakdown {
+            item: ItemView::sample(),
+            body: "亲，退款1-3天到账".into(),
+            score: Some(82.0),
+            similarity: Some(76.0),
+            best_reference: Some(1),
+            checks: vec![CheckLine {
+                check: "empathy",
+                expected: true,
+                found: Some("亲".into()),
+            }],
+            banned: vec!["不知道".into()],
+            diff: diff::segments("亲，退款", "亲，退款会到"),
+            seconds: 30,
+            review: Some(AnswerOutcome::sample()),
+            answer_id: Some(AnswerId(8)),
+        };
+        let blank = breakdown(
+            &Item {
+                id: ItemId(3),
+                exam_id: crate::db::columns::ExamId(1),
+                position: 2,
+                question_id: 1,
+                scene: String::new(),
+                category: String::new(),
+                prompt: "可以开发票吗？".into(),
+                references: vec![],
+                rubric: Default::default(),
+            },
+            None,
+        );
+        out.add(&ResultPage {
+            final_total,
+            attempt: AttemptView {
+                id: AttemptId(4),
+                closed_by_lead: true,
+            },
+            exam: ExamView::sample(),
+            total: 82.0,
+            passed: true,
+            rank: Some(1),
+            tied_with: Some(2),
+            tied: true,
+            of: 3,
+            questions: vec![scored, blank],
+            reviewing: Some(MyReviewing {
+                grade: 90.0,
+                reviews: 2,
+            }),
+        });
+    }
+}
