@@ -263,6 +263,7 @@ struct LoginPage<'a> {
 
 impl Page for LoginPage<'_> {
     const TEMPLATE: &'static str = "login";
+    const TITLE: &'static str = "login.title";
 }
 
 #[derive(serde::Serialize)]
@@ -304,6 +305,7 @@ struct UserLine {
 
 impl Page for UsersPage {
     const TEMPLATE: &'static str = "admin/users";
+    const TITLE: &'static str = "users.title";
 }
 
 #[cfg(test)]

@@ -312,6 +312,7 @@ struct BanksPage {
 
 impl Page for BanksPage {
     const TEMPLATE: &'static str = "banks";
+    const TITLE: &'static str = "banks.title";
 }
 
 #[derive(Serialize)]
@@ -339,6 +340,7 @@ struct EditableItem {
 
 impl Page for ExamPage {
     const TEMPLATE: &'static str = "exams/show";
+    const TITLE: &'static str = "exams.items";
 }
 
 #[derive(Serialize)]
@@ -376,6 +378,7 @@ struct SideBySide {
 
 impl Page for ResultsPage {
     const TEMPLATE: &'static str = "exams/results";
+    const TITLE: &'static str = "exams.results";
 }
 
 #[cfg(test)]

@@ -94,6 +94,7 @@ struct HomePage {
 
 impl Page for HomePage {
     const TEMPLATE: &'static str = "home";
+    const TITLE: &'static str = "home.title";
 }
 
 const DAY_MS: i64 = 24 * 3600 * 1000;

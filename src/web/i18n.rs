@@ -155,7 +155,7 @@ mod tests {
         // Keys as templates name them ({{t "key"}}, (t "key")) and as handlers
         // pass them (flash, refusals, ctx.t, error keys).
         let template = regex::Regex::new(r#"[{(]t "([^"]+)""#).expect("regex");
-        let handler = regex::Regex::new(r#"(?:flash|refused|\.t|key:)\(?\s*(?:StatusCode::[A-Z_]+,\s*)?"([a-z_]+\.[a-z_.0-9]+)""#)
+        let handler = regex::Regex::new(r#"(?:flash|refused|\.t|key:|TITLE: &'static str =)\(?\s*(?:StatusCode::[A-Z_]+,\s*)?"([a-z_]+\.[a-z_.0-9]+)""#)
             .expect("regex");
         let mut missing = Vec::new();
         let mut scan = |dir: &str, ext: &str, pattern: &regex::Regex| {

@@ -79,6 +79,7 @@ struct ImportsPage<'a> {
 
 impl Page for ImportsPage<'_> {
     const TEMPLATE: &'static str = "imports/list";
+    const TITLE: &'static str = "imports.title";
 }
 
 #[derive(Serialize)]
@@ -88,6 +89,7 @@ struct ImportPage<'a> {
 
 impl Page for ImportPage<'_> {
     const TEMPLATE: &'static str = "imports/show";
+    const TITLE: &'static str = "imports.list";
 }
 
 #[cfg(test)]

@@ -214,6 +214,7 @@ mod harness {
         }
         impl Page for Renamed {
             const TEMPLATE: &'static str = "login";
+            const TITLE: &'static str = "login.title";
         }
         let mut samples = Samples::new();
         samples.add(&Renamed {

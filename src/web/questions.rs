@@ -251,6 +251,7 @@ struct QuestionsPage {
 
 impl Page for QuestionsPage {
     const TEMPLATE: &'static str = "questions/list";
+    const TITLE: &'static str = "questions.title";
 }
 
 #[derive(Serialize)]
@@ -283,6 +284,7 @@ struct Member {
 
 impl Page for QuestionPage {
     const TEMPLATE: &'static str = "questions/show";
+    const TITLE: &'static str = "questions.members";
 }
 
 #[cfg(test)]

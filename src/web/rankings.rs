@@ -144,6 +144,7 @@ struct Person {
 
 impl Page for TeamPage {
     const TEMPLATE: &'static str = "rankings/team";
+    const TITLE: &'static str = "rankings.title";
 }
 
 #[derive(Serialize)]
@@ -173,6 +174,7 @@ struct ProgressBar {
 
 impl Page for ProgressPage {
     const TEMPLATE: &'static str = "rankings/progress";
+    const TITLE: &'static str = "nav.progress";
 }
 
 #[cfg(test)]

@@ -438,6 +438,8 @@ pub struct FormRefusal {
 /// names and the model lacks is a render error (strict mode), not a blank.
 pub trait Page: Serialize {
     const TEMPLATE: &'static str;
+    /// Message key of the page's name in the browser's tab.
+    const TITLE: &'static str;
 }
 
 /// What every page's layout reads besides the page itself.
@@ -445,6 +447,7 @@ pub trait Page: Serialize {
 struct Layout<'a, P: Serialize> {
     #[serde(flatten)]
     page: &'a P,
+    title_key: &'static str,
     lang: &'static str,
     csrf: &'a str,
     flash: Option<String>,
@@ -482,6 +485,7 @@ pub(crate) fn render_in_layout<P: Page>(
 ) -> Result<String, AppError> {
     let layout = Layout {
         page,
+        title_key: P::TITLE,
         lang,
         csrf,
         flash,

@@ -120,6 +120,7 @@ struct VersionLine {
 
 impl Page for RubricPage {
     const TEMPLATE: &'static str = "rubric/edit";
+    const TITLE: &'static str = "rubric.title";
 }
 
 #[cfg(test)]

@@ -56,6 +56,7 @@ struct SetupPage {}
 
 impl Page for SetupPage {
     const TEMPLATE: &'static str = "setup";
+    const TITLE: &'static str = "setup.title";
 }
 
 #[cfg(test)]

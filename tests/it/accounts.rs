@@ -404,3 +404,31 @@ async fn a_taken_username_comes_back_on_the_form_with_what_was_typed() {
         "a whole page, with navigation"
     );
 }
+
+#[actix_web::test]
+async fn each_page_names_itself_in_the_tab_and_the_language_switch_is_separated() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let title = |body: &str| {
+        body.split("<title>")
+            .nth(1)
+            .and_then(|s| s.split("</title>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let home = lead.get("/").await.body;
+    let new_exam = lead.get("/exams/new").await.body;
+    let users = admin.get("/admin/users").await.body;
+    assert!(title(&home).starts_with("工作台 · "), "{}", title(&home));
+    assert!(title(&new_exam).starts_with("新建考试 · "));
+    assert!(title(&users).starts_with("用户管理 · "));
+    assert!(home.contains("rel=\"icon\""));
+    assert!(home.contains("class=\"sep\""), "中文 | English");
+    assert!(
+        home.contains("href=\"/imports\""),
+        "imports in a lead's navigation"
+    );
+    let icon = lead.get("/static/favicon.svg").await;
+    assert_eq!(icon.status, StatusCode::OK);
+}

@@ -22,6 +22,7 @@ pub(super) struct Question {
 
 impl Page for TakePage {
     const TEMPLATE: &'static str = "attempts/take";
+    const TITLE: &'static str = "attempts.remaining";
 }
 
 #[derive(Serialize)]
@@ -79,6 +80,7 @@ pub(super) struct CheckLine {
 
 impl Page for ResultPage {
     const TEMPLATE: &'static str = "attempts/result";
+    const TITLE: &'static str = "attempts.result_title";
 }
 
 #[cfg(test)]

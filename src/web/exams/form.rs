@@ -204,6 +204,7 @@ impl ExamFormErrors {
 
 impl Page for NewExamPage {
     const TEMPLATE: &'static str = "exams/new";
+    const TITLE: &'static str = "exams.new_title";
 }
 
 #[cfg(test)]

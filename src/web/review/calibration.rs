@@ -110,6 +110,7 @@ struct ExampleView {
 
 impl Page for CalibrationPage {
     const TEMPLATE: &'static str = "review/calibration";
+    const TITLE: &'static str = "review.calibration_title";
 }
 
 #[cfg(test)]

@@ -77,6 +77,7 @@ struct CompareView {
 
 impl Page for ComparePage {
     const TEMPLATE: &'static str = "review/compare";
+    const TITLE: &'static str = "review.compare_title";
 }
 
 #[cfg(test)]

@@ -100,6 +100,7 @@ struct GradePage {
 
 impl Page for GradePage {
     const TEMPLATE: &'static str = "review/grade";
+    const TITLE: &'static str = "review.grade_title";
 }
 
 #[cfg(test)]

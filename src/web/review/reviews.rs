@@ -124,6 +124,7 @@ struct ReviewPage {
 
 impl Page for ReviewPage {
     const TEMPLATE: &'static str = "review/show";
+    const TITLE: &'static str = "review.title";
 }
 
 #[cfg(test)]

@@ -98,6 +98,7 @@ impl Default for Kept {
 
 impl Page for RoundPage {
     const TEMPLATE: &'static str = "review/round";
+    const TITLE: &'static str = "review.round_title";
 }
 
 #[derive(Serialize)]
