@@ -81,6 +81,8 @@ pub async fn login(ctx: Ctx, form: Form, req: HttpRequest) -> Result<HttpRespons
     let ok = web::block(move || passwords::verify_password(&password, &hash)).await?;
     let user = match (ok, row) {
         (true, Some(row)) if row.active => row.user()?,
+        // Told only to whoever knows the password: it says nothing to a guesser.
+        (true, Some(_)) => return refuse("login.account_disabled", 0, StatusCode::FORBIDDEN),
         _ => return refuse("login.failed", 0, StatusCode::UNAUTHORIZED),
     };
     ctx.db(move |conn| Ok(throttle::succeeded(conn, &name, &address)?))

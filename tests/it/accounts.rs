@@ -297,10 +297,17 @@ async fn a_disabled_user_is_logged_out_and_cannot_log_in() {
     let done = admin.post("/admin/users/2", &[("action", "disable")]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(dan.get("/").await.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.client().login("dan", "password-123").await.status,
-        StatusCode::UNAUTHORIZED
+    // With the right password, dan learns why; a guesser learns nothing.
+    let told = app.client().login("dan", "password-123").await;
+    assert_eq!(told.status, StatusCode::FORBIDDEN);
+    assert!(
+        told.body.contains("这个账号已被管理员停用"),
+        "{}",
+        told.body
     );
+    let guessed = app.client().login("dan", "not-his-password").await;
+    assert_eq!(guessed.status, StatusCode::UNAUTHORIZED);
+    assert!(!guessed.body.contains("停用"));
 }
 
 #[actix_web::test]
