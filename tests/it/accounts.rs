@@ -436,6 +436,13 @@ async fn each_page_names_itself_in_the_tab_and_the_language_switch_is_separated(
         home.contains("href=\"/imports\""),
         "imports in a lead's navigation"
     );
+    // What cannot be undone asks first, and looks unlike navigation.
+    assert!(
+        users.contains(
+            "class=\"small danger\" name=\"action\" value=\"disable\" data-confirm=\"停用"
+        ),
+        "{users}"
+    );
     let icon = lead.get("/static/favicon.svg").await;
     assert_eq!(icon.status, StatusCode::OK);
 }
