@@ -340,9 +340,7 @@ pub async fn result(
             .collect(),
     );
     let mine = ranked.iter().find(|r| r.item == attempt.id);
-    let outcome = reviewed.as_ref().map(|(o, _, _)| o);
-    let grades = reviewed.as_ref().map_or(&[][..], |(_, g, _)| g.as_slice());
-    let appeals = reviewed.as_ref().map_or(&[][..], |(_, _, a)| a.as_slice());
+    let outcome = reviewed.as_ref().map(|r| &r.outcome);
     let reviewing = outcome
         .and_then(|o| o.fit.reviewers.iter().find(|r| r.reviewer == uid))
         .map(|r| MyReviewing {
@@ -354,8 +352,9 @@ pub async fn result(
         .map(|item| {
             let answer = answers.iter().find(|a| a.item_id == item.id);
             let mut row = breakdown(item, answer);
-            if let (Some(outcome), Some(answer)) = (outcome, answer) {
-                row.review = AnswerOutcome::of(outcome, grades, appeals, answer.id);
+            if let (Some(r), Some(answer)) = (&reviewed, answer) {
+                row.review = AnswerOutcome::of(&r.outcome, &r.grades, &r.appeals, answer.id)
+                    .map(|o| o.with_feedback(&r.rubric, &r.assignments, answer.id));
                 row.answer_id = Some(answer.id);
             }
             row
@@ -388,11 +387,14 @@ pub async fn result(
 }
 
 /// A review round's outcome with the leads' grades and the appeals.
-type Reviewed = (
-    crate::app::review::Outcome,
-    Vec<crate::db::review::LeadGrade>,
-    Vec<crate::db::review::AppealRow>,
-);
+struct Reviewed {
+    outcome: crate::app::review::Outcome,
+    grades: Vec<crate::db::review::LeadGrade>,
+    appeals: Vec<crate::db::review::AppealRow>,
+    /// Every review of the round, for the feedback its authors get.
+    assignments: Vec<crate::db::review::Assignment>,
+    rubric: crate::domain::review::criteria::Rubric,
+}
 
 /// The exam's review round as it stands, if it has one, with the leads' grades.
 fn review_of(conn: &mut Conn, exam_id: ExamId) -> Result<Option<Reviewed>, AppError> {
@@ -401,8 +403,13 @@ fn review_of(conn: &mut Conn, exam_id: ExamId) -> Result<Option<Reviewed>, AppEr
     };
     let evidence = crate::app::review::evidence(conn, &round)?;
     let outcome = crate::app::review::outcome(&round, &evidence)?;
-    let appeals = crate::db::review::appeals_for_exam(conn, exam_id)?;
-    Ok(Some((outcome, evidence.grades, appeals)))
+    Ok(Some(Reviewed {
+        outcome,
+        grades: evidence.grades,
+        appeals: crate::db::review::appeals_for_exam(conn, exam_id)?,
+        assignments: evidence.assignments,
+        rubric: round.rubric,
+    }))
 }
 
 /// One question of the result page, from the report stored when it was scored

@@ -101,6 +101,24 @@ pub(crate) struct AnswerOutcome {
     pub reviews: usize,
     pub lead_reason: Option<String>,
     pub appeal: Option<AppealView>,
+    /// What each reviewer said, without who: their level per criterion and
+    /// their comment.
+    pub feedback: Vec<Feedback>,
+}
+
+/// One anonymous review as its answer's author reads it.
+#[derive(Serialize)]
+pub(crate) struct Feedback {
+    pub levels: Vec<FeedbackLevel>,
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FeedbackLevel {
+    /// Message key of the criterion's name.
+    pub label: String,
+    pub level: u8,
+    pub top: u8,
 }
 
 #[derive(Serialize)]
@@ -124,6 +142,7 @@ impl AnswerOutcome {
             .find(|s| s.item == answer.get())
             .map_or(0, |s| s.reviews);
         Some(AnswerOutcome {
+            feedback: vec![],
             final_score: f.blended.score.map(round1),
             parts: parts_of(&f.blended),
             reviews,
@@ -141,9 +160,48 @@ impl AnswerOutcome {
         })
     }
 
+    /// With the submitted reviews of `answer`, in the round's rubric order.
+    pub(crate) fn with_feedback(
+        mut self,
+        rubric: &Rubric,
+        assignments: &[review::Assignment],
+        answer: AnswerId,
+    ) -> AnswerOutcome {
+        self.feedback = assignments
+            .iter()
+            .filter(|a| a.answer_id == answer)
+            .filter_map(|a| {
+                let marks = a.marks.as_ref()?;
+                Some(Feedback {
+                    levels: rubric
+                        .criteria
+                        .iter()
+                        .filter_map(|c| {
+                            marks.get(&c.key).map(|level| FeedbackLevel {
+                                label: format!("review.criterion.{}", c.key),
+                                level: *level,
+                                top: TOP,
+                            })
+                        })
+                        .collect(),
+                    comment: a.comment.clone().filter(|c| !c.trim().is_empty()),
+                })
+            })
+            .collect();
+        self
+    }
+
     #[cfg(test)]
     pub(crate) fn sample() -> AnswerOutcome {
         AnswerOutcome {
+            feedback: vec![Feedback {
+                levels: vec![FeedbackLevel {
+                    label: "review.criterion.empathy".into(),
+                    level: 2,
+                    top: TOP,
+                }],
+                comment: Some("语气很好".into()),
+            }],
             // Zero is a score like any other, not "none yet".
             final_score: Some(0.0),
             parts: vec![PartView::sample()],

@@ -229,6 +229,21 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         .and_then(|s| s.parse::<f64>().ok());
     assert!(headline.is_some(), "a final score headline: {result}");
     assert!(result.contains("其中自动评分"), "{result}");
+    // Peer feedback reaches the author: each review's levels and comment,
+    // without its reviewer. The four reviews sent so far (which answers they
+    // went to is drawn at random) each show on their author's result page.
+    let mut shown = 0;
+    for t in trainees.iter_mut() {
+        let home = t.get("/").await.body;
+        let attempt = number_after(&home, "href=\"/attempts/").expect("an attempt");
+        let page = t.get(&format!("/attempts/{attempt}/result")).await.body;
+        for list in page.split("class=\"feedback\"").skip(1) {
+            let list = list.split("</ul>").next().unwrap_or_default();
+            assert!(list.contains("共情") && list.contains("/3"), "{list}");
+            shown += list.matches("有共情，时间承诺可以更具体").count();
+        }
+    }
+    assert_eq!(shown, 4, "every sent review reaches its author");
     assert!(!result.contains("id=\"automatic-only\""));
     assert!(
         result.contains("你在这场同伴评审中的评审质量分"),
