@@ -103,7 +103,8 @@ pub fn from_clusters(
         };
         let mut questions = Vec::with_capacity(chosen.len());
         for c in chosen {
-            let mut references = mining::answers_of(conn, c.id)?;
+            // Agents often send the same reply word for word: each counts once.
+            let mut references = crate::domain::text::distinct(mining::answers_of(conn, c.id)?);
             references.truncate(REFERENCES);
             let (scene, category, _) = c.tags();
             questions.push(crate::db::questions::upsert_mined(

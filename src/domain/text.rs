@@ -13,6 +13,13 @@ pub type Token = u32;
 
 const WORD_BASE: u32 = 0x0011_0000;
 
+/// The texts in order, each kept once: a later text that folds to the same as
+/// an earlier one (width, case, spacing, traditional/simplified) is dropped.
+pub fn distinct(texts: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    texts.into_iter().filter(|t| seen.insert(fold(t))).collect()
+}
+
 /// Folds width, case and script variant; removes whitespace, except one space where
 /// it separates two Latin words ("within 24"), which must stay two tokens.
 pub fn fold(text: &str) -> String {
@@ -153,5 +160,11 @@ mod tests {
     #[test]
     fn the_same_word_always_gets_the_same_token() {
         assert_eq!(tokens("Hello world"), tokens("HELLO, World!"));
+    }
+
+    #[test]
+    fn distinct_keeps_the_first_of_texts_that_fold_alike() {
+        let texts = ["亲，马上发货", "亲, 马上发货", "亲，马上發貨", "好的"].map(String::from);
+        assert_eq!(distinct(texts.to_vec()), ["亲，马上发货", "好的"]);
     }
 }
