@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::render::{local_time, Ctx, Lead, Page, Trainee};
 use crate::app::review::{history, standings_of};
-use crate::db::columns::ExamId;
+use crate::db::columns::{AttemptId, ExamId};
 use crate::db::{self, exams, review::Round};
 use crate::domain::review::standings::{self, Record, Standing};
 use crate::error::AppError;
@@ -17,6 +17,8 @@ struct Reviewed {
     title: String,
     standings: Vec<Standing>,
     reviewing: Vec<(i64, f64)>,
+    /// Each trainee's attempt, for the chart's links to its result.
+    attempts: Vec<(i64, AttemptId)>,
 }
 
 async fn reviewed(ctx: &Ctx) -> Result<(Vec<Reviewed>, Vec<db::users::User>), AppError> {
@@ -30,6 +32,11 @@ async fn reviewed(ctx: &Ctx) -> Result<(Vec<Reviewed>, Vec<db::users::User>), Ap
                     .find(|e| e.id == round.exam_id)
                     .map_or(String::new(), |e| e.title.clone()),
                 standings: standings_of(&evidence, &outcome),
+                attempts: evidence
+                    .submitted
+                    .iter()
+                    .map(|s| (s.attempt.user_id, s.attempt.id))
+                    .collect(),
                 reviewing: outcome
                     .fit
                     .reviewers
@@ -97,30 +104,99 @@ async fn progress(ctx: &Ctx, person: i64) -> Result<HttpResponse, AppError> {
                 when: local_time(r.round.due_at),
                 standing: standing.clone(),
                 reviewing: reviewing.map(|(_, g)| g.round()),
+                attempt: r
+                    .attempts
+                    .iter()
+                    .find(|(user, _)| *user == person)
+                    .map(|(_, a)| *a),
             })
-        })
-        .collect();
-    let bars: Vec<ProgressBar> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let score = row.standing.score;
-            let h = (score.clamp(0.0, 100.0) * 0.4).round();
-            ProgressBar {
-                x: i * 14,
-                y: 40.0 - h,
-                h,
-                title: row.title.clone(),
-                score,
-            }
         })
         .collect();
     ctx.render(&ProgressPage {
         who: who.display_name.clone(),
-        width: (bars.len() * 14).max(14),
+        chart: Chart::of(&rows),
         rows,
-        bars,
     })
+}
+
+/// A line chart of final scores, exam after exam: a 0–100 axis with grid
+/// lines, each point labelled with its score and linked to its result.
+#[derive(Serialize)]
+struct Chart {
+    width: usize,
+    height: usize,
+    /// The x of the axis and of the plot's right edge.
+    left: usize,
+    right: usize,
+    /// The y of the axis (score 0) and the plot's top (score 100).
+    bottom: f64,
+    top: f64,
+    grid: Vec<GridLine>,
+    /// The polyline's points, "x,y x,y …".
+    line: String,
+    points: Vec<ChartPoint>,
+}
+
+#[derive(Serialize)]
+struct GridLine {
+    y: f64,
+    label: u32,
+}
+
+#[derive(Serialize)]
+struct ChartPoint {
+    x: f64,
+    y: f64,
+    score: f64,
+    /// The exam's title, cut to fit under its point.
+    label: String,
+    title: String,
+    attempt: Option<AttemptId>,
+}
+
+impl Chart {
+    const LEFT: usize = 36;
+    const STEP: usize = 96;
+    const TOP: f64 = 20.0;
+    const PLOT: f64 = 160.0;
+
+    fn of(rows: &[ProgressRow]) -> Chart {
+        let bottom = Self::TOP + Self::PLOT;
+        let y_of = |score: f64| bottom - score.clamp(0.0, 100.0) / 100.0 * Self::PLOT;
+        let points: Vec<ChartPoint> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| ChartPoint {
+                x: (Self::LEFT + Self::STEP / 2 + i * Self::STEP) as f64,
+                y: y_of(row.standing.score),
+                score: (row.standing.score * 10.0).round() / 10.0,
+                label: row.title.chars().take(8).collect(),
+                title: row.title.clone(),
+                attempt: row.attempt,
+            })
+            .collect();
+        let right = Self::LEFT + Self::STEP * rows.len().max(1);
+        Chart {
+            width: right + 12,
+            height: bottom as usize + 36,
+            left: Self::LEFT,
+            right,
+            bottom,
+            top: Self::TOP,
+            grid: (0..=5)
+                .map(|k| GridLine {
+                    y: y_of(f64::from(k * 20)),
+                    label: k * 20,
+                })
+                .collect(),
+            line: points
+                .iter()
+                .map(|p| format!("{},{}", p.x, p.y))
+                .collect::<Vec<_>>()
+                .join(" "),
+            points,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -151,8 +227,7 @@ impl Page for TeamPage {
 struct ProgressPage {
     who: String,
     rows: Vec<ProgressRow>,
-    bars: Vec<ProgressBar>,
-    width: usize,
+    chart: Chart,
 }
 
 #[derive(Serialize)]
@@ -161,15 +236,7 @@ struct ProgressRow {
     when: String,
     standing: Standing,
     reviewing: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct ProgressBar {
-    x: usize,
-    y: f64,
-    h: f64,
-    title: String,
-    score: f64,
+    attempt: Option<AttemptId>,
 }
 
 impl Page for ProgressPage {
@@ -205,21 +272,16 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             },
         }],
     });
+    let rows = vec![ProgressRow {
+        title: "售后安抚与退款".into(),
+        when: "2026-11-30 10:00".into(),
+        standing,
+        reviewing: Some(0.0),
+        attempt: Some(AttemptId(4)),
+    }];
     out.add(&ProgressPage {
         who: "王芳".into(),
-        rows: vec![ProgressRow {
-            title: "售后".into(),
-            when: "2026-11-30 10:00".into(),
-            standing,
-            reviewing: Some(0.0),
-        }],
-        bars: vec![ProgressBar {
-            x: 0,
-            y: 40.0,
-            h: 0.0,
-            title: "售后".into(),
-            score: 0.0,
-        }],
-        width: 14,
+        chart: Chart::of(&rows),
+        rows,
     });
 }

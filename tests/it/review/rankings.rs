@@ -103,7 +103,17 @@ async fn trainees_are_ranked_per_exam_and_over_time_on_final_scores() {
         rows.contains("第 1/4 名") && rows.contains("第 4/4 名"),
         "{rows}"
     );
-    assert_eq!(mine.matches("<rect").count(), 2, "a bar per exam");
+    // A readable chart: a 0–100 axis, a point per exam with its value, each
+    // linking to that exam's result.
+    let chart = mine
+        .split("id=\"progress-chart\"")
+        .nth(1)
+        .and_then(|s| s.split("</svg>").next())
+        .expect("the chart");
+    assert_eq!(chart.matches("<circle").count(), 2, "a point per exam");
+    assert_eq!(chart.matches("href=\"/attempts/").count(), 2, "{chart}");
+    assert!(chart.contains(">100</text>") && chart.contains(">0</text>"), "axis labels");
+    assert_eq!(chart.matches("class=\"value\"").count(), 2, "values shown");
     assert_eq!(amy.get("/rankings").await.status, StatusCode::FORBIDDEN);
     let bob = number_after(&team, "href=\"/progress/").expect("a trainee link");
     assert_eq!(
