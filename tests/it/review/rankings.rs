@@ -112,7 +112,10 @@ async fn trainees_are_ranked_per_exam_and_over_time_on_final_scores() {
         .expect("the chart");
     assert_eq!(chart.matches("<circle").count(), 2, "a point per exam");
     assert_eq!(chart.matches("href=\"/attempts/").count(), 2, "{chart}");
-    assert!(chart.contains(">100</text>") && chart.contains(">0</text>"), "axis labels");
+    assert!(
+        chart.contains(">100</text>") && chart.contains(">0</text>"),
+        "axis labels"
+    );
     assert_eq!(chart.matches("class=\"value\"").count(), 2, "values shown");
     assert_eq!(amy.get("/rankings").await.status, StatusCode::FORBIDDEN);
     let bob = number_after(&team, "href=\"/progress/").expect("a trainee link");
