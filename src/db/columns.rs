@@ -9,7 +9,10 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{BigInt, Text};
 use serde::de::DeserializeOwned;
 
+use serde::{Deserialize, Serialize};
+
 use super::{DbError, DbResult};
+use crate::domain::types::keyed_enum;
 
 macro_rules! row_id {
     ($($(#[$m:meta])* $name:ident),+ $(,)?) => {$(
@@ -68,30 +71,10 @@ row_id!(
     RoundId,
 );
 
-/// A status stored as its stable key; an unknown key read back is corrupt data,
-/// not a default.
-macro_rules! stored_status {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $key:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash,
-            serde::Serialize, serde::Deserialize,
-            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
-        )]
-        #[serde(rename_all = "snake_case")]
-        #[diesel(sql_type = Text)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub fn key(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-
-            pub fn parse(key: &str) -> Option<Self> {
-                [$($name::$variant),+].into_iter().find(|v| v.key() == key)
-            }
-        }
-
+/// A keyed enum (`domain::types::keyed_enum!`) stored as its stable key; an
+/// unknown key read back is corrupt data, not a default.
+macro_rules! stored_as_key {
+    ($($name:ident),+) => {$(
         impl<DB: Backend> ToSql<Text, DB> for $name
         where
             str: ToSql<Text, DB>,
@@ -111,23 +94,31 @@ macro_rules! stored_status {
                     .ok_or_else(|| format!("{key} is not a known {}", stringify!($name)).into())
             }
         }
-    };
+    )+};
 }
 
-stored_status!(
+keyed_enum!(
     /// Where an exam is in its life: drafted, taking answers, closed.
-    ExamStatus { Draft => "draft", Open => "open", Closed => "closed" }
+    #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = Text)]
+    ExamStatus, "exam_status" { Draft => "draft", Open => "open", Closed => "closed" }
 );
 
-stored_status!(
+keyed_enum!(
     /// An appeal against a final score: waiting for a lead, or decided.
-    AppealStatus { Open => "open", Upheld => "upheld", Rejected => "rejected" }
+    #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = Text)]
+    AppealStatus, "appeal_status" { Open => "open", Upheld => "upheld", Rejected => "rejected" }
 );
 
-stored_status!(
+keyed_enum!(
     /// A chat-log import: being read (under a lease), finished, or failed.
-    ImportStatus { Running => "running", Done => "done", Failed => "failed" }
+    #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+    #[diesel(sql_type = Text)]
+    ImportStatus, "import_status" { Running => "running", Done => "done", Failed => "failed" }
 );
+
+stored_as_key!(ExamStatus, AppealStatus, ImportStatus);
 
 /// Decodes a stored JSON column. Text that does not parse names its table, row
 /// and column, so the logged 500 says where to look.

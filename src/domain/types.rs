@@ -108,6 +108,7 @@ macro_rules! keyed_enum {
         }
     };
 }
+pub(crate) use keyed_enum;
 
 keyed_enum!(
     /// What a user may do. Ordered: a lead can do what a trainee can, an admin what a lead can.
