@@ -42,9 +42,13 @@ pub fn rubrics(conn: &mut Conn) -> DbResult<Vec<RubricVersion>> {
 /// Whether rubric `version` is frozen into a round or a lead's grade: such a
 /// version is never edited in place.
 pub fn rubric_in_use(conn: &mut Conn, version: u32) -> DbResult<bool> {
-    let frozen = |table: &str, rows: Vec<(i64, String)>| -> DbResult<bool> {
+    use diesel::dsl::min;
+    // Each distinct stored rubric once (leads' grades repeat theirs row after
+    // row), named by the first row that holds it should it not parse.
+    let frozen = |table: &str, rows: Vec<(Option<i64>, String)>| -> DbResult<bool> {
         for (id, json) in rows {
-            let rubric: Rubric = decode(table, id, "rubric_json", &json)?;
+            let row = id.map_or(String::new(), |id| id.to_string());
+            let rubric: Rubric = decode(table, row, "rubric_json", &json)?;
             if rubric.version == version {
                 return Ok(true);
             }
@@ -52,13 +56,15 @@ pub fn rubric_in_use(conn: &mut Conn, version: u32) -> DbResult<bool> {
         Ok(false)
     };
     let rounds = on_conn!(conn, c => review_rounds::table
-        .select((review_rounds::id, review_rounds::rubric_json))
+        .group_by(review_rounds::rubric_json)
+        .select((min(review_rounds::id), review_rounds::rubric_json))
         .load(c))?;
     if frozen("review_rounds", rounds)? {
         return Ok(true);
     }
     let grades = on_conn!(conn, c => lead_grades::table
-        .select((lead_grades::id, lead_grades::rubric_json))
+        .group_by(lead_grades::rubric_json)
+        .select((min(lead_grades::id), lead_grades::rubric_json))
         .load(c))?;
     frozen("lead_grades", grades)
 }
