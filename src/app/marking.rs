@@ -3,9 +3,9 @@
 //! would you send?" verdict, a lead's grade, and a trainee's appeal. Each
 //! checks who may record it and whether it is still open, then stores it.
 
-use crate::app::review::current_rubric;
+use crate::app::review::{current_rubric, release_example};
 use crate::db::columns::{AnswerId, ExamId};
-use crate::db::{review, Conn, DbError};
+use crate::db::{review, write_tx, Conn, DbError};
 use crate::domain::review::criteria::{self, Marks, Rubric};
 
 /// How long after a round's due date its scores may be appealed.
@@ -128,7 +128,8 @@ pub fn submit_review(
 /// A try at `example`, the calibration example pending before the review
 /// `found`: where the marks differ from the lead's (empty when calibrated).
 /// Only the first try counts towards the reviewer's reputation; every try is
-/// counted.
+/// counted. Once passed, the reviewer's own live review of the example is
+/// handed on.
 pub fn try_calibration(
     conn: &mut Conn,
     found: &review::ToReview,
@@ -146,7 +147,13 @@ pub fn try_calibration(
         score: total(rubric, marks)?,
         passed: off.is_empty(),
     };
-    review::record_try(conn, &attempt, now)?;
+    write_tx(conn, |conn| {
+        review::record_try(conn, &attempt, now)?;
+        if attempt.passed {
+            release_example(conn, &found.round, attempt.reviewer, example.answer_id)?;
+        }
+        Ok::<_, DbError>(())
+    })?;
     Ok(off)
 }
 

@@ -228,20 +228,26 @@ fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> a
         let reason = "先安抚情绪，再给出具体的处理时间和补偿，最后主动跟进：可以直接发给顾客。";
         marking::grade(conn, example.answer, lead, &top, reason, true, now)?;
     }
-    for (harsh, reviewer) in done.iter().enumerate() {
-        let mine: Vec<review::Assignment> = review::assignments(conn, round)?
+    let held = |conn: &mut db::Conn, reviewer: i64| -> anyhow::Result<Vec<review::Assignment>> {
+        Ok(review::assignments(conn, round)?
             .into_iter()
-            .filter(|a| a.reviewer_id == *reviewer)
-            .collect();
-        for a in &mine {
-            // Calibration first, as the review page asks: marked like the
-            // lead, each example passes at the first try.
-            for _ in 0..=rows.len() {
-                let (found, pending) = marking::assignment(conn, a.id, *reviewer, now)?;
-                let Some(pending) = pending else { break };
-                let lead_marks = pending.example.grade.marks.clone();
-                marking::try_calibration(conn, &found, &pending.example, &lead_marks, now)?;
-            }
+            .filter(|a| a.reviewer_id == reviewer)
+            .collect())
+    };
+    for (harsh, reviewer) in done.iter().enumerate() {
+        // Calibration first, as the review page asks: marked like the lead,
+        // each example passes at the first try (and a review of the example
+        // itself goes to someone else).
+        for _ in 0..=rows.len() {
+            let Some(first) = held(conn, *reviewer)?.into_iter().next() else {
+                break;
+            };
+            let (found, pending) = marking::assignment(conn, first.id, *reviewer, now)?;
+            let Some(pending) = pending else { break };
+            let lead_marks = pending.example.grade.marks.clone();
+            marking::try_calibration(conn, &found, &pending.example, &lead_marks, now)?;
+        }
+        for a in &held(conn, *reviewer)? {
             let given = marks(a.answer_id, harsh as u8);
             let score = criteria::total(&rubric, &given)?.score;
             let comment = if score >= 60.0 {

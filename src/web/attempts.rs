@@ -362,12 +362,9 @@ pub async fn result(
         .collect();
     // The final score: the mean of the answers' final scores, as the standings
     // count it, once the round has given them one.
-    let finals: Vec<f64> = questions
-        .iter()
-        .filter_map(|q: &Breakdown| q.review.as_ref().and_then(|r| r.final_score))
-        .collect();
-    let final_total = (!finals.is_empty())
-        .then(|| (finals.iter().sum::<f64>() / finals.len() as f64 * 10.0).round() / 10.0);
+    let final_total = reviewed
+        .as_ref()
+        .and_then(|r| r.finals.get(&attempt.id).copied());
     ctx.render(&ResultPage {
         final_total,
         attempt: AttemptView {
@@ -389,6 +386,8 @@ pub async fn result(
 /// A review round's outcome with the leads' grades and the appeals.
 struct Reviewed {
     outcome: crate::app::review::Outcome,
+    /// Each attempt's final score, once reviewed.
+    finals: std::collections::HashMap<AttemptId, f64>,
     grades: Vec<crate::db::review::LeadGrade>,
     appeals: Vec<crate::db::review::AppealRow>,
     /// Every review of the round, for the feedback its authors get.
@@ -404,6 +403,7 @@ fn review_of(conn: &mut Conn, exam_id: ExamId) -> Result<Option<Reviewed>, AppEr
     let evidence = crate::app::review::evidence(conn, &round)?;
     let outcome = crate::app::review::outcome(&round, &evidence)?;
     Ok(Some(Reviewed {
+        finals: crate::app::review::attempt_finals(&evidence, &outcome),
         outcome,
         grades: evidence.grades,
         appeals: crate::db::review::appeals_for_exam(conn, exam_id)?,

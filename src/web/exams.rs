@@ -10,7 +10,7 @@ mod form;
 use super::pages::{ExamView, ItemView};
 use super::render::{redirect, Ctx, FormRefusal, Lead, Page};
 use crate::app::{self, exams::StatusAction};
-use crate::db::columns::{ExamId, ExamStatus, ItemId};
+use crate::db::columns::{AttemptId, ExamId, ExamStatus, ItemId};
 use crate::db::{attempts, exams, questions};
 use crate::domain::exam;
 use crate::domain::ranking;
@@ -145,6 +145,30 @@ pub(super) struct Submissions {
     pub items: Vec<exams::Item>,
     pub submitted: Vec<attempts::Submitted>,
     pub answers: Vec<attempts::Answer>,
+    /// Final scores of attempts a review round has scored.
+    pub finals: std::collections::HashMap<AttemptId, f64>,
+}
+
+impl Submissions {
+    /// Attempts ranked on their final score, or the automatic one before
+    /// any review.
+    pub fn ranked(&self) -> Vec<ranking::Ranked<&attempts::Submitted>> {
+        ranking::rank(
+            self.submitted
+                .iter()
+                .map(|s| (s, self.counted(s.attempt.id, s.attempt.score)))
+                .collect(),
+        )
+    }
+
+    /// The score an attempt counts with: final once reviewed, else automatic.
+    pub fn counted(&self, attempt: AttemptId, automatic: Option<f64>) -> f64 {
+        self.finals
+            .get(&attempt)
+            .copied()
+            .or(automatic)
+            .unwrap_or(0.0)
+    }
 }
 
 pub(super) async fn submissions(ctx: &Ctx, id: ExamId) -> Result<Submissions, AppError> {
@@ -155,6 +179,7 @@ pub(super) async fn submissions(ctx: &Ctx, id: ExamId) -> Result<Submissions, Ap
             items: exams::items(conn, id)?,
             submitted: attempts::submitted_for_exam(conn, id)?,
             answers: attempts::submitted_answers_for_exam(conn, id)?,
+            finals: crate::app::review::finals_of_exams(conn, &[id])?,
         })
     })
     .await
@@ -171,30 +196,28 @@ pub async fn results(
     path: web::Path<ExamId>,
     q: web::Query<ResultsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Submissions {
-        exam,
-        items,
-        submitted,
-        answers,
-    } = submissions(&ctx, path.into_inner()).await?;
-    let ranked = ranking::rank(
-        submitted
-            .iter()
-            .map(|s| (s, s.attempt.score.unwrap_or(0.0)))
-            .collect(),
-    );
-    let ranking = ranked
+    let found = submissions(&ctx, path.into_inner()).await?;
+    let ranking = found
+        .ranked()
         .iter()
         .map(|r| RankLine {
             rank: r.rank,
             tied: r.tied_with > 1,
             tied_with: r.tied_with,
-            score: r.score,
+            final_score: found.finals.get(&r.item.attempt.id).copied(),
+            automatic: r.item.attempt.score.unwrap_or(0.0),
             name: r.item.display_name.clone(),
             attempt_id: r.item.attempt.id,
-            passed: exam::passed(r.score, exam.pass_mark),
+            passed: exam::passed(r.score, found.exam.pass_mark),
         })
         .collect();
+    let Submissions {
+        exam,
+        items,
+        submitted,
+        answers,
+        ..
+    } = found;
     let by_name = q.sort.as_deref() == Some("name");
     let per_question = items
         .iter()
@@ -356,7 +379,9 @@ struct RankLine {
     rank: usize,
     tied: bool,
     tied_with: usize,
-    score: f64,
+    /// Once a review round scored the attempt; ranked on it then.
+    final_score: Option<f64>,
+    automatic: f64,
     name: String,
     attempt_id: crate::db::columns::AttemptId,
     passed: bool,
@@ -435,15 +460,19 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
     }
     out.add(&ResultsPage {
         exam: ExamView::sample(),
-        ranking: vec![RankLine {
-            rank: 1,
-            tied: true,
-            tied_with: 2,
-            score: 80.0,
-            name: "王芳".into(),
-            attempt_id: AttemptId(4),
-            passed: true,
-        }],
+        ranking: [Some(0.0), None]
+            .into_iter()
+            .map(|final_score| RankLine {
+                rank: 1,
+                tied: true,
+                tied_with: 2,
+                final_score,
+                automatic: 80.0,
+                name: "王芳".into(),
+                attempt_id: AttemptId(4),
+                passed: true,
+            })
+            .collect(),
         questions: vec![QuestionAnswers {
             item: ItemView::sample(),
             answers: vec![SideBySide {

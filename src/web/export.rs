@@ -10,8 +10,8 @@ use super::render::Lead;
 use crate::app::review::{history, standings_of};
 use crate::db::columns::ExamId;
 use crate::db::{self, exams, mining};
+use crate::domain::exam;
 use crate::domain::review::standings;
-use crate::domain::{exam, ranking};
 use crate::error::AppError;
 
 /// A CSV file from a header and rows, named `name` for the download.
@@ -49,27 +49,26 @@ fn score(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| format!("{:.1}", v))
 }
 
-/// An exam's results: rank, trainee, total, pass, and each question's score.
+/// An exam's results: rank, trainee, final and automatic totals, pass, and
+/// each question's automatic score.
 pub async fn exam_results(
     Lead { ctx, .. }: Lead,
     path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let super::exams::Submissions {
-        exam: found,
-        items,
-        submitted,
-        answers,
-    } = super::exams::submissions(&ctx, id).await?;
-    let ranked = ranking::rank(
-        submitted
-            .iter()
-            .map(|s| (s, s.attempt.score.unwrap_or(0.0)))
-            .collect(),
-    );
-    let mut header: Vec<String> = ["rank", "trainee", "username", "total", "passed"]
-        .map(String::from)
-        .to_vec();
+    let found = super::exams::submissions(&ctx, id).await?;
+    let ranked = found.ranked();
+    let (items, answers) = (&found.items, &found.answers);
+    let mut header: Vec<String> = [
+        "rank",
+        "trainee",
+        "username",
+        "final",
+        "automatic",
+        "passed",
+    ]
+    .map(String::from)
+    .to_vec();
     header.extend(
         items
             .iter()
@@ -82,8 +81,9 @@ pub async fn exam_results(
                 r.rank.to_string(),
                 r.item.display_name.clone(),
                 r.item.username.clone(),
-                format!("{:.1}", r.score),
-                exam::passed(r.score, found.pass_mark).to_string(),
+                score(found.finals.get(&r.item.attempt.id).copied()),
+                score(r.item.attempt.score),
+                exam::passed(r.score, found.exam.pass_mark).to_string(),
             ];
             row.extend(items.iter().map(|i| {
                 score(

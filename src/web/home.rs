@@ -1,13 +1,15 @@
 //! The home page: open exams, the reviewer's queue and notice, one's
-//! results, and for a lead the exams they run and the answers waiting for them.
+//! results, and for a lead an inbox of what waits for them and the exams
+//! they run.
 
 use actix_web::HttpResponse;
 use serde::Serialize;
 
 use super::pages::ExamView;
 use super::render::{local_time, Page, Trainee};
-use crate::db::columns::ExamStatus;
-use crate::db::{attempts, exams};
+use crate::app;
+use crate::db::columns::{ExamId, ExamStatus, ImportStatus};
+use crate::db::{attempts, exams, imports, review};
 use crate::domain::exam;
 use crate::domain::types::Role;
 use crate::error::AppError;
@@ -15,20 +17,27 @@ use crate::error::AppError;
 pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError> {
     let is_lead = me.role >= Role::Lead;
     let now = crate::db::now_ms();
-    let (all, mine, (queue, comparisons, lead_queue)) = ctx
+    let (all, mine, finals, (queue, comparisons), inbox) = ctx
         .db(move |conn| {
+            let mine = attempts::for_user(conn, me.id)?;
+            let done: Vec<ExamId> = mine
+                .iter()
+                .filter(|a| a.submitted_at.is_some())
+                .map(|a| a.exam_id)
+                .collect();
             Ok((
                 exams::list(conn)?,
-                attempts::for_user(conn, me.id)?,
+                mine,
+                app::review::finals_of_exams(conn, &done)?,
                 (
-                    crate::db::review::queue(conn, me.id)?,
-                    crate::db::review::comparison_queue(conn, me.id)?,
-                    if is_lead {
-                        crate::db::review::needing_lead(conn, now)?
-                    } else {
-                        Vec::new()
-                    },
+                    review::queue(conn, me.id)?,
+                    review::comparison_queue(conn, me.id)?,
                 ),
+                if is_lead {
+                    Some(Inbox::load(conn, now)?)
+                } else {
+                    None
+                },
             ))
         })
         .await?;
@@ -59,10 +68,15 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
         .iter()
         .filter(|a| a.submitted_at.is_some())
         .filter_map(|a| all.iter().find(|e| e.id == a.exam_id).map(|e| (a, e)))
-        .map(|(a, e)| DoneExam {
-            exam: ExamView::of(e),
-            attempt: AttemptRef::of(a),
-            passed: exam::passed(a.score.unwrap_or(0.0), e.pass_mark),
+        .map(|(a, e)| {
+            let final_score = finals.get(&a.id).copied();
+            let counted = final_score.or(a.score).unwrap_or(0.0);
+            DoneExam {
+                exam: ExamView::of(e),
+                attempt: AttemptRef::of(a),
+                final_score,
+                passed: exam::passed(counted, e.pass_mark),
+            }
         })
         .collect();
     let managed = if is_lead {
@@ -72,11 +86,13 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
     };
     ctx.render(&HomePage {
         notice,
+        // A lead or admin sees the trainee's parts only once they sit exams.
+        takes_exams: !is_lead || !mine.is_empty(),
         open,
         queue: reviews,
         comparisons,
         done,
-        lead_queue,
+        inbox,
         managed,
     })
 }
@@ -84,17 +100,87 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
 #[derive(Serialize)]
 struct HomePage {
     notice: Notice,
+    takes_exams: bool,
     open: Vec<OpenExam>,
     queue: Vec<QueuedReview>,
     comparisons: Vec<QueuedComparison>,
     done: Vec<DoneExam>,
-    lead_queue: Vec<crate::db::review::LeadQueue>,
+    inbox: Option<Inbox>,
     managed: Vec<ExamView>,
 }
 
 impl Page for HomePage {
     const TEMPLATE: &'static str = "home";
     const TITLE: &'static str = "home.title";
+}
+
+/// What waits for a lead today, each a link: appeals to decide, answers only
+/// their grade can score, rounds closing within a day, imports finished in
+/// the last week.
+#[derive(Serialize)]
+struct Inbox {
+    appeals: Vec<review::ExamCount>,
+    to_grade: Vec<review::ExamCount>,
+    rounds_due: Vec<RoundDue>,
+    imports: Vec<FinishedImport>,
+    empty: bool,
+}
+
+#[derive(Serialize)]
+struct RoundDue {
+    exam: ExamId,
+    title: String,
+    due: String,
+}
+
+#[derive(Serialize)]
+struct FinishedImport {
+    id: i64,
+    file_name: String,
+    finished: String,
+    failed: bool,
+}
+
+/// How long a finished import stays in the inbox.
+const IMPORT_DAYS: i64 = 7;
+
+impl Inbox {
+    fn load(conn: &mut crate::db::Conn, now: i64) -> crate::db::DbResult<Inbox> {
+        let appeals = review::open_appeals(conn)?;
+        let to_grade = review::needing_lead(conn, now)?;
+        let rounds_due: Vec<RoundDue> = review::rounds_due(conn, now, now + DAY_MS)?
+            .into_iter()
+            .map(|r| RoundDue {
+                exam: r.exam,
+                title: r.title,
+                due: local_time(r.due_at),
+            })
+            .collect();
+        let imports: Vec<FinishedImport> = imports::imports(conn, 20)?
+            .into_iter()
+            .filter_map(|i| {
+                let finished = i.finished_at.filter(|t| now - t < IMPORT_DAYS * DAY_MS)?;
+                Some(FinishedImport {
+                    id: i.id,
+                    file_name: i.file_name,
+                    finished: local_time(finished),
+                    failed: i.status == ImportStatus::Failed,
+                })
+            })
+            .take(5)
+            .collect();
+        let empty = appeals.is_empty()
+            && to_grade.is_empty()
+            && rounds_due.is_empty()
+            && imports.is_empty();
+        Ok(Inbox {
+            appeals,
+            to_grade,
+            rounds_due,
+            imports,
+            empty,
+        })
+    }
 }
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -109,11 +195,7 @@ struct Notice {
 }
 
 impl Notice {
-    fn of(
-        queue: &[crate::db::review::Queued],
-        comparisons: &[crate::db::review::QueuedComparison],
-        now: i64,
-    ) -> Notice {
+    fn of(queue: &[review::Queued], comparisons: &[review::QueuedComparison], now: i64) -> Notice {
         let dues: Vec<i64> = queue
             .iter()
             .map(|q| q.due_at)
@@ -131,7 +213,7 @@ impl Notice {
 }
 
 /// The reviewer's queue; two answers to one question are told apart by a number.
-fn queued_reviews(queue: &[crate::db::review::Queued], now: i64) -> Vec<QueuedReview> {
+fn queued_reviews(queue: &[review::Queued], now: i64) -> Vec<QueuedReview> {
     queue
         .iter()
         .map(|q| {
@@ -176,7 +258,7 @@ impl AttemptRef {
 
 #[derive(Serialize)]
 struct QueuedReview {
-    review: crate::db::review::Queued,
+    review: review::Queued,
     /// Which of several answers to the same question, when there are several.
     nth: Option<usize>,
     due: String,
@@ -195,13 +277,16 @@ struct QueuedComparison {
 #[derive(Serialize)]
 struct DoneExam {
     exam: ExamView,
+    /// Its score is the automatic one, part of the final once reviewed.
     attempt: AttemptRef,
+    final_score: Option<f64>,
+    /// On the final score once there is one.
     passed: bool,
 }
 
 #[cfg(test)]
 pub(super) fn samples(out: &mut super::pages::Samples) {
-    use crate::db::columns::{AttemptId, ExamId};
+    use crate::db::columns::AttemptId;
     let attempt = || AttemptRef {
         id: AttemptId(4),
         score: Some(72.5),
@@ -218,7 +303,7 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             submitted: false,
         }],
         queue: vec![QueuedReview {
-            review: crate::db::review::Queued {
+            review: review::Queued {
                 id: 9,
                 exam_title: "售后".into(),
                 position: 2,
@@ -235,16 +320,45 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             due: "2026-12-01 18:00".into(),
             overdue: true,
         }],
-        done: vec![DoneExam {
-            exam: ExamView::sample(),
-            attempt: attempt(),
-            passed: true,
-        }],
-        lead_queue: vec![crate::db::review::LeadQueue {
-            exam: ExamId(1),
-            title: "售后".into(),
-            waiting: 3,
-        }],
+        done: vec![
+            DoneExam {
+                exam: ExamView::sample(),
+                attempt: attempt(),
+                final_score: Some(0.0),
+                passed: true,
+            },
+            DoneExam {
+                exam: ExamView::sample(),
+                attempt: attempt(),
+                final_score: None,
+                passed: false,
+            },
+        ],
+        takes_exams: true,
+        inbox: Some(Inbox {
+            appeals: vec![review::ExamCount {
+                exam: ExamId(1),
+                title: "售后".into(),
+                waiting: 1,
+            }],
+            to_grade: vec![review::ExamCount {
+                exam: ExamId(1),
+                title: "售后".into(),
+                waiting: 3,
+            }],
+            rounds_due: vec![RoundDue {
+                exam: ExamId(2),
+                title: "售前".into(),
+                due: "2026-12-01 18:00".into(),
+            }],
+            imports: vec![FinishedImport {
+                id: 3,
+                file_name: "十一月.csv".into(),
+                finished: "2026-11-30 09:00".into(),
+                failed: false,
+            }],
+            empty: false,
+        }),
         managed: vec![ExamView::sample()],
     });
 }

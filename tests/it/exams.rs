@@ -761,11 +761,17 @@ async fn a_lead_exports_an_exams_results_as_csv_that_excel_reads() {
     let mut lines = csv.body.trim_start_matches('\u{FEFF}').lines();
     let header = lines.next().expect("a header");
     assert!(
-        header.starts_with("rank,trainee,username,total,passed,Q1 "),
+        header.starts_with("rank,trainee,username,final,automatic,passed,Q1 "),
         "{header}"
     );
     let row = lines.next().expect("amy's row");
-    assert!(row.starts_with("1,amy,amy,"), "{row}");
+    // No review round yet: no final score, the automatic one beside it.
+    assert!(row.starts_with("1,amy,amy,,"), "{row}");
+    // One question: the automatic total is that question's score.
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells.len(), 7, "{row}");
+    assert_eq!(cells[4], cells[6], "{row}");
+    assert!(cells[4].parse::<f64>().is_ok(), "{row}");
     assert_eq!(lines.next(), None, "one trainee, one row");
     // The questions list and the rankings export too, for leads only.
     for path in ["/questions.csv", "/rankings.csv"] {

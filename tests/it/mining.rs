@@ -18,7 +18,7 @@ const PERSONAL: [&str; 6] = [
     "110101199003071234",
 ];
 
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/chatlogs")
         .join(name)
@@ -256,7 +256,10 @@ fn the_same_command_finishes_an_import_whose_process_was_killed() {
 }
 
 /// Uploads a chat log as the import page does and waits for the import to end.
-async fn upload(lead: &mut crate::helpers::Client, file: &Path) -> (i64, serde_json::Value) {
+pub(crate) async fn upload(
+    lead: &mut crate::helpers::Client,
+    file: &Path,
+) -> (i64, serde_json::Value) {
     let name = file
         .file_name()
         .expect("name")

@@ -67,6 +67,17 @@ pub fn appeals_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Appeal
         .load(c))?)
 }
 
+/// Per exam, the appeals still waiting for a lead's decision.
+pub fn open_appeals(conn: &mut Conn) -> DbResult<Vec<ExamCount>> {
+    let rows: Vec<(ExamId, String)> = on_conn!(conn, c => appeals::table
+        .inner_join(answers::table.inner_join(attempts::table.inner_join(exams::table)))
+        .filter(appeals::status.eq(AppealStatus::Open))
+        .order(appeals::id)
+        .select((exams::id, exams::title))
+        .load(c))?;
+    Ok(per_exam(rows))
+}
+
 /// A lead's decision on an open appeal, with the reason; returns the exam of
 /// the appealed answer, or None if there is no such open appeal.
 pub fn decide(

@@ -119,17 +119,33 @@ pub fn answer_to_grade(conn: &mut Conn, answer: AnswerId) -> DbResult<Option<ToG
     }))
 }
 
-/// An exam with answers only a lead's grade can score.
+/// An exam and how many of its answers wait for a lead (a grade, a decision).
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct LeadQueue {
+pub struct ExamCount {
     pub exam: ExamId,
     pub title: String,
     pub waiting: i64,
 }
 
+/// Counts (exam, title) rows per exam, in order of first appearance.
+pub(crate) fn per_exam(rows: Vec<(ExamId, String)>) -> Vec<ExamCount> {
+    let mut out: Vec<ExamCount> = Vec::new();
+    for (exam, title) in rows {
+        match out.iter_mut().find(|q| q.exam == exam) {
+            Some(queue) => queue.waiting += 1,
+            None => out.push(ExamCount {
+                exam,
+                title,
+                waiting: 1,
+            }),
+        }
+    }
+    out
+}
+
 /// Per exam whose review round is past its due date: how many answers got no
 /// review and no lead's grade (the lead's queue).
-pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<LeadQueue>> {
+pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<ExamCount>> {
     use diesel::dsl::{exists, not};
     let rows: Vec<(ExamId, String)> = on_conn!(conn, c => answers::table
         .inner_join(attempts::table.inner_join(exams::table.inner_join(review_rounds::table)))
@@ -142,16 +158,5 @@ pub fn needing_lead(conn: &mut Conn, now: i64) -> DbResult<Vec<LeadQueue>> {
         .filter(not(exists(lead_grades::table.filter(lead_grades::answer_id.eq(answers::id)))))
         .select((exams::id, exams::title))
         .load(c))?;
-    let mut out: Vec<LeadQueue> = Vec::new();
-    for (exam, title) in rows {
-        match out.iter_mut().find(|q| q.exam == exam) {
-            Some(queue) => queue.waiting += 1,
-            None => out.push(LeadQueue {
-                exam,
-                title,
-                waiting: 1,
-            }),
-        }
-    }
-    Ok(out)
+    Ok(per_exam(rows))
 }

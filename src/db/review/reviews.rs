@@ -182,6 +182,22 @@ pub fn reassign(conn: &mut Conn, from: i64, moves: &[(i64, i64)], due_at: i64) -
     })
 }
 
+/// Deletes `reviewer`'s assignments `ids` that are still open; the number deleted.
+pub fn drop_open(conn: &mut Conn, ids: &[i64], reviewer: i64) -> DbResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(on_conn!(conn, c => diesel::delete(
+        review_assignments::table.filter(
+            review_assignments::id
+                .eq_any(ids)
+                .and(review_assignments::reviewer_id.eq(reviewer))
+                .and(review_assignments::submitted_at.is_null()),
+        ),
+    )
+    .execute(c))?)
+}
+
 /// Adds reviews (answer, reviewer) to a round, due at `due_at`, in one
 /// transaction; a pair the round already has is skipped.
 pub fn add_assignments(

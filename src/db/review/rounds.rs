@@ -149,3 +149,29 @@ pub fn rounds(conn: &mut Conn) -> DbResult<Vec<Round>> {
         .load(c))?;
     rows.into_iter().map(RoundRow::decode).collect()
 }
+
+/// A review round's exam and due date, for a lead's inbox.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RoundDue {
+    pub exam: ExamId,
+    pub title: String,
+    pub due_at: i64,
+}
+
+/// The rounds due in `from..=to`, soonest first.
+pub fn rounds_due(conn: &mut Conn, from: i64, to: i64) -> DbResult<Vec<RoundDue>> {
+    let rows: Vec<(ExamId, String, i64)> = on_conn!(conn, c => review_rounds::table
+        .inner_join(exams::table)
+        .filter(review_rounds::due_at.between(from, to))
+        .order(review_rounds::due_at)
+        .select((exams::id, exams::title, review_rounds::due_at))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .map(|(exam, title, due_at)| RoundDue {
+            exam,
+            title,
+            due_at,
+        })
+        .collect())
+}

@@ -1,5 +1,6 @@
 //! Calibration before a reviewer's first review: mark the lead's examples until they agree.
 
+use super::next_open;
 use super::reviews::mine;
 use super::*;
 use crate::app::marking::{self, Pending};
@@ -53,6 +54,12 @@ pub async fn calibrate(
         .await?;
     if off.is_empty() {
         ctx.flash("review.calibrated", &[]);
+        // The review this page came through was the example's own answer, now
+        // handed to someone else: on to whatever else is open.
+        if found.assignment.answer_id == pending.example.answer_id {
+            let next = next_open(&ctx, me.id).await?;
+            return Ok(redirect(next.as_ref().map_or("/", |(url, _)| url)));
+        }
         return Ok(redirect(&format!("/reviews/{id}")));
     }
     render_calibration(&ctx, &found, &pending, &marks, Some(&off), None)

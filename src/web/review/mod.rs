@@ -238,6 +238,21 @@ impl PartView {
 /// After a review or a comparison, straight on to the reviewer's next open
 /// task, saying how many are left; home once there is none.
 async fn next_task(ctx: &Ctx, reviewer: i64) -> Result<HttpResponse, AppError> {
+    Ok(match next_open(ctx, reviewer).await? {
+        Some((next, left)) => {
+            ctx.flash("review.thanks_next", &[("n", left.to_string())]);
+            redirect(&next)
+        }
+        None => {
+            ctx.flash("review.thanks", &[]);
+            redirect("/")
+        }
+    })
+}
+
+/// The reviewer's first open task (reviews before comparisons) and how many
+/// are open in all.
+async fn next_open(ctx: &Ctx, reviewer: i64) -> Result<Option<(String, usize)>, AppError> {
     let now = db::now_ms();
     let (reviews, comparisons) = ctx
         .db(move |conn| {
@@ -257,17 +272,12 @@ async fn next_task(ctx: &Ctx, reviewer: i64) -> Result<HttpResponse, AppError> {
         .filter(|q| now <= q.due_at)
         .map(|q| q.comparison.id)
         .collect();
-    let left = (reviews.len() + comparisons.len()).to_string();
-    let next = match (reviews.first(), comparisons.first()) {
-        (Some(id), _) => format!("/reviews/{id}"),
-        (None, Some(id)) => format!("/comparisons/{id}"),
-        (None, None) => {
-            ctx.flash("review.thanks", &[]);
-            return Ok(redirect("/"));
-        }
-    };
-    ctx.flash("review.thanks_next", &[("n", left)]);
-    Ok(redirect(&next))
+    let left = reviews.len() + comparisons.len();
+    Ok(match (reviews.first(), comparisons.first()) {
+        (Some(id), _) => Some((format!("/reviews/{id}"), left)),
+        (None, Some(id)) => Some((format!("/comparisons/{id}"), left)),
+        (None, None) => None,
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod calibration;
 mod demo;
+mod inbox;
 mod rankings;
 mod rounds;
 mod rubric;

@@ -208,6 +208,26 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         "the others blend"
     );
 
+    // One score story: the exam's results rank on the final score, and the
+    // graded answer's author sees the same final score on their home page.
+    let results = lead.get(&format!("/exams/{exam}/results")).await.body;
+    let top = results
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|t| t.split("</tr>").next())
+        .expect("a ranking row");
+    assert!(top.contains("最终得分 100.0"), "{top}");
+    let author = TRAINEES
+        .iter()
+        .position(|n| top.contains(&format!("<td>{n}</td>")))
+        .expect("a trainee's row");
+    let home = trainees[author].get("/").await.body;
+    let mine = home.split("id=\"my-results\"").nth(1).expect("my results");
+    assert!(
+        mine.contains("最终得分 100.0") && mine.contains("其中自动评分"),
+        "{mine}"
+    );
+
     // Each trainee sees their final score, where it came from, and their
     // reviewing grade; never who reviewed them.
     let home = trainees[1].get("/").await.body;

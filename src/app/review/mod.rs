@@ -10,11 +10,13 @@ use crate::db::attempts::{self, Answer};
 use crate::db::columns::{AnswerId, ExamId, ExamStatus, RoundId};
 use crate::db::{self, review, Conn, DbResult};
 use crate::domain::review::aggregate::{self, Mark, Reputation, Tuning};
-use crate::domain::review::assign;
 use crate::domain::review::blend::{self, Weights};
 use crate::domain::review::compare::{self, Judgement};
 use crate::domain::review::criteria::{self, Rubric};
 use crate::domain::review::standings;
+
+mod handing;
+pub use handing::*;
 
 /// The submitted reviews of a round as the model's marks.
 fn marks_of(assignments: &[review::Assignment]) -> Vec<Mark> {
@@ -173,21 +175,79 @@ fn evidence_given(
 /// pass: each round is fitted once for its outcome and once for the
 /// reputations it hands on.
 pub fn history(conn: &mut Conn) -> DbResult<Vec<(review::Round, Evidence, Outcome)>> {
-    let mut fits = Vec::new();
     let mut out = Vec::new();
-    for round in review::rounds(conn)? {
+    let rounds = review::rounds(conn)?;
+    walk(conn, rounds, |round, evidence| {
+        let outcome = outcome(&round, &evidence)?;
+        out.push((round, evidence, outcome));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Hands each round, oldest first, to `visit` with its evidence, its
+/// reviewers weighted by the rounds before it.
+fn walk(
+    conn: &mut Conn,
+    rounds: Vec<review::Round>,
+    mut visit: impl FnMut(review::Round, Evidence) -> DbResult<()>,
+) -> DbResult<()> {
+    let mut fits = Vec::new();
+    for round in rounds {
         let known = aggregate::reputation(&fits, REPUTATION_CAP);
         let evidence = evidence_given(conn, &round, known)?;
-        let outcome = outcome(&round, &evidence)?;
         fits.push(fit_round(
             &evidence.assignments,
             &evidence.calibrations,
             &evidence.grades,
             &HashMap::new(),
         ));
-        out.push((round, evidence, outcome));
+        visit(round, evidence)?;
     }
+    Ok(())
+}
+
+/// The final score of each submitted attempt in the rounds of `exams`: the
+/// mean of its reviewed answers' final scores (as the result page counts
+/// it), to one decimal; attempts with no reviewed answer are left out.
+/// Rounds are walked once, oldest first, and no further than the last one
+/// asked for, since a round's reviewers are weighted by the rounds before it.
+pub fn finals_of_exams(
+    conn: &mut Conn,
+    exams: &[ExamId],
+) -> DbResult<HashMap<db::columns::AttemptId, f64>> {
+    let mut rounds = review::rounds(conn)?;
+    let Some(last) = rounds.iter().rposition(|r| exams.contains(&r.exam_id)) else {
+        return Ok(HashMap::new());
+    };
+    rounds.truncate(last + 1);
+    let mut out = HashMap::new();
+    walk(conn, rounds, |round, evidence| {
+        if exams.contains(&round.exam_id) {
+            out.extend(attempt_finals(&evidence, &outcome(&round, &evidence)?));
+        }
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// Each attempt's final score in a round: the mean of its reviewed answers'
+/// finals.
+pub fn attempt_finals(
+    evidence: &Evidence,
+    outcome: &Outcome,
+) -> HashMap<db::columns::AttemptId, f64> {
+    let mut sums: HashMap<db::columns::AttemptId, (f64, usize)> = HashMap::new();
+    for answer in &evidence.answers {
+        if let Some(score) = outcome.finals.get(&answer.id).and_then(Final::reviewed) {
+            let sum = sums.entry(answer.attempt_id).or_default();
+            sum.0 += score;
+            sum.1 += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|(attempt, (sum, n))| (attempt, (sum / n as f64 * 10.0).round() / 10.0))
+        .collect()
 }
 
 /// Each trainee's standing in a round's exam, on the final scores.
@@ -216,6 +276,20 @@ pub struct Final {
     pub blended: blend::Blended,
     pub peer: Option<f64>,
     pub comparative: Option<compare::Strength>,
+}
+
+impl Final {
+    /// The final score once anything beyond the automatic score went into it
+    /// (a review, a comparison, a lead's grade); before that the automatic
+    /// score is all there is, and is called that.
+    pub fn reviewed(&self) -> Option<f64> {
+        let beyond = self
+            .blended
+            .parts
+            .iter()
+            .any(|(source, _, _)| *source != blend::Source::Automatic);
+        self.blended.score.filter(|_| beyond)
+    }
 }
 
 /// What a round says: the reviewers' model, its blend weights, and every
@@ -376,74 +450,6 @@ pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<RoundId, RoundErro
         .map(|&(reviewer, a, b)| (reviewer, AnswerId(a), AnswerId(b)))
         .collect();
     review::create_round(conn, &round, &reviews, &pairs, new.now)?.ok_or(RoundError::Exists)
-}
-
-/// Gives every answer of the exam's round that has no reviewer yet (trainees
-/// who sent their saved answers once the exam had closed) k reviewers each,
-/// the least busy of the round's reviewers, due at `due_at`. The number of
-/// reviews added; None if the exam has no round.
-pub fn assign_late(conn: &mut Conn, exam: ExamId, due_at: i64) -> DbResult<Option<usize>> {
-    let Some(round) = review::round_for_exam(conn, exam)? else {
-        return Ok(None);
-    };
-    let authored = review::answers_with_authors(conn, exam)?;
-    let current: Vec<(i64, i64)> = review::assignments(conn, round.id)?
-        .iter()
-        .map(|a| (a.answer_id.get(), a.reviewer_id))
-        .collect();
-    let late: Vec<assign::Answer> = authored
-        .iter()
-        .filter(|a| !current.iter().any(|(id, _)| *id == a.answer.get()))
-        .map(|a| assign::Answer {
-            id: a.answer.get(),
-            author: a.author,
-        })
-        .collect();
-    let reviewers: Vec<i64> = authored.iter().map(|a| a.author).collect();
-    let pairs: Vec<(AnswerId, i64)> = assign::extend(&late, &current, &reviewers, round.k as usize)
-        .into_iter()
-        .map(|(answer, reviewer)| (AnswerId(answer), reviewer))
-        .collect();
-    Ok(Some(review::add_assignments(
-        conn, round.id, &pairs, due_at,
-    )?))
-}
-
-/// Hands reviewer `absent`'s open reviews in the exam's round to the least
-/// busy other reviewers, due at `due_at`. The number moved; None if the exam
-/// has no round.
-pub fn reassign_absent(
-    conn: &mut Conn,
-    exam: ExamId,
-    absent: i64,
-    due_at: i64,
-) -> DbResult<Option<usize>> {
-    let Some(round) = review::round_for_exam(conn, exam)? else {
-        return Ok(None);
-    };
-    let authors: HashMap<AnswerId, i64> = review::answers_with_authors(conn, exam)?
-        .into_iter()
-        .map(|a| (a.answer, a.author))
-        .collect();
-    let held = review::assignments(conn, round.id)?;
-    let open: Vec<assign::Open> = held
-        .iter()
-        .filter(|a| a.reviewer_id == absent && a.submitted_at.is_none())
-        .filter_map(|a| {
-            authors.get(&a.answer_id).map(|author| assign::Open {
-                assignment: a.id,
-                answer: a.answer_id.get(),
-                author: *author,
-            })
-        })
-        .collect();
-    let current: Vec<(i64, i64)> = held
-        .iter()
-        .map(|a| (a.answer_id.get(), a.reviewer_id))
-        .collect();
-    let candidates: Vec<i64> = authors.values().copied().collect();
-    let moves = assign::reassign(&open, &current, &candidates, absent);
-    Ok(Some(review::reassign(conn, absent, &moves, due_at)?))
 }
 
 #[cfg(test)]
