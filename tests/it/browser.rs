@@ -205,8 +205,7 @@ async fn a_trainee_answers_in_chinese_reloads_mid_exam_and_sees_the_score() {
     let mut lead = app.user(&mut admin, "lina", "lead").await;
     app.user(&mut admin, "amy", "trainee").await;
     open_exam(&mut lead, &[AUTHENTIC]).await;
-    let Some(browser) = Driver::start().await else {
-        eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
+    let Some(browser) = Driver::for_test().await else {
         return;
     };
     browser.login(&app.base, "amy").await;
@@ -251,8 +250,7 @@ async fn a_lead_uploads_a_chat_log_in_the_browser_and_sees_its_report() {
     let app = spawn().await;
     let mut admin = app.admin().await;
     app.user(&mut admin, "lina", "lead").await;
-    let Some(browser) = Driver::start().await else {
-        eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
+    let Some(browser) = Driver::for_test().await else {
         return;
     };
     browser.login(&app.base, "lina").await;
@@ -289,8 +287,7 @@ async fn a_reviewer_marks_an_answer_on_the_rubric_and_picks_the_better_of_two() 
     let app = spawn().await;
     let (mut lead, _trainees, exam) = crate::review::answered_exam(&app).await;
     crate::review::close_and_review(&mut lead, exam, "2").await;
-    let Some(browser) = Driver::start().await else {
-        eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
+    let Some(browser) = Driver::for_test().await else {
         return;
     };
     browser.login(&app.base, "amy").await;
@@ -335,4 +332,172 @@ async fn a_reviewer_marks_an_answer_on_the_rubric_and_picks_the_better_of_two() 
     let round = lead.get(&format!("/exams/{exam}/review")).await.body;
     assert!(round.contains("语气亲切，可以给出具体发货时间"), "{round}");
     assert!(round.contains("对比中胜出 1/1 次"), "{round}");
+}
+
+impl Driver {
+    /// A browser, or None said loudly when none is installed.
+    async fn for_test() -> Option<Driver> {
+        let driver = Driver::start().await;
+        if driver.is_none() {
+            eprintln!("\n*** SKIPPED browser test: chromedriver/chromium not installed (run .ci/run to install) ***\n");
+        }
+        driver
+    }
+
+    /// Runs `script` (its last statement returns) and gives back its value.
+    async fn run(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": script, "args": [] }),
+        )
+        .await
+    }
+
+    /// Waits until the page says its answer is saved.
+    async fn until_saved(&self) {
+        for _ in 0..300 {
+            if self.text_now("#save-state").await.contains("已自动保存") {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("autosave never confirmed");
+    }
+
+    /// The text of the confirmation dialog now open, accepted.
+    async fn confirm(&self) -> String {
+        for _ in 0..50 {
+            let text = self.call("GET", "/alert/text", json!({})).await;
+            if let Some(text) = text.as_str() {
+                self.call("POST", "/alert/accept", json!({})).await;
+                return text.to_string();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no confirmation asked");
+    }
+}
+
+#[actix_web::test]
+async fn a_lead_closes_an_exam_while_a_trainee_writes_and_her_saved_answer_is_kept() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    app.user(&mut admin, "amy", "trainee").await;
+    let exam = open_exam(&mut lead, &[AUTHENTIC]).await;
+    let Some(browser) = Driver::for_test().await else {
+        return;
+    };
+    browser.login(&app.base, "amy").await;
+    browser.click(".start-exam").await;
+    browser.find("#exam-form[data-ready]").await;
+    let answer = "亲，正品保证，支持专柜验货，请您放心下单";
+    browser.type_into("textarea", answer).await;
+    browser.until_saved().await;
+
+    // amy is still writing when the lead, at the same desk, closes the exam.
+    browser.click("#logout").await;
+    browser.login(&app.base, "lina").await;
+    browser.goto(&format!("{}/exams/{exam}", app.base)).await;
+    browser.click("#close-exam").await;
+    let asked = browser.confirm().await;
+    assert!(asked.contains("还有 1 名学员正在作答"), "{asked}");
+    assert!(browser.text("#exam-status").await.contains("已关闭"));
+    browser
+        .goto(&format!("{}/exams/{exam}/results", app.base))
+        .await;
+    let results = browser.html().await;
+    assert!(
+        results.contains(answer),
+        "her saved answer is in the results"
+    );
+    assert!(results.contains("amy"), "{results}");
+}
+
+#[actix_web::test]
+async fn a_lead_keeps_a_refused_forms_input_reads_the_round_on_a_phone_and_exports_csv() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn().await;
+    let (mut lead, _trainees, exam) = crate::review::answered_exam(&app).await;
+    crate::review::close_and_review(&mut lead, exam, "2").await;
+    let Some(browser) = Driver::for_test().await else {
+        return;
+    };
+    browser.login(&app.base, "lina").await;
+
+    // A new exam with no question ticked is refused beside the form, and the
+    // title typed is still there.
+    browser.goto(&format!("{}/exams/new", app.base)).await;
+    browser
+        .type_into("#new-exam input[name=title]", "十二月售后复训")
+        .await;
+    browser.click("#new-exam button").await;
+    assert!(!browser.text("#questions-error").await.is_empty());
+    assert_eq!(
+        browser.value("#new-exam input[name=title]").await,
+        "十二月售后复训"
+    );
+
+    // The round page on a 390-px-wide phone, every question unfolded: nothing
+    // wider than the screen.
+    browser
+        .call(
+            "POST",
+            "/goog/cdp/execute",
+            json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+                    "params": { "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true } }),
+        )
+        .await;
+    browser
+        .goto(&format!("{}/exams/{exam}/review", app.base))
+        .await;
+    browser.find("#round-summary").await;
+    let widths = browser
+        .run(
+            "document.querySelectorAll('details').forEach(d => d.open = true);
+             return [document.documentElement.scrollWidth, window.innerWidth];",
+        )
+        .await;
+    // A phone lays out wider than its screen, and shrinks it, when anything
+    // overflows: both the document and the viewport stay at 390.
+    assert_eq!(
+        widths,
+        json!([390, 390]),
+        "the page overflows sideways: [document, viewport] = {widths}"
+    );
+
+    // The results export, fetched as the browser downloads it, has the
+    // columns a lead expects, behind Excel's byte-order mark.
+    browser
+        .goto(&format!("{}/exams/{exam}/results", app.base))
+        .await;
+    browser.find("#export-results").await;
+    let csv = browser
+        .call(
+            "POST",
+            "/execute/async",
+            json!({ "script": "const done = arguments[0];
+                    fetch(document.querySelector('#export-results').href)
+                      .then(r => r.arrayBuffer())
+                      .then(b => done(Array.from(new Uint8Array(b))));",
+                    "args": [] }),
+        )
+        .await;
+    let bytes: Vec<u8> = csv
+        .as_array()
+        .expect("the file's bytes")
+        .iter()
+        .filter_map(|b| b.as_u64().map(|b| b as u8))
+        .collect();
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "a BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header");
+    assert!(
+        header.starts_with("rank,trainee,username,final,automatic,passed,Q1 "),
+        "{header}"
+    );
+    assert_eq!(lines.count(), 4, "one row per trainee");
 }

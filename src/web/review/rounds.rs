@@ -65,7 +65,7 @@ async fn refill(
         message: refusal.message,
         status: refusal.status,
     };
-    show_round(ctx, exam_id, Some((refused, kept))).await
+    show_round(ctx, exam_id, Filter::All, Some((refused, kept))).await
 }
 
 /// The lead's view of a round: per question, the answers ranked by their final
@@ -74,13 +74,21 @@ async fn refill(
 pub async fn round(
     Lead { ctx, .. }: Lead,
     path: web::Path<ExamId>,
+    query: web::Query<RoundQuery>,
 ) -> Result<HttpResponse, AppError> {
-    show_round(&ctx, path.into_inner(), None).await
+    let filter = Filter::parse(query.show.as_deref());
+    show_round(&ctx, path.into_inner(), filter, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct RoundQuery {
+    show: Option<String>,
 }
 
 async fn show_round(
     ctx: &Ctx,
     exam_id: ExamId,
+    filter: Filter,
     refused: Option<(Refusal, Kept)>,
 ) -> Result<HttpResponse, AppError> {
     let (exam, round, items, appeals, users) = ctx
@@ -114,29 +122,7 @@ async fn show_round(
         appeals,
         users,
     };
-    let questions = items
-        .iter()
-        .map(|item| {
-            let scored: Vec<(AnswerLine, f64)> = view
-                .evidence
-                .answers
-                .iter()
-                .filter(|a| a.item_id == item.id)
-                .filter_map(|a| view.answer_row(a))
-                .collect();
-            let answers = ranking::rank(scored)
-                .into_iter()
-                .map(|r| AnswerLine {
-                    rank: r.rank,
-                    ..r.item
-                })
-                .collect();
-            QuestionLines {
-                item: ItemView::of(item),
-                answers,
-            }
-        })
-        .collect();
+    let (summary, questions) = view.questions(&items, filter);
     let trainees = standings_of(&view.evidence, &view.outcome)
         .into_iter()
         .map(|s| TraineeLine {
@@ -157,6 +143,8 @@ async fn show_round(
         round: Some(RoundSummary { k: round.k }),
         due: local_time(round.due_at),
         overdue: db::now_ms() > round.due_at,
+        summary,
+        show: filter.key(),
         questions,
         reviewers: view.reviewer_rows(),
         trainees,
@@ -193,6 +181,49 @@ impl RoundView {
             .reviewers
             .iter()
             .find(|r| r.reviewer == reviewer)
+    }
+
+    /// The summary line of every question, and the questions with the
+    /// answers `filter` keeps, ranked by final score.
+    fn questions(
+        &self,
+        items: &[crate::db::exams::Item],
+        filter: Filter,
+    ) -> (Vec<QuestionSummary>, Vec<QuestionLines>) {
+        let questions: Vec<QuestionLines> = items
+            .iter()
+            .map(|item| {
+                let scored: Vec<(AnswerLine, f64)> = self
+                    .evidence
+                    .answers
+                    .iter()
+                    .filter(|a| a.item_id == item.id)
+                    .filter_map(|a| self.answer_row(a))
+                    .collect();
+                let answers = ranking::rank(scored)
+                    .into_iter()
+                    .map(|r| AnswerLine {
+                        rank: r.rank,
+                        ..r.item
+                    })
+                    .collect();
+                QuestionLines {
+                    item: ItemView::of(item),
+                    answers,
+                    open: false,
+                }
+            })
+            .collect();
+        let summary: Vec<QuestionSummary> = questions.iter().map(QuestionSummary::of).collect();
+        let questions = questions
+            .into_iter()
+            .filter_map(|mut q| {
+                q.answers.retain(|a| filter.keeps(a));
+                q.open = filter != Filter::All;
+                (filter == Filter::All || !q.answers.is_empty()).then_some(q)
+            })
+            .collect();
+        (summary, questions)
     }
 
     /// One answer as the lead sees it, with its final score for ranking: the
@@ -276,6 +307,8 @@ impl RoundView {
                 .find(|x| x.answer_id == answer.id)
                 .map(AppealLine::of),
             lead_needed: done == 0 && lead.is_none() && all_late,
+            disagree: spread(&mine.iter().filter_map(|a| a.score).collect::<Vec<_>>())
+                > DISAGREE_SPREAD,
         };
         Some((row, blended.score.unwrap_or(-1.0)))
     }
@@ -317,6 +350,16 @@ impl RoundView {
                 }
             })
             .collect()
+    }
+}
+
+/// How far apart the review scores of one answer lie (0 with fewer than two).
+fn spread(scores: &[f64]) -> f64 {
+    let max = scores.iter().copied().reduce(f64::max);
+    let min = scores.iter().copied().reduce(f64::min);
+    match (min, max) {
+        (Some(min), Some(max)) => max - min,
+        _ => 0.0,
     }
 }
 
@@ -389,4 +432,14 @@ pub async fn reassign(
     }
     ctx.flash("review.reassigned", &[("n", moved.to_string())]);
     Ok(redirect(&format!("/exams/{exam_id}/review")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reviews_disagree_by_how_far_apart_they_lie() {
+        assert_eq!(super::spread(&[60.0, 90.0, 75.0]), 30.0);
+        assert_eq!(super::spread(&[70.0]), 0.0, "one review cannot disagree");
+        assert_eq!(super::spread(&[]), 0.0);
+    }
 }

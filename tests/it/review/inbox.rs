@@ -60,7 +60,7 @@ async fn a_leads_home_lists_what_waits_for_them_and_hides_the_trainees_parts() {
         .nth(1)
         .expect("{home}");
     assert!(
-        appeals.contains(&format!("href=\"/exams/{exam}/review#appeals\""))
+        appeals.contains(&format!("href=\"/exams/{exam}/review?show=appeals\""))
             && appeals.contains("1 条申诉待处理"),
         "{appeals}"
     );
@@ -74,6 +74,35 @@ async fn a_leads_home_lists_what_waits_for_them_and_hides_the_trainees_parts() {
     let grade = home.split("class=\"inbox-grade\"").nth(1).expect("{home}");
     assert!(grade.contains("4 份回复无人评审"), "{grade}");
     assert!(!home.contains("inbox-round"), "no longer due today");
+
+    // The round page leads with a summary, and the inbox's links filter it.
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    let summary = page.split("id=\"round-summary\"").nth(1).expect("{page}");
+    let row = summary.split("<tbody>").nth(1).expect("a row");
+    assert!(
+        row.contains(">4</td>") && row.contains(">0/8</td>"),
+        "{row}"
+    );
+    assert!(!page.contains("question-detail\" id=\"q1\" open"), "folded");
+    let shown = |page: &str| page.matches("class=\"grade-link\"").count();
+    assert_eq!(shown(&page), 4);
+    let appeals = lead
+        .get(&format!("/exams/{exam}/review?show=appeals"))
+        .await
+        .body;
+    assert_eq!(shown(&appeals), 1, "amy's answer only");
+    assert!(appeals.contains("我给了具体的处理时间") && appeals.contains(" open>"));
+    let to_grade = lead
+        .get(&format!("/exams/{exam}/review?show=grade"))
+        .await
+        .body;
+    assert_eq!(shown(&to_grade), 4);
+    let disagree = lead
+        .get(&format!("/exams/{exam}/review?show=disagree"))
+        .await
+        .body;
+    assert_eq!(shown(&disagree), 0);
+    assert!(disagree.contains("id=\"nothing-filtered\""));
 
     // A finished import links to its report.
     let log = crate::mining::fixture("quoted.csv");

@@ -8,6 +8,11 @@ pub(super) struct RoundPage {
     pub(super) round: Option<RoundSummary>,
     pub(super) due: String,
     pub(super) overdue: bool,
+    /// Per question: answers, reviews in, agreement, appeals, grades needed.
+    pub(super) summary: Vec<QuestionSummary>,
+    /// The filter in force ("grade", "appeals", "disagree"), if any.
+    pub(super) show: Option<&'static str>,
+    /// Each question's answers, those the filter keeps.
     pub(super) questions: Vec<QuestionLines>,
     pub(super) reviewers: Vec<ReviewerLine>,
     pub(super) trainees: Vec<TraineeLine>,
@@ -26,6 +31,8 @@ impl RoundPage {
             round: None,
             due: String::new(),
             overdue: false,
+            summary: vec![],
+            show: None,
             questions: vec![],
             reviewers: vec![],
             trainees: vec![],
@@ -119,6 +126,90 @@ pub(super) struct WeightsView {
 pub(super) struct QuestionLines {
     pub(super) item: ItemView,
     pub(super) answers: Vec<AnswerLine>,
+    /// Shown unfolded: when a filter picked some of its answers.
+    pub(super) open: bool,
+}
+
+/// Which answers the round page lists: all, or those that need the lead.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Filter {
+    All,
+    /// Only a lead's grade can score them (every review overdue, none in).
+    Grade,
+    /// An appeal waits for a decision.
+    Appeals,
+    /// Their reviewers disagree.
+    Disagree,
+}
+
+impl Filter {
+    /// From the page's `show` parameter; anything else shows everything.
+    pub(super) fn parse(show: Option<&str>) -> Filter {
+        match show {
+            Some("grade") => Filter::Grade,
+            Some("appeals") => Filter::Appeals,
+            Some("disagree") => Filter::Disagree,
+            _ => Filter::All,
+        }
+    }
+
+    pub(super) fn key(self) -> Option<&'static str> {
+        match self {
+            Filter::All => None,
+            Filter::Grade => Some("grade"),
+            Filter::Appeals => Some("appeals"),
+            Filter::Disagree => Some("disagree"),
+        }
+    }
+
+    pub(super) fn keeps(self, line: &AnswerLine) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Grade => line.lead_needed,
+            Filter::Appeals => line.appeal_open(),
+            Filter::Disagree => line.disagree,
+        }
+    }
+}
+
+/// Reviews of one answer further apart than this (on 0–100) disagree.
+pub(super) const DISAGREE_SPREAD: f64 = 20.0;
+
+/// One line of the round's summary table.
+#[derive(Serialize)]
+pub(super) struct QuestionSummary {
+    pub(super) position: i32,
+    pub(super) prompt: String,
+    pub(super) answers: usize,
+    pub(super) reviews_in: usize,
+    pub(super) reviews_assigned: usize,
+    /// Percent of the answers reviewed twice or more whose reviews agree
+    /// (lie within `DISAGREE_SPREAD`); None before any such answer.
+    pub(super) agreement: Option<i64>,
+    pub(super) low_agreement: bool,
+    pub(super) appeals: usize,
+    pub(super) to_grade: usize,
+}
+
+impl QuestionSummary {
+    pub(super) fn of(q: &QuestionLines) -> QuestionSummary {
+        let multi: Vec<&AnswerLine> = q.answers.iter().filter(|a| a.done >= 2).collect();
+        let agreement = (!multi.is_empty()).then(|| {
+            let agree = multi.iter().filter(|a| !a.disagree).count();
+            (100.0 * agree as f64 / multi.len() as f64).round() as i64
+        });
+        QuestionSummary {
+            position: q.item.position,
+            prompt: q.item.prompt.clone(),
+            answers: q.answers.len(),
+            reviews_in: q.answers.iter().map(|a| a.done).sum(),
+            reviews_assigned: q.answers.iter().map(|a| a.reviews.len()).sum(),
+            agreement,
+            low_agreement: agreement.is_some_and(|a| a < 70),
+            appeals: q.answers.iter().filter(|a| a.appeal_open()).count(),
+            to_grade: q.answers.iter().filter(|a| a.lead_needed).count(),
+        }
+    }
 }
 
 /// One answer on the round page, ranked by its final score.
@@ -140,6 +231,16 @@ pub(super) struct AnswerLine {
     pub(super) k: i32,
     pub(super) appeal: Option<AppealLine>,
     pub(super) lead_needed: bool,
+    /// Its reviews lie more than `DISAGREE_SPREAD` apart.
+    pub(super) disagree: bool,
+}
+
+impl AnswerLine {
+    fn appeal_open(&self) -> bool {
+        self.appeal
+            .as_ref()
+            .is_some_and(|a| a.status == crate::db::columns::AppealStatus::Open)
+    }
 }
 
 #[derive(Serialize)]
@@ -259,15 +360,29 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
             decision: None,
         }),
         lead_needed: true,
+        disagree: true,
     };
     out.add(&RoundPage {
         exam: ExamView::sample(),
         round: Some(RoundSummary { k: 2 }),
         due: "2026-12-01 18:00".into(),
         overdue: true,
+        summary: vec![QuestionSummary {
+            position: 1,
+            prompt: "多久到账？".into(),
+            answers: 2,
+            reviews_in: 1,
+            reviews_assigned: 4,
+            agreement: Some(0),
+            low_agreement: true,
+            appeals: 1,
+            to_grade: 2,
+        }],
+        show: Some("appeals"),
         questions: vec![QuestionLines {
             item: ItemView::sample(),
             answers: vec![line(AppealStatus::Open), line(AppealStatus::Upheld)],
+            open: true,
         }],
         reviewers: vec![ReviewerLine {
             id: 3,
@@ -304,4 +419,74 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
         }),
         kept: Kept::default(),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(done: usize, disagree: bool, lead_needed: bool) -> AnswerLine {
+        AnswerLine {
+            rank: 1,
+            answer: AnswerRef {
+                id: AnswerId(1),
+                body: String::new(),
+            },
+            author: String::new(),
+            automatic: None,
+            peer: None,
+            lead: None,
+            final_score: None,
+            parts: vec![],
+            compared: None,
+            reviews: vec![],
+            done,
+            k: 2,
+            appeal: None,
+            lead_needed,
+            disagree,
+        }
+    }
+
+    #[test]
+    fn agreement_counts_only_answers_reviewed_twice_or_more() {
+        let q = QuestionLines {
+            item: ItemView::sample(),
+            answers: vec![
+                line(2, false, false),
+                line(3, true, false),
+                line(2, false, false),
+                line(1, true, false),
+                line(0, false, true),
+            ],
+            open: false,
+        };
+        let summary = QuestionSummary::of(&q);
+        assert_eq!(
+            summary.agreement,
+            Some(67),
+            "2 of 3 answers reviewed twice agree"
+        );
+        assert!(summary.low_agreement);
+        assert_eq!(
+            (summary.answers, summary.reviews_in, summary.to_grade),
+            (5, 8, 1)
+        );
+        let alone = QuestionLines {
+            answers: vec![line(1, false, false)],
+            ..q
+        };
+        assert_eq!(QuestionSummary::of(&alone).agreement, None);
+    }
+
+    #[test]
+    fn a_filter_keeps_the_answers_it_names_and_an_unknown_one_keeps_all() {
+        let (disputed, calm) = (line(2, true, false), line(2, false, true));
+        assert!(Filter::parse(Some("disagree")).keeps(&disputed));
+        assert!(!Filter::parse(Some("disagree")).keeps(&calm));
+        assert!(Filter::parse(Some("grade")).keeps(&calm));
+        assert!(!Filter::parse(Some("appeals")).keeps(&calm));
+        let all = Filter::parse(Some("<script>"));
+        assert!(all == Filter::All && all.keeps(&disputed) && all.key().is_none());
+    }
 }
