@@ -41,9 +41,64 @@ pub fn segments(answer: &str, reference: &str) -> Vec<Segment> {
     out
 }
 
+/// At most this many missing phrases are named.
+const MISSING_MAX: usize = 6;
+
+/// What the reference says that the answer does not: its runs missing from
+/// the answer, cut at punctuation, of two characters or more (a lone "的" or
+/// "亲" is not a point), and not found anywhere else in the answer; in the
+/// reference's order, each once. Both texts folded.
+pub fn missing_phrases(answer: &str, reference: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for segment in segments(answer, reference) {
+        if segment.kind != Kind::Missing {
+            continue;
+        }
+        for piece in segment.text.split(|c: char| !c.is_alphanumeric()) {
+            if piece.chars().count() >= 2
+                && !answer.contains(piece)
+                && !out.iter().any(|p| p == piece)
+            {
+                out.push(piece.to_string());
+            }
+        }
+    }
+    out.truncate(MISSING_MAX);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_phrases_an_answer_misses_are_named_once_in_the_references_order() {
+        let reference = "亲,非常抱歉,今天18点前为您补发,并赠送5元无门槛券";
+        let answer = "亲,抱歉,我们会为您补发";
+        let missing = missing_phrases(answer, reference);
+        assert!(missing.contains(&"非常".to_string()), "{missing:?}");
+        assert!(missing.iter().any(|p| p.contains("18点前")), "{missing:?}");
+        assert!(
+            missing.iter().any(|p| p.contains("无门槛券")),
+            "{missing:?}"
+        );
+        let first = |p: &str| missing.iter().position(|m| m.contains(p));
+        assert!(first("18点前") < first("无门槛券"));
+        assert!(
+            missing
+                .iter()
+                .all(|p| p.chars().count() >= 2 && !answer.contains(p.as_str())),
+            "{missing:?}"
+        );
+    }
+
+    #[test]
+    fn an_answer_that_says_it_all_misses_nothing() {
+        let reference = "今天发货";
+        assert!(missing_phrases("亲,今天发货哦", reference).is_empty());
+        // Said in another order, a phrase is still said.
+        assert!(missing_phrases("发货今天", "今天发货").is_empty());
+    }
 
     #[test]
     fn shared_added_and_missing_runs_are_marked() {

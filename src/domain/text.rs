@@ -40,6 +40,31 @@ pub fn fold(text: &str) -> String {
     fast2s::convert(&half)
 }
 
+/// The stretch of `original` that folds to `needle` (itself folded), as
+/// written there: a phrase found on folded texts shown the way its author
+/// wrote it ("PP材质", not "pp材质"). None if no stretch folds to it.
+pub fn find_folded<'a>(original: &'a str, needle: &str) -> Option<&'a str> {
+    if needle.is_empty() {
+        return None;
+    }
+    let starts: Vec<usize> = original.char_indices().map(|(i, _)| i).collect();
+    for &start in &starts {
+        let rest = &original[start..];
+        let mut end = start;
+        for c in rest.chars() {
+            end += c.len_utf8();
+            let folded = fold(&original[start..end]);
+            if folded == needle {
+                return Some(original[start..end].trim());
+            }
+            if folded.len() > needle.len() || !needle.starts_with(&folded) {
+                break;
+            }
+        }
+    }
+    None
+}
+
 fn is_latin_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
@@ -122,6 +147,15 @@ pub fn printable(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phrase_found_on_folded_text_is_shown_as_written() {
+        let original = "外壳是PP材质，內膽是 304 不鏽鋼";
+        assert_eq!(find_folded(original, &fold("pp材质")), Some("PP材质"));
+        assert_eq!(find_folded(original, &fold("内胆")), Some("內膽"));
+        assert_eq!(find_folded(original, "铝合金"), None);
+        assert_eq!(find_folded(original, ""), None);
+    }
 
     #[test]
     fn control_characters_from_files_are_printed_escaped() {

@@ -414,7 +414,7 @@ fn review_of(conn: &mut Conn, exam_id: ExamId) -> Result<Option<Reviewed>, AppEr
 
 /// One question of the result page, from the report stored when it was scored
 /// (so the rubric lines always explain the score shown): score, best reference,
-/// rubric lines, and the diff against that reference.
+/// rubric lines, what the answer misses of that reference and the diff.
 fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
     let body = answer.map_or("", |a| a.body.as_str());
     let mut row = Breakdown {
@@ -422,7 +422,8 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
         body: body.to_string(),
         score: None,
         similarity: None,
-        best_reference: None,
+        reference: None,
+        missing: vec![],
         checks: vec![],
         banned: vec![],
         diff: vec![],
@@ -433,12 +434,21 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
     let Some(report) = answer.and_then(|a| a.report.as_ref()) else {
         return row;
     };
-    let reference = item
-        .references
-        .get(report.best_reference)
-        .map(|r| text::fold(r))
-        .unwrap_or_default();
-    row.diff = diff::segments(&text::fold(body), &reference);
+    let reference = item.references.get(report.best_reference);
+    let (answer, folded) = (
+        text::fold(body),
+        reference.map(|r| text::fold(r)).unwrap_or_default(),
+    );
+    row.diff = diff::segments(&answer, &folded);
+    row.missing = diff::missing_phrases(&answer, &folded)
+        .into_iter()
+        .map(|p| {
+            reference
+                .and_then(|r| text::find_folded(r, &p))
+                .map_or(p.clone(), str::to_string)
+        })
+        .collect();
+    row.reference = reference.cloned();
     row.checks = report
         .checks
         .iter()
@@ -451,7 +461,6 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
         .collect();
     row.score = Some(report.score);
     row.similarity = Some((report.similarity.combined * 100.0).round());
-    row.best_reference = Some(report.best_reference + 1);
     row.banned = report.banned.clone();
     row
 }

@@ -53,9 +53,24 @@ async fn a_trainee_takes_an_exam_and_the_lead_sees_the_ranking() {
         result.body.contains("id=\"automatic-only\""),
         "before any review the score says it is the automatic one"
     );
+    // The matched reference is shown as written beside the answer, then what
+    // the answer misses of it, then the detailed diff on demand.
+    assert!(result
+        .body
+        .contains("class=\"body matched-reference\">亲，这款杯子内胆是食品级304不锈钢"));
+    let missing = result
+        .body
+        .split("class=\"missing\"")
+        .nth(2)
+        .and_then(|m| m.split("</p>").next())
+        .expect("what the material answer misses");
+    assert!(missing.contains("外壳是PP材质"), "{missing}");
+    assert!(!missing.contains("304"), "she said 304: {missing}");
+    assert!(!result.body.contains("最接近参考答案"));
     assert!(
-        result.body.contains("<ins>") || result.body.contains("<del>"),
-        "differences are highlighted"
+        result.body.contains("<details class=\"diff-details\">")
+            && (result.body.contains("<ins>") || result.body.contains("<del>")),
+        "differences are highlighted on demand"
     );
 
     let (bob_attempt, bob_page) = start(&mut bob, exam).await;

@@ -61,8 +61,10 @@ pub(super) struct Breakdown {
     pub(super) body: String,
     pub(super) score: Option<f64>,
     pub(super) similarity: Option<f64>,
-    /// Which reference the answer came closest to, from 1.
-    pub(super) best_reference: Option<usize>,
+    /// The reference the answer came closest to, as written.
+    pub(super) reference: Option<String>,
+    /// The reference's phrases the answer does not say.
+    pub(super) missing: Vec<String>,
     pub(super) checks: Vec<CheckLine>,
     pub(super) banned: Vec<String>,
     pub(super) diff: Vec<diff::Segment>,
@@ -116,7 +118,8 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
             body: "亲，退款1-3天到账".into(),
             score: Some(82.0),
             similarity: Some(76.0),
-            best_reference: Some(1),
+            reference: Some("亲，今天18点前为您补发。".into()),
+            missing: vec!["18点前".into()],
             checks: vec![CheckLine {
                 check: "empathy",
                 expected: true,
