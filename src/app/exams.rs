@@ -55,18 +55,70 @@ pub fn create(
         return Err(ExamError::NoQuestions);
     }
     write_tx(conn, |conn| {
-        let mut items = Vec::with_capacity(questions.len());
-        for q in questions {
-            let mut references = q.references.clone();
-            for better in review::upheld_better_answers(conn, q.id)? {
-                if !references.contains(&better) {
-                    references.push(better);
-                }
-            }
-            items.push((q, references));
-        }
+        let items = with_references(conn, questions)?;
         Ok(exams::create(conn, new, &items)?)
     })
+}
+
+/// Each question with the references its item starts with: its own, plus
+/// the better replies of appeals upheld on it.
+fn with_references<'q>(
+    conn: &mut Conn,
+    questions: &'q [Question],
+) -> Result<Vec<(&'q Question, Vec<String>)>, DbError> {
+    let mut items = Vec::with_capacity(questions.len());
+    for q in questions {
+        let mut references = q.references.clone();
+        for better in review::upheld_better_answers(conn, q.id)? {
+            if !references.contains(&better) {
+                references.push(better);
+            }
+        }
+        items.push((q, references));
+    }
+    Ok(items)
+}
+
+/// A draft as the lead's editor sends it: settings, the items kept in their
+/// new order, and the bank questions to add after them.
+pub struct DraftInput {
+    pub title: String,
+    pub time_limit_min: i32,
+    pub pass_mark: i32,
+    pub kept: Vec<exams::ItemEdit>,
+    pub add: Vec<i64>,
+}
+
+/// Saves a draft exam's editor in one transaction. An exam left without a
+/// question is refused; so is any exam no longer a draft.
+pub fn save_draft(conn: &mut Conn, id: ExamId, input: DraftInput) -> Result<(), ExamError> {
+    write_tx(conn, |conn| {
+        let added = crate::db::questions::find_active(conn, &input.add)?;
+        if input.kept.is_empty() && added.is_empty() {
+            return Err(ExamError::NoQuestions);
+        }
+        let edit = exams::DraftEdit {
+            title: input.title,
+            time_limit_min: input.time_limit_min,
+            pass_mark: input.pass_mark,
+            kept: input.kept,
+            added: with_references(conn, &added)?,
+        };
+        if !exams::save_draft(conn, id, &edit)? {
+            exams::find(conn, id)?.ok_or(ExamError::NotFound)?;
+            return Err(ExamError::WrongStatus);
+        }
+        Ok(())
+    })
+}
+
+/// Deletes a draft exam; an exam once opened is refused.
+pub fn delete_draft(conn: &mut Conn, id: ExamId) -> Result<(), ExamError> {
+    exams::find(conn, id)?.ok_or(ExamError::NotFound)?;
+    if !exams::delete_draft(conn, id)? {
+        return Err(ExamError::WrongStatus);
+    }
+    Ok(())
 }
 
 /// Which question groups an exam is built from.

@@ -102,23 +102,118 @@ pub fn create(
             ))
             .returning(exams::id)
             .get_result(c))?;
-        // Row by row: multi-row inserts do not compile over diesel's MultiConnection,
-        // which the PostgreSQL backend will need.
         for (position, (q, references)) in items.iter().enumerate() {
-            on_conn!(conn, c => diesel::insert_into(exam_items::table)
-                .values((
-                    exam_items::exam_id.eq(id),
-                    exam_items::position.eq(position as i32 + 1),
-                    exam_items::question_id.eq(q.id),
-                    exam_items::scene.eq(&q.scene),
-                    exam_items::category.eq(&q.category),
-                    exam_items::prompt.eq(&q.prompt),
-                    exam_items::references_json.eq(to_json(references)),
-                    exam_items::rubric_json.eq(to_json(&q.rubric)),
+            insert_item(conn, id, position as i32 + 1, q, references)?;
+        }
+        Ok(id)
+    })
+}
+
+/// One item, a copy of question `q` with `references`, at `position`. Row by
+/// row: multi-row inserts do not compile over diesel's MultiConnection.
+fn insert_item(
+    conn: &mut Conn,
+    exam: ExamId,
+    position: i32,
+    q: &Question,
+    references: &[String],
+) -> DbResult<()> {
+    on_conn!(conn, c => diesel::insert_into(exam_items::table)
+        .values((
+            exam_items::exam_id.eq(exam),
+            exam_items::position.eq(position),
+            exam_items::question_id.eq(q.id),
+            exam_items::scene.eq(&q.scene),
+            exam_items::category.eq(&q.category),
+            exam_items::prompt.eq(&q.prompt),
+            exam_items::references_json.eq(to_json(&references)),
+            exam_items::rubric_json.eq(to_json(&q.rubric)),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// An item of a draft as the lead left it.
+pub struct ItemEdit {
+    pub id: ItemId,
+    pub prompt: String,
+    pub references: Vec<String>,
+}
+
+/// A draft exam as the lead's editor saves it: its settings, the items kept
+/// in their new order, and the questions added after them.
+pub struct DraftEdit<'a> {
+    pub title: String,
+    pub time_limit_min: i32,
+    pub pass_mark: i32,
+    pub kept: Vec<ItemEdit>,
+    pub added: Vec<(&'a Question, Vec<String>)>,
+}
+
+/// Rewrites draft exam `id` as `edit` says, in one transaction: items not
+/// kept are deleted, the kept ones renumbered and rewritten, the added ones
+/// appended. False if the exam is not a draft (or an item is not its own).
+pub fn save_draft(conn: &mut Conn, id: ExamId, edit: &DraftEdit) -> DbResult<bool> {
+    write_tx(conn, |conn| {
+        if !is_draft(conn, id)? {
+            return Ok(false);
+        }
+        let kept: Vec<ItemId> = edit.kept.iter().map(|i| i.id).collect();
+        let own: Vec<ItemId> = on_conn!(conn, c => exam_items::table
+            .filter(exam_items::exam_id.eq(id))
+            .select(exam_items::id)
+            .load(c))?;
+        if !kept.iter().all(|k| own.contains(k)) {
+            return Ok(false);
+        }
+        on_conn!(conn, c => diesel::delete(
+            exam_items::table
+                .filter(exam_items::exam_id.eq(id))
+                .filter(exam_items::id.ne_all(&kept)),
+        )
+        .execute(c))?;
+        // Out of the way first: positions are unique within an exam.
+        on_conn!(conn, c => diesel::update(exam_items::table.filter(exam_items::exam_id.eq(id)))
+            .set(exam_items::position.eq(exam_items::position * -1))
+            .execute(c))?;
+        for (n, item) in edit.kept.iter().enumerate() {
+            on_conn!(conn, c => diesel::update(exam_items::table.find(item.id))
+                .set((
+                    exam_items::position.eq(n as i32 + 1),
+                    exam_items::prompt.eq(&item.prompt),
+                    exam_items::references_json.eq(to_json(&item.references)),
                 ))
                 .execute(c))?;
         }
-        Ok(id)
+        for (n, (q, references)) in edit.added.iter().enumerate() {
+            insert_item(conn, id, (edit.kept.len() + n) as i32 + 1, q, references)?;
+        }
+        on_conn!(conn, c => diesel::update(exams::table.find(id))
+            .set((
+                exams::title.eq(&edit.title),
+                exams::time_limit_min.eq(edit.time_limit_min),
+                exams::pass_mark.eq(edit.pass_mark),
+            ))
+            .execute(c))?;
+        Ok(true)
+    })
+}
+
+fn is_draft(conn: &mut Conn, id: ExamId) -> DbResult<bool> {
+    Ok(find(conn, id)?.is_some_and(|e| e.status == ExamStatus::Draft))
+}
+
+/// Deletes draft exam `id` with its items; false if it is not a draft (an
+/// exam once opened has answers, and stays).
+pub fn delete_draft(conn: &mut Conn, id: ExamId) -> DbResult<bool> {
+    write_tx(conn, |conn| {
+        if !is_draft(conn, id)? {
+            return Ok(false);
+        }
+        on_conn!(conn, c => diesel::delete(exam_items::table.filter(exam_items::exam_id.eq(id)))
+            .execute(c))?;
+        on_conn!(conn, c => diesel::delete(exams::table.find(id)).execute(c))?;
+        Ok(true)
     })
 }
 
@@ -152,35 +247,6 @@ pub fn items(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Item>> {
         .select(ItemRow::as_select())
         .load(c))?;
     rows.into_iter().map(ItemRow::decode).collect()
-}
-
-/// A lead's edit of a draft exam's item: its question and references. False if
-/// the exam is not a draft (what trainees answered stays as it was) or the
-/// item is not in it.
-pub fn edit_item(
-    conn: &mut Conn,
-    exam_id: ExamId,
-    item_id: ItemId,
-    prompt: &str,
-    references: &[String],
-) -> DbResult<bool> {
-    write_tx(conn, |conn| {
-        let draft = find(conn, exam_id)?.is_some_and(|e| e.status == ExamStatus::Draft);
-        if !draft {
-            return Ok(false);
-        }
-        Ok(on_conn!(conn, c => diesel::update(
-            exam_items::table
-                .find(item_id)
-                .filter(exam_items::exam_id.eq(exam_id)),
-        )
-        .set((
-            exam_items::prompt.eq(prompt),
-            exam_items::references_json.eq(to_json(&references)),
-        ))
-        .execute(c))?
-            == 1)
-    })
 }
 
 /// Moves an exam from one status to the next; false if it was not in `from`.

@@ -40,6 +40,9 @@ pub enum Invalid {
     NoQuestions,
     #[error("a question must be 1–500 characters")]
     Prompt,
+    /// Some fields of a form with many are refused, each beside its field.
+    #[error("some fields need fixing")]
+    Fields,
 }
 
 impl Invalid {
@@ -62,6 +65,7 @@ impl Invalid {
             Invalid::PassMark => "invalid.pass_mark",
             Invalid::NoQuestions => "invalid.no_questions",
             Invalid::Prompt => "invalid.prompt",
+            Invalid::Fields => "invalid.fields",
         }
     }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::auth::Form;
 
+mod draft;
 mod form;
 use super::pages::{ExamView, ItemView};
 use super::render::{redirect, Ctx, FormRefusal, Lead, Page};
@@ -16,6 +17,7 @@ use crate::domain::exam;
 use crate::domain::ranking;
 use crate::domain::types::{self, Category, Invalid};
 use crate::error::AppError;
+pub use draft::{delete, save};
 pub use form::{create, new_form, settings};
 
 pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
@@ -40,65 +42,53 @@ pub async fn show(
     show_exam(&ctx, path.into_inner(), None).await
 }
 
-/// A refused change to an exam: the message, and for an item's edit, which
-/// item and what was typed in it.
-struct ExamRefusal {
-    refused: FormRefusal,
-    item: Option<(ItemId, String, String)>,
-}
+/// A refused form of the exam page: the message, and for the draft editor
+/// everything typed in it.
+type ExamRefusal = (FormRefusal, Option<draft::Typed>);
 
 async fn show_exam(
     ctx: &Ctx,
     id: ExamId,
     refused: Option<ExamRefusal>,
 ) -> Result<HttpResponse, AppError> {
-    let (exam, items, submitted, writing, reviewed) = ctx
+    let (exam, items, submitted, writing, reviewed, bank) = ctx
         .db(move |conn| {
             let exam = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let bank = if exam.status == ExamStatus::Draft {
+                questions::list_active(conn)?
+            } else {
+                vec![]
+            };
             Ok((
                 exam,
                 exams::items(conn, id)?,
                 attempts::submitted_for_exam(conn, id)?.len(),
                 attempts::in_progress(conn, id)?.len(),
                 crate::db::review::round_for_exam(conn, id)?.is_some(),
+                bank,
             ))
         })
         .await?;
-    let (status, message, edited) = match refused {
-        Some(r) => (Some(r.refused.status), Some(r.refused.message), r.item),
-        None => (None, None, None),
+    let (refusal, typed) = match refused {
+        Some((refusal, typed)) => (Some(refusal), typed),
+        None => (None, None),
     };
-    let items = items
-        .iter()
-        .map(|i| match &edited {
-            Some((item, prompt, references)) if *item == i.id => EditableItem {
-                item: ItemView {
-                    prompt: prompt.clone(),
-                    ..ItemView::of(i)
-                },
-                references: references.clone(),
-                bare: i.references.is_empty(),
-                error: message.clone(),
-            },
-            _ => EditableItem {
-                item: ItemView::of(i),
-                references: i.references.join("\n\n"),
-                bare: i.references.is_empty(),
-                error: None,
-            },
-        })
-        .collect();
     let page = ExamPage {
         can_reopen: exam.status == ExamStatus::Closed && !reviewed,
         draft: exam.status == ExamStatus::Draft,
+        settings: typed
+            .as_ref()
+            .map_or_else(|| draft::Settings::of(&exam), |t| t.settings.clone()),
+        settings_error: typed.as_ref().and_then(|t| t.settings_error.clone()),
         exam: ExamView::of(&exam),
-        items,
+        items: draft::editable(&items, typed.as_ref()),
+        addable: draft::addable(&bank, &items, typed.as_ref()),
         submitted,
         writing,
-        error: message.filter(|_| edited.is_none()),
+        error: refusal.as_ref().map(|r| r.message.clone()),
     };
-    match status {
-        Some(status) => ctx.render_refused(&page, status),
+    match refusal {
+        Some(r) => ctx.render_refused(&page, r.status),
         None => ctx.render(&page),
     }
 }
@@ -120,11 +110,7 @@ pub async fn set_status(
             let Some(refused) = ctx.form_message(&e) else {
                 return Err(e);
             };
-            let refused = ExamRefusal {
-                refused,
-                item: None,
-            };
-            return show_exam(&ctx, id, Some(refused)).await;
+            return show_exam(&ctx, id, Some((refused, None))).await;
         }
     };
     let n = changed.attempts.to_string();
@@ -263,47 +249,6 @@ pub async fn results(
     })
 }
 
-/// A lead edits one item of a draft exam: the question and its reference
-/// answers (blank lines between them).
-pub async fn edit_item(
-    Lead { ctx, .. }: Lead,
-    form: Form,
-    path: web::Path<(ExamId, ItemId)>,
-) -> Result<HttpResponse, AppError> {
-    let (exam, item) = path.into_inner();
-    let saved = async {
-        let prompt = types::parse_prompt(form.text("prompt"))?;
-        let references = types::parse_references(form.text("references"))?;
-        let done = ctx
-            .db(move |conn| Ok(exams::edit_item(conn, exam, item, &prompt, &references)?))
-            .await?;
-        if !done {
-            return Err(AppError::refused(
-                StatusCode::CONFLICT,
-                "exams.wrong_status",
-            ));
-        }
-        Ok(())
-    };
-    if let Err(e) = saved.await {
-        let Some(refused) = ctx.form_message(&e) else {
-            return Err(e);
-        };
-        let typed = (
-            item,
-            form.text("prompt").to_string(),
-            form.text("references").to_string(),
-        );
-        let refused = ExamRefusal {
-            refused,
-            item: Some(typed),
-        };
-        return show_exam(&ctx, exam, Some(refused)).await;
-    }
-    ctx.flash("exams.item_saved", &[]);
-    Ok(redirect(&format!("/exams/{exam}")))
-}
-
 /// A bank question in a list.
 #[derive(Serialize)]
 struct QuestionLine {
@@ -341,23 +286,32 @@ impl Page for BanksPage {
 #[derive(Serialize)]
 struct ExamPage {
     exam: ExamView,
+    /// The draft editor's settings, as stored or as typed.
+    settings: draft::Settings,
+    settings_error: Option<String>,
     items: Vec<EditableItem>,
+    /// Bank questions a draft may add.
+    addable: Vec<draft::Addable>,
     submitted: usize,
     /// Trainees still writing.
     writing: usize,
     draft: bool,
     can_reopen: bool,
-    /// Why opening, closing or reopening was refused.
+    /// Why a form of the page was refused.
     error: Option<String>,
 }
 
 #[derive(Serialize)]
 struct EditableItem {
     item: ItemView,
+    /// Where the lead wants it, as typed.
+    order: String,
     /// The references, a blank line between each.
     references: String,
     bare: bool,
-    /// Why this item's edit was refused (what was typed is kept above).
+    /// Ticked for removal.
+    removed: bool,
+    /// Why this item was refused (what was typed is kept above).
     error: Option<String>,
 }
 
@@ -445,12 +399,21 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
     for draft in [true, false] {
         out.add(&ExamPage {
             exam: ExamView::sample(),
+            settings: draft::Settings {
+                title: "售后".into(),
+                time_limit: "30".into(),
+                pass_mark: "60".into(),
+            },
+            settings_error: Some("及格分须为 0–100".into()),
             items: vec![EditableItem {
                 item: ItemView::sample(),
+                order: "1".into(),
                 references: "亲，退款一般1-3个工作日到账。".into(),
                 bare: true,
+                removed: true,
                 error: Some("问题不能为空".into()),
             }],
+            addable: vec![draft::sample_addable()],
             submitted: 3,
             writing: 1,
             draft,

@@ -139,7 +139,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rankings.csv", web::get().to(export::rankings))
         .route("/questions.csv", web::get().to(export::questions))
         .route("/exams/{id}/start", web::post().to(attempts::start))
-        .route("/exams/{id}/items/{item}", web::post().to(exams::edit_item))
+        .route("/exams/{id}/draft", web::post().to(exams::save))
+        .route("/exams/{id}/delete", web::post().to(exams::delete))
         .route("/exams/{id}/review", web::get().to(review::round))
         .route("/exams/{id}/review", web::post().to(review::start))
         .route(

@@ -2,8 +2,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    close_exam, item_ids, number_after, spawn, spawn_with_banks, start, started_exam, Started,
-    AUTHENTIC, MATERIAL,
+    close_exam, item_ids, number_after, open_exam, question_id, spawn, spawn_with_banks, start,
+    started_exam, Started, AUTHENTIC, MATERIAL,
 };
 
 #[actix_web::test]
@@ -420,7 +420,7 @@ async fn a_lead_can_draw_questions_at_random_per_category() {
     let id = number_after(&created.location, "/exams/").expect("created");
     let show = lead.get(&format!("/exams/{id}")).await;
     assert_eq!(
-        show.body.matches("<li><span class=\"tag\">").count(),
+        crate::helpers::draft_items(&show.body).len(),
         4,
         "2 per category"
     );
@@ -795,4 +795,125 @@ async fn a_lead_exports_an_exams_results_as_csv_that_excel_reads() {
         assert!(file.body.starts_with('\u{FEFF}'));
         assert_ne!(amy.get(path).await.status, StatusCode::OK, "{path}");
     }
+}
+
+#[actix_web::test]
+async fn the_draft_editor_saves_every_item_at_once_and_reorders_removes_adds_and_deletes() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let form = lead.get("/exams/new").await.body;
+    let (authentic, material) = (question_id(&form, AUTHENTIC), question_id(&form, MATERIAL));
+    let built = lead
+        .post(
+            "/exams",
+            &[
+                ("title", "草稿"),
+                ("time_limit", "30"),
+                ("pass_mark", "60"),
+                ("mode", "pick"),
+                ("q", &authentic),
+                ("q", &material),
+            ],
+        )
+        .await;
+    let exam = number_after(&built.location, "/exams/").expect("an exam");
+    let page = lead.get(&format!("/exams/{exam}")).await.body;
+    let items = crate::helpers::draft_items(&page);
+    assert_eq!(items.len(), 2);
+    assert!(
+        page.contains("<textarea name=\"prompt_"),
+        "a wide prompt box"
+    );
+    let extra = page
+        .split("name=\"add\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a bank question to add")
+        .to_string();
+    assert!(
+        extra != authentic && extra != material,
+        "only questions not in it"
+    );
+
+    // Both items edited at once, their order swapped, and a third added.
+    let mut fields = crate::helpers::draft_settings("十二月复训");
+    for (item, prompt, order) in [(items[0], "正品吗？", "2"), (items[1], "什么材质？", "1")]
+    {
+        fields.push((format!("prompt_{item}"), prompt.into()));
+        fields.push((format!("references_{item}"), format!("亲，{prompt}的回答")));
+        fields.push((format!("order_{item}"), order.into()));
+    }
+    fields.push(("add".into(), extra.clone()));
+    let saved = crate::helpers::save_draft(&mut lead, exam, &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = lead.get(&format!("/exams/{exam}")).await.body;
+    assert!(
+        page.contains("<h1>十二月复训</h1>"),
+        "the settings saved too"
+    );
+    let now = crate::helpers::draft_items(&page);
+    assert_eq!(now.len(), 3);
+    assert_eq!(&now[..2], &[items[1], items[0]], "swapped");
+    let (material_at, authentic_at) = (
+        page.find("什么材质？").expect("edited"),
+        page.find("正品吗？").expect("edited"),
+    );
+    assert!(material_at < authentic_at);
+    assert!(page.contains("亲，正品吗？的回答") && page.contains("亲，什么材质？的回答"));
+
+    // Removing everything is refused, with the ticks kept; removing one works.
+    let mut all_gone = crate::helpers::draft_settings("十二月复训");
+    for item in &now {
+        all_gone.push((format!("prompt_{item}"), "问".into()));
+        all_gone.push(("remove".into(), item.to_string()));
+    }
+    let refused = crate::helpers::save_draft(&mut lead, exam, &all_gone).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body.matches("name=\"remove\" value=").count(), 3);
+    assert_eq!(
+        refused.body.matches("\" checked> 移除此题").count(),
+        3,
+        "{}",
+        refused.body
+    );
+    let mut one_gone = all_gone[..3].to_vec();
+    for item in &now {
+        one_gone.push((format!("prompt_{item}"), "问".into()));
+        one_gone.push((format!("references_{item}"), "答".into()));
+    }
+    one_gone.push(("remove".into(), now[2].to_string()));
+    let saved = crate::helpers::save_draft(&mut lead, exam, &one_gone).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = lead.get(&format!("/exams/{exam}")).await.body;
+    assert_eq!(crate::helpers::draft_items(&page), &now[..2]);
+
+    // A bad setting is named beside it; nothing is saved.
+    let mut bad = one_gone.clone();
+    bad[2].1 = "150".into();
+    let refused = crate::helpers::save_draft(&mut lead, exam, &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"settings-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("value=\"150\""), "kept as typed");
+
+    // The draft is deleted, after the page asks; an opened exam cannot be.
+    assert!(page.contains("id=\"delete-draft\" data-confirm="));
+    let gone = lead.post(&format!("/exams/{exam}/delete"), &[]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER, "{}", gone.body);
+    assert_eq!(
+        lead.get(&format!("/exams/{exam}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let opened = open_exam(&mut lead, &[AUTHENTIC]).await;
+    lead.get(&format!("/exams/{opened}")).await;
+    let kept = lead.post(&format!("/exams/{opened}/delete"), &[]).await;
+    assert_eq!(kept.status, StatusCode::CONFLICT);
+    assert_eq!(
+        lead.get(&format!("/exams/{opened}")).await.status,
+        StatusCode::OK
+    );
 }

@@ -397,3 +397,29 @@ pub async fn started_exam(app: &TestApp, prompts: &[&str]) -> Started {
         items,
     }
 }
+
+/// The item ids of a draft exam's editor, in order.
+pub fn draft_items(exam_page: &str) -> Vec<i64> {
+    exam_page
+        .match_indices("name=\"prompt_")
+        .filter_map(|(i, m)| number_after(&exam_page[i..], m))
+        .collect()
+}
+
+/// A draft editor's settings fields: this title, 20 minutes, pass mark 60.
+pub fn draft_settings(title: &str) -> Vec<(String, String)> {
+    [("title", title), ("time_limit", "20"), ("pass_mark", "60")]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .to_vec()
+}
+
+/// Sends the draft editor of `exam` with `fields` (after loading the page,
+/// as a browser would).
+pub async fn save_draft(lead: &mut Client, exam: i64, fields: &[(String, String)]) -> Page {
+    lead.get(&format!("/exams/{exam}")).await;
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    lead.post(&format!("/exams/{exam}/draft"), &fields).await
+}

@@ -499,7 +499,7 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         show.contains("催发货") && show.contains("48小时内发货"),
         "{show}"
     );
-    assert_eq!(show.matches(&format!("/exams/{exam}/items/")).count(), 1);
+    assert_eq!(crate::helpers::draft_items(&show).len(), 1);
 
     // Chosen questions; one has no agent reply, and that blocks opening until edited.
     let list = lead.get("/questions").await.body;
@@ -525,10 +525,7 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         .await;
     let exam = crate::helpers::number_after(&built.location, "/exams/").expect("exam id");
     let show = lead.get(&format!("/exams/{exam}")).await.body;
-    let items: Vec<i64> = show
-        .match_indices(&format!("/exams/{exam}/items/"))
-        .filter_map(|(i, m)| crate::helpers::number_after(&show[i..], m))
-        .collect();
+    let items = crate::helpers::draft_items(&show);
     assert_eq!(items.len(), 2);
     assert!(show.contains("尚无参考答案"), "{show}");
     let open = lead
@@ -540,57 +537,52 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         open.body.contains("id=\"status-error\""),
         "on the exam's own page"
     );
-    assert!(open.body.contains("item-edit"), "with its items to fix");
-    // A blank question is refused beside its item, what was typed kept.
+    assert!(open.body.contains("draft-editor"), "with its items to fix");
+    // A blank question is refused beside its item, everything typed kept.
     lead.get(&format!("/exams/{exam}")).await;
-    let blank = lead
-        .post(
-            &format!("/exams/{exam}/items/{}", items[1]),
-            &[("prompt", "  "), ("references", "亲，已为您加急。")],
-        )
-        .await;
+    let typed = |second_prompt: &str| {
+        let mut fields = crate::helpers::draft_settings("挑选的问题");
+        for (n, item) in items.iter().enumerate() {
+            let prompt = if n == 1 {
+                second_prompt
+            } else {
+                "顾客问：什么时候发货？"
+            };
+            fields.push((format!("prompt_{item}"), prompt.to_string()));
+            fields.push((
+                format!("references_{item}"),
+                "亲，下单后48小时内发货。\n\n亲，已为您加急。".to_string(),
+            ));
+        }
+        fields
+    };
+    let blank = crate::helpers::save_draft(&mut lead, exam, &typed("  ")).await;
     assert_eq!(blank.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
-    let edited = blank
+    let second = blank
         .body
-        .split(&format!("/items/{}\"", items[1]))
+        .split(&format!("id=\"item-{}\"", items[1]))
         .nth(1)
-        .and_then(|s| s.split("</form>").next())
+        .and_then(|s| s.split("</fieldset>").next())
         .unwrap_or_default();
-    assert!(edited.contains("亲，已为您加急。"), "{}", blank.body);
-    assert!(edited.contains("class=\"error\""), "{}", blank.body);
-    for item in &items {
-        lead.get(&format!("/exams/{exam}")).await;
-        let saved = lead
-            .post(
-                &format!("/exams/{exam}/items/{item}"),
-                &[
-                    ("prompt", "顾客问：什么时候发货？"),
-                    (
-                        "references",
-                        "亲，下单后48小时内发货。\n\n亲，我们会尽快为您安排发货。",
-                    ),
-                ],
-            )
-            .await;
-        assert_eq!(
-            saved.status,
-            reqwest::StatusCode::SEE_OTHER,
-            "{}",
-            saved.body
-        );
-    }
+    assert!(second.contains("亲，已为您加急。"), "{}", blank.body);
+    assert!(second.contains("field-error"), "{}", blank.body);
+    assert!(
+        blank.body.contains("顾客问：什么时候发货？"),
+        "the other item's edit is kept too"
+    );
+    let saved = crate::helpers::save_draft(&mut lead, exam, &typed("顾客问：几号发？")).await;
+    assert_eq!(
+        saved.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "{}",
+        saved.body
+    );
     lead.get(&format!("/exams/{exam}")).await;
     let open = lead
         .post(&format!("/exams/{exam}/status"), &[("action", "open")])
         .await;
     assert_eq!(open.status, reqwest::StatusCode::SEE_OTHER, "{}", open.body);
-    lead.get(&format!("/exams/{exam}")).await;
-    let late = lead
-        .post(
-            &format!("/exams/{exam}/items/{}", items[0]),
-            &[("prompt", "改"), ("references", "好")],
-        )
-        .await;
+    let late = crate::helpers::save_draft(&mut lead, exam, &typed("改")).await;
     assert_eq!(
         late.status,
         reqwest::StatusCode::CONFLICT,
