@@ -381,6 +381,12 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         page.contains("48小时内发货"),
         "agent replies are shown: {page}"
     );
+    // Texts keep their punctuation: folded only for matching.
+    assert!(
+        page.contains("亲，您的订单已打包，今天18点前发出"),
+        "full-width commas kept: {page}"
+    );
+    assert!(!page.contains("亲,您的订单"), "{page}");
 
     // A lead's name and tags stick through a later import of the same questions.
     let renamed = lead

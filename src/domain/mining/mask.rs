@@ -51,9 +51,40 @@ pub fn narrow(text: &str) -> String {
     text.chars().map(text::fold_width).collect()
 }
 
-/// The text with every piece of personal data replaced by its placeholder.
+/// The text with every piece of personal data replaced by its placeholder,
+/// and everything else as written: full-width punctuation ("，") is kept for
+/// display and references; only the search for data sees it narrowed.
 pub fn mask(text: &str) -> String {
-    let mut text = narrow(text);
+    let narrowed = narrow(text);
+    let masked = mask_narrowed(narrowed.clone());
+    if masked == narrowed {
+        return text.to_string();
+    }
+    restore(text, &narrowed, &masked)
+}
+
+/// `masked` (the narrowed text with placeholders in) with every character
+/// that was not masked given back as `original` wrote it. Narrowing maps
+/// character to character, so a character-level diff lines the two up.
+fn restore(original: &str, narrowed: &str, masked: &str) -> String {
+    let originals: Vec<char> = original.chars().collect();
+    let mut out = String::with_capacity(masked.len());
+    for change in similar::TextDiff::from_chars(narrowed, masked).iter_all_changes() {
+        match (change.tag(), change.old_index()) {
+            (similar::ChangeTag::Equal, Some(at)) if !change.value().contains(['{', '}']) => {
+                match originals.get(at) {
+                    Some(c) => out.push(*c),
+                    None => out.push_str(change.value()),
+                }
+            }
+            (similar::ChangeTag::Delete, _) => {}
+            _ => out.push_str(change.value()),
+        }
+    }
+    out
+}
+
+fn mask_narrowed(mut text: String) -> String {
     // Each pattern runs only where its telltale is present: most chat messages
     // have no link, no '@' and no house number, and regexes are the costly part.
     let lower = text.to_ascii_lowercase();
@@ -207,6 +238,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_is_not_personal_data_keeps_its_punctuation_and_width() {
+        assert_eq!(mask("亲，在吗？发货了没！"), "亲，在吗？发货了没！");
+        assert_eq!(
+            mask("您好，订单１２３４５６７８９０１２号，谢谢！"),
+            "您好，订单{订单号}号，谢谢！"
+        );
+        assert_eq!(
+            mask("电话：13812345678，尽快回复～"),
+            "电话：{手机号}，尽快回复～"
+        );
+    }
+
+    #[test]
     fn phone_numbers_in_any_spacing_become_a_placeholder() {
         assert_eq!(mask("我电话13812345678"), "我电话{手机号}");
         assert_eq!(mask("打我138 1234 5678谢谢"), "打我{手机号}谢谢");
@@ -217,7 +261,7 @@ mod tests {
 
     #[test]
     fn order_and_tracking_numbers_are_told_apart_by_context() {
-        assert_eq!(mask("订单号：3012345678901234567"), "订单号:{订单号}");
+        assert_eq!(mask("订单号：3012345678901234567"), "订单号：{订单号}");
         assert_eq!(mask("快递单号 773012345678901"), "快递单号 {快递单号}");
         assert_eq!(mask("SF1234567890123到哪了"), "{快递单号}到哪了");
         assert_eq!(mask("JD0012345678901"), "{快递单号}");
@@ -245,7 +289,7 @@ mod tests {
 
     #[test]
     fn ordinary_numbers_are_kept() {
-        assert_eq!(mask("买了2件，39.9元"), "买了2件,39.9元");
+        assert_eq!(mask("买了2件，39.9元"), "买了2件，39.9元");
         assert_eq!(mask("M码还有吗"), "M码还有吗");
         assert_eq!(mask("双11什么时候发货"), "双11什么时候发货");
         assert_eq!(mask("iphone15有货吗"), "iphone15有货吗");

@@ -116,7 +116,8 @@ pub fn classify(masked: &str) -> Option<Noise> {
     if trimmed.chars().count() > MAX_QUESTION_CHARS {
         return Some(Noise::TooLong);
     }
-    let lower = trimmed.to_lowercase();
+    // Masked text keeps its full-width forms; "［图片］" is media too.
+    let lower = super::mask::narrow(trimmed).to_lowercase();
     let without_media = if lower.contains(['[', '<']) {
         MEDIA.iter().fold(lower.clone(), |t, m| t.replace(m, ""))
     } else {
