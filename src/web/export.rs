@@ -1,5 +1,5 @@
-//! CSV downloads for leads: an exam's results, the team's rankings and the
-//! mined question groups. UTF-8 with a byte-order mark, which Excel needs to
+//! CSV downloads for leads: an exam's results, a review round's final scores
+//! with their parts, the team's rankings and the mined question groups. UTF-8 with a byte-order mark, which Excel needs to
 //! read Chinese; a cell that a spreadsheet would run as a formula is quoted
 //! as text.
 
@@ -97,6 +97,90 @@ pub async fn exam_results(
         })
         .collect();
     csv_file(&format!("exam-{id}-results.csv"), &header, &rows)
+}
+
+/// A review round's final scores with their parts: one row per answer,
+/// question by question, best first.
+pub async fn round(
+    Lead { ctx, .. }: Lead,
+    path: web::Path<ExamId>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (items, evidence, outcome, appeals) = ctx
+        .db(move |conn| {
+            let round = db::review::round_for_exam(conn, id)?.ok_or(AppError::NotFound)?;
+            let evidence = crate::app::review::evidence(conn, &round)?;
+            let outcome = crate::app::review::outcome(&round, &evidence)?;
+            Ok((
+                exams::items(conn, id)?,
+                evidence,
+                outcome,
+                db::review::appeals_for_exam(conn, id)?,
+            ))
+        })
+        .await?;
+    let header = [
+        "question",
+        "prompt",
+        "trainee",
+        "username",
+        "final",
+        "automatic",
+        "peer",
+        "comparative",
+        "lead",
+        "reviews",
+        "appeal",
+    ]
+    .map(String::from);
+    let mut rows: Vec<(i32, f64, Vec<String>)> = Vec::new();
+    for answer in &evidence.answers {
+        let (Some(item), Some(author)) = (
+            items.iter().find(|i| i.id == answer.item_id),
+            evidence
+                .submitted
+                .iter()
+                .find(|s| s.attempt.id == answer.attempt_id),
+        ) else {
+            continue;
+        };
+        let found = outcome.finals.get(&answer.id);
+        let final_score = found.and_then(|f| f.blended.score);
+        rows.push((
+            item.position,
+            final_score.unwrap_or(-1.0),
+            vec![
+                item.position.to_string(),
+                item.prompt.clone(),
+                author.display_name.clone(),
+                author.username.clone(),
+                score(final_score),
+                score(answer.score),
+                score(found.and_then(|f| f.peer)),
+                score(found.and_then(|f| f.comparative.as_ref().map(|c| c.score))),
+                score(
+                    evidence
+                        .grades
+                        .iter()
+                        .find(|g| g.answer_id == answer.id)
+                        .map(|g| g.score),
+                ),
+                evidence
+                    .assignments
+                    .iter()
+                    .filter(|a| a.answer_id == answer.id && a.score.is_some())
+                    .count()
+                    .to_string(),
+                appeals
+                    .iter()
+                    .find(|a| a.answer_id == answer.id)
+                    .map_or(String::new(), |a| a.status.key().to_string()),
+            ],
+        ));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, _, row)| row).collect();
+    csv_file(&format!("exam-{id}-review.csv"), &header, &rows)
 }
 
 /// The team's rankings over reviewed exams: rank, trainee, mean, change, and

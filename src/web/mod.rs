@@ -136,6 +136,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/exams/{id}/results.csv",
             web::get().to(export::exam_results),
         )
+        .route("/exams/{id}/review.csv", web::get().to(export::round))
         .route("/rankings.csv", web::get().to(export::rankings))
         .route("/questions.csv", web::get().to(export::questions))
         .route("/exams/{id}/start", web::post().to(attempts::start))

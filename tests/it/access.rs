@@ -43,6 +43,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/questions/{id}" | "/imports" | "/imports/{id}" | "/api/imports") => Lead,
         (_, "/api/imports/{id}") => Lead,
         (_, "/exams/{id}/results.csv" | "/rankings.csv" | "/questions.csv") => Lead,
+        (_, "/exams/{id}/review.csv") => Lead,
         _ => return None,
     })
 }

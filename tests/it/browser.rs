@@ -365,17 +365,27 @@ impl Driver {
         panic!("autosave never confirmed");
     }
 
-    /// The text of the confirmation dialog now open, accepted.
-    async fn confirm(&self) -> String {
+    /// Clicks `css`, answering yes to the confirmation it asks for; the
+    /// question asked ("" if none). The page's own confirm() is stood in for,
+    /// so the answer is given at once and remembered across the navigation
+    /// the click starts.
+    async fn click_confirming(&self, css: &str) -> String {
+        self.run(
+            "window.confirm = m => { sessionStorage.setItem('asked', m); return true; };
+             return true;",
+        )
+        .await;
+        self.click(css).await;
         for _ in 0..50 {
-            let text = self.call("GET", "/alert/text", json!({})).await;
-            if let Some(text) = text.as_str() {
-                self.call("POST", "/alert/accept", json!({})).await;
-                return text.to_string();
+            let asked = self.run("return sessionStorage.getItem('asked');").await;
+            if let Some(asked) = asked.as_str() {
+                self.run("sessionStorage.removeItem('asked'); return true;")
+                    .await;
+                return asked.to_string();
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("no confirmation asked");
+        String::new()
     }
 }
 
@@ -401,10 +411,17 @@ async fn a_lead_closes_an_exam_while_a_trainee_writes_and_her_saved_answer_is_ke
     browser.click("#logout").await;
     browser.login(&app.base, "lina").await;
     browser.goto(&format!("{}/exams/{exam}", app.base)).await;
-    browser.click("#close-exam").await;
-    let asked = browser.confirm().await;
+    let asked = browser.click_confirming("#close-exam").await;
     assert!(asked.contains("还有 1 名学员正在作答"), "{asked}");
-    assert!(browser.text("#exam-status").await.contains("已关闭"));
+    let mut status = String::new();
+    for _ in 0..50 {
+        status = browser.text_now("#exam-status").await;
+        if status.contains("已关闭") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(status.contains("已关闭"), "{status}");
     browser
         .goto(&format!("{}/exams/{exam}/results", app.base))
         .await;
@@ -500,4 +517,20 @@ async fn a_lead_keeps_a_refused_forms_input_reads_the_round_on_a_phone_and_expor
         "{header}"
     );
     assert_eq!(lines.count(), 4, "one row per trainee");
+
+    // Printed, the results page is its content without the app around it.
+    browser
+        .call(
+            "POST",
+            "/goog/cdp/execute",
+            json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": "print" } }),
+        )
+        .await;
+    let shown = browser
+        .run(
+            "const d = s => getComputedStyle(document.querySelector(s)).display;
+             return [d('header.top'), d('p.no-print'), d('#ranking')];",
+        )
+        .await;
+    assert_eq!(shown, json!(["none", "none", "table"]), "{shown}");
 }

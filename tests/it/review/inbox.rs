@@ -104,6 +104,28 @@ async fn a_leads_home_lists_what_waits_for_them_and_hides_the_trainees_parts() {
     assert_eq!(shown(&disagree), 0);
     assert!(disagree.contains("id=\"nothing-filtered\""));
 
+    // The round's final scores with their parts, as a CSV.
+    let csv = lead.get(&format!("/exams/{exam}/review.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut lines = csv.body.trim_start_matches('\u{FEFF}').lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "question,prompt,trainee,username,final,automatic,peer,comparative,lead,reviews,appeal"
+        )
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    let amy_row = rows
+        .iter()
+        .find(|r| r.contains(",amy,amy,"))
+        .expect("amy's row");
+    assert!(
+        amy_row.ends_with(",0,open"),
+        "no review in, her appeal open: {amy_row}"
+    );
+    assert!(page.contains(&format!("href=\"/exams/{exam}/review.csv\"")));
+
     // A finished import links to its report.
     let log = crate::mining::fixture("quoted.csv");
     let (id, _) = crate::mining::upload(&mut lead, &log).await;
