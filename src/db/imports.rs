@@ -51,6 +51,8 @@ pub struct Import {
     pub bytes_total: i64,
     pub bytes_read: i64,
     pub report: ImportReport,
+    /// Who uploaded it; None from the command line.
+    pub imported_by: Option<i64>,
     pub started_at: i64,
     pub heartbeat_at: i64,
     pub finished_at: Option<i64>,
@@ -65,6 +67,7 @@ impl ImportRow {
             status: self.status,
             bytes_total: self.bytes_total,
             bytes_read: self.bytes_read,
+            imported_by: self.imported_by,
             started_at: self.started_at,
             heartbeat_at: self.heartbeat_at,
             finished_at: self.finished_at,

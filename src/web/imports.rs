@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::auth::CsrfHeader;
-use super::render::{Ctx, Lead, Page};
+use super::render::{local_time, Ctx, Lead, Page};
 use crate::app::imports::{self, Source};
 use crate::db::columns::ImportStatus;
 use crate::db::imports::{self as stored, Begun, Import, ImportReport};
@@ -22,9 +22,20 @@ use crate::files::Spool;
 pub const MAX_UPLOAD_MB: usize = 512;
 
 pub async fn list(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
-    let rows = ctx.db(|conn| Ok(stored::imports(conn, 50)?)).await?;
+    let (rows, users) = ctx
+        .db(|conn| Ok((stored::imports(conn, 50)?, crate::db::users::list(conn)?)))
+        .await?;
     ctx.render(&ImportsPage {
-        imports: rows.iter().map(ImportView::of).collect(),
+        imports: rows
+            .iter()
+            .map(|row| ImportLine {
+                uploader: row
+                    .imported_by
+                    .map(|id| crate::db::users::name_of(&users, id)),
+                started: local_time(row.started_at),
+                view: ImportView::of(row),
+            })
+            .collect(),
     })
 }
 
@@ -74,7 +85,17 @@ impl<'a> ImportView<'a> {
 
 #[derive(Serialize)]
 struct ImportsPage<'a> {
-    imports: Vec<ImportView<'a>>,
+    imports: Vec<ImportLine<'a>>,
+}
+
+/// An import in the list: when, by whom, and what it found.
+#[derive(Serialize)]
+struct ImportLine<'a> {
+    #[serde(flatten)]
+    view: ImportView<'a>,
+    /// None for an import from the command line.
+    uploader: Option<String>,
+    started: String,
 }
 
 impl Page for ImportsPage<'_> {
@@ -125,6 +146,7 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             error: None,
             error_key: None,
         },
+        imported_by: Some(2),
         started_at: 0,
         heartbeat_at: 0,
         finished_at: Some(1),
@@ -144,7 +166,14 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
         ..done.clone()
     };
     out.add(&ImportsPage {
-        imports: vec![ImportView::of(&done)],
+        imports: [(&done, Some("李娜".to_string())), (&running, None)]
+            .into_iter()
+            .map(|(row, uploader)| ImportLine {
+                view: ImportView::of(row),
+                uploader,
+                started: "2026-11-30 09:00".into(),
+            })
+            .collect(),
     });
     for import in [&done, &failed, &running] {
         out.add(&ImportPage {
@@ -240,6 +269,8 @@ pub async fn upload(
     };
     let lease = match begun {
         Begun::Seen(row) => {
+            // The page opens the earlier import, saying why.
+            ctx.flash("imports.seen", &[("id", row.id.to_string())]);
             return Ok(HttpResponse::Ok().json(json!({ "id": row.id, "seen": true })));
         }
         Begun::Started(lease) => lease,

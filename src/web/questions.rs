@@ -258,8 +258,10 @@ impl Page for QuestionsPage {
 struct QuestionPage {
     /// Why the last decision was refused.
     error: Option<String>,
-    /// The merge target as typed, kept when refused.
-    merge_into: String,
+    /// The merge target as chosen, kept when refused.
+    merge_into: Option<i64>,
+    /// The groups it may merge into, most asked first.
+    targets: Vec<Target>,
     cluster: ClusterView,
     /// The lead's name for it, if renamed.
     title: Option<String>,
@@ -271,6 +273,17 @@ struct QuestionPage {
     #[serde(flatten)]
     tags: Tags,
 }
+
+/// A group another may be merged into.
+#[derive(Serialize)]
+struct Target {
+    id: i64,
+    name: String,
+    asked: i64,
+}
+
+/// How many groups the merge list offers.
+const TARGETS: usize = 500;
 
 /// One wording of a question group.
 #[derive(Serialize)]
@@ -318,7 +331,12 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
     });
     out.add(&QuestionPage {
         error: Some("没有这个问题组".into()),
-        merge_into: "#99".into(),
+        merge_into: Some(99),
+        targets: vec![Target {
+            id: 99,
+            name: "退款到哪了".into(),
+            asked: 3,
+        }],
         cluster: cluster(),
         title: Some("退款多久到账".into()),
         members: vec![Member {
@@ -350,15 +368,26 @@ async fn show_group(
     refused: Option<FormRefusal>,
     merge_into: &str,
 ) -> Result<HttpResponse, AppError> {
-    let (cluster, members, answers, weeks) = ctx
+    let (cluster, members, answers, weeks, mut others) = ctx
         .db(move |conn| {
             let cluster = mining::find_cluster(conn, id)?.ok_or(AppError::NotFound)?;
             let members = mining::questions_of(conn, id)?;
             let answers = mining::answers_of(conn, id)?;
             let weeks = mining::weeks_of(conn, Some(&[id]))?;
-            Ok((cluster, members, answers, weeks))
+            Ok((cluster, members, answers, weeks, mining::clusters(conn)?))
         })
         .await?;
+    others.retain(|c| c.id != id);
+    others.sort_by(|a, b| b.asked.cmp(&a.asked).then(a.id.cmp(&b.id)));
+    let targets = others
+        .iter()
+        .take(TARGETS)
+        .map(|c| Target {
+            id: c.id,
+            name: c.name().to_string(),
+            asked: c.asked,
+        })
+        .collect();
     let (first, last) = span(&weeks, None, None);
     let empty = BTreeMap::new();
     let bars = match (first, last) {
@@ -373,7 +402,8 @@ async fn show_group(
     let status = refused.as_ref().map(|r| r.status);
     let page = QuestionPage {
         error: refused.map(|r| r.message),
-        merge_into: merge_into.to_string(),
+        merge_into: merge_into.trim().trim_start_matches('#').parse().ok(),
+        targets,
         cluster: ClusterView::of(&cluster, cluster.asked, &bars),
         title: cluster.title.clone(),
         members: members

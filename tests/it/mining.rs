@@ -369,6 +369,24 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
     );
     let (again, reply) = upload(&mut lead, &fixture("quoted.csv")).await;
     assert_eq!((again, reply["seen"].as_bool()), (first, Some(true)));
+    // The page it opens says the file was imported before.
+    let shown = lead.get(&format!("/imports/{again}")).await.body;
+    assert!(
+        shown.contains(&format!("这个文件已经导入过（导入 #{first}）")),
+        "{shown}"
+    );
+    // The list shows when, who and how much, once.
+    let list = lead.get("/imports").await.body;
+    let row = list
+        .split(&format!("<td>{first}</td>"))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the import's row");
+    assert!(
+        row.contains("<td>lee</td>") && row.contains(">12</td>"),
+        "{row}"
+    );
+    assert_eq!(list.matches("quoted.csv").count(), 1, "one import, not two");
 
     let list = lead.get("/questions").await.body;
     assert!(
@@ -432,6 +450,15 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         detail.contains("共被问 5 次"),
         "the later import grew it: {detail}"
     );
+    let tags = detail
+        .split("id=\"current-tags\"")
+        .nth(1)
+        .and_then(|s| s.split("</p>").next())
+        .expect("its tags");
+    assert!(
+        tags.contains(">运营</span>") && tags.contains("组长设定"),
+        "{tags}"
+    );
 
     // Split one wording off, then merge it back.
     let member = crate::helpers::number_after(&detail, "name=\"q\" value=\"").expect("a wording");
@@ -463,10 +490,19 @@ async fn a_lead_uploads_logs_corrects_the_clusters_and_builds_an_exam_from_them(
         "{}",
         nowhere.body
     );
-    assert!(nowhere.body.contains("请填写另一组问题的编号"));
-    assert!(nowhere
+    assert!(nowhere.body.contains("请从列表中选择另一个现有的问题组"));
+    // The target is picked from a list of the other groups.
+    let targets = nowhere
         .body
-        .contains("name=\"into\" size=\"6\" placeholder=\"#\" value=\"#99999\""));
+        .split("id=\"merge-into\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .expect("the merge list");
+    assert!(
+        targets.contains(&format!("<option value=\"{shipping}\">#{shipping} 催发货")),
+        "{targets}"
+    );
+    assert!(!targets.contains(&format!("value=\"{new}\"")), "not itself");
     let merged = lead
         .post(
             &format!("/questions/{new}"),
