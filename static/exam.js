@@ -32,7 +32,7 @@
       if (res.ok) {
         var stored = readLocal(item);
         if (stored && stored.body === body) localStorage.removeItem(key(item));
-        say(form.dataset.msgSaved + " " + new Date().toLocaleTimeString());
+        say(form.dataset.msgSaved + " " + new Date().toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
         return;
       }
       return res.json().then(function (e) { say(e.error || res.statusText); }, function () { say(res.statusText); });

@@ -242,9 +242,9 @@ pub async fn submit(
             let answers = attempts::answers(conn, id)?;
             // Out of time, what was saved is what counts: posted text is not judged.
             let judged: &[(ItemId, String)] = if in_time { &posted } else { &[] };
-            if let Some(problem) = first_problem(&items, &answers, allow_blank || !in_time, judged)
-            {
-                return Ok(Err((attempt, exam, items, answers, problem)));
+            let found = problems(&items, &answers, allow_blank || !in_time, judged);
+            if !found.is_empty() {
+                return Ok(Err((attempt, exam, items, answers, found)));
             }
             let bodies: Vec<(ItemId, String)> = answers
                 .iter()
@@ -265,14 +265,8 @@ pub async fn submit(
         .await?;
     match outcome {
         Ok(()) => Ok(redirect(&format!("/attempts/{id}/result"))),
-        Err((attempt, exam, items, answers, problem)) => {
-            let catalog = &ctx.state.catalog;
-            let detail = catalog.format(ctx.lang, problem.0.key(), &problem.0.args());
-            let message = catalog.format(
-                ctx.lang,
-                "attempts.problem_at",
-                &[("n", problem.1.to_string()), ("message", detail)],
-            );
+        Err((attempt, exam, items, answers, found)) => {
+            let message = problems_message(&ctx, &found);
             let shown: Vec<ToAnswer> = items.iter().map(|i| ToAnswer::of(i, &answers)).collect();
             let mut page = render_take(&ctx, &attempt, &exam, &shown, Some(message))?;
             *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -281,32 +275,60 @@ pub async fn submit(
     }
 }
 
-/// The first answer that cannot be submitted, with its question number.
-fn first_problem(
+/// Every answer that cannot be submitted, with its question number.
+fn problems(
     items: &[Item],
     answers: &[Answer],
     allow_blank: bool,
     posted: &[(ItemId, String)],
-) -> Option<(Invalid, i32)> {
-    items.iter().find_map(|item| {
-        // A posted answer too long to keep as a draft is judged as posted.
-        let body = posted
-            .iter()
-            .find(|(id, _)| *id == item.id)
-            .map(|(_, b)| b.as_str())
-            .or_else(|| {
-                answers
-                    .iter()
-                    .find(|a| a.item_id == item.id)
-                    .map(|a| a.body.as_str())
-            })
-            .unwrap_or("");
-        match AnswerText::parse(body) {
-            Err(Invalid::EmptyAnswer) if allow_blank => None,
-            Err(e) => Some((e, item.position)),
-            Ok(_) => None,
-        }
-    })
+) -> Vec<(Invalid, i32)> {
+    items
+        .iter()
+        .filter_map(|item| {
+            // A posted answer too long to keep as a draft is judged as posted.
+            let body = posted
+                .iter()
+                .find(|(id, _)| *id == item.id)
+                .map(|(_, b)| b.as_str())
+                .or_else(|| {
+                    answers
+                        .iter()
+                        .find(|a| a.item_id == item.id)
+                        .map(|a| a.body.as_str())
+                })
+                .unwrap_or("");
+            match AnswerText::parse(body) {
+                Err(Invalid::EmptyAnswer) if allow_blank => None,
+                Err(e) => Some((e, item.position)),
+                Ok(_) => None,
+            }
+        })
+        .collect()
+}
+
+/// One message naming every question to fix: the blank ones together ("第 1、3
+/// 题还没有作答"), then each other problem with its number.
+fn problems_message(ctx: &Ctx, found: &[(Invalid, i32)]) -> String {
+    let catalog = &ctx.state.catalog;
+    let blank: Vec<String> = found
+        .iter()
+        .filter(|(e, _)| *e == Invalid::EmptyAnswer)
+        .map(|(_, n)| n.to_string())
+        .collect();
+    let mut parts = Vec::new();
+    if !blank.is_empty() {
+        let list = blank.join(&catalog.format(ctx.lang, "attempts.list_sep", &[]));
+        parts.push(catalog.format(ctx.lang, "attempts.blank_at", &[("list", list)]));
+    }
+    for (e, n) in found.iter().filter(|(e, _)| *e != Invalid::EmptyAnswer) {
+        let detail = catalog.format(ctx.lang, e.key(), &e.args());
+        parts.push(catalog.format(
+            ctx.lang,
+            "attempts.problem_at",
+            &[("n", n.to_string()), ("message", detail)],
+        ));
+    }
+    parts.join(" ")
 }
 
 pub async fn result(

@@ -130,6 +130,42 @@ impl HelperDef for TranslateHelper {
     }
 }
 
+/// `{{masked text}}`: a mined text, escaped, with its personal-data
+/// placeholders (`{手机号}` …) in the page's language.
+pub struct MaskedHelper(pub std::sync::Arc<Catalog>);
+
+impl HelperDef for MaskedHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let text = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("masked", 0))?;
+        let lang = ctx
+            .data()
+            .get("lang")
+            .and_then(|l| l.as_str())
+            .unwrap_or(DEFAULT_LANG);
+        let mut shown = text.to_string();
+        if lang != DEFAULT_LANG && shown.contains('{') {
+            for (placeholder, name) in crate::domain::mining::mask::PLACEHOLDER_NAMES {
+                if shown.contains(placeholder) {
+                    let label = self.0.format(lang, &format!("mask.{name}"), &[]);
+                    shown = shown.replace(placeholder, &label);
+                }
+            }
+        }
+        out.write(&handlebars::html_escape(&shown))?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,7 +89,8 @@ pub(crate) fn handlebars(catalog: Arc<Catalog>) -> anyhow::Result<Handlebars<'st
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     register_templates(&mut hb, &TEMPLATES)?;
-    hb.register_helper("t", Box::new(TranslateHelper(catalog)));
+    hb.register_helper("t", Box::new(TranslateHelper(catalog.clone())));
+    hb.register_helper("masked", Box::new(i18n::MaskedHelper(catalog)));
     handlebars::handlebars_helper!(eq: |a: Json, b: Json| a == b);
     hb.register_helper("eq", Box::new(eq));
     Ok(hb)

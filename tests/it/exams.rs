@@ -196,7 +196,16 @@ async fn an_empty_or_huge_answer_is_refused_and_the_drafts_survive() {
         )
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(blank.body.contains("第 1 题：答案不能为空"));
+    assert!(blank.body.contains("第 1 题还没有作答"), "{}", blank.body);
+    // Every blank question is named, not just the first.
+    let both = amy
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[(&a0, " "), (&a1, "")],
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(both.body.contains("第 1、2 题还没有作答"), "{}", both.body);
 
     let allowed = amy
         .post(

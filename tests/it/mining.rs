@@ -659,6 +659,17 @@ async fn personal_data_is_masked_on_every_mining_page() {
         }
     }
     assert!(pages.iter().any(|p| p.contains("{手机号}")));
+    // In English the placeholders are English too.
+    lead.post("/lang", &[("lang", "en")]).await;
+    let mut english = Vec::new();
+    let mut rest = lead.get("/questions").await.body;
+    while let Some(at) = rest.find("href=\"/questions/") {
+        let n = crate::helpers::number_after(&rest[at..], "href=\"/questions/").expect("id");
+        english.push(lead.get(&format!("/questions/{n}")).await.body);
+        rest = rest[at + 1..].to_string();
+    }
+    assert!(english.iter().any(|p| p.contains("{phone}")));
+    assert!(english.iter().all(|p| !p.contains("{手机号}")));
 }
 
 #[actix_web::test]

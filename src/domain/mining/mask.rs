@@ -23,6 +23,19 @@ pub const PLACEHOLDERS: [&str; 8] = [
     PHONE, LANDLINE, ID_CARD, ORDER, TRACKING, EMAIL, LINK, ADDRESS,
 ];
 
+/// Each placeholder with the name of its label in the message catalog
+/// (`mask.<name>`), for pages in another language.
+pub const PLACEHOLDER_NAMES: [(&str, &str); 8] = [
+    (PHONE, "phone"),
+    (LANDLINE, "landline"),
+    (ID_CARD, "id_card"),
+    (ORDER, "order"),
+    (TRACKING, "tracking"),
+    (EMAIL, "email"),
+    (LINK, "link"),
+    (ADDRESS, "address"),
+];
+
 static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
         .unwrap_or_else(|e| unreachable!("fixed pattern: {e}"))
