@@ -335,7 +335,26 @@ pub async fn result(
     Trainee { ctx, me }: Trainee,
     path: web::Path<AttemptId>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    show_result(&ctx, me, path.into_inner(), None).await
+}
+
+/// An appeal form that was refused: its answer, what was typed, and why.
+pub(crate) struct AppealTyped {
+    pub answer: AnswerId,
+    pub reason: String,
+    pub better: String,
+    pub message: String,
+    pub status: StatusCode,
+}
+
+/// The result page; after a refused appeal, with that form open, its text
+/// kept and the message beside it.
+pub(crate) async fn show_result(
+    ctx: &Ctx,
+    me: User,
+    id: AttemptId,
+    appeal: Option<AppealTyped>,
+) -> Result<HttpResponse, AppError> {
     let uid = me.id;
     let (attempt, exam, items, answers, submitted, reviewed) = ctx
         .db(move |conn| {
@@ -355,10 +374,19 @@ pub async fn result(
     let Some(total) = attempt.score.filter(|_| attempt.submitted_at.is_some()) else {
         return Ok(redirect(&format!("/attempts/{id}")));
     };
+    // Ranked and passed on the final score once there is one, as the exam's
+    // results are.
+    let finals = reviewed.as_ref().map(|r| &r.finals);
+    let counted = |attempt: AttemptId, automatic: Option<f64>| {
+        finals
+            .and_then(|f| f.get(&attempt).copied())
+            .or(automatic)
+            .unwrap_or(0.0)
+    };
     let ranked = ranking::rank(
         submitted
             .iter()
-            .map(|s| (s.attempt.id, s.attempt.score.unwrap_or(0.0)))
+            .map(|s| (s.attempt.id, counted(s.attempt.id, s.attempt.score)))
             .collect(),
     );
     let mine = ranked.iter().find(|r| r.item == attempt.id);
@@ -379,6 +407,13 @@ pub async fn result(
                     .map(|o| o.with_feedback(&r.rubric, &r.assignments, answer.id));
                 row.answer_id = Some(answer.id);
             }
+            if let Some(typed) = appeal.as_ref().filter(|t| Some(t.answer) == row.answer_id) {
+                row.appeal_form = Some(AppealForm {
+                    reason: typed.reason.clone(),
+                    better: typed.better.clone(),
+                    error: typed.message.clone(),
+                });
+            }
             row
         })
         .collect();
@@ -387,7 +422,7 @@ pub async fn result(
     let final_total = reviewed
         .as_ref()
         .and_then(|r| r.finals.get(&attempt.id).copied());
-    ctx.render(&ResultPage {
+    let page = ResultPage {
         final_total,
         attempt: AttemptView {
             id: attempt.id,
@@ -395,14 +430,18 @@ pub async fn result(
         },
         exam: ExamView::of(&exam),
         total,
-        passed: exam::passed(total, exam.pass_mark),
+        passed: exam::passed(final_total.unwrap_or(total), exam.pass_mark),
         rank: mine.map(|r| r.rank),
         tied_with: mine.map(|r| r.tied_with),
         tied: mine.is_some_and(|r| r.tied_with > 1),
         of: ranked.len(),
         questions,
         reviewing,
-    })
+    };
+    match appeal {
+        Some(typed) => ctx.render_refused(&page, typed.status),
+        None => ctx.render(&page),
+    }
 }
 
 /// A review round's outcome with the leads' grades and the appeals.
@@ -452,6 +491,7 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
         seconds: answer.map_or(0, |a| a.time_spent_ms / 1000),
         review: None,
         answer_id: None,
+        appeal_form: None,
     };
     let Some(report) = answer.and_then(|a| a.report.as_ref()) else {
         return row;

@@ -100,12 +100,18 @@ pub fn decide(
         if changed == 0 {
             return Ok(None);
         }
-        Ok(Some(on_conn!(conn, c => appeals::table
-            .inner_join(answers::table.inner_join(attempts::table))
-            .filter(appeals::id.eq(id))
-            .select(attempts::exam_id)
-            .first(c))?))
+        appeal_exam(conn, id)
     })
+}
+
+/// The exam whose answer appeal `id` is about.
+pub fn appeal_exam(conn: &mut Conn, id: i64) -> DbResult<Option<i64>> {
+    Ok(on_conn!(conn, c => appeals::table
+        .inner_join(answers::table.inner_join(attempts::table))
+        .filter(appeals::id.eq(id))
+        .select(attempts::exam_id)
+        .first(c)
+        .optional())?)
 }
 
 /// The better replies proposed with upheld appeals on answers to a question,

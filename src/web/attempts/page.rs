@@ -71,6 +71,15 @@ pub(super) struct Breakdown {
     pub(super) seconds: i64,
     pub(super) review: Option<AnswerOutcome>,
     pub(super) answer_id: Option<AnswerId>,
+    /// The appeal form as typed, when it came back refused.
+    pub(super) appeal_form: Option<AppealForm>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AppealForm {
+    pub(super) reason: String,
+    pub(super) better: String,
+    pub(super) error: String,
 }
 
 #[derive(Serialize)]
@@ -130,6 +139,11 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
             seconds: 30,
             review: Some(AnswerOutcome::sample()),
             answer_id: Some(AnswerId(8)),
+            appeal_form: Some(AppealForm {
+                reason: "时间承诺具体".into(),
+                better: "亲，今天发出".into(),
+                error: "请写明申诉理由".into(),
+            }),
         };
         let blank = breakdown(
             &Item {

@@ -43,7 +43,7 @@ pub async fn start(
 /// The round page again after one of its forms was refused: the message
 /// beside that form and what was typed in it kept. Anything that is not the
 /// user's to fix goes on to the error page.
-async fn refill(
+pub(super) async fn refill(
     ctx: &Ctx,
     exam_id: ExamId,
     which: &'static str,
@@ -56,6 +56,7 @@ async fn refill(
     let kept = Kept {
         k: form.text("k").to_string(),
         due_days: form.text("due_days").to_string(),
+        reviewer: form.text("reviewer").parse().ok(),
         automatic: form.text("automatic").to_string(),
         peer: form.text("peer").to_string(),
         comparative: form.text("comparative").to_string(),
@@ -65,7 +66,13 @@ async fn refill(
         message: refusal.message,
         status: refusal.status,
     };
-    show_round(ctx, exam_id, Filter::All, Some((refused, kept))).await
+    // A refused decision on an appeal comes back among the open appeals.
+    let filter = if which == "appeal" {
+        Filter::Appeals
+    } else {
+        Filter::All
+    };
+    show_round(ctx, exam_id, filter, Some((refused, kept))).await
 }
 
 /// The lead's view of a round: per question, the answers ranked by their final
@@ -372,15 +379,23 @@ pub async fn late(
     path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
-    let due = due_from(&form)?;
-    let added = ctx
-        .db(move |conn| app::review::assign_late(conn, exam_id, due)?.ok_or(AppError::NotFound))
-        .await?;
-    if added == 0 {
-        return Err(refused("review.no_late"));
+    let assigned = async {
+        let due = due_from(&form)?;
+        let added = ctx
+            .db(move |conn| app::review::assign_late(conn, exam_id, due)?.ok_or(AppError::NotFound))
+            .await?;
+        if added == 0 {
+            return Err(refused("review.no_late"));
+        }
+        Ok(added)
+    };
+    match assigned.await {
+        Ok(added) => {
+            ctx.flash("review.late_assigned", &[("n", added.to_string())]);
+            Ok(redirect(&format!("/exams/{exam_id}/review")))
+        }
+        Err(e) => refill(&ctx, exam_id, "late", &form, e).await,
     }
-    ctx.flash("review.late_assigned", &[("n", added.to_string())]);
-    Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
 
 /// A lead sets how this exam's final scores blend the automatic, peer and
@@ -420,18 +435,26 @@ pub async fn reassign(
     path: web::Path<ExamId>,
 ) -> Result<HttpResponse, AppError> {
     let exam_id = path.into_inner();
-    let absent = form.int("reviewer", bad_settings())?;
-    let due = due_from(&form)?;
-    let moved = ctx
-        .db(move |conn| {
-            app::review::reassign_absent(conn, exam_id, absent, due)?.ok_or(AppError::NotFound)
-        })
-        .await?;
-    if moved == 0 {
-        return Err(refused("review.nothing_to_reassign"));
+    let handed = async {
+        let absent = form.int("reviewer", bad_settings())?;
+        let due = due_from(&form)?;
+        let moved = ctx
+            .db(move |conn| {
+                app::review::reassign_absent(conn, exam_id, absent, due)?.ok_or(AppError::NotFound)
+            })
+            .await?;
+        if moved == 0 {
+            return Err(refused("review.nothing_to_reassign"));
+        }
+        Ok(moved)
+    };
+    match handed.await {
+        Ok(moved) => {
+            ctx.flash("review.reassigned", &[("n", moved.to_string())]);
+            Ok(redirect(&format!("/exams/{exam_id}/review")))
+        }
+        Err(e) => refill(&ctx, exam_id, "reassign", &form, e).await,
     }
-    ctx.flash("review.reassigned", &[("n", moved.to_string())]);
-    Ok(redirect(&format!("/exams/{exam_id}/review")))
 }
 
 #[cfg(test)]

@@ -282,10 +282,22 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
     let no_reason = trainees[1]
         .post(
             &format!("/answers/{appeal_to}/appeal"),
-            &[("attempt", &attempt_field), ("reason", " ")],
+            &[
+                ("attempt", &attempt_field),
+                ("reason", " "),
+                ("better", "亲，今天18点前发出"),
+            ],
         )
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Back on the result page, the form open, the better answer kept.
+    assert!(
+        no_reason.body.contains("id=\"appeal-error\"")
+            && no_reason.body.contains("<details open>")
+            && no_reason.body.contains(">亲，今天18点前发出</textarea>"),
+        "{}",
+        no_reason.body
+    );
     let appealed = trainees[1]
         .post(
             &format!("/answers/{appeal_to}/appeal"),
@@ -322,6 +334,19 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
         "{page}"
     );
     let appeal = number_after(&page, "action=\"/appeals/").expect("a decision form");
+    let unexplained = lead
+        .post(
+            &format!("/appeals/{appeal}"),
+            &[("decision", "uphold"), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(unexplained.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unexplained.body.contains("id=\"appeal-error\"")
+            && unexplained.body.contains(&format!("action=\"/appeals/{appeal}\"")),
+        "back on the round page among the open appeals: {}",
+        unexplained.body
+    );
     let decided = lead
         .post(
             &format!("/appeals/{appeal}"),
@@ -527,6 +552,14 @@ async fn a_review_closes_at_its_due_date_and_the_lead_hands_an_absent_reviewers_
         )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // Refused on the round page itself, beside the table, the days kept in
+    // amy's row.
+    assert!(bad.body.contains("id=\"reassign-error\""), "{}", bad.body);
+    let amy_row = bad.body.split("<td>amy</td>").last().expect("amy's row");
+    assert!(
+        amy_row.contains("name=\"due_days\" value=\"0\""),
+        "{amy_row}"
+    );
     let moved = lead
         .post(
             &format!("/exams/{exam}/review/reassign"),
@@ -665,6 +698,19 @@ async fn an_answer_sent_after_the_round_began_gets_reviewers_from_the_lead() {
 
     let page = lead.get(&format!("/exams/{exam}/review")).await.body;
     assert!(page.contains("有 1 份回复是评审开始后才提交的"), "{page}");
+    let bad = lead
+        .post(&format!("/exams/{exam}/review/late"), &[("due_days", "99")])
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let form = bad
+        .body
+        .split("id=\"late-answers\"")
+        .nth(1)
+        .expect("the form");
+    assert!(
+        form.contains("id=\"late-error\"") && form.contains("value=\"99\""),
+        "{form}"
+    );
     let assigned = lead
         .post(&format!("/exams/{exam}/review/late"), &[("due_days", "2")])
         .await;

@@ -86,6 +86,8 @@ pub(super) struct Refusal {
 pub(super) struct Kept {
     pub(super) k: String,
     pub(super) due_days: String,
+    /// The reviewer whose reviews were to be handed on.
+    pub(super) reviewer: Option<i64>,
     pub(super) automatic: String,
     pub(super) peer: String,
     pub(super) comparative: String,
@@ -96,6 +98,7 @@ impl Default for Kept {
         Kept {
             k: "3".into(),
             due_days: "3".into(),
+            reviewer: None,
             automatic: String::new(),
             peer: String::new(),
             comparative: String::new(),
