@@ -36,6 +36,20 @@ async fn the_demo_team_has_a_review_round_under_way() {
         "one trainee still has reviews open"
     );
 
+    // A month of a mid-size shop's chats: the most asked question hundreds
+    // of times, dozens of groups, personal data masked.
+    let questions = lead.get("/questions").await.body;
+    let top = questions
+        .split("<td class=\"num\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .and_then(|n| n.trim().parse::<u32>().ok())
+        .expect("the most asked group's count");
+    assert!(top >= 300, "asked {top} times");
+    assert!(questions.matches("href=\"/questions/").count() >= 20);
+    let import = lead.get("/imports").await.body;
+    assert!(import.contains("演示聊天记录.csv"), "{import}");
+
     // 刘洋 has not started: his reviews wait behind the calibration example.
     let mut liuyang = app.client();
     liuyang.login("liuyang", &login("liuyang")).await;

@@ -343,7 +343,9 @@ async fn trainees_review_each_other_anonymously_and_the_lead_sees_the_aggregate(
     assert_eq!(unexplained.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         unexplained.body.contains("id=\"appeal-error\"")
-            && unexplained.body.contains(&format!("action=\"/appeals/{appeal}\"")),
+            && unexplained
+                .body
+                .contains(&format!("action=\"/appeals/{appeal}\"")),
         "back on the round page among the open appeals: {}",
         unexplained.body
     );

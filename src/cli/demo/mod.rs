@@ -6,6 +6,8 @@ use rand::Rng;
 
 use std::collections::BTreeMap;
 
+mod chats;
+
 use crate::app::exams::{change_status, StatusAction};
 use crate::app::grading;
 use crate::app::marking;
@@ -153,8 +155,14 @@ fn sit(conn: &mut db::Conn, exam: ExamId, trainees: &[i64]) -> anyhow::Result<()
     Ok(())
 }
 
-/// A month of a shop's chats (written for the demo), imported so the customer
-/// questions page has something to show.
+/// How many conversations the demo's month of chats holds (about 40,000
+/// messages), and the seed they are drawn from.
+const DEMO_CONVERSATIONS: usize = 9_000;
+const DEMO_SEED: u64 = 2026;
+
+/// A month of a shop's chats up to today, generated for the demo and imported
+/// as any export is, so the questions page, its trends and "exam from the
+/// most asked" have something real-sized to show.
 fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
     use crate::app::imports::{self, Source};
     use crate::db::imports::Begun;
@@ -163,7 +171,11 @@ fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
         "huashu-demo-chats-{}.csv",
         crate::app::passwords::random_token()
     ));
-    std::fs::write(&path, include_str!("demo_chats.csv"))?;
+    let today = chrono::Local::now().date_naive();
+    std::fs::write(
+        &path,
+        chats::generate(DEMO_SEED, today, 30, DEMO_CONVERSATIONS),
+    )?;
     let source = Source {
         path: &path,
         file_name: "演示聊天记录.csv",
