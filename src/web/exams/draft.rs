@@ -149,7 +149,8 @@ fn parse(
                     },
                 ));
             }
-            (Err(e), _) | (_, Err(e)) => t.error = e,
+            // Never None: a refused item must stop the save, or it would be dropped.
+            (Err(e), _) | (_, Err(e)) => t.error = Some(e.unwrap_or_default()),
         }
     }
     let (title, time_limit_min, pass_mark) = settings.ok()?;
