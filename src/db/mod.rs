@@ -164,6 +164,13 @@ pub fn connect(url: &str) -> DbResult<DbPool> {
         |e: &dyn std::fmt::Display| DbError::Migration(format!("cannot open database: {e}"));
     match Backend::from_url(url) {
         Backend::Sqlite(path) => {
+            // WAL once, alone, before the pool opens its connections at the
+            // same moment: switching a new file's journal mode takes a lock
+            // that SQLite does not wait for, and a pool connection that met it
+            // would fail (and be retried, with an error in the log).
+            <SqliteConnection as diesel::Connection>::establish(&path)
+                .map_err(|e| opening(&e))?
+                .batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")?;
             let pool = Pool::builder()
                 .max_size(8)
                 .connection_customizer(Box::new(SqlitePragmas))
