@@ -65,6 +65,23 @@ impl AppError {
     }
 }
 
+impl From<crate::app::library::LibraryError> for AppError {
+    fn from(e: crate::app::library::LibraryError) -> Self {
+        use crate::app::library::LibraryError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Invalid(i) => AppError::Invalid(i),
+            E::Banned(words) => AppError::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                key: "library.banned",
+                args: vec![("words", words.join("、"))],
+            },
+            E::NotACandidate => AppError::bad_request(),
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
 impl From<crate::app::exams::ExamError> for AppError {
     fn from(e: crate::app::exams::ExamError) -> Self {
         use crate::app::exams::ExamError as E;

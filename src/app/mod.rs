@@ -5,6 +5,7 @@ pub mod banks;
 pub mod exams;
 pub mod grading;
 pub mod imports;
+pub mod library;
 pub mod marking;
 pub mod passwords;
 pub mod review;

@@ -17,8 +17,10 @@ use super::review::{
 use super::schema::{
     answers, appeals, attempts, chat_imports, exam_items, exams, lead_grades, mined_answers,
     mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
-    review_calibrations, review_comparisons, review_rounds, review_rubrics, users,
+    review_calibrations, review_comparisons, review_rounds, review_rubrics, script_versions,
+    scripts, users,
 };
+use super::scripts::{ScriptRow, VersionRow};
 use super::users::UserRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
 
@@ -48,10 +50,12 @@ pub enum Row {
     Appeals(AppealRow),
     ReviewCalibrations(CalibrationRow),
     ReviewRubrics(RubricRow),
+    Scripts(ScriptRow),
+    ScriptVersions(VersionRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 18] = [
+pub const TABLES: [&str; 20] = [
     "users",
     "questions",
     "exams",
@@ -70,6 +74,8 @@ pub const TABLES: [&str; 18] = [
     "appeals",
     "review_calibrations",
     "review_rubrics",
+    "scripts",
+    "script_versions",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -114,6 +120,8 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(appeals, AppealRow, Appeals);
     take!(review_calibrations, CalibrationRow, ReviewCalibrations);
     take!(review_rubrics, RubricRow, ReviewRubrics);
+    take!(scripts, ScriptRow, Scripts);
+    take!(script_versions, VersionRow, ScriptVersions);
     Ok(rows)
 }
 
@@ -143,6 +151,8 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(appeals),
         count!(review_calibrations),
         count!(review_rubrics),
+        count!(scripts),
+        count!(script_versions),
     ])
 }
 
@@ -200,6 +210,8 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::Appeals(r) => put!(appeals, r),
         Row::ReviewCalibrations(r) => put!(review_calibrations, r),
         Row::ReviewRubrics(r) => put!(review_rubrics, r),
+        Row::Scripts(r) => put!(scripts, r),
+        Row::ScriptVersions(r) => put!(script_versions, r),
     };
     Ok(())
 }

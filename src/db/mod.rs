@@ -13,6 +13,7 @@ pub mod questions;
 pub mod review;
 pub mod schema;
 pub mod scratch;
+pub mod scripts;
 pub mod sessions;
 pub mod throttle;
 pub mod users;
@@ -300,9 +301,10 @@ mod tests {
         .get_result(c))
         .expect("column count");
         // The column counts declared in schema.rs: 8 + 5 + 11 + 9 + 9 + 8 + 8 (exam
-        // loop), 11 + 14 + 6 + 3 + 3 (mining), 9 + 10 + 9 + 7 + 10 + 8 + 5 (review).
+        // loop), 11 + 14 + 6 + 3 + 3 (mining), 9 + 10 + 9 + 7 + 10 + 8 + 5 (review),
+        // 5 + 13 (scripts).
         assert_eq!(
-            columns, 157,
+            columns, 175,
             "a column exists in SQL but not in schema.rs (or the reverse)"
         );
     }

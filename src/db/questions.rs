@@ -101,6 +101,17 @@ pub fn list_active(conn: &mut Conn) -> DbResult<Vec<Question>> {
 }
 
 /// The active questions among `ids`, in the order given.
+/// A question by id, whether or not its bank still offers it (a script stays
+/// with its question when the bank file drops it).
+pub fn find_any(conn: &mut Conn, id: i64) -> DbResult<Option<Question>> {
+    let row: Option<QuestionRow> = on_conn!(conn, c => questions::table
+        .find(id)
+        .select(QuestionRow::as_select())
+        .first(c)
+        .optional())?;
+    row.map(QuestionRow::decode).transpose()
+}
+
 pub fn find_active(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<Question>> {
     let rows: Vec<QuestionRow> = on_conn!(conn, c => questions::table
         .filter(questions::id.eq_any(ids).and(questions::active.eq(true)))

@@ -122,6 +122,8 @@ diesel::joinable!(review_calibrations -> review_rounds (round_id));
 diesel::joinable!(review_calibrations -> answers (answer_id));
 
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(scripts -> questions (question_id));
+diesel::joinable!(script_versions -> scripts (script_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -144,7 +146,37 @@ diesel::allow_tables_to_appear_in_same_query!(
     review_rubrics,
     review_comparisons,
     appeals,
+    scripts,
+    script_versions,
 );
+
+diesel::table! {
+    scripts (id) {
+        id -> BigInt,
+        question_id -> BigInt,
+        owner_id -> Nullable<BigInt>,
+        review_by -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    script_versions (id) {
+        id -> BigInt,
+        script_id -> BigInt,
+        n -> Integer,
+        text -> Text,
+        answer_id -> Nullable<BigInt>,
+        author_id -> Nullable<BigInt>,
+        exam_id -> Nullable<BigInt>,
+        automatic_score -> Nullable<Double>,
+        final_score -> Nullable<Double>,
+        edited -> Bool,
+        note -> Text,
+        approved_by -> BigInt,
+        approved_at -> BigInt,
+    }
+}
 
 diesel::table! {
     chat_imports (id) {

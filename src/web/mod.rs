@@ -8,6 +8,7 @@ pub mod export;
 pub mod home;
 pub mod i18n;
 pub mod imports;
+pub mod library;
 mod pages;
 pub mod questions;
 pub mod rankings;
@@ -138,6 +139,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(export::exam_results),
         )
         .route("/exams/{id}/review.csv", web::get().to(export::round))
+        .route("/library", web::get().to(library::list))
+        .route("/library/{id}", web::get().to(library::show))
+        .route("/library/{id}/rollback", web::post().to(library::roll_back))
+        .route(
+            "/library/publish/{question}",
+            web::get().to(library::publish_form),
+        )
+        .route(
+            "/library/publish/{question}",
+            web::post().to(library::publish),
+        )
         .route("/rankings.csv", web::get().to(export::rankings))
         .route("/questions.csv", web::get().to(export::questions))
         .route("/exams/{id}/start", web::post().to(attempts::start))

@@ -159,6 +159,7 @@ mod harness {
         crate::web::home::samples(&mut samples);
         crate::web::attempts::samples(&mut samples);
         crate::web::imports::samples(&mut samples);
+        crate::web::library::samples(&mut samples);
         crate::web::questions::samples(&mut samples);
         crate::web::rankings::samples(&mut samples);
         crate::web::review::samples(&mut samples);

@@ -90,6 +90,17 @@ pub async fn of(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResp
 /// a bar per exam.
 async fn progress(ctx: &Ctx, person: i64) -> Result<HttpResponse, AppError> {
     let (rounds, users) = reviewed(ctx).await?;
+    let credits = ctx
+        .db(move |conn| Ok(crate::db::scripts::credits(conn, person)?))
+        .await?
+        .into_iter()
+        .map(|(v, prompt)| Credit {
+            script: v.script_id,
+            prompt,
+            n: v.n,
+            when: local_time(v.approved_at),
+        })
+        .collect();
     let who = users
         .iter()
         .find(|u| u.id == person)
@@ -116,6 +127,7 @@ async fn progress(ctx: &Ctx, person: i64) -> Result<HttpResponse, AppError> {
         who: who.display_name.clone(),
         chart: Chart::of(&rows),
         rows,
+        credits,
     })
 }
 
@@ -228,6 +240,16 @@ struct ProgressPage {
     who: String,
     rows: Vec<ProgressRow>,
     chart: Chart,
+    /// Versions of official scripts that came from this person's answers.
+    credits: Vec<Credit>,
+}
+
+#[derive(Serialize)]
+struct Credit {
+    script: i64,
+    prompt: String,
+    n: i32,
+    when: String,
 }
 
 #[derive(Serialize)]
@@ -283,5 +305,11 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
         who: "王芳".into(),
         chart: Chart::of(&rows),
         rows,
+        credits: vec![Credit {
+            script: 1,
+            prompt: "什么时候发货".into(),
+            n: 2,
+            when: "2026-11-30 09:00".into(),
+        }],
     });
 }

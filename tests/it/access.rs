@@ -29,6 +29,8 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         // Logging out when signed out changes nothing and is no error.
         (_, "/healthz" | "/static/{file}" | "/setup" | "/login" | "/lang" | "/logout") => Public,
         ("get", "/" | "/progress") | ("post", "/exams/{id}/start") => SignedIn,
+        ("get", "/library" | "/library/{id}") => SignedIn,
+        (_, "/library/{id}/rollback" | "/library/publish/{question}") => Lead,
         (_, "/attempts/{id}" | "/attempts/{id}/submit") => Owner,
         ("get", "/attempts/{id}/result") => OwnerOrLead,
         (_, "/api/attempts/{id}/draft" | "/answers/{id}/appeal") => Owner,
@@ -185,7 +187,11 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
     let cluster = id("SELECT MIN(id) AS n FROM mined_clusters");
     let import = id("SELECT MIN(id) AS n FROM chat_imports");
     let disabled = user("chenjing");
-    let found = [answer, review, comparison, cluster, import];
+    let script = id("SELECT MIN(id) AS n FROM scripts");
+    let question = id("SELECT MIN(question_id) AS n FROM scripts");
+    let found = [
+        answer, review, comparison, cluster, import, script, question,
+    ];
     assert!(found.iter().all(|n| *n > 0), "{found:?}");
 
     let signed_in = |name: &'static str| {
@@ -248,11 +254,13 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
             p if p.starts_with("/imports/") || p.starts_with("/api/imports/") => import,
             p if p.starts_with("/progress/") => owner,
             p if p.starts_with("/admin/users/") => user("wangfang"),
+            p if p.starts_with("/library/") => script,
             _ => exam,
         };
         path.replace("{id}", &object.to_string())
             .replace("{item}", &item.to_string())
             .replace("{file}", "app.css")
+            .replace("{question}", &question.to_string())
     };
     // Logging out ends the session the other requests use: it goes last.
     let mut ordered = routes.clone();

@@ -12,6 +12,7 @@ mod helpers;
 mod hostile;
 mod instances;
 mod layers;
+mod library;
 mod mining;
 mod review;
 mod sessions;

@@ -216,19 +216,49 @@ pub fn finals_of_exams(
     conn: &mut Conn,
     exams: &[ExamId],
 ) -> DbResult<HashMap<db::columns::AttemptId, f64>> {
-    let mut rounds = review::rounds(conn)?;
-    let Some(last) = rounds.iter().rposition(|r| exams.contains(&r.exam_id)) else {
-        return Ok(HashMap::new());
-    };
-    rounds.truncate(last + 1);
     let mut out = HashMap::new();
-    walk(conn, rounds, |round, evidence| {
-        if exams.contains(&round.exam_id) {
-            out.extend(attempt_finals(&evidence, &outcome(&round, &evidence)?));
-        }
-        Ok(())
+    walk_exams(conn, exams, |evidence, outcome| {
+        out.extend(attempt_finals(evidence, outcome))
     })?;
     Ok(out)
+}
+
+/// Each reviewed answer's final score in the rounds of `exams`.
+pub fn answer_finals_of_exams(
+    conn: &mut Conn,
+    exams: &[ExamId],
+) -> DbResult<HashMap<AnswerId, f64>> {
+    let mut out = HashMap::new();
+    walk_exams(conn, exams, |_, outcome| {
+        out.extend(
+            outcome
+                .finals
+                .iter()
+                .filter_map(|(id, f)| f.reviewed().map(|score| (*id, score))),
+        )
+    })?;
+    Ok(out)
+}
+
+/// Hands the rounds of `exams` to `visit`, walking the rounds once, oldest
+/// first, and no further than the last one asked for (a round's reviewers are
+/// weighted by the rounds before it).
+fn walk_exams(
+    conn: &mut Conn,
+    exams: &[ExamId],
+    mut visit: impl FnMut(&Evidence, &Outcome),
+) -> DbResult<()> {
+    let mut rounds = review::rounds(conn)?;
+    let Some(last) = rounds.iter().rposition(|r| exams.contains(&r.exam_id)) else {
+        return Ok(());
+    };
+    rounds.truncate(last + 1);
+    walk(conn, rounds, |round, evidence| {
+        if exams.contains(&round.exam_id) {
+            visit(&evidence, &outcome(&round, &evidence)?);
+        }
+        Ok(())
+    })
 }
 
 /// Each attempt's final score in a round: the mean of its reviewed answers'

@@ -73,6 +73,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
     sit(&mut conn, finished, &ids[2..5])?;
     change_status(&mut conn, finished, StatusAction::Close, db::now_ms())?;
     review_round(&mut conn, finished, lead, &ids[2..4])?;
+    publish_best(&mut conn, finished, lead)?;
     new_exam(
         &mut conn,
         "售前咨询基础（演示）",
@@ -193,6 +194,38 @@ fn import_chats(pool: &DbPool, lead: i64) -> anyhow::Result<()> {
     };
     let _ = std::fs::remove_file(&path);
     outcome
+}
+
+/// The finished exam's first question gets an official script: the best
+/// answer published as written, then a lead's edit of it that greets the
+/// customer by name, so the library shows versions, provenance and a
+/// placeholder.
+fn publish_best(conn: &mut db::Conn, exam: ExamId, lead: i64) -> anyhow::Result<()> {
+    use crate::app::library::{self, Publication};
+    let Some(item) = exams::items(conn, exam)?.into_iter().next() else {
+        return Ok(());
+    };
+    let ranked = library::candidates(conn, item.question_id)?;
+    let Some(best) = ranked.first() else {
+        return Ok(());
+    };
+    let written = best.candidate.body.clone();
+    let edited = format!("{{称呼}}，{}", written.trim_start_matches("亲，"));
+    for text in [&written, &edited] {
+        let publication = Publication {
+            question: item.question_id,
+            text,
+            from: Some(best.candidate.answer_id),
+            note: "",
+            by: lead,
+            now: db::now_ms(),
+        };
+        // A best answer with a banned phrase is left for the lead to rewrite.
+        if library::publish(conn, &publication).is_err() {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// A peer-review round on the finished exam, due in three days, recorded

@@ -50,6 +50,14 @@ async fn the_demo_team_has_a_review_round_under_way() {
     let import = lead.get("/imports").await.body;
     assert!(import.contains("演示聊天记录.csv"), "{import}");
 
+    // The library holds the finished exam's best answer, then a lead's edit.
+    let library = lead.get("/library").await.body;
+    assert!(
+        library.contains("<mark class=\"placeholder\">{称呼}</mark>"),
+        "{library}"
+    );
+    assert!(library.contains("第 2 版"), "{library}");
+
     // 刘洋 has not started: his reviews wait behind the calibration example.
     let mut liuyang = app.client();
     liuyang.login("liuyang", &login("liuyang")).await;

@@ -1,0 +1,143 @@
+//! The official reply-script library: the candidates for a question's script
+//! (every answer to it in every exam, best first), publishing one — as
+//! written or edited — as a new version with its provenance, and rolling back
+//! to an earlier version (published again, so nothing is overwritten).
+
+use std::collections::HashMap;
+
+use crate::db::columns::AnswerId;
+use crate::db::scripts::{self, Candidate, NewVersion, Provenance};
+use crate::db::{questions, write_tx, Conn, DbError};
+use crate::domain::library;
+use crate::domain::types::{AnswerText, Invalid};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The script holds phrases the team must not send.
+    #[error("banned phrases: {}", .0.join(", "))]
+    Banned(Vec<String>),
+    /// The answer named as the source is not an answer to this question.
+    #[error("not an answer to this question")]
+    NotACandidate,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A candidate with its final score once a review round gave it one.
+pub struct Ranked {
+    pub candidate: Candidate,
+    pub final_score: Option<f64>,
+}
+
+impl Ranked {
+    /// What it is ranked by: the final score, else the automatic one.
+    pub fn score(&self) -> f64 {
+        self.final_score.or(self.candidate.automatic).unwrap_or(0.0)
+    }
+}
+
+/// Every answer to `question` in every exam, best first, each with its final
+/// score where a round gave one.
+pub fn candidates(conn: &mut Conn, question: i64) -> Result<Vec<Ranked>, DbError> {
+    let found = scripts::candidates(conn, question)?;
+    let mut exams: Vec<_> = found.iter().map(|c| c.exam_id).collect();
+    exams.sort_unstable();
+    exams.dedup();
+    let finals: HashMap<AnswerId, f64> = crate::app::review::answer_finals_of_exams(conn, &exams)?;
+    let mut ranked: Vec<Ranked> = found
+        .into_iter()
+        .map(|candidate| Ranked {
+            final_score: finals.get(&candidate.answer_id).copied(),
+            candidate,
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.score().total_cmp(&a.score()));
+    Ok(ranked)
+}
+
+/// What a lead publishes: the text, and the answer it came from, if any.
+pub struct Publication<'a> {
+    pub question: i64,
+    pub text: &'a str,
+    pub from: Option<AnswerId>,
+    pub note: &'a str,
+    pub by: i64,
+    pub now: i64,
+}
+
+/// Publishes a new version of `p.question`'s script: the text checked (not
+/// empty, not too long, no banned phrase), its provenance taken from the
+/// answer it came from (edited when the words differ). The script's id and
+/// the version's number.
+pub fn publish(conn: &mut Conn, p: &Publication) -> Result<(i64, i32), LibraryError> {
+    let text = AnswerText::parse(p.text)?.into_string();
+    let banned = library::banned(&text, &[]);
+    if !banned.is_empty() {
+        return Err(LibraryError::Banned(banned));
+    }
+    write_tx(conn, |conn| {
+        if questions::find_any(conn, p.question)?.is_none() {
+            return Err(LibraryError::NotFound);
+        }
+        let from = match p.from {
+            None => Provenance::written(),
+            Some(answer) => {
+                let ranked = candidates(conn, p.question)?;
+                let source = ranked
+                    .iter()
+                    .find(|r| r.candidate.answer_id == answer)
+                    .ok_or(LibraryError::NotACandidate)?;
+                Provenance {
+                    answer_id: Some(answer),
+                    author_id: Some(source.candidate.author_id),
+                    exam_id: Some(source.candidate.exam_id),
+                    automatic_score: source.candidate.automatic,
+                    final_score: source.final_score,
+                    edited: source.candidate.body.trim() != text,
+                }
+            }
+        };
+        let new = NewVersion {
+            question_id: p.question,
+            text: &text,
+            from,
+            note: p.note.trim(),
+            by: p.by,
+            now: p.now,
+        };
+        Ok(scripts::publish(conn, &new)?)
+    })
+}
+
+/// Publishes version `n` of script `script` again, as its newest version,
+/// with its provenance and a note saying so. The new version's number.
+pub fn roll_back(
+    conn: &mut Conn,
+    script: i64,
+    n: i32,
+    note: &str,
+    by: i64,
+    now: i64,
+) -> Result<i32, LibraryError> {
+    write_tx(conn, |conn| {
+        let found = scripts::find(conn, script)?.ok_or(LibraryError::NotFound)?;
+        let versions = scripts::versions(conn, script)?;
+        let old = versions
+            .iter()
+            .find(|v| v.n == n)
+            .ok_or(LibraryError::NotFound)?;
+        let new = NewVersion {
+            question_id: found.question_id,
+            text: &old.text,
+            from: Provenance::of(old),
+            note,
+            by,
+            now,
+        };
+        Ok(scripts::publish(conn, &new)?.1)
+    })
+}

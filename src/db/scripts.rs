@@ -1,0 +1,271 @@
+//! The official reply-script library: a script per customer question and every
+//! version ever published, each with where its text came from and who
+//! approved it. A version is never changed; the current one is the latest.
+
+use diesel::prelude::*;
+
+use super::columns::{AnswerId, ExamId};
+use super::schema::{
+    answers, attempts, exam_items, exams, questions, script_versions, scripts, users,
+};
+use super::{on_conn, write_tx, Conn, DbResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = scripts)]
+pub struct ScriptRow {
+    pub id: i64,
+    pub question_id: i64,
+    pub owner_id: Option<i64>,
+    pub review_by: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = script_versions)]
+pub struct VersionRow {
+    pub id: i64,
+    pub script_id: i64,
+    pub n: i32,
+    pub text: String,
+    pub answer_id: Option<AnswerId>,
+    pub author_id: Option<i64>,
+    pub exam_id: Option<ExamId>,
+    pub automatic_score: Option<f64>,
+    pub final_score: Option<f64>,
+    /// The lead changed the answer's words before publishing.
+    pub edited: bool,
+    pub note: String,
+    pub approved_by: i64,
+    pub approved_at: i64,
+}
+
+/// Where a published text came from: a trainee's answer in an exam, with its
+/// scores when it was chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provenance {
+    pub answer_id: Option<AnswerId>,
+    pub author_id: Option<i64>,
+    pub exam_id: Option<ExamId>,
+    pub automatic_score: Option<f64>,
+    pub final_score: Option<f64>,
+    pub edited: bool,
+}
+
+impl Provenance {
+    /// A text a lead wrote themselves.
+    pub fn written() -> Provenance {
+        Provenance {
+            answer_id: None,
+            author_id: None,
+            exam_id: None,
+            automatic_score: None,
+            final_score: None,
+            edited: true,
+        }
+    }
+
+    pub fn of(v: &VersionRow) -> Provenance {
+        Provenance {
+            answer_id: v.answer_id,
+            author_id: v.author_id,
+            exam_id: v.exam_id,
+            automatic_score: v.automatic_score,
+            final_score: v.final_score,
+            edited: v.edited,
+        }
+    }
+}
+
+pub struct NewVersion<'a> {
+    pub question_id: i64,
+    pub text: &'a str,
+    pub from: Provenance,
+    pub note: &'a str,
+    pub by: i64,
+    pub now: i64,
+}
+
+/// Publishes `new` as the next version of its question's script, creating the
+/// script (owned by the lead publishing) on its first publication. The
+/// script's id and the version's number.
+pub fn publish(conn: &mut Conn, new: &NewVersion) -> DbResult<(i64, i32)> {
+    write_tx(conn, |conn| {
+        let script = match for_question(conn, new.question_id)? {
+            Some(s) => s.id,
+            None => on_conn!(conn, c => diesel::insert_into(scripts::table)
+                .values((
+                    scripts::question_id.eq(new.question_id),
+                    scripts::owner_id.eq(new.by),
+                    scripts::created_at.eq(new.now),
+                ))
+                .returning(scripts::id)
+                .get_result(c))?,
+        };
+        let last: Option<i32> = on_conn!(conn, c => script_versions::table
+            .filter(script_versions::script_id.eq(script))
+            .select(diesel::dsl::max(script_versions::n))
+            .first(c))?;
+        let n = last.unwrap_or(0) + 1;
+        let from = &new.from;
+        on_conn!(conn, c => diesel::insert_into(script_versions::table)
+            .values((
+                script_versions::script_id.eq(script),
+                script_versions::n.eq(n),
+                script_versions::text.eq(new.text),
+                script_versions::answer_id.eq(from.answer_id),
+                script_versions::author_id.eq(from.author_id),
+                script_versions::exam_id.eq(from.exam_id),
+                script_versions::automatic_score.eq(from.automatic_score),
+                script_versions::final_score.eq(from.final_score),
+                script_versions::edited.eq(from.edited),
+                script_versions::note.eq(new.note),
+                script_versions::approved_by.eq(new.by),
+                script_versions::approved_at.eq(new.now),
+            ))
+            .execute(c))?;
+        Ok((script, n))
+    })
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<ScriptRow>> {
+    Ok(on_conn!(conn, c => scripts::table
+        .find(id)
+        .select(ScriptRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+pub fn for_question(conn: &mut Conn, question: i64) -> DbResult<Option<ScriptRow>> {
+    Ok(on_conn!(conn, c => scripts::table
+        .filter(scripts::question_id.eq(question))
+        .select(ScriptRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+/// A script's versions, newest first.
+pub fn versions(conn: &mut Conn, script: i64) -> DbResult<Vec<VersionRow>> {
+    Ok(on_conn!(conn, c => script_versions::table
+        .filter(script_versions::script_id.eq(script))
+        .order(script_versions::n.desc())
+        .select(VersionRow::as_select())
+        .load(c))?)
+}
+
+/// A script as the library lists it: its question and current version.
+pub struct Listed {
+    pub script: ScriptRow,
+    pub prompt: String,
+    pub scene: String,
+    pub category: String,
+    pub current: VersionRow,
+}
+
+/// Every script with its current version, in the order they were created.
+pub fn library(conn: &mut Conn) -> DbResult<Vec<Listed>> {
+    let rows: Vec<(ScriptRow, (String, String, String), VersionRow)> = on_conn!(conn, c => scripts::table
+        .inner_join(questions::table)
+        .inner_join(script_versions::table)
+        .order((scripts::id, script_versions::n.desc()))
+        .select((
+            ScriptRow::as_select(),
+            (questions::prompt, questions::scene, questions::category),
+            VersionRow::as_select(),
+        ))
+        .load(c))?;
+    let mut out: Vec<Listed> = Vec::new();
+    for (script, (prompt, scene, category), version) in rows {
+        // Newest version first within each script: keep the first seen.
+        if out.last().is_some_and(|l| l.script.id == script.id) {
+            continue;
+        }
+        out.push(Listed {
+            script,
+            prompt,
+            scene,
+            category,
+            current: version,
+        });
+    }
+    Ok(out)
+}
+
+/// The versions whose text came from `author`'s answers, with their
+/// question, newest first: the credit on the author's record.
+pub fn credits(conn: &mut Conn, author: i64) -> DbResult<Vec<(VersionRow, String)>> {
+    Ok(on_conn!(conn, c => script_versions::table
+        .inner_join(scripts::table.inner_join(questions::table))
+        .filter(script_versions::author_id.eq(author))
+        .order(script_versions::approved_at.desc())
+        .select((VersionRow::as_select(), questions::prompt))
+        .load(c))?)
+}
+
+/// A submitted answer to a question, in any exam: a candidate for its script.
+#[derive(Debug, Clone, Queryable)]
+pub struct Candidate {
+    pub answer_id: AnswerId,
+    pub body: String,
+    pub automatic: Option<f64>,
+    pub author_id: i64,
+    pub author: String,
+    pub exam_id: ExamId,
+    pub exam_title: String,
+}
+
+/// Every submitted answer to `question`, in every exam that asked it.
+pub fn candidates(conn: &mut Conn, question: i64) -> DbResult<Vec<Candidate>> {
+    Ok(on_conn!(conn, c => answers::table
+        .inner_join(exam_items::table.inner_join(exams::table))
+        .inner_join(attempts::table.inner_join(users::table))
+        .filter(exam_items::question_id.eq(question))
+        .filter(attempts::submitted_at.is_not_null())
+        .order(answers::id)
+        .select((
+            answers::id,
+            answers::body,
+            answers::score,
+            users::id,
+            users::display_name,
+            exams::id,
+            exams::title,
+        ))
+        .load(c))?)
+}
+
+/// A question with submitted answers and no script yet: what a lead may
+/// publish next.
+pub struct Unpublished {
+    pub question_id: i64,
+    pub prompt: String,
+    pub answers: i64,
+}
+
+/// Questions answered in some exam that have no script, most answered first.
+pub fn unpublished(conn: &mut Conn) -> DbResult<Vec<Unpublished>> {
+    use diesel::dsl::{count_star, exists, not};
+    let rows: Vec<(i64, String, i64)> = on_conn!(conn, c => answers::table
+        .inner_join(exam_items::table.inner_join(
+            questions::table.on(questions::id.eq(exam_items::question_id)),
+        ))
+        .inner_join(attempts::table)
+        .filter(attempts::submitted_at.is_not_null())
+        .filter(not(exists(scripts::table.filter(scripts::question_id.eq(questions::id)))))
+        .group_by((questions::id, questions::prompt))
+        .select((questions::id, questions::prompt, count_star()))
+        .load(c))?;
+    let mut out: Vec<Unpublished> = rows
+        .into_iter()
+        .map(|(question_id, prompt, answers)| Unpublished {
+            question_id,
+            prompt,
+            answers,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.answers
+            .cmp(&a.answers)
+            .then(a.question_id.cmp(&b.question_id))
+    });
+    Ok(out)
+}

@@ -1,0 +1,178 @@
+//! The official reply-script library: publishing from ranked candidates, as
+//! written or edited, versions with provenance, rollback, credit, search.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{number_after, question_id, spawn, AUTHENTIC};
+use crate::review::{answered_exam, close_and_review, MARKS};
+
+/// The text of the first `<textarea name="text">` on a page.
+fn textarea(page: &str) -> String {
+    page.split("<textarea name=\"text\"")
+        .nth(1)
+        .and_then(|s| s.split_once('>'))
+        .and_then(|(_, s)| s.split("</textarea>").next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[actix_web::test]
+async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_is_credited() {
+    let app = spawn().await;
+    let (mut lead, mut trainees, exam) = answered_exam(&app).await;
+    close_and_review(&mut lead, exam, "2").await;
+    // The lead grades dan's answer at the top: its final score leads.
+    let round = lead.get(&format!("/exams/{exam}/review")).await.body;
+    let dan_row = round.split("<td>dan</td>").nth(1).expect("dan's answer");
+    let dan_answer = number_after(dan_row, "href=\"/answers/").expect("a grade link");
+    lead.get(&format!("/answers/{dan_answer}/grade")).await;
+    let mut top: Vec<(&str, &str)> = MARKS.iter().map(|(k, _)| (*k, "3")).collect();
+    top.push(("reason", "正品保证讲得清楚"));
+    let graded = lead
+        .post(&format!("/answers/{dan_answer}/grade"), &top)
+        .await;
+    assert_eq!(graded.status, StatusCode::SEE_OTHER, "{}", graded.body);
+
+    // The library lists the answered question as one to publish.
+    let question: i64 = question_id(&lead.get("/exams/new").await.body, AUTHENTIC)
+        .parse()
+        .expect("a question id");
+    let library = lead.get("/library").await.body;
+    let waiting = library
+        .split("id=\"unpublished\"")
+        .nth(1)
+        .expect("{library}");
+    assert!(
+        waiting.contains(&format!("href=\"/library/publish/{question}\""))
+            && waiting.contains("4 份回答"),
+        "{waiting}"
+    );
+
+    // Candidates, best final score first; dan's is picked as written.
+    let page = lead.get(&format!("/library/publish/{question}")).await.body;
+    let rows = page.split("id=\"candidates\"").nth(1).expect("{page}");
+    assert_eq!(rows.matches("class=\"use-candidate\"").count(), 4);
+    let first = rows
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("a row");
+    assert!(
+        first.contains("dan在这里") && first.contains(">100.0<"),
+        "{first}"
+    );
+    let picked = lead
+        .get(&format!("/library/publish/{question}?from={dan_answer}"))
+        .await
+        .body;
+    let dan_text = textarea(&picked);
+    assert!(dan_text.contains("dan在这里"), "{picked}");
+
+    // A banned phrase is refused and named; the text is kept.
+    let boast = format!("{dan_text}，全店最好");
+    let refused = lead
+        .post(
+            &format!("/library/publish/{question}"),
+            &[("from", &dan_answer.to_string()), ("text", &boast)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("最好") && refused.body.contains("id=\"publish-error\""));
+    assert_eq!(textarea(&refused.body), boast);
+
+    let published = lead
+        .post(
+            &format!("/library/publish/{question}"),
+            &[("from", &dan_answer.to_string()), ("text", &dan_text)],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    let script = number_after(&published.location, "/library/").expect("a script");
+    let shown = lead.get(&published.location).await.body;
+    assert!(
+        shown.contains("已发布为第 1 版") && shown.contains("来自 dan 的回答"),
+        "{shown}"
+    );
+    assert!(shown.contains("最终得分 100.0") && !shown.contains("组长修改过措辞"));
+
+    // An edited version with a placeholder becomes version 2, beside the first.
+    let edited = "{称呼}您好，本店所有商品都是品牌正品，支持专柜验货，请放心购买";
+    let again = lead
+        .post(
+            &format!("/library/publish/{question}"),
+            &[("from", &dan_answer.to_string()), ("text", edited)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let shown = lead.get(&format!("/library/{script}")).await.body;
+    let v2 = shown
+        .split("id=\"v2\"")
+        .nth(1)
+        .and_then(|s| s.split("</li>").next())
+        .expect("{shown}");
+    assert!(
+        v2.contains("当前版本") && v2.contains("组长修改过措辞"),
+        "{v2}"
+    );
+    assert!(
+        v2.contains("<mark class=\"placeholder\">{称呼}</mark>"),
+        "{v2}"
+    );
+    assert!(
+        v2.contains("<ins>") || v2.contains("<del>"),
+        "the change from version 1: {v2}"
+    );
+
+    // Rolled back to version 1: published again as version 3, nothing lost.
+    let back = lead
+        .post(&format!("/library/{script}/rollback"), &[("n", "1")])
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    let shown = lead.get(&format!("/library/{script}")).await.body;
+    let v3 = shown
+        .split("id=\"v3\"")
+        .nth(1)
+        .and_then(|s| s.split("</li>").next())
+        .expect("{shown}");
+    assert!(
+        v3.contains("当前版本") && v3.contains("恢复自第 1 版") && v3.contains("dan在这里"),
+        "{v3}"
+    );
+    assert!(
+        shown.contains("id=\"v2\"") && shown.contains("id=\"v1\""),
+        "every version kept"
+    );
+    let missing = lead
+        .post(&format!("/library/{script}/rollback"), &[("n", "9")])
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // The author sees the credit on their record; everyone finds the script.
+    let dan = &mut trainees[3];
+    let record = dan.get("/progress").await.body;
+    let credits = record.split("id=\"credits\"").nth(1).expect("{record}");
+    assert!(
+        credits.contains(&format!("href=\"/library/{script}#v3\"")),
+        "{credits}"
+    );
+    let found = dan.get("/library?q=%E6%AD%A3%E5%93%81").await.body;
+    assert!(
+        found.contains(&format!("href=\"/library/{script}\"")),
+        "{found}"
+    );
+    let none = dan.get("/library?q=%E5%8F%91%E7%A5%A8").await.body;
+    assert!(none.contains("id=\"no-scripts\""), "{none}");
+    assert!(
+        !found.contains("id=\"unpublished\""),
+        "only leads see what to publish"
+    );
+    let refused = dan
+        .post(&format!("/library/publish/{question}"), &[("text", "好的")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
