@@ -5,7 +5,7 @@
 use crate::db::attempts::{self, SubmittedBy};
 use crate::db::columns::{ExamId, ExamStatus, ItemId};
 use crate::db::questions::Question;
-use crate::db::{exams, mining, review, write_tx, Conn, DbError};
+use crate::db::{exams, mining, review, scripts, write_tx, Conn, DbError};
 
 /// What a lead may do to an exam's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,21 +60,21 @@ pub fn create(
     })
 }
 
-/// Each question with the references its item starts with: its own, plus
-/// the better replies of appeals upheld on it.
+/// Each question with the references its item starts with: the current
+/// version of its official script first (the loop the library closes: what
+/// the team published is what the next exam is scored against; older
+/// versions no longer count), then its own, then the better replies of
+/// appeals upheld on it, each text once.
 fn with_references<'q>(
     conn: &mut Conn,
     questions: &'q [Question],
 ) -> Result<Vec<(&'q Question, Vec<String>)>, DbError> {
     let mut items = Vec::with_capacity(questions.len());
     for q in questions {
-        let mut references = q.references.clone();
-        for better in review::upheld_better_answers(conn, q.id)? {
-            if !references.contains(&better) {
-                references.push(better);
-            }
-        }
-        items.push((q, references));
+        let mut references: Vec<String> = scripts::current_text(conn, q.id)?.into_iter().collect();
+        references.extend(q.references.iter().cloned());
+        references.extend(review::upheld_better_answers(conn, q.id)?);
+        items.push((q, crate::domain::text::distinct(references)));
     }
     Ok(items)
 }

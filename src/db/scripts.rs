@@ -143,6 +143,17 @@ pub fn for_question(conn: &mut Conn, question: i64) -> DbResult<Option<ScriptRow
         .optional())?)
 }
 
+/// The current text of `question`'s script, if it has one.
+pub fn current_text(conn: &mut Conn, question: i64) -> DbResult<Option<String>> {
+    Ok(on_conn!(conn, c => script_versions::table
+        .inner_join(scripts::table)
+        .filter(scripts::question_id.eq(question))
+        .order(script_versions::n.desc())
+        .select(script_versions::text)
+        .first(c)
+        .optional())?)
+}
+
 /// A script's versions, newest first.
 pub fn versions(conn: &mut Conn, script: i64) -> DbResult<Vec<VersionRow>> {
     Ok(on_conn!(conn, c => script_versions::table

@@ -152,6 +152,42 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
+    // The loop closes: the current version is the first reference of the
+    // question in the next exam; earlier versions no longer count.
+    let latest = "亲，我们是品牌授权店，每件商品都有防伪码，支持专柜验货哦";
+    let v4 = lead
+        .post(&format!("/library/publish/{question}"), &[("text", latest)])
+        .await;
+    assert_eq!(v4.status, StatusCode::SEE_OTHER, "{}", v4.body);
+    let form = lead.get("/exams/new").await.body;
+    let q = question.to_string();
+    let draft = lead
+        .post(
+            "/exams",
+            &[
+                ("title", "复训"),
+                ("time_limit", "20"),
+                ("pass_mark", "60"),
+                ("mode", "pick"),
+                ("q", &q),
+            ],
+        )
+        .await;
+    assert!(form.contains(AUTHENTIC));
+    let next = number_after(&draft.location, "/exams/").expect("a draft");
+    let page = lead.get(&format!("/exams/{next}")).await.body;
+    let references = page
+        .split("name=\"references_")
+        .nth(1)
+        .and_then(|s| s.split_once('>'))
+        .and_then(|(_, s)| s.split("</textarea>").next())
+        .expect("the item's references");
+    assert!(references.starts_with(latest), "{references}");
+    assert!(
+        !references.contains("{称呼}您好，本店所有商品"),
+        "version 2 retired: {references}"
+    );
+
     // The author sees the credit on their record; everyone finds the script.
     let dan = &mut trainees[3];
     let record = dan.get("/progress").await.body;
