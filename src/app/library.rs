@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use crate::db::columns::AnswerId;
 use crate::db::scripts::{self, Candidate, NewVersion, Provenance};
 use crate::db::{questions, write_tx, Conn, DbError};
-use crate::domain::library;
+use crate::domain::library::{self, Entry, Index};
+use crate::domain::mining::matchkey::Synonyms;
 use crate::domain::types::{AnswerText, Invalid};
 
 #[derive(Debug, thiserror::Error)]
@@ -140,4 +141,51 @@ pub fn roll_back(
         };
         Ok(scripts::publish(conn, &new)?.1)
     })
+}
+
+/// How many members of a mined group a script is also found by.
+const GROUP_WORDINGS: usize = 50;
+
+/// The library's scripts with the wordings each is found by: its question,
+/// and for a mined group's question the group's most asked members.
+pub fn entries(conn: &mut Conn, listed: &[scripts::Listed]) -> Result<Vec<Entry>, DbError> {
+    let mut out = Vec::with_capacity(listed.len());
+    for l in listed {
+        let mut wordings = vec![l.prompt.clone()];
+        if let Some(q) = questions::find_any(conn, l.script.question_id)? {
+            let cluster = q
+                .qkey
+                .strip_prefix("cluster-")
+                .and_then(|id| id.parse::<i64>().ok())
+                .filter(|_| q.bank_slug == questions::MINED_BANK);
+            if let Some(cluster) = cluster {
+                let members = crate::db::mining::questions_of(conn, cluster)?;
+                wordings.extend(members.into_iter().take(GROUP_WORDINGS).map(|m| m.text));
+            }
+        }
+        out.push(Entry {
+            script: l.script.id,
+            wordings,
+        });
+    }
+    Ok(out)
+}
+
+/// The `top` scripts that best answer a customer's `message`, each with the
+/// script as listed.
+pub fn find(
+    conn: &mut Conn,
+    synonyms: &Synonyms,
+    message: &str,
+    top: usize,
+) -> Result<Vec<(library::Match, scripts::Listed)>, DbError> {
+    let listed = scripts::library(conn)?;
+    let index = Index::build(&entries(conn, &listed)?, synonyms);
+    let mut by_id: HashMap<i64, scripts::Listed> =
+        listed.into_iter().map(|l| (l.script.id, l)).collect();
+    Ok(index
+        .best(message, synonyms, top)
+        .into_iter()
+        .filter_map(|m| by_id.remove(&m.script).map(|l| (m, l)))
+        .collect())
 }

@@ -1,10 +1,15 @@
 //! What the official reply-script library needs from the core: a script's
 //! placeholders (`{称呼}`, `{订单号}` …, filled in by the agent for each
-//! customer) found for highlighting, and the banned phrases a script must not
-//! contain before it is published.
+//! customer) found for highlighting, the banned phrases a script must not
+//! contain before it is published, and the index that finds the scripts for
+//! a customer's message.
 
 use serde::Serialize;
 
+use super::mining::cluster::Weights;
+use super::mining::mask::mask;
+use super::mining::matchkey::{key, Synonyms};
+use super::text::Token;
 use super::{rubric, text};
 
 /// A run of a script's text: a placeholder or plain words.
@@ -72,6 +77,81 @@ pub fn banned(script: &str, extra: &[String]) -> Vec<String> {
     rubric::inspect(&text::fold(script), &extra).banned
 }
 
+/// A script and the wordings of its question it is found by: the question
+/// itself, its alternates, the members of its mined group.
+pub struct Entry {
+    pub script: i64,
+    pub wordings: Vec<String>,
+}
+
+/// A script found for a message: how alike (0–1) and which wording matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    pub script: i64,
+    pub score: f64,
+    pub wording: String,
+}
+
+/// The library's wordings keyed as mining keys customer questions (personal
+/// data masked, width, case and script folded, synonyms and particles
+/// rewritten), with the IDF weights of their shingles, so a shared "发票"
+/// counts for more than a shared "怎么".
+pub struct Index {
+    keys: Vec<(i64, usize, Vec<Token>)>,
+    wordings: Vec<String>,
+    weights: Weights,
+}
+
+impl Index {
+    pub fn build(entries: &[Entry], synonyms: &Synonyms) -> Index {
+        let mut keys = Vec::new();
+        let mut wordings = Vec::new();
+        for entry in entries {
+            for wording in &entry.wordings {
+                keys.push((entry.script, wordings.len(), key(&mask(wording), synonyms)));
+                wordings.push(wording.clone());
+            }
+        }
+        let weights = Weights::from_keys(keys.iter().map(|(_, _, k)| k.as_slice()));
+        Index {
+            keys,
+            wordings,
+            weights,
+        }
+    }
+
+    /// The `top` scripts most like `message`, best first, each by its
+    /// closest wording; scripts sharing nothing with it are left out.
+    pub fn best(&self, message: &str, synonyms: &Synonyms, top: usize) -> Vec<Match> {
+        let asked = key(&mask(message), synonyms);
+        if asked.is_empty() {
+            return Vec::new();
+        }
+        let mut best: Vec<Match> = Vec::new();
+        for (script, wording, k) in &self.keys {
+            let score = self.weights.similarity(&asked, k);
+            if score <= 0.0 {
+                continue;
+            }
+            match best.iter_mut().find(|m| m.script == *script) {
+                Some(m) if m.score >= score => {}
+                Some(m) => {
+                    m.score = score;
+                    m.wording = self.wordings[*wording].clone();
+                }
+                None => best.push(Match {
+                    script: *script,
+                    score,
+                    wording: self.wordings[*wording].clone(),
+                }),
+            }
+        }
+        best.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.script.cmp(&b.script)));
+        best.truncate(top);
+        best
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +204,53 @@ mod tests {
             ["耐用"],
             "the team's own words too"
         );
+    }
+
+    fn library() -> Vec<Entry> {
+        [
+            (1, vec!["什么时候发货", "几天能发货"]),
+            (2, vec!["退款什么时候到账"]),
+            (3, vec!["能开发票吗", "发票怎么开"]),
+            (4, vec!["是正品吗"]),
+        ]
+        .into_iter()
+        .map(|(script, w)| Entry {
+            script,
+            wordings: w.into_iter().map(String::from).collect(),
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_noisy_customer_message_finds_its_script_first() {
+        let synonyms = Synonyms::default();
+        let index = Index::build(&library(), &synonyms);
+        for (message, script) in [
+            ("亲，在吗？我想问下什么时候發貨啊？？", 1),
+            ("订单3012345678901234567退款什么时候到账", 2),
+            ("你好 发票怎么开呀", 3),
+            ("保证是正品吗😊", 4),
+        ] {
+            let found = index.best(message, &synonyms, 3);
+            assert_eq!(
+                found.first().map(|m| m.script),
+                Some(script),
+                "{message}: {found:?}"
+            );
+        }
+        let found = index.best("几天能发货", &synonyms, 3);
+        assert_eq!(found[0].wording, "几天能发货", "the wording that matched");
+        assert!((found[0].score - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_message_sharing_nothing_finds_nothing() {
+        let synonyms = Synonyms::default();
+        let index = Index::build(&library(), &synonyms);
+        assert!(index.best("😊😊", &synonyms, 3).is_empty());
+        assert!(index.best("", &synonyms, 3).is_empty());
+        assert!(Index::build(&[], &synonyms)
+            .best("发货", &synonyms, 3)
+            .is_empty());
     }
 }

@@ -16,8 +16,14 @@ use crate::error::AppError;
 
 #[derive(serde::Deserialize)]
 pub struct Search {
+    /// Words to look for in questions and scripts.
     q: Option<String>,
+    /// A customer's message to find the scripts for.
+    m: Option<String>,
 }
+
+/// How many scripts a pasted message brings up.
+const MATCHES: usize = 5;
 
 /// The library, newest scripts last, filtered by a search over question and
 /// script (folded as scoring folds: width, case, traditional characters).
@@ -26,16 +32,34 @@ pub async fn list(
     query: web::Query<Search>,
 ) -> Result<HttpResponse, AppError> {
     let is_lead = me.role >= crate::domain::types::Role::Lead;
-    let (listed, unpublished) = ctx
+    let message = query.m.as_deref().unwrap_or("").trim().to_string();
+    let (state, asked) = (ctx.state.clone(), message.clone());
+    let (listed, unpublished, found) = ctx
         .db(move |conn| {
             let unpublished = if is_lead {
                 scripts::unpublished(conn)?
             } else {
                 vec![]
             };
-            Ok((scripts::library(conn)?, unpublished))
+            let found = if asked.is_empty() {
+                vec![]
+            } else {
+                library::find(conn, &state.rules.synonyms, &asked, MATCHES)?
+            };
+            Ok((scripts::library(conn)?, unpublished, found))
         })
         .await?;
+    let matches = found
+        .into_iter()
+        .map(|(m, l)| MatchLine {
+            id: l.script.id,
+            prompt: l.prompt,
+            percent: (m.score * 100.0).round() as i64,
+            wording: m.wording,
+            pieces: core::pieces(&l.current.text),
+            text: l.current.text,
+        })
+        .collect();
     let q = query.q.as_deref().unwrap_or("").trim().to_string();
     let needle = text::fold(&q);
     let scripts = listed
@@ -56,6 +80,8 @@ pub async fn list(
         .collect();
     ctx.render(&LibraryPage {
         q,
+        m: message,
+        matches,
         scripts,
         unpublished: unpublished
             .into_iter()
@@ -297,6 +323,9 @@ fn round1(x: f64) -> f64 {
 #[derive(Serialize)]
 struct LibraryPage {
     q: String,
+    /// The customer's message pasted, and the scripts it found.
+    m: String,
+    matches: Vec<MatchLine>,
     scripts: Vec<ScriptLine>,
     /// For leads: answered questions with no script yet.
     unpublished: Vec<Unpublished>,
@@ -310,6 +339,20 @@ struct ScriptLine {
     category: String,
     pieces: Vec<core::Piece>,
     n: i32,
+}
+
+/// A script found for a pasted message.
+#[derive(Serialize)]
+struct MatchLine {
+    id: i64,
+    prompt: String,
+    /// How alike, 0–100.
+    percent: i64,
+    /// The wording of the question that matched.
+    wording: String,
+    pieces: Vec<core::Piece>,
+    /// The script as the agent copies it.
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -398,6 +441,15 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
     let pieces = || core::pieces("{称呼}您好，今天18点前发出");
     out.add(&LibraryPage {
         q: "发货".into(),
+        m: "亲，几号发货".into(),
+        matches: vec![MatchLine {
+            id: 1,
+            prompt: "什么时候发货".into(),
+            percent: 0,
+            wording: "几天能发货".into(),
+            pieces: pieces(),
+            text: "{称呼}您好，今天18点前发出".into(),
+        }],
         scripts: vec![ScriptLine {
             id: 1,
             prompt: "什么时候发货".into(),

@@ -201,6 +201,23 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
         found.contains(&format!("href=\"/library/{script}\"")),
         "{found}"
     );
+    // Pasting a customer's message, noisy as they come, finds the script first.
+    let pasted = dan
+        .get("/library?m=%E4%BA%B2%EF%BC%8C%E5%9C%A8%E5%90%97%EF%BC%9F%E4%BD%A0%E4%BB%AC%E5%8D%96%E7%9A%84%E6%98%AF%E6%AD%A3%E5%93%81%E5%90%97%EF%BC%9F%EF%BC%9F")
+        .await
+        .body;
+    let matches = pasted.split("id=\"matches\"").nth(1).expect("{pasted}");
+    let first = matches.split("class=\"match\"").nth(1).expect("{matches}");
+    assert!(
+        first.contains(&format!("href=\"/library/{script}\"")),
+        "{first}"
+    );
+    assert!(
+        first.contains(&format!("data-copy=\"{latest}\"")),
+        "one click copies the current script: {first}"
+    );
+    let unrelated = dan.get("/library?m=%F0%9F%98%8A").await.body;
+    assert!(unrelated.contains("id=\"no-matches\""), "{unrelated}");
     let none = dan.get("/library?q=%E5%8F%91%E7%A5%A8").await.body;
     assert!(none.contains("id=\"no-scripts\""), "{none}");
     assert!(
