@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::db::columns::AnswerId;
 use crate::db::scripts::{self, Candidate, NewVersion, Provenance};
 use crate::db::{questions, write_tx, Conn, DbError};
-use crate::domain::library::{self, Entry, Index};
+use crate::domain::library::{self, Entry, Index, ReplyCheck};
 use crate::domain::mining::matchkey::Synonyms;
 use crate::domain::types::{AnswerText, Invalid};
 
@@ -188,4 +188,17 @@ pub fn find(
         .into_iter()
         .filter_map(|m| by_id.remove(&m.script).map(|l| (m, l)))
         .collect())
+}
+
+/// An agent's draft `reply` to a customer's `message`, checked against the
+/// rubric and against the official script the message finds, if any.
+pub fn check_reply(
+    conn: &mut Conn,
+    synonyms: &Synonyms,
+    message: &str,
+    reply: &str,
+) -> Result<(Option<(library::Match, scripts::Listed)>, ReplyCheck), DbError> {
+    let found = find(conn, synonyms, message, 1)?.into_iter().next();
+    let checked = library::check_reply(reply, found.as_ref().map(|(_, l)| l.current.text.as_str()));
+    Ok((found, checked))
 }

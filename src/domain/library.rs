@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::mining::cluster::Weights;
 use super::mining::mask::mask;
 use super::mining::matchkey::{key, Synonyms};
+use super::rubric::{Check, Settings};
 use super::text::Token;
-use super::{rubric, text};
+use super::{diff, rubric, scoring, text};
 
 /// A run of a script's text: a placeholder or plain words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -152,6 +153,63 @@ impl Index {
     }
 }
 
+/// One line of the self-check list: a rubric check and the phrase that
+/// satisfied it, if any.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckLine {
+    pub check: Check,
+    pub found: Option<String>,
+    /// The official script does it, so the reply should too.
+    pub expected: bool,
+}
+
+/// An agent's draft reply checked before sending: the rubric, banned or
+/// cold phrases, and, against the official script when there is one, the
+/// automatic score and what the draft leaves out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplyCheck {
+    pub checks: Vec<CheckLine>,
+    pub banned: Vec<String>,
+    pub score: Option<f64>,
+    pub missing: Vec<String>,
+}
+
+/// Checks `reply` on its own, or against `script` (the official answer to
+/// the customer's message) when one was found.
+pub fn check_reply(reply: &str, script: Option<&str>) -> ReplyCheck {
+    let folded = text::fold(reply);
+    let findings = rubric::inspect(&folded, &[]);
+    let scored = script.and_then(|s| {
+        scoring::Question::new(&[s.to_string()], Settings::default())
+            .ok()
+            .map(|q| q.score(reply))
+    });
+    let expected = |check: Check| {
+        scored
+            .as_ref()
+            .is_some_and(|r| r.checks.iter().any(|c| c.check == check && c.expected))
+    };
+    ReplyCheck {
+        checks: Check::ALL
+            .iter()
+            .map(|check| CheckLine {
+                check: *check,
+                found: findings
+                    .found
+                    .iter()
+                    .find(|(c, _)| c == check)
+                    .map(|(_, phrase)| phrase.clone()),
+                expected: expected(*check),
+            })
+            .collect(),
+        banned: findings.banned,
+        score: scored.as_ref().map(|r| r.score),
+        missing: script
+            .map(|s| diff::missing_phrases(&folded, &text::fold(s)))
+            .unwrap_or_default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +310,32 @@ mod tests {
         assert!(Index::build(&[], &synonyms)
             .best("发货", &synonyms, 3)
             .is_empty());
+    }
+
+    #[test]
+    fn a_draft_is_checked_against_the_rubric_and_the_official_script() {
+        let script = "非常抱歉让您久等了，我马上联系快递核实，今天下午五点前给您回复，谢谢您的耐心";
+        let cold = check_reply("快递的问题你自己看吧，我也没办法", Some(script));
+        assert!(cold.banned.iter().any(|b| b == "没办法"), "{cold:?}");
+        assert!(cold
+            .checks
+            .iter()
+            .any(|c| c.check == Check::Empathy && c.expected && c.found.is_none()));
+        assert!(!cold.missing.is_empty());
+        let warm = check_reply(script, Some(script));
+        assert!(warm.banned.is_empty() && warm.missing.is_empty());
+        assert!(
+            warm.score > cold.score,
+            "{:?} vs {:?}",
+            warm.score,
+            cold.score
+        );
+        let alone = check_reply("谢谢亲", None);
+        assert_eq!(alone.score, None);
+        assert!(alone
+            .checks
+            .iter()
+            .any(|c| c.check == Check::Thanks && c.found.is_some()));
+        assert!(alone.checks.iter().all(|c| !c.expected));
     }
 }

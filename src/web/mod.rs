@@ -140,6 +140,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/exams/{id}/review.csv", web::get().to(export::round))
         .route("/library", web::get().to(library::list))
+        .route("/library/check", web::get().to(library::check_form))
+        .route("/library/check", web::post().to(library::check))
+        .route("/api/v1/replies/check", web::post().to(library::check_api))
         .route("/library/{id}", web::get().to(library::show))
         .route("/library/{id}/rollback", web::post().to(library::roll_back))
         .route(

@@ -30,6 +30,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/healthz" | "/static/{file}" | "/setup" | "/login" | "/lang" | "/logout") => Public,
         ("get", "/" | "/progress") | ("post", "/exams/{id}/start") => SignedIn,
         ("get", "/library" | "/library/{id}") => SignedIn,
+        (_, "/library/check" | "/api/v1/replies/check") => SignedIn,
         (_, "/library/{id}/rollback" | "/library/publish/{question}") => Lead,
         (_, "/attempts/{id}" | "/attempts/{id}/submit") => Owner,
         ("get", "/attempts/{id}/result") => OwnerOrLead,

@@ -218,6 +218,55 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
     );
     let unrelated = dan.get("/library?m=%F0%9F%98%8A").await.body;
     assert!(unrelated.contains("id=\"no-matches\""), "{unrelated}");
+    // Checking a draft reply before sending it: the rubric, the cold words,
+    // the official script and what the draft leaves out.
+    dan.get("/library/check").await;
+    let cold = "是正品，你自己看吧";
+    let checked = dan
+        .post(
+            "/library/check",
+            &[("message", "你们卖的是正品吗"), ("reply", cold)],
+        )
+        .await;
+    assert_eq!(checked.status, StatusCode::OK);
+    let result = checked
+        .body
+        .split("id=\"check-result\"")
+        .nth(1)
+        .expect("{checked.body}");
+    assert!(
+        result.contains("自己看") && result.contains("class=\"bad banned\""),
+        "{result}"
+    );
+    assert!(
+        result.contains("id=\"official-script\"") && result.contains("专柜验货"),
+        "{result}"
+    );
+    assert!(result.contains("class=\"missing\""), "{result}");
+    let (status, json) = dan
+        .post_json(
+            "/api/v1/replies/check",
+            serde_json::json!({ "message": "你们卖的是正品吗", "reply": cold }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["script"]["script"].as_i64(), Some(script), "{json}");
+    assert!(
+        json["banned"].as_array().is_some_and(|b| !b.is_empty()),
+        "{json}"
+    );
+    assert_eq!(json["checks"].as_array().map(Vec::len), Some(5), "{json}");
+    let (status, _) = dan
+        .post_json(
+            "/api/v1/replies/check",
+            serde_json::json!({ "message": "", "reply": cold }),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an empty message is refused"
+    );
     let none = dan.get("/library?q=%E5%8F%91%E7%A5%A8").await.body;
     assert!(none.contains("id=\"no-scripts\""), "{none}");
     assert!(

@@ -3,6 +3,9 @@
 //! written or edited), sees every version with its provenance and the change
 //! from the one before, and rolls back to any of them.
 
+mod check;
+pub use check::{api as check_api, check, form as check_form};
+
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
@@ -438,6 +441,7 @@ impl Page for PublishPage {
 
 #[cfg(test)]
 pub(super) fn samples(out: &mut super::pages::Samples) {
+    check::samples(out);
     let pieces = || core::pieces("{称呼}您好，今天18点前发出");
     out.add(&LibraryPage {
         q: "发货".into(),
