@@ -534,3 +534,56 @@ async fn a_lead_keeps_a_refused_forms_input_reads_the_round_on_a_phone_and_expor
         .await;
     assert_eq!(shown, json!(["none", "none", "table"]), "{shown}");
 }
+
+#[actix_web::test]
+async fn a_lead_publishes_a_script_and_an_agent_finds_it_and_checks_a_reply() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = spawn().await;
+    let (_lead, _trainees, _exam) = crate::review::answered_exam(&app).await;
+    let Some(browser) = Driver::for_test().await else {
+        return;
+    };
+    // The lead picks the first candidate, adds a placeholder, publishes.
+    browser.login(&app.base, "lina").await;
+    browser.goto(&format!("{}/library", app.base)).await;
+    browser.click("#unpublished a").await;
+    browser.click("a.use-candidate").await;
+    let picked = browser.value("textarea[name=text]").await;
+    assert!(picked.contains("在这里"), "{picked}");
+    browser
+        .type_into("textarea[name=text]", "，{称呼}请放心")
+        .await;
+    browser.click("#publish-script").await;
+    assert!(browser.text(".flash").await.contains("已发布为第 1 版"));
+    assert_eq!(browser.text("mark.placeholder").await, "{称呼}");
+
+    // An agent pastes a customer's message and finds it first.
+    browser.click("#logout").await;
+    browser.login(&app.base, "amy").await;
+    browser.goto(&format!("{}/library", app.base)).await;
+    browser
+        .type_into(
+            "#library-match textarea[name=m]",
+            "亲在吗，你家的东西是正品吗？",
+        )
+        .await;
+    browser.click("#library-match button").await;
+    let found = browser.text("#matches .match").await;
+    assert!(found.contains("在这里"), "{found}");
+
+    // Then checks the reply she is about to send.
+    browser.goto(&format!("{}/library/check", app.base)).await;
+    browser
+        .type_into("textarea[name=message]", "你们卖的是正品吗")
+        .await;
+    browser
+        .type_into("textarea[name=reply]", "是正品，不知道你在担心什么")
+        .await;
+    browser.click("#check-reply").await;
+    let result = browser.text("#check-result").await;
+    assert!(
+        result.contains("不知道"),
+        "the cold phrase is named: {result}"
+    );
+    assert!(browser.text("#official-script").await.contains("{称呼}"));
+}

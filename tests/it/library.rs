@@ -67,6 +67,28 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
         .body;
     let dan_text = textarea(&picked);
     assert!(dan_text.contains("dan在这里"), "{picked}");
+    // Two candidates merged: the text starts from both.
+    assert_eq!(
+        picked.matches("class=\"merge-candidate\"").count(),
+        3,
+        "the other three"
+    );
+    let merge = picked
+        .split("class=\"use-candidate\"")
+        .last()
+        .and_then(|s| s.split("href=\"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("a merge link")
+        .replace("&amp;", "&");
+    assert!(
+        merge.contains(&format!("from={dan_answer}&with=")),
+        "{merge}"
+    );
+    let merged = textarea(&lead.get(&merge).await.body);
+    assert!(
+        merged.contains("dan在这里") && merged.matches("在这里").count() == 2,
+        "{merged}"
+    );
 
     // A banned phrase is refused and named; the text is kept.
     let boast = format!("{dan_text}，全店最好");

@@ -186,6 +186,8 @@ pub async fn roll_back(
 pub struct Start {
     /// The candidate answer to start the text from.
     from: Option<AnswerId>,
+    /// A second candidate to merge into it.
+    with: Option<AnswerId>,
 }
 
 /// The publish page of a question: its current script, the candidate
@@ -197,7 +199,7 @@ pub async fn publish_form(
     start: web::Query<Start>,
 ) -> Result<HttpResponse, AppError> {
     let question = path.into_inner();
-    show_publish(&ctx, question, start.from, None).await
+    show_publish(&ctx, question, (start.from, start.with), None).await
 }
 
 /// What the publish form was sent with, kept when it is refused.
@@ -208,10 +210,12 @@ struct Typed {
     status: actix_web::http::StatusCode,
 }
 
+/// The publish page, its text started from candidate `from`, merged with
+/// candidate `with` when two are picked (the first stays the source).
 async fn show_publish(
     ctx: &Ctx,
     question: i64,
-    from: Option<AnswerId>,
+    (from, with): (Option<AnswerId>, Option<AnswerId>),
     refused: Option<Typed>,
 ) -> Result<HttpResponse, AppError> {
     let (found, script, ranked) = ctx
@@ -227,11 +231,14 @@ async fn show_publish(
             Ok((found, script, library::candidates(conn, question)?))
         })
         .await?;
-    let picked = from.and_then(|a| ranked.iter().find(|r| r.candidate.answer_id == a));
-    let text = match (&refused, picked) {
-        (Some(t), _) => t.text.clone(),
-        (None, Some(p)) => p.candidate.body.clone(),
-        (None, None) => String::new(),
+    let find =
+        |a: Option<AnswerId>| a.and_then(|a| ranked.iter().find(|r| r.candidate.answer_id == a));
+    let (picked, second) = (find(from), find(with).filter(|_| with != from));
+    let text = match (&refused, picked, second) {
+        (Some(t), _, _) => t.text.clone(),
+        (None, Some(p), Some(s)) => format!("{}\n{}", p.candidate.body, s.candidate.body),
+        (None, Some(p), None) => p.candidate.body.clone(),
+        (None, None, _) => String::new(),
     };
     let page = PublishPage {
         question: found.id,
@@ -256,6 +263,7 @@ async fn show_publish(
                 automatic: r.candidate.automatic.map(round1),
                 final_score: r.final_score.map(round1),
                 picked: Some(r.candidate.answer_id) == from,
+                merge: from.filter(|f| *f != r.candidate.answer_id),
             })
             .collect(),
         from: picked.map(|p| p.candidate.answer_id),
@@ -314,7 +322,7 @@ pub async fn publish(
                 message: refused.message,
                 status: refused.status,
             };
-            show_publish(&ctx, question, from, Some(typed)).await
+            show_publish(&ctx, question, (from, None), Some(typed)).await
         }
     }
 }
@@ -432,6 +440,8 @@ struct CandidateLine {
     automatic: Option<f64>,
     final_score: Option<f64>,
     picked: bool,
+    /// The candidate picked first, to merge this one into.
+    merge: Option<AnswerId>,
 }
 
 impl Page for PublishPage {
@@ -511,6 +521,7 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
                 automatic: Some(0.0),
                 final_score: None,
                 picked: true,
+                merge: Some(AnswerId(8)),
             }],
             from: Some(AnswerId(9)),
             text: "亲，今天发".into(),
