@@ -76,6 +76,10 @@ impl Provenance {
     }
 }
 
+/// How long a published version stands before its owner reviews it again.
+pub const REVIEW_DAYS: i64 = 90;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
 pub struct NewVersion<'a> {
     pub question_id: i64,
     pub text: &'a str,
@@ -106,6 +110,10 @@ pub fn publish(conn: &mut Conn, new: &NewVersion) -> DbResult<(i64, i32)> {
             .select(diesel::dsl::max(script_versions::n))
             .first(c))?;
         let n = last.unwrap_or(0) + 1;
+        // A new version is good for another review period.
+        on_conn!(conn, c => diesel::update(scripts::table.find(script))
+            .set(scripts::review_by.eq(new.now + REVIEW_DAYS * DAY_MS))
+            .execute(c))?;
         let from = &new.from;
         on_conn!(conn, c => diesel::insert_into(script_versions::table)
             .values((
@@ -279,4 +287,26 @@ pub fn unpublished(conn: &mut Conn) -> DbResult<Vec<Unpublished>> {
             .then(a.question_id.cmp(&b.question_id))
     });
     Ok(out)
+}
+
+/// Sets who looks after a script and when it is next reviewed.
+pub fn set_care(conn: &mut Conn, script: i64, owner: i64, review_by: i64) -> DbResult<bool> {
+    Ok(
+        on_conn!(conn, c => diesel::update(scripts::table.find(script))
+        .set((scripts::owner_id.eq(owner), scripts::review_by.eq(review_by)))
+        .execute(c))?
+            == 1,
+    )
+}
+
+/// `owner`'s scripts whose review-by date has passed, with their question,
+/// the longest overdue first.
+pub fn overdue(conn: &mut Conn, owner: i64, now: i64) -> DbResult<Vec<(ScriptRow, String)>> {
+    Ok(on_conn!(conn, c => scripts::table
+        .inner_join(questions::table)
+        .filter(scripts::owner_id.eq(owner))
+        .filter(scripts::review_by.lt(now))
+        .order(scripts::review_by)
+        .select((ScriptRow::as_select(), questions::prompt))
+        .load(c))?)
 }

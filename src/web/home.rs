@@ -34,7 +34,7 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
                     review::comparison_queue(conn, me.id)?,
                 ),
                 if is_lead {
-                    Some(Inbox::load(conn, now)?)
+                    Some(Inbox::load(conn, me.id, now)?)
                 } else {
                     None
                 },
@@ -116,14 +116,22 @@ impl Page for HomePage {
 
 /// What waits for a lead today, each a link: appeals to decide, answers only
 /// their grade can score, rounds closing within a day, imports finished in
-/// the last week.
+/// the last week, their scripts due for review.
 #[derive(Serialize)]
 struct Inbox {
     appeals: Vec<review::ExamCount>,
     to_grade: Vec<review::ExamCount>,
     rounds_due: Vec<RoundDue>,
     imports: Vec<FinishedImport>,
+    /// Scripts this lead owns whose review date has passed.
+    scripts_due: Vec<ScriptDue>,
     empty: bool,
+}
+
+#[derive(Serialize)]
+struct ScriptDue {
+    id: i64,
+    prompt: String,
 }
 
 #[derive(Serialize)]
@@ -145,7 +153,7 @@ struct FinishedImport {
 const IMPORT_DAYS: i64 = 7;
 
 impl Inbox {
-    fn load(conn: &mut crate::db::Conn, now: i64) -> crate::db::DbResult<Inbox> {
+    fn load(conn: &mut crate::db::Conn, me: i64, now: i64) -> crate::db::DbResult<Inbox> {
         let appeals = review::open_appeals(conn)?;
         let to_grade = review::needing_lead(conn, now)?;
         let rounds_due: Vec<RoundDue> = review::rounds_due(conn, now, now + DAY_MS)?
@@ -169,15 +177,24 @@ impl Inbox {
             })
             .take(5)
             .collect();
+        let scripts_due: Vec<ScriptDue> = crate::db::scripts::overdue(conn, me, now)?
+            .into_iter()
+            .map(|(script, prompt)| ScriptDue {
+                id: script.id,
+                prompt,
+            })
+            .collect();
         let empty = appeals.is_empty()
             && to_grade.is_empty()
             && rounds_due.is_empty()
-            && imports.is_empty();
+            && imports.is_empty()
+            && scripts_due.is_empty();
         Ok(Inbox {
             appeals,
             to_grade,
             rounds_due,
             imports,
+            scripts_due,
             empty,
         })
     }
@@ -356,6 +373,10 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
                 file_name: "十一月.csv".into(),
                 finished: "2026-11-30 09:00".into(),
                 failed: false,
+            }],
+            scripts_due: vec![ScriptDue {
+                id: 1,
+                prompt: "什么时候发货".into(),
             }],
             empty: false,
         }),

@@ -145,6 +145,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/replies/check", web::post().to(library::check_api))
         .route("/library/{id}", web::get().to(library::show))
         .route("/library/{id}/rollback", web::post().to(library::roll_back))
+        .route("/library/{id}/care", web::post().to(library::care))
         .route(
             "/library/publish/{question}",
             web::get().to(library::publish_form),

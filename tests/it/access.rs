@@ -32,6 +32,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         ("get", "/library" | "/library/{id}") => SignedIn,
         (_, "/library/check" | "/api/v1/replies/check") => SignedIn,
         (_, "/library/{id}/rollback" | "/library/publish/{question}") => Lead,
+        (_, "/library/{id}/care") => Lead,
         (_, "/attempts/{id}" | "/attempts/{id}/submit") => Owner,
         ("get", "/attempts/{id}/result") => OwnerOrLead,
         (_, "/api/attempts/{id}/draft" | "/answers/{id}/appeal") => Owner,

@@ -193,7 +193,24 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // Chromium runs detached from chromedriver: only ending the WebDriver
+        // session closes it. Drop cannot await, so the DELETE goes by hand.
+        use std::io::{Read, Write};
+        let host = self.base.trim_start_matches("http://");
+        if let Ok(mut stream) = std::net::TcpStream::connect(host) {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!(
+                "DELETE /session/{} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n",
+                self.session
+            );
+            // The answer comes once the browser is closed; its first bytes
+            // are enough (chromedriver may keep the connection open).
+            if stream.write_all(request.as_bytes()).is_ok() {
+                let _ = stream.read(&mut [0u8; 256]);
+            }
+        }
         let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -174,6 +174,48 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
+    // Each script has an owner and a review date; once it passes, the
+    // owner's inbox says so.
+    let page = lead.get(&format!("/library/{script}")).await.body;
+    let in90 = (chrono::Local::now() + chrono::Duration::days(90))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(page.contains(&format!("下次复审：{in90}")), "{page}");
+    // The lead who first published it owns it.
+    let owner: i64 = page
+        .split("<option value=\"")
+        .skip(1)
+        .find(|o| o.contains("selected"))
+        .and_then(|o| o.split('"').next())
+        .and_then(|id| id.parse().ok())
+        .expect("the current owner");
+    let bad = lead
+        .post(
+            &format!("/library/{script}/care"),
+            &[("owner", &owner.to_string()), ("review_by", "明天")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let yesterday = (chrono::Local::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let cared = lead
+        .post(
+            &format!("/library/{script}/care"),
+            &[("owner", &owner.to_string()), ("review_by", &yesterday)],
+        )
+        .await;
+    assert_eq!(cared.status, StatusCode::SEE_OTHER, "{}", cared.body);
+    let home = lead.get("/").await.body;
+    let due = home
+        .split("class=\"inbox-script\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no overdue script: {home}"));
+    assert!(
+        due.contains(&format!("href=\"/library/{script}\"")),
+        "{due}"
+    );
+
     // The loop closes: the current version is the first reference of the
     // question in the next exam; earlier versions no longer count.
     let latest = "亲，我们是品牌授权店，每件商品都有防伪码，支持专柜验货哦";

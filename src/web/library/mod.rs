@@ -4,7 +4,9 @@
 //! from the one before, and rolls back to any of them.
 
 mod check;
+mod publish;
 pub use check::{api as check_api, check, form as check_form};
+pub use publish::{publish, publish_form};
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -141,11 +143,23 @@ pub async fn show(
                 .unwrap_or_default(),
         })
         .collect();
+    let now = db::now_ms();
     ctx.render(&ScriptPage {
         id: script.id,
         question: question.id,
         prompt: question.prompt,
         owner: name(script.owner_id),
+        owners: users
+            .iter()
+            .filter(|u| u.active && u.role >= crate::domain::types::Role::Lead)
+            .map(|u| Owner {
+                id: u.id,
+                name: u.display_name.clone(),
+                current: Some(u.id) == script.owner_id,
+            })
+            .collect(),
+        review_by: script.review_by.map(day_of).unwrap_or_default(),
+        overdue: script.review_by.is_some_and(|t| t < now),
         placeholders: versions
             .first()
             .map(|v| core::placeholders(&v.text))
@@ -182,149 +196,56 @@ pub async fn roll_back(
     Ok(redirect(&format!("/library/{id}")))
 }
 
-#[derive(serde::Deserialize)]
-pub struct Start {
-    /// The candidate answer to start the text from.
-    from: Option<AnswerId>,
-    /// A second candidate to merge into it.
-    with: Option<AnswerId>,
-}
-
-/// The publish page of a question: its current script, the candidate
-/// answers ranked by final score, and the text to publish (started from a
-/// candidate when one is picked).
-pub async fn publish_form(
+/// A lead sets who looks after a script and when it is next reviewed.
+pub async fn care(
     Lead { ctx, .. }: Lead,
-    path: web::Path<i64>,
-    start: web::Query<Start>,
-) -> Result<HttpResponse, AppError> {
-    let question = path.into_inner();
-    show_publish(&ctx, question, (start.from, start.with), None).await
-}
-
-/// What the publish form was sent with, kept when it is refused.
-struct Typed {
-    text: String,
-    note: String,
-    message: String,
-    status: actix_web::http::StatusCode,
-}
-
-/// The publish page, its text started from candidate `from`, merged with
-/// candidate `with` when two are picked (the first stays the source).
-async fn show_publish(
-    ctx: &Ctx,
-    question: i64,
-    (from, with): (Option<AnswerId>, Option<AnswerId>),
-    refused: Option<Typed>,
-) -> Result<HttpResponse, AppError> {
-    let (found, script, ranked) = ctx
-        .db(move |conn| {
-            let found = questions::find_any(conn, question)?.ok_or(AppError::NotFound)?;
-            let script = match scripts::for_question(conn, question)? {
-                Some(s) => {
-                    let current = scripts::versions(conn, s.id)?.into_iter().next();
-                    Some((s, current))
-                }
-                None => None,
-            };
-            Ok((found, script, library::candidates(conn, question)?))
-        })
-        .await?;
-    let find =
-        |a: Option<AnswerId>| a.and_then(|a| ranked.iter().find(|r| r.candidate.answer_id == a));
-    let (picked, second) = (find(from), find(with).filter(|_| with != from));
-    let text = match (&refused, picked, second) {
-        (Some(t), _, _) => t.text.clone(),
-        (None, Some(p), Some(s)) => format!("{}\n{}", p.candidate.body, s.candidate.body),
-        (None, Some(p), None) => p.candidate.body.clone(),
-        (None, None, _) => String::new(),
-    };
-    let page = PublishPage {
-        question: found.id,
-        prompt: found.prompt,
-        current: script.as_ref().and_then(|(s, v)| {
-            v.as_ref().map(|v| Current {
-                script: s.id,
-                n: v.n,
-                pieces: core::pieces(&v.text),
-            })
-        }),
-        candidates: ranked
-            .iter()
-            .take(CANDIDATES)
-            .enumerate()
-            .map(|(i, r)| CandidateLine {
-                rank: i + 1,
-                answer: r.candidate.answer_id,
-                body: r.candidate.body.clone(),
-                author: r.candidate.author.clone(),
-                exam: r.candidate.exam_title.clone(),
-                automatic: r.candidate.automatic.map(round1),
-                final_score: r.final_score.map(round1),
-                picked: Some(r.candidate.answer_id) == from,
-                merge: from.filter(|f| *f != r.candidate.answer_id),
-            })
-            .collect(),
-        from: picked.map(|p| p.candidate.answer_id),
-        text,
-        note: refused.as_ref().map_or(String::new(), |t| t.note.clone()),
-        error: refused.as_ref().map(|t| t.message.clone()),
-    };
-    match refused {
-        Some(t) => ctx.render_refused(&page, t.status),
-        None => ctx.render(&page),
-    }
-}
-
-/// How many candidates the publish page lists.
-const CANDIDATES: usize = 30;
-
-/// A lead publishes the text as the question's script's next version.
-pub async fn publish(
-    Lead { ctx, me }: Lead,
     form: Form,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let question = path.into_inner();
-    let from: Option<AnswerId> = match form.text("from").trim() {
-        "" => None,
-        n => Some(AnswerId(n.parse().map_err(|_| AppError::bad_request())?)),
-    };
-    let (text_sent, note) = (form.text("text").to_string(), form.text("note").to_string());
-    let by = me.id;
-    let (t, n) = (text_sent.clone(), note.clone());
-    let published = ctx
+    let id = path.into_inner();
+    let owner: i64 = form
+        .text("owner")
+        .parse()
+        .map_err(|_| AppError::bad_request())?;
+    let review_by = chrono::NaiveDate::parse_from_str(form.text("review_by").trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| {
+            AppError::refused(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "library.bad_date",
+            )
+        })?;
+    let changed = ctx
         .db(move |conn| {
-            let p = Publication {
-                question,
-                text: &t,
-                from,
-                note: &n,
-                by,
-                now: db::now_ms(),
-            };
-            Ok(library::publish(conn, &p)?)
+            let leads = db::users::list(conn)?;
+            let may = leads
+                .iter()
+                .any(|u| u.id == owner && u.active && u.role >= crate::domain::types::Role::Lead);
+            if !may {
+                return Err(AppError::bad_request());
+            }
+            Ok(scripts::set_care(conn, id, owner, review_by)?)
         })
-        .await;
-    match published {
-        Ok((script, n)) => {
-            ctx.flash("library.published", &[("n", n.to_string())]);
-            Ok(redirect(&format!("/library/{script}")))
-        }
-        Err(e) => {
-            let Some(refused) = ctx.form_message(&e) else {
-                return Err(e);
-            };
-            let typed = Typed {
-                text: text_sent,
-                note,
-                message: refused.message,
-                status: refused.status,
-            };
-            show_publish(&ctx, question, (from, None), Some(typed)).await
-        }
+        .await?;
+    if !changed {
+        return Err(AppError::NotFound);
     }
+    ctx.flash("library.care_saved", &[]);
+    Ok(redirect(&format!("/library/{id}")))
+}
+
+/// A moment as the local date it falls on.
+fn day_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 fn round1(x: f64) -> f64 {
@@ -384,8 +305,20 @@ struct ScriptPage {
     question: i64,
     prompt: String,
     owner: Option<String>,
+    /// Who may look after it (leads), the current owner marked.
+    owners: Vec<Owner>,
+    /// When it is next reviewed, as a date.
+    review_by: String,
+    overdue: bool,
     placeholders: Vec<String>,
     versions: Vec<VersionLine>,
+}
+
+#[derive(Serialize)]
+struct Owner {
+    id: i64,
+    name: String,
+    current: bool,
 }
 
 #[derive(Serialize)]
@@ -411,47 +344,10 @@ impl Page for ScriptPage {
     const TITLE: &'static str = "library.script_title";
 }
 
-#[derive(Serialize)]
-struct PublishPage {
-    question: i64,
-    prompt: String,
-    current: Option<Current>,
-    candidates: Vec<CandidateLine>,
-    from: Option<AnswerId>,
-    text: String,
-    note: String,
-    error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Current {
-    script: i64,
-    n: i32,
-    pieces: Vec<core::Piece>,
-}
-
-#[derive(Serialize)]
-struct CandidateLine {
-    rank: usize,
-    answer: AnswerId,
-    body: String,
-    author: String,
-    exam: String,
-    automatic: Option<f64>,
-    final_score: Option<f64>,
-    picked: bool,
-    /// The candidate picked first, to merge this one into.
-    merge: Option<AnswerId>,
-}
-
-impl Page for PublishPage {
-    const TEMPLATE: &'static str = "library/publish";
-    const TITLE: &'static str = "library.publish_title";
-}
-
 #[cfg(test)]
 pub(super) fn samples(out: &mut super::pages::Samples) {
     check::samples(out);
+    publish::samples(out);
     let pieces = || core::pieces("{称呼}您好，今天18点前发出");
     out.add(&LibraryPage {
         q: "发货".into(),
@@ -483,6 +379,13 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
         question: 3,
         prompt: "什么时候发货".into(),
         owner: Some("李娜".into()),
+        owners: vec![Owner {
+            id: 2,
+            name: "李娜".into(),
+            current: true,
+        }],
+        review_by: "2027-02-28".into(),
+        overdue: true,
         placeholders: vec!["{称呼}".into()],
         versions: [true, false]
             .into_iter()
@@ -503,30 +406,4 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             })
             .collect(),
     });
-    for error in [None, Some("含有禁用词：最好".to_string())] {
-        out.add(&PublishPage {
-            question: 3,
-            prompt: "什么时候发货".into(),
-            current: Some(Current {
-                script: 1,
-                n: 2,
-                pieces: pieces(),
-            }),
-            candidates: vec![CandidateLine {
-                rank: 1,
-                answer: AnswerId(9),
-                body: "亲，今天发".into(),
-                author: "王芳".into(),
-                exam: "售前".into(),
-                automatic: Some(0.0),
-                final_score: None,
-                picked: true,
-                merge: Some(AnswerId(8)),
-            }],
-            from: Some(AnswerId(9)),
-            text: "亲，今天发".into(),
-            note: String::new(),
-            error,
-        });
-    }
 }
