@@ -94,26 +94,31 @@ pub struct NewVersion<'a> {
 /// script's id and the version's number.
 pub fn publish(conn: &mut Conn, new: &NewVersion) -> DbResult<(i64, i32)> {
     write_tx(conn, |conn| {
-        let script = match for_question(conn, new.question_id)? {
-            Some(s) => s.id,
-            None => on_conn!(conn, c => diesel::insert_into(scripts::table)
-                .values((
-                    scripts::question_id.eq(new.question_id),
-                    scripts::owner_id.eq(new.by),
-                    scripts::created_at.eq(new.now),
-                ))
-                .returning(scripts::id)
-                .get_result(c))?,
-        };
+        // Two leads publishing the first version at once: one creates the
+        // script, the other finds it.
+        on_conn!(conn, c => diesel::insert_into(scripts::table)
+            .values((
+                scripts::question_id.eq(new.question_id),
+                scripts::owner_id.eq(new.by),
+                scripts::created_at.eq(new.now),
+            ))
+            .on_conflict(scripts::question_id)
+            .do_nothing()
+            .execute(c))?;
+        let script = for_question(conn, new.question_id)?
+            .ok_or_else(|| diesel::result::Error::NotFound)?
+            .id;
+        // Updating the script row first (a new version is good for another
+        // review period) also locks it on PostgreSQL, so two publications of
+        // one script take turns at numbering their versions.
+        on_conn!(conn, c => diesel::update(scripts::table.find(script))
+            .set(scripts::review_by.eq(new.now + REVIEW_DAYS * DAY_MS))
+            .execute(c))?;
         let last: Option<i32> = on_conn!(conn, c => script_versions::table
             .filter(script_versions::script_id.eq(script))
             .select(diesel::dsl::max(script_versions::n))
             .first(c))?;
         let n = last.unwrap_or(0) + 1;
-        // A new version is good for another review period.
-        on_conn!(conn, c => diesel::update(scripts::table.find(script))
-            .set(scripts::review_by.eq(new.now + REVIEW_DAYS * DAY_MS))
-            .execute(c))?;
         let from = &new.from;
         on_conn!(conn, c => diesel::insert_into(script_versions::table)
             .values((

@@ -342,3 +342,41 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[actix_web::test]
+async fn leads_publishing_at_the_same_moment_each_get_their_own_version() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut one = app.user(&mut admin, "lina", "lead").await;
+    let mut two = app.user(&mut admin, "lei", "lead").await;
+    let question = question_id(&one.get("/exams/new").await.body, AUTHENTIC);
+    let path = format!("/library/publish/{question}");
+    one.get(&path).await;
+    two.get(&path).await;
+    for round in 0..3 {
+        let (a, b) = (
+            format!("亲，是正品哦（{round}a）"),
+            format!("亲，放心，是正品（{round}b）"),
+        );
+        let (fields_a, fields_b) = ([("text", a.as_str())], [("text", b.as_str())]);
+        let (first, second) = tokio::join!(one.post(&path, &fields_a), two.post(&path, &fields_b));
+        assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+        assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    }
+    let library = one.get("/library").await.body;
+    let listed = library.split("id=\"scripts\"").nth(1).expect("the scripts");
+    assert_eq!(
+        listed.matches("class=\"script\"").count(),
+        1,
+        "one script, not two"
+    );
+    let script = number_after(listed, "href=\"/library/").expect("its link");
+    let page = one.get(&format!("/library/{script}")).await.body;
+    for n in 1..=6 {
+        assert!(
+            page.contains(&format!("id=\"v{n}\"")),
+            "version {n}: {page}"
+        );
+    }
+    assert!(!page.contains("id=\"v7\""));
+}
