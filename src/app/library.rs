@@ -171,22 +171,23 @@ pub fn entries(conn: &mut Conn, listed: &[scripts::Listed]) -> Result<Vec<Entry>
     Ok(out)
 }
 
-/// The `top` scripts that best answer a customer's `message`, each with the
-/// script as listed.
+/// The `top` scripts of `listed` (the library) that best answer a customer's
+/// `message`, each with the script as listed.
 pub fn find(
     conn: &mut Conn,
     synonyms: &Synonyms,
+    listed: &[scripts::Listed],
     message: &str,
     top: usize,
 ) -> Result<Vec<(library::Match, scripts::Listed)>, DbError> {
-    let listed = scripts::library(conn)?;
-    let index = Index::build(&entries(conn, &listed)?, synonyms);
-    let mut by_id: HashMap<i64, scripts::Listed> =
-        listed.into_iter().map(|l| (l.script.id, l)).collect();
+    let index = Index::build(&entries(conn, listed)?, synonyms);
     Ok(index
         .best(message, synonyms, top)
         .into_iter()
-        .filter_map(|m| by_id.remove(&m.script).map(|l| (m, l)))
+        .filter_map(|m| {
+            let found = listed.iter().find(|l| l.script.id == m.script)?.clone();
+            Some((m, found))
+        })
         .collect())
 }
 
@@ -198,7 +199,10 @@ pub fn check_reply(
     message: &str,
     reply: &str,
 ) -> Result<(Option<(library::Match, scripts::Listed)>, ReplyCheck), DbError> {
-    let found = find(conn, synonyms, message, 1)?.into_iter().next();
+    let listed = scripts::library(conn)?;
+    let found = find(conn, synonyms, &listed, message, 1)?
+        .into_iter()
+        .next();
     let checked = library::check_reply(reply, found.as_ref().map(|(_, l)| l.current.text.as_str()));
     Ok((found, checked))
 }

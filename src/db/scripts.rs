@@ -177,6 +177,7 @@ pub fn versions(conn: &mut Conn, script: i64) -> DbResult<Vec<VersionRow>> {
 }
 
 /// A script as the library lists it: its question and current version.
+#[derive(Debug, Clone)]
 pub struct Listed {
     pub script: ScriptRow,
     pub prompt: String,

@@ -85,6 +85,14 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
     }
 }
 
+/// The language the page is rendered in (`@root.lang`).
+fn page_lang(ctx: &Context) -> &str {
+    ctx.data()
+        .get("lang")
+        .and_then(|l| l.as_str())
+        .unwrap_or(DEFAULT_LANG)
+}
+
 /// `{{t "key"}}`, `{{t value prefix="scene."}}`, `{{t "key" n=3}}`: looks the message up
 /// in the page's language (`@root.lang`) and escapes it.
 pub struct TranslateHelper(pub std::sync::Arc<Catalog>);
@@ -106,11 +114,7 @@ impl HelperDef for TranslateHelper {
             .hash_get("prefix")
             .and_then(|p| p.value().as_str())
             .unwrap_or("");
-        let lang = ctx
-            .data()
-            .get("lang")
-            .and_then(|l| l.as_str())
-            .unwrap_or(DEFAULT_LANG);
+        let lang = page_lang(ctx);
         let args: Vec<(&str, String)> = h
             .hash()
             .iter()
@@ -147,11 +151,7 @@ impl HelperDef for MaskedHelper {
             .param(0)
             .and_then(|p| p.value().as_str())
             .ok_or(RenderErrorReason::ParamNotFoundForIndex("masked", 0))?;
-        let lang = ctx
-            .data()
-            .get("lang")
-            .and_then(|l| l.as_str())
-            .unwrap_or(DEFAULT_LANG);
+        let lang = page_lang(ctx);
         let mut shown = text.to_string();
         if lang != DEFAULT_LANG && shown.contains('{') {
             for (placeholder, name) in crate::domain::mining::mask::PLACEHOLDER_NAMES {

@@ -18,6 +18,7 @@ use crate::db::columns::AnswerId;
 use crate::db::{self, questions, scripts};
 use crate::domain::{diff, library as core, text};
 use crate::error::AppError;
+use crate::web::review::round1;
 
 #[derive(serde::Deserialize)]
 pub struct Search {
@@ -46,12 +47,13 @@ pub async fn list(
             } else {
                 vec![]
             };
+            let listed = scripts::library(conn)?;
             let found = if asked.is_empty() {
                 vec![]
             } else {
-                library::find(conn, &state.rules.synonyms, &asked, MATCHES)?
+                library::find(conn, &state.rules.synonyms, &listed, &asked, MATCHES)?
             };
-            Ok((scripts::library(conn)?, unpublished, found))
+            Ok((listed, unpublished, found))
         })
         .await?;
     let matches = found
@@ -246,10 +248,6 @@ fn day_of(ms: i64) -> String {
                 .to_string()
         })
         .unwrap_or_default()
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 #[derive(Serialize)]

@@ -293,7 +293,8 @@ fn percent(share: f64) -> i64 {
     (share * 100.0).round() as i64
 }
 
-fn round1(x: f64) -> f64 {
+/// A score to one decimal, as pages show them.
+pub(crate) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
