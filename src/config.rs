@@ -49,6 +49,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ReviewCommand,
     },
+    /// API tokens for chat tools.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
     /// Write a consistent snapshot of the database (also while the server runs).
     Backup {
         /// The backup file to create (JSON Lines; refuses to overwrite).
@@ -108,6 +113,19 @@ pub enum ReviewCommand {
         /// Lines {"item", "reviewer", "score"} and optional {"item", "gold"} (a lead's grade).
         #[arg(long)]
         input: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Make a token acting as a user and print it (only now) on stdout.
+    Create {
+        /// The user the token acts as, with their role.
+        #[arg(long)]
+        user: String,
+        /// What the token is for, as listed on the user's profile.
+        #[arg(long, default_value = "command line")]
+        name: String,
     },
 }
 

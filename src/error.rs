@@ -14,6 +14,9 @@ pub enum AppError {
     LoginRequired { next: String },
     #[error("first admin not created yet")]
     SetupRequired,
+    /// An API call without a valid token or session: 401, never a redirect.
+    #[error("API credential missing or wrong")]
+    Unauthorized,
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
@@ -60,6 +63,7 @@ impl AppError {
             AppError::LoginRequired { .. } | AppError::SetupRequired => {
                 ("error.login_required", vec![])
             }
+            AppError::Unauthorized => ("error.unauthorized", vec![]),
             AppError::Db(_) | AppError::Internal(_) => ("error.internal", vec![]),
         }
     }
@@ -77,6 +81,22 @@ impl From<crate::app::library::LibraryError> for AppError {
                 args: vec![("words", words.join("、"))],
             },
             E::NotACandidate => AppError::bad_request(),
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+impl From<crate::app::tokens::TokenError> for AppError {
+    fn from(e: crate::app::tokens::TokenError) -> Self {
+        use crate::app::tokens::TokenError as E;
+        match e {
+            E::Invalid(i) => AppError::Invalid(i),
+            E::TooMany => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                key: "tokens.too_many",
+                args: vec![("max", crate::app::tokens::MAX_PER_USER.to_string())],
+            },
+            E::NotFound => AppError::NotFound,
             E::Db(e) => AppError::Db(e),
         }
     }
@@ -145,6 +165,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::LoginRequired { .. } | AppError::SetupRequired => StatusCode::SEE_OTHER,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -165,6 +186,10 @@ impl ResponseError for AppError {
             }
             AppError::SetupRequired => HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, "/setup"))
+                .finish(),
+            // The body is written by `web::render::error_page`, as JSON.
+            AppError::Unauthorized => HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
                 .finish(),
             _ => {
                 if status.is_server_error() {

@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use huashu::cli;
-use huashu::config::{Cli, Command, ExamsCommand, ReviewCommand};
+use huashu::config::{Cli, Command, ExamsCommand, ReviewCommand, TokensCommand};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -24,6 +24,9 @@ fn main() -> ExitCode {
         Command::Review {
             command: ReviewCommand::Aggregate { input },
         } => cli::review::aggregate(&input).map(|bad| bad == 0),
+        Command::Tokens {
+            command: TokensCommand::Create { user, name },
+        } => cli::tokens::create(&args.db, &user, &name).map(|()| true),
         Command::Backup { file } => cli::backup::backup(&args.db, &file).map(|()| true),
         Command::Restore { file } => cli::backup::restore(&args.db, &file).map(|()| true),
         Command::MigrateData { from, to } => cli::backup::migrate(&from, &to).map(|()| true),

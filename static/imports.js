@@ -16,7 +16,7 @@
         map: document.getElementById("upload-map").value
       });
       var xhr = new XMLHttpRequest();
-      xhr.open("POST", "/api/imports?" + params.toString());
+      xhr.open("POST", "/api/v1/imports?" + params.toString());
       xhr.setRequestHeader("X-CSRF-Token", form.dataset.csrf);
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
       bar.hidden = false;
@@ -41,7 +41,7 @@
   var shown = document.getElementById("import-status");
   if (shown && shown.dataset.running === "true") {
     var poll = function () {
-      fetch("/api/imports/" + shown.dataset.id, { credentials: "same-origin" })
+      fetch("/api/v1/imports/" + shown.dataset.id, { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (row) {
           var bar = document.getElementById("import-progress");

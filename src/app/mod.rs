@@ -9,3 +9,4 @@ pub mod library;
 pub mod marking;
 pub mod passwords;
 pub mod review;
+pub mod tokens;

@@ -8,3 +8,4 @@ pub mod mine;
 pub mod review;
 pub mod score;
 pub mod serve;
+pub mod tokens;

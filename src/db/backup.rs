@@ -15,12 +15,13 @@ use super::review::{
     AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, LeadGradeRow, RoundRow, RubricRow,
 };
 use super::schema::{
-    answers, appeals, attempts, chat_imports, exam_items, exams, lead_grades, mined_answers,
-    mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
+    answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, lead_grades,
+    mined_answers, mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
     review_calibrations, review_comparisons, review_rounds, review_rubrics, script_versions,
     scripts, users,
 };
 use super::scripts::{ScriptRow, VersionRow};
+use super::tokens::TokenRow;
 use super::users::UserRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
 
@@ -29,6 +30,7 @@ use super::{on_conn, write_tx, Conn, DbError, DbResult};
 #[serde(tag = "table", content = "row", rename_all = "snake_case")]
 pub enum Row {
     Users(UserRow),
+    ApiTokens(TokenRow),
     /// Written by older versions; login counters are not data worth keeping,
     /// so such rows are read and skipped.
     #[serde(skip_serializing)]
@@ -55,8 +57,9 @@ pub enum Row {
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 20] = [
+pub const TABLES: [&str; 21] = [
     "users",
+    "api_tokens",
     "questions",
     "exams",
     "exam_items",
@@ -103,6 +106,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
         };
     }
     take!(users, UserRow, Users);
+    take!(api_tokens, TokenRow, ApiTokens);
     take!(questions, QuestionRow, Questions);
     take!(exams, ExamRow, Exams);
     take!(exam_items, ItemRow, ExamItems);
@@ -134,6 +138,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
     }
     Ok(vec![
         count!(users),
+        count!(api_tokens),
         count!(questions),
         count!(exams),
         count!(exam_items),
@@ -192,6 +197,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
     }
     match row {
         Row::Users(r) => put!(users, r),
+        Row::ApiTokens(r) => put!(api_tokens, r),
         Row::LoginFailures(_) => 0,
         Row::Questions(r) => put!(questions, r),
         Row::Exams(r) => put!(exams, r),

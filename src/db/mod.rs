@@ -16,6 +16,7 @@ pub mod scratch;
 pub mod scripts;
 pub mod sessions;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -302,9 +303,9 @@ mod tests {
         .expect("column count");
         // The column counts declared in schema.rs: 8 + 5 + 11 + 9 + 9 + 8 + 8 (exam
         // loop), 11 + 14 + 6 + 3 + 3 (mining), 9 + 10 + 9 + 7 + 10 + 8 + 5 (review),
-        // 5 + 13 (scripts).
+        // 5 + 13 (scripts), 7 (API tokens).
         assert_eq!(
-            columns, 175,
+            columns, 182,
             "a column exists in SQL but not in schema.rs (or the reverse)"
         );
     }

@@ -34,6 +34,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        key -> Text,
+        hint -> Text,
+        created_at -> BigInt,
+        last_used_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     questions (id) {
         id -> BigInt,
         bank_slug -> Text,
@@ -122,6 +134,7 @@ diesel::joinable!(review_calibrations -> review_rounds (round_id));
 diesel::joinable!(review_calibrations -> answers (answer_id));
 
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(scripts -> questions (question_id));
 diesel::joinable!(script_versions -> scripts (script_id));
 
@@ -129,6 +142,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     login_throttle,
     sessions,
+    api_tokens,
     questions,
     exams,
     exam_items,

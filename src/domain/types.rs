@@ -40,6 +40,8 @@ pub enum Invalid {
     NoQuestions,
     #[error("a question must be 1–500 characters")]
     Prompt,
+    #[error("a name must be 1–60 characters")]
+    Name,
     /// Some fields of a form with many are refused, each beside its field.
     #[error("some fields need fixing")]
     Fields,
@@ -65,6 +67,7 @@ impl Invalid {
             Invalid::PassMark => "invalid.pass_mark",
             Invalid::NoQuestions => "invalid.no_questions",
             Invalid::Prompt => "invalid.prompt",
+            Invalid::Name => "invalid.name",
             Invalid::Fields => "invalid.fields",
         }
     }
@@ -271,6 +274,16 @@ pub fn parse_title(raw: &str) -> Result<String, Invalid> {
         Ok(s.to_string())
     } else {
         Err(Invalid::Title)
+    }
+}
+
+/// A short name someone gives a thing (an API token, a quick-reply group).
+pub fn parse_name(raw: &str) -> Result<String, Invalid> {
+    let s = raw.trim();
+    if (1..=60).contains(&char_len(s)) && !s.chars().any(char::is_control) {
+        Ok(s.to_string())
+    } else {
+        Err(Invalid::Name)
     }
 }
 

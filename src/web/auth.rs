@@ -22,7 +22,7 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-fn check_token(req: &HttpRequest, given: Option<&str>) -> Result<(), AppError> {
+pub(super) fn check_token(req: &HttpRequest, given: Option<&str>) -> Result<(), AppError> {
     let expected: Option<String> = req.get_session().get(CSRF).unwrap_or(None);
     match (expected, given) {
         (Some(e), Some(g)) if same(&e, g) => Ok(()),
@@ -216,15 +216,25 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfJson<T> {
                 .get("X-CSRF-Token")
                 .and_then(|v| v.to_str().ok());
             check_token(&req, given)?;
-            let bytes = body(bytes).await?;
-            if json_has_nul(&bytes) {
-                return Err(Invalid::NulCharacter.into());
-            }
-            serde_json::from_slice(&bytes)
-                .map(CsrfJson)
-                .map_err(|_| AppError::bad_request())
+            parse_json(bytes).await.map(CsrfJson)
         })
     }
+}
+
+/// A JSON body: NUL characters refused (as in forms), and a body that does not
+/// fit the request's shape answered with what serde found wrong.
+pub(super) async fn parse_json<T: DeserializeOwned>(
+    bytes: impl std::future::Future<Output = Result<web::Bytes, actix_web::Error>>,
+) -> Result<T, AppError> {
+    let bytes = body(bytes).await?;
+    if json_has_nul(&bytes) {
+        return Err(Invalid::NulCharacter.into());
+    }
+    serde_json::from_slice(&bytes).map_err(|e| AppError::Refused {
+        status: StatusCode::BAD_REQUEST,
+        key: "error.bad_json",
+        args: vec![("detail", e.to_string())],
+    })
 }
 
 #[cfg(test)]

@@ -9,12 +9,13 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use serde_json::json;
 
-use super::auth::CsrfHeader;
+use super::api::ApiCaller;
 use super::render::{local_time, Ctx, Lead, Page};
 use crate::app::imports::{self, Source};
 use crate::db::columns::ImportStatus;
 use crate::db::imports::{self as stored, Begun, Import, ImportReport};
 use crate::domain::mining::chatlog::{Format, Mapping};
+use crate::domain::types::Role;
 use crate::error::AppError;
 use crate::files::Spool;
 
@@ -182,11 +183,14 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
     }
 }
 
-pub async fn progress(
-    Lead { ctx, .. }: Lead,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let row = load(&ctx, path.into_inner()).await?;
+/// `GET /api/v1/imports/{id}`: how far an import has got.
+pub async fn progress(caller: ApiCaller, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    caller.require(Role::Lead)?;
+    let id = path.into_inner();
+    let row = caller
+        .db(move |conn| Ok(stored::find_import(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok().json(ImportView::of(&row)))
 }
 
@@ -206,16 +210,16 @@ pub struct UploadQuery {
     map: String,
 }
 
-/// The upload: the file is the raw request body; name, format and column map
-/// come in the query. Answers `{"id": …}` at once, or `{"id": …, "seen": true}`
-/// when the same content was imported before.
+/// `POST /api/v1/imports`, the upload: the file is the raw request body;
+/// name, format and column map come in the query. Answers `{"id": …}` at
+/// once, or `{"id": …, "seen": true}` when the same content was imported
+/// before. From the page or a chat tool's nightly export alike.
 pub async fn upload(
-    Lead { ctx, me }: Lead,
-    _token: CsrfHeader,
+    caller: ApiCaller,
     q: web::Query<UploadQuery>,
     mut body: web::Payload,
 ) -> Result<HttpResponse, AppError> {
-    let me = me.id;
+    let me = caller.require(Role::Lead)?.id;
     let name = q.name.trim().chars().take(200).collect::<String>();
     if name.is_empty() {
         return Err(AppError::refused(
@@ -235,8 +239,11 @@ pub async fn upload(
     };
     // Every early return below, and a client that goes away mid-upload (the
     // handler is then dropped), deletes the spooled file with the spool.
-    let mut spool = Spool::create(&ctx.state.uploads, &crate::app::passwords::random_token())
-        .map_err(|e| anyhow::anyhow!("cannot spool the upload: {e}"))?;
+    let mut spool = Spool::create(
+        &caller.state.uploads,
+        &crate::app::passwords::random_token(),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot spool the upload: {e}"))?;
     let mut size = 0usize;
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| anyhow::anyhow!("upload: {e}"))?;
@@ -250,9 +257,15 @@ pub async fn upload(
         }
         spool.write(&chunk).map_err(anyhow::Error::from)?;
     }
+    if size == 0 {
+        return Err(AppError::refused(
+            StatusCode::BAD_REQUEST,
+            "imports.empty_file",
+        ));
+    }
     spool.finish().map_err(anyhow::Error::from)?;
     let path = spool.path().to_path_buf();
-    let state = ctx.state.clone();
+    let state = caller.state.clone();
     let begun = {
         let (path, name, mapping) = (path.clone(), name.clone(), mapping.clone());
         web::block(move || {
@@ -270,12 +283,12 @@ pub async fn upload(
     let lease = match begun {
         Begun::Seen(row) => {
             // The page opens the earlier import, saying why.
-            ctx.flash("imports.seen", &[("id", row.id.to_string())]);
+            caller.flash("imports.seen", &[("id", row.id.to_string())]);
             return Ok(HttpResponse::Ok().json(json!({ "id": row.id, "seen": true })));
         }
         Begun::Started(lease) => lease,
     };
-    let state = ctx.state.clone();
+    let state = caller.state.clone();
     // Runs past this request: the page follows its progress in the database.
     std::thread::spawn(move || {
         let source = Source {

@@ -1,6 +1,7 @@
 //! The HTTP shell: application state, the one route table, and the server.
 
 pub mod accounts;
+pub mod api;
 pub mod attempts;
 pub mod auth;
 pub mod exams;
@@ -10,6 +11,7 @@ pub mod i18n;
 pub mod imports;
 pub mod library;
 mod pages;
+pub mod profile;
 pub mod questions;
 pub mod rankings;
 pub mod render;
@@ -143,6 +145,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/library/check", web::get().to(library::check_form))
         .route("/library/check", web::post().to(library::check))
         .route("/api/v1/replies/check", web::post().to(library::check_api))
+        .route("/api/v1/scripts/match", web::get().to(api::match_scripts))
+        .route("/api/v1/openapi.json", web::get().to(api::openapi))
         .route("/library/{id}", web::get().to(library::show))
         .route("/library/{id}/rollback", web::post().to(library::roll_back))
         .route("/library/{id}/care", web::post().to(library::care))
@@ -180,6 +184,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rubric", web::post().to(rubric::save))
         .route("/rankings", web::get().to(rankings::team))
         .route("/progress", web::get().to(rankings::mine))
+        .route("/profile", web::get().to(profile::show))
+        .route("/profile/tokens", web::post().to(profile::create_token))
+        .route(
+            "/profile/tokens/{id}/revoke",
+            web::post().to(profile::revoke_token),
+        )
         .route("/progress/{id}", web::get().to(rankings::of))
         .route("/reviews/{id}", web::get().to(review::show))
         .route("/reviews/{id}", web::post().to(review::submit))
@@ -194,8 +204,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/questions", web::get().to(questions::list))
         .route("/imports", web::get().to(imports::list))
         .route("/imports/{id}", web::get().to(imports::show))
-        .route("/api/imports", web::post().to(imports::upload))
-        .route("/api/imports/{id}", web::get().to(imports::progress))
+        .route("/api/v1/imports", web::post().to(imports::upload))
+        .route("/api/v1/imports/{id}", web::get().to(imports::progress))
         .route("/questions/exam", web::post().to(questions::build_exam))
         .route("/questions/{id}", web::get().to(questions::show))
         .route("/questions/{id}", web::post().to(questions::decide))

@@ -164,6 +164,7 @@ mod harness {
         crate::web::rankings::samples(&mut samples);
         crate::web::review::samples(&mut samples);
         crate::web::rubric::samples(&mut samples);
+        crate::web::profile::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

@@ -21,7 +21,7 @@ const UID: &str = "uid";
 const SID: &str = "sid";
 pub(crate) const CSRF: &str = "csrf";
 const LANG: &str = "lang";
-const FLASH: &str = "flash";
+pub(crate) const FLASH: &str = "flash";
 
 pub struct Ctx {
     pub state: web::Data<AppState>,
@@ -555,6 +555,10 @@ pub fn error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
     );
     let message = state.catalog.format(lang, key, &args);
     let mut out = HttpResponse::build(status);
+    // The challenge of a 401 tells API clients which credential to send.
+    if let Some(challenge) = res.headers().get(actix_web::http::header::WWW_AUTHENTICATE) {
+        out.insert_header((actix_web::http::header::WWW_AUTHENTICATE, challenge.clone()));
+    }
     let response = if req.path().starts_with("/api/") {
         out.json(json!({ "error": message, "code": key }))
     } else {

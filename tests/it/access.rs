@@ -30,7 +30,10 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/healthz" | "/static/{file}" | "/setup" | "/login" | "/lang" | "/logout") => Public,
         ("get", "/" | "/progress") | ("post", "/exams/{id}/start") => SignedIn,
         ("get", "/library" | "/library/{id}") => SignedIn,
-        (_, "/library/check" | "/api/v1/replies/check") => SignedIn,
+        (_, "/library/check" | "/api/v1/replies/check" | "/api/v1/scripts/match") => SignedIn,
+        ("get", "/api/v1/openapi.json") => Public,
+        (_, "/profile" | "/profile/tokens") => SignedIn,
+        (_, "/profile/tokens/{id}/revoke") => Owner,
         (_, "/library/{id}/rollback" | "/library/publish/{question}") => Lead,
         (_, "/library/{id}/care") => Lead,
         (_, "/attempts/{id}" | "/attempts/{id}/submit") => Owner,
@@ -44,8 +47,8 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/exams/{id}/review/reassign" | "/exams/{id}/review/weights") => Lead,
         (_, "/exams/{id}/review/late" | "/answers/{id}/grade" | "/appeals/{id}") => Lead,
         (_, "/rubric" | "/rankings" | "/progress/{id}" | "/questions" | "/questions/exam") => Lead,
-        (_, "/questions/{id}" | "/imports" | "/imports/{id}" | "/api/imports") => Lead,
-        (_, "/api/imports/{id}") => Lead,
+        (_, "/questions/{id}" | "/imports" | "/imports/{id}" | "/api/v1/imports") => Lead,
+        (_, "/api/v1/imports/{id}") => Lead,
         (_, "/exams/{id}/results.csv" | "/rankings.csv" | "/questions.csv") => Lead,
         (_, "/exams/{id}/review.csv") => Lead,
         _ => return None,
@@ -220,6 +223,11 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
         .await;
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     let appeal = id("SELECT MIN(id) AS n FROM appeals");
+    // A token of the trainee's, which only they may revoke.
+    trainee.get("/profile").await;
+    let made = trainee.post("/profile/tokens", &[("name", "插件")]).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let token = id("SELECT MAX(id) AS n FROM api_tokens");
     let mut admin = signed_in("admin").await;
     let clients = [
         (Role::Anonymous, {
@@ -253,7 +261,8 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
             p if p.starts_with("/comparisons/") => comparison,
             p if p.starts_with("/appeals/") => appeal,
             p if p.starts_with("/questions/") => cluster,
-            p if p.starts_with("/imports/") || p.starts_with("/api/imports/") => import,
+            p if p.starts_with("/imports/") || p.starts_with("/api/v1/imports/") => import,
+            p if p.starts_with("/profile/tokens/") => token,
             p if p.starts_with("/progress/") => owner,
             p if p.starts_with("/admin/users/") => user("wangfang"),
             p if p.starts_with("/library/") => script,

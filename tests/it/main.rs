@@ -3,6 +3,7 @@
 
 mod access;
 mod accounts;
+mod api;
 mod backup;
 mod browser;
 mod cli;

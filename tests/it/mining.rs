@@ -267,7 +267,7 @@ pub(crate) async fn upload(
         .into_owned();
     let res = lead
         .http
-        .post(format!("{}/api/imports", lead.base))
+        .post(format!("{}/api/v1/imports", lead.base))
         .query(&[("name", name.as_str())])
         .header("X-CSRF-Token", &lead.csrf)
         .body(std::fs::read(file).expect("fixture"))
@@ -279,7 +279,7 @@ pub(crate) async fn upload(
     for _ in 0..200 {
         let row: serde_json::Value = lead
             .http
-            .get(format!("{}/api/imports/{id}", lead.base))
+            .get(format!("{}/api/v1/imports/{id}", lead.base))
             .send()
             .await
             .expect("progress")
@@ -324,7 +324,7 @@ async fn no_raw_chat_log_outlives_its_upload_finished_or_aborted() {
     ];
     let aborted = lead
         .http
-        .post(format!("{}/api/imports", lead.base))
+        .post(format!("{}/api/v1/imports", lead.base))
         .query(&[("name", "half.csv")])
         .header("X-CSRF-Token", &lead.csrf)
         .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
@@ -680,7 +680,7 @@ async fn a_refused_upload_says_why_in_the_users_language() {
     lead.get("/imports").await;
     let res = lead
         .http
-        .post(format!("{}/api/imports", lead.base))
+        .post(format!("{}/api/v1/imports", lead.base))
         .query(&[("name", "chats.xlsx")])
         .header("X-CSRF-Token", &lead.csrf)
         .body("a,b")
@@ -698,7 +698,7 @@ async fn a_refused_upload_says_why_in_the_users_language() {
     );
     let no_token = lead
         .http
-        .post(format!("{}/api/imports", lead.base))
+        .post(format!("{}/api/v1/imports", lead.base))
         .query(&[("name", "chats.csv")])
         .body("a,b")
         .send()

@@ -6,7 +6,8 @@
 use super::*;
 use crate::domain::library::ReplyCheck;
 use crate::domain::types::AnswerText;
-use crate::web::auth::CsrfJson;
+use crate::web::api::{ApiCaller, ApiJson};
+use crate::web::render::with_conn;
 
 /// The empty form.
 pub async fn form(Trainee { ctx, .. }: Trainee) -> Result<HttpResponse, AppError> {
@@ -19,7 +20,7 @@ pub async fn check(Trainee { ctx, .. }: Trainee, form: Form) -> Result<HttpRespo
         form.text("message").to_string(),
         form.text("reply").to_string(),
     );
-    let checked = run(&ctx, &message, &reply).await;
+    let checked = run(&ctx.state, &message, &reply).await;
     let (found, result) = match checked {
         Ok(found) => found,
         Err(e) => {
@@ -57,14 +58,9 @@ pub struct CheckRequest {
 
 /// `POST /api/v1/replies/check` with `{"message", "reply"}`: the same check
 /// as JSON — `{"checks", "banned", "score", "missing", "script"}`.
-pub async fn api(ctx: Ctx, body: CsrfJson<CheckRequest>) -> Result<HttpResponse, AppError> {
-    if ctx.user.is_none() {
-        return Err(AppError::LoginRequired {
-            next: "/library/check".into(),
-        });
-    }
+pub async fn api(caller: ApiCaller, body: ApiJson<CheckRequest>) -> Result<HttpResponse, AppError> {
     let CheckRequest { message, reply } = body.0;
-    let (found, result) = run(&ctx, &message, &reply).await?;
+    let (found, result) = run(&caller.state, &message, &reply).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "checks": result.checks,
         "banned": result.banned,
@@ -81,7 +77,7 @@ pub async fn api(ctx: Ctx, body: CsrfJson<CheckRequest>) -> Result<HttpResponse,
 
 /// Both texts checked for length and NUL, then the check.
 async fn run(
-    ctx: &Ctx,
+    state: &web::Data<crate::web::AppState>,
     message: &str,
     reply: &str,
 ) -> Result<
@@ -93,8 +89,8 @@ async fn run(
 > {
     let message = AnswerText::parse(message)?.into_string();
     let reply = AnswerText::parse(reply)?.into_string();
-    let state = ctx.state.clone();
-    ctx.db(move |conn| {
+    let state = state.clone();
+    with_conn(&state.pool.clone(), move |conn| {
         Ok(library::check_reply(
             conn,
             &state.rules.synonyms,
