@@ -6,11 +6,12 @@
 
 use serde::Serialize;
 
-use super::mining::cluster::Weights;
-use super::mining::mask::mask;
+use std::collections::HashMap;
+
+use super::mining::cluster::{shingles, Weights};
+use super::mining::mask::mask_for_key;
 use super::mining::matchkey::{key, Synonyms};
 use super::rubric::{Check, Settings};
-use super::text::Token;
 use super::{diff, rubric, scoring, text};
 
 /// A run of a script's text: a placeholder or plain words.
@@ -96,60 +97,226 @@ pub struct Match {
 /// The library's wordings keyed as mining keys customer questions (personal
 /// data masked, width, case and script folded, synonyms and particles
 /// rewritten), with the IDF weights of their shingles, so a shared "发票"
-/// counts for more than a shared "怎么".
+/// counts for more than a shared "怎么". Held as an inverted index (shingle →
+/// wordings), so a query touches only the wordings it shares something with.
 pub struct Index {
-    keys: Vec<(i64, usize, Vec<Token>)>,
+    /// Per wording: the slot of its script, its text, and its shingles'
+    /// total weight.
+    slot_of: Vec<u32>,
     wordings: Vec<String>,
+    totals: Vec<f32>,
+    /// Per slot: the script's id.
+    scripts: Vec<i64>,
+    postings: HashMap<u64, Vec<u32>>,
     weights: Weights,
+}
+
+/// A shingle in more wordings than this (and than a 32nd of them) is
+/// "common": it adds weight to wordings found by rarer ones but finds none
+/// itself, unless the answer could then be wrong (see `Index::best`).
+const COMMON_LIST: usize = 256;
+
+/// Per-thread working arrays of a query, kept zeroed between queries: a
+/// large array freshly allocated costs page faults on every query.
+#[derive(Default)]
+struct Scratch {
+    /// Weight shared with the message, per wording.
+    shared: Vec<f32>,
+    /// Best (score, wording) per script slot; `u32::MAX`: none yet.
+    per_slot: Vec<(f64, u32)>,
+}
+
+impl Scratch {
+    fn fit(&mut self, wordings: usize, slots: usize) {
+        if self.shared.len() < wordings {
+            self.shared.resize(wordings, 0.0);
+        }
+        if self.per_slot.len() < slots {
+            self.per_slot.resize(slots, (0.0, u32::MAX));
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 impl Index {
     pub fn build(entries: &[Entry], synonyms: &Synonyms) -> Index {
+        Self::build_with(entries, synonyms, true)
+    }
+
+    /// With `idf` false every shingle weighs the same (the matching
+    /// benchmark measures what the IDF weights bring).
+    pub fn build_with(entries: &[Entry], synonyms: &Synonyms, idf: bool) -> Index {
         let mut keys = Vec::new();
+        let mut slot_of = Vec::new();
         let mut wordings = Vec::new();
-        for entry in entries {
+        for (slot, entry) in entries.iter().enumerate() {
             for wording in &entry.wordings {
-                keys.push((entry.script, wordings.len(), key(&mask(wording), synonyms)));
+                keys.push(key(&mask_for_key(wording), synonyms));
+                slot_of.push(slot as u32);
                 wordings.push(wording.clone());
             }
         }
-        let weights = Weights::from_keys(keys.iter().map(|(_, _, k)| k.as_slice()));
+        let weights = if idf {
+            Weights::from_keys(keys.iter().map(Vec::as_slice))
+        } else {
+            Weights::default()
+        };
+        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut totals = Vec::with_capacity(keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            let shingles = shingles(k);
+            totals.push(shingles.iter().map(|s| weights.weight(*s)).sum());
+            for s in shingles {
+                postings.entry(s).or_default().push(i as u32);
+            }
+        }
         Index {
-            keys,
+            slot_of,
             wordings,
+            totals,
+            scripts: entries.iter().map(|e| e.script).collect(),
+            postings,
             weights,
         }
     }
 
+    /// How many wordings the index holds.
+    pub fn len(&self) -> usize {
+        self.wordings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.wordings.is_empty()
+    }
+
     /// The `top` scripts most like `message`, best first, each by its
-    /// closest wording; scripts sharing nothing with it are left out.
+    /// closest wording; scripts sharing nothing with it are left out. The
+    /// likeness is the weighted Jaccard of shingles, as mining clusters by.
     pub fn best(&self, message: &str, synonyms: &Synonyms, top: usize) -> Vec<Match> {
-        let asked = key(&mask(message), synonyms);
-        if asked.is_empty() {
+        let common = COMMON_LIST.max(self.wordings.len() / 32);
+        self.best_with(message, synonyms, top, common)
+    }
+
+    /// Common shingles (lists longer than `common`) only add to wordings the
+    /// rarer ones found. A wording sharing only common shingles scores at
+    /// most their weight over the message's, so when the `top`-th score
+    /// found beats that bound the answer is exact; otherwise every shingle
+    /// finds wordings and the query runs again.
+    fn best_with(
+        &self,
+        message: &str,
+        synonyms: &Synonyms,
+        top: usize,
+        common: usize,
+    ) -> Vec<Match> {
+        let asked = shingles(&key(&mask_for_key(message), synonyms));
+        if asked.is_empty() || top == 0 {
             return Vec::new();
         }
-        let mut best: Vec<Match> = Vec::new();
-        for (script, wording, k) in &self.keys {
-            let score = self.weights.similarity(&asked, k);
-            if score <= 0.0 {
-                continue;
-            }
-            match best.iter_mut().find(|m| m.script == *script) {
-                Some(m) if m.score >= score => {}
-                Some(m) => {
-                    m.score = score;
-                    m.wording = self.wordings[*wording].clone();
+        let asked_total: f32 = asked.iter().map(|s| self.weights.weight(*s)).sum();
+        let mut lists: Vec<(&[u32], f32)> = asked
+            .iter()
+            .filter_map(|s| Some((self.postings.get(s)?.as_slice(), self.weights.weight(*s))))
+            .collect();
+        lists.sort_by_key(|(list, _)| list.len());
+        let finders = lists.iter().take_while(|(l, _)| l.len() <= common).count();
+        let bound = lists[finders..].iter().map(|(_, w)| w).sum::<f32>() / asked_total;
+        let found = self.score(&lists, finders, asked_total, top);
+        let exact = finders == lists.len()
+            || (found.len() == top && found.last().is_some_and(|m| m.score > f64::from(bound)));
+        if exact {
+            found
+        } else {
+            self.score(&lists, lists.len(), asked_total, top)
+        }
+    }
+
+    /// The best `top` scripts among the wordings the first `finders` lists
+    /// hold, with every list's weight added.
+    fn score(
+        &self,
+        lists: &[(&[u32], f32)],
+        finders: usize,
+        asked_total: f32,
+        top: usize,
+    ) -> Vec<Match> {
+        let ranked = SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.fit(self.wordings.len(), self.scripts.len());
+            self.rank(&mut scratch, lists, finders, asked_total)
+        });
+        self.top_of(ranked, top)
+    }
+
+    /// Each script's closest wording among those found, as (score, script,
+    /// wording); `scratch` is left zeroed again.
+    fn rank(
+        &self,
+        scratch: &mut Scratch,
+        lists: &[(&[u32], f32)],
+        finders: usize,
+        asked_total: f32,
+    ) -> Vec<(f64, i64, u32)> {
+        let Scratch { shared, per_slot } = scratch;
+        let mut touched: Vec<u32> = Vec::new();
+        for (list, w) in &lists[..finders] {
+            for &i in *list {
+                if shared[i as usize] == 0.0 {
+                    touched.push(i);
                 }
-                None => best.push(Match {
-                    script: *script,
-                    score,
-                    wording: self.wordings[*wording].clone(),
-                }),
+                shared[i as usize] += w;
             }
         }
-        best.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.script.cmp(&b.script)));
-        best.truncate(top);
-        best
+        for (list, w) in &lists[finders..] {
+            for &i in *list {
+                if shared[i as usize] > 0.0 {
+                    shared[i as usize] += w;
+                }
+            }
+        }
+        // The closest wording of each script (the first on a tie).
+        let mut slots: Vec<u32> = Vec::new();
+        for i in touched {
+            let both = std::mem::take(&mut shared[i as usize]);
+            let score = f64::from(both) / f64::from(asked_total + self.totals[i as usize] - both);
+            let slot = self.slot_of[i as usize];
+            let best = &mut per_slot[slot as usize];
+            if best.1 == u32::MAX {
+                slots.push(slot);
+                *best = (score, i);
+            } else if score > best.0 || (score == best.0 && i < best.1) {
+                *best = (score, i);
+            }
+        }
+        slots
+            .into_iter()
+            .map(|slot| {
+                let (score, i) = std::mem::replace(&mut per_slot[slot as usize], (0.0, u32::MAX));
+                (score, self.scripts[slot as usize], i)
+            })
+            .collect()
+    }
+
+    /// The `top` best, best first (ties: the lower script id first).
+    fn top_of(&self, mut ranked: Vec<(f64, i64, u32)>, top: usize) -> Vec<Match> {
+        let by_rank =
+            |a: &(f64, i64, u32), b: &(f64, i64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if ranked.len() > top {
+            ranked.select_nth_unstable_by(top - 1, by_rank);
+            ranked.truncate(top);
+        }
+        ranked.sort_by(by_rank);
+        ranked
+            .into_iter()
+            .map(|(score, script, i)| Match {
+                script,
+                score,
+                wording: self.wordings[i as usize].clone(),
+            })
+            .collect()
     }
 }
 
@@ -262,6 +429,45 @@ mod tests {
             ["耐用"],
             "the team's own words too"
         );
+    }
+
+    proptest::proptest! {
+        /// The inverted index scores exactly as comparing the message with
+        /// every wording would: each script by its closest wording.
+        #[test]
+        fn the_index_scores_as_comparing_with_every_wording(
+            wordings in proptest::collection::vec("[发货退款开票正品几天吗什么时候能a-c ]{1,8}", 1..12),
+            message in "[发货退款开票正品几天吗什么时候能a-c ]{1,8}",
+        ) {
+            let synonyms = Synonyms::default();
+            let entries: Vec<Entry> = wordings
+                .chunks(2)
+                .enumerate()
+                .map(|(i, w)| Entry { script: i as i64, wordings: w.to_vec() })
+                .collect();
+            let index = Index::build(&entries, &synonyms);
+            let asked = key(&mask_for_key(&message), &synonyms);
+            let found = index.best(&message, &synonyms, entries.len());
+            // Every shingle common: the pruned path must give the same.
+            let pruned = index.best_with(&message, &synonyms, entries.len(), 1);
+            proptest::prop_assert_eq!(&found, &pruned);
+            let top2 = index.best_with(&message, &synonyms, 2, 1);
+            proptest::prop_assert_eq!(&found[..found.len().min(2)], &top2[..]);
+            // A message with nothing to match on (only spaces, particles) finds nothing.
+            if asked.is_empty() {
+                proptest::prop_assert!(found.is_empty());
+                return Ok(());
+            }
+            for entry in &entries {
+                let expected = entry
+                    .wordings
+                    .iter()
+                    .map(|w| index.weights.similarity(&asked, &key(&mask_for_key(w), &synonyms)))
+                    .fold(0.0f64, f64::max);
+                let got = found.iter().find(|m| m.script == entry.script).map_or(0.0, |m| m.score);
+                proptest::prop_assert!((expected - got).abs() < 1e-5, "{expected} vs {got}");
+            }
+        }
     }
 
     fn library() -> Vec<Entry> {

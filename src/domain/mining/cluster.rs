@@ -48,7 +48,7 @@ impl Default for Params {
 const CENTROID_SHINGLES: usize = 64;
 
 /// Token unigrams and bigrams, hashed, sorted, distinct.
-fn shingles(key: &[Token]) -> Vec<u64> {
+pub(crate) fn shingles(key: &[Token]) -> Vec<u64> {
     let mut out: Vec<u64> = key.iter().map(|t| u64::from(*t)).collect();
     out.extend(
         key.windows(2)
@@ -85,10 +85,18 @@ impl Weights {
         }
     }
 
+    /// How much one shingle weighs: its IDF, or a never-seen shingle's.
+    pub(crate) fn weight(&self, shingle: u64) -> f32 {
+        self.idf
+            .get(&shingle)
+            .copied()
+            .unwrap_or(self.unseen.max(1.0))
+    }
+
     fn prepare(&self, key: &[Token]) -> Prepared {
         let weighted: Vec<(u64, f32)> = shingles(key)
             .into_iter()
-            .map(|s| (s, self.idf.get(&s).copied().unwrap_or(self.unseen.max(1.0))))
+            .map(|s| (s, self.weight(s)))
             .collect();
         let total = weighted.iter().map(|(_, w)| w).sum();
         Prepared {
