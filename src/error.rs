@@ -80,7 +80,20 @@ impl From<crate::app::library::LibraryError> for AppError {
                 key: "library.banned",
                 args: vec![("words", words.join("、"))],
             },
-            E::NotACandidate => AppError::bad_request(),
+            E::NotACandidate | E::NotALead => AppError::bad_request(),
+            E::WordingTaken { script, prompt } => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                key: "library.wording_taken",
+                args: vec![("id", script.to_string()), ("prompt", prompt)],
+            },
+            E::ShortcutTaken { script } => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                key: "library.shortcut_taken",
+                args: vec![("id", script.to_string())],
+            },
+            E::BadShortcut => {
+                AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "library.bad_shortcut")
+            }
             E::Db(e) => AppError::Db(e),
         }
     }

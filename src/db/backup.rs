@@ -6,6 +6,7 @@ use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::alternates::AlternateRow;
 use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
 use super::imports::ImportRow;
@@ -17,8 +18,8 @@ use super::review::{
 use super::schema::{
     answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, lead_grades,
     mined_answers, mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
-    review_calibrations, review_comparisons, review_rounds, review_rubrics, script_versions,
-    scripts, users,
+    review_calibrations, review_comparisons, review_rounds, review_rubrics, script_alternates,
+    script_versions, scripts, users,
 };
 use super::scripts::{ScriptRow, VersionRow};
 use super::tokens::TokenRow;
@@ -54,10 +55,11 @@ pub enum Row {
     ReviewRubrics(RubricRow),
     Scripts(ScriptRow),
     ScriptVersions(VersionRow),
+    ScriptAlternates(AlternateRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 21] = [
+pub const TABLES: [&str; 22] = [
     "users",
     "api_tokens",
     "questions",
@@ -79,6 +81,7 @@ pub const TABLES: [&str; 21] = [
     "review_rubrics",
     "scripts",
     "script_versions",
+    "script_alternates",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -126,6 +129,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(review_rubrics, RubricRow, ReviewRubrics);
     take!(scripts, ScriptRow, Scripts);
     take!(script_versions, VersionRow, ScriptVersions);
+    take!(script_alternates, AlternateRow, ScriptAlternates);
     Ok(rows)
 }
 
@@ -158,6 +162,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(review_rubrics),
         count!(scripts),
         count!(script_versions),
+        count!(script_alternates),
     ])
 }
 
@@ -218,6 +223,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::ReviewRubrics(r) => put!(review_rubrics, r),
         Row::Scripts(r) => put!(scripts, r),
         Row::ScriptVersions(r) => put!(script_versions, r),
+        Row::ScriptAlternates(r) => put!(script_alternates, r),
     };
     Ok(())
 }

@@ -34,6 +34,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    script_alternates (id) {
+        id -> BigInt,
+        script_id -> BigInt,
+        text -> Text,
+        added_by -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -137,12 +147,14 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(scripts -> questions (question_id));
 diesel::joinable!(script_versions -> scripts (script_id));
+diesel::joinable!(script_alternates -> scripts (script_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     login_throttle,
     sessions,
     api_tokens,
+    script_alternates,
     questions,
     exams,
     exam_items,
@@ -171,6 +183,7 @@ diesel::table! {
         owner_id -> Nullable<BigInt>,
         review_by -> Nullable<BigInt>,
         created_at -> BigInt,
+        shortcut -> Nullable<Text>,
     }
 }
 

@@ -18,6 +18,9 @@ pub struct ScriptRow {
     pub owner_id: Option<i64>,
     pub review_by: Option<i64>,
     pub created_at: i64,
+    /// What an agent types in a chat workbench to insert it ("/kp").
+    #[serde(default)]
+    pub shortcut: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -296,12 +299,47 @@ pub fn unpublished(conn: &mut Conn) -> DbResult<Vec<Unpublished>> {
 }
 
 /// Sets who looks after a script and when it is next reviewed.
-pub fn set_care(conn: &mut Conn, script: i64, owner: i64, review_by: i64) -> DbResult<bool> {
+pub fn set_care(
+    conn: &mut Conn,
+    script: i64,
+    owner: i64,
+    review_by: i64,
+    shortcut: Option<&str>,
+) -> DbResult<bool> {
     Ok(
         on_conn!(conn, c => diesel::update(scripts::table.find(script))
-        .set((scripts::owner_id.eq(owner), scripts::review_by.eq(review_by)))
+        .set((
+            scripts::owner_id.eq(owner),
+            scripts::review_by.eq(review_by),
+            scripts::shortcut.eq(shortcut),
+        ))
         .execute(c))?
             == 1,
+    )
+}
+
+/// The script another one already uses `shortcut` for, if any.
+pub fn with_shortcut(conn: &mut Conn, shortcut: &str) -> DbResult<Option<i64>> {
+    Ok(on_conn!(conn, c => scripts::table
+        .filter(scripts::shortcut.eq(shortcut))
+        .select(scripts::id)
+        .first(c)
+        .optional())?)
+}
+
+/// What changes when the library's matching must be rebuilt: a new version,
+/// an alternate added or removed, new members in a mined group. One cheap
+/// statement, so every instance can ask before each match.
+pub fn stamp(conn: &mut Conn) -> DbResult<(i64, i64, i64, i64)> {
+    use diesel::sql_types::BigInt;
+    Ok(
+        on_conn!(conn, c => diesel::select(diesel::dsl::sql::<(BigInt, BigInt, BigInt, BigInt)>(
+        "(SELECT COALESCE(MAX(id), 0) FROM script_versions), \
+         (SELECT COALESCE(MAX(id), 0) FROM script_alternates), \
+         (SELECT COUNT(*) FROM script_alternates), \
+         (SELECT COALESCE(MAX(id), 0) FROM mined_questions)",
+    ))
+    .get_result(c))?,
     )
 }
 

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::render::{with_conn, Ctx};
 use super::AppState;
-use crate::app::{library, tokens};
+use crate::app::tokens;
 use crate::db::users::User;
 use crate::domain::types::Role;
 use crate::error::AppError;
@@ -183,29 +183,23 @@ pub async fn match_scripts(
             })?,
     };
     let state = caller.state.clone();
-    let found = caller
+    let matches = caller
         .db(move |conn| {
-            let listed = crate::db::scripts::library(conn)?;
-            Ok(library::find(
-                conn,
-                &state.rules.synonyms,
-                &listed,
-                &message,
-                top,
-            )?)
+            let snapshot = state.matcher.snapshot(conn, &state.rules.synonyms)?;
+            let found = snapshot.find(&message, &state.rules.synonyms, top);
+            Ok(found
+                .into_iter()
+                .map(|(m, l)| {
+                    serde_json::json!({
+                        "script": l.script.id,
+                        "question": l.prompt,
+                        "text": l.current.text,
+                        "score": m.score,
+                    })
+                })
+                .collect::<Vec<_>>())
         })
         .await?;
-    let matches: Vec<_> = found
-        .into_iter()
-        .map(|(m, l)| {
-            serde_json::json!({
-                "script": l.script.id,
-                "question": l.prompt,
-                "text": l.current.text,
-                "score": m.score,
-            })
-        })
-        .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "matches": matches })))
 }
 

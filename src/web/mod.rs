@@ -63,6 +63,8 @@ pub struct AppState {
     pub rules: crate::domain::mining::rules::Rules,
     /// Where uploads are spooled while they arrive and are imported (0700).
     pub uploads: std::path::PathBuf,
+    /// The script library's matching index, rebuilt when the library changes.
+    pub matcher: crate::app::library::Matcher,
 }
 
 impl AppState {
@@ -82,6 +84,7 @@ impl AppState {
             banks: std::sync::RwLock::new(crate::app::banks::Loaded::default()),
             rules: crate::domain::mining::rules::Rules::default(),
             uploads,
+            matcher: Default::default(),
         })
     }
 }
@@ -141,23 +144,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(export::exam_results),
         )
         .route("/exams/{id}/review.csv", web::get().to(export::round))
-        .route("/library", web::get().to(library::list))
-        .route("/library/check", web::get().to(library::check_form))
-        .route("/library/check", web::post().to(library::check))
-        .route("/api/v1/replies/check", web::post().to(library::check_api))
-        .route("/api/v1/scripts/match", web::get().to(api::match_scripts))
-        .route("/api/v1/openapi.json", web::get().to(api::openapi))
-        .route("/library/{id}", web::get().to(library::show))
-        .route("/library/{id}/rollback", web::post().to(library::roll_back))
-        .route("/library/{id}/care", web::post().to(library::care))
-        .route(
-            "/library/publish/{question}",
-            web::get().to(library::publish_form),
-        )
-        .route(
-            "/library/publish/{question}",
-            web::post().to(library::publish),
-        )
         .route("/rankings.csv", web::get().to(export::rankings))
         .route("/questions.csv", web::get().to(export::questions))
         .route("/exams/{id}/start", web::post().to(attempts::start))
@@ -184,12 +170,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rubric", web::post().to(rubric::save))
         .route("/rankings", web::get().to(rankings::team))
         .route("/progress", web::get().to(rankings::mine))
-        .route("/profile", web::get().to(profile::show))
-        .route("/profile/tokens", web::post().to(profile::create_token))
-        .route(
-            "/profile/tokens/{id}/revoke",
-            web::post().to(profile::revoke_token),
-        )
         .route("/progress/{id}", web::get().to(rankings::of))
         .route("/reviews/{id}", web::get().to(review::show))
         .route("/reviews/{id}", web::post().to(review::submit))
@@ -204,8 +184,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/questions", web::get().to(questions::list))
         .route("/imports", web::get().to(imports::list))
         .route("/imports/{id}", web::get().to(imports::show))
-        .route("/api/v1/imports", web::post().to(imports::upload))
-        .route("/api/v1/imports/{id}", web::get().to(imports::progress))
         .route("/questions/exam", web::post().to(questions::build_exam))
         .route("/questions/{id}", web::get().to(questions::show))
         .route("/questions/{id}", web::post().to(questions::decide))
@@ -216,6 +194,44 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/attempts/{id}/draft",
             web::post().to(attempts::save_draft),
         );
+    library_routes(cfg);
+}
+
+/// The script library, a user's profile, and the API for chat tools.
+fn library_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/library", web::get().to(library::list))
+        .route("/library/check", web::get().to(library::check_form))
+        .route("/library/check", web::post().to(library::check))
+        .route("/api/v1/replies/check", web::post().to(library::check_api))
+        .route("/api/v1/scripts/match", web::get().to(api::match_scripts))
+        .route("/api/v1/openapi.json", web::get().to(api::openapi))
+        .route("/library/{id}", web::get().to(library::show))
+        .route("/library/{id}/rollback", web::post().to(library::roll_back))
+        .route("/library/{id}/care", web::post().to(library::care))
+        .route(
+            "/library/{id}/alternates",
+            web::post().to(library::add_alternate),
+        )
+        .route(
+            "/library/{id}/alternates/{alternate}/delete",
+            web::post().to(library::remove_alternate),
+        )
+        .route(
+            "/library/publish/{question}",
+            web::get().to(library::publish_form),
+        )
+        .route(
+            "/library/publish/{question}",
+            web::post().to(library::publish),
+        )
+        .route("/profile", web::get().to(profile::show))
+        .route("/profile/tokens", web::post().to(profile::create_token))
+        .route(
+            "/profile/tokens/{id}/revoke",
+            web::post().to(profile::revoke_token),
+        )
+        .route("/api/v1/imports", web::post().to(imports::upload))
+        .route("/api/v1/imports/{id}", web::get().to(imports::progress));
 }
 
 /// For load balancers: the process answers. Touches neither session nor database,

@@ -35,7 +35,8 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/profile" | "/profile/tokens") => SignedIn,
         (_, "/profile/tokens/{id}/revoke") => Owner,
         (_, "/library/{id}/rollback" | "/library/publish/{question}") => Lead,
-        (_, "/library/{id}/care") => Lead,
+        (_, "/library/{id}/care" | "/library/{id}/alternates") => Lead,
+        (_, "/library/{id}/alternates/{alternate}/delete") => Lead,
         (_, "/attempts/{id}" | "/attempts/{id}/submit") => Owner,
         ("get", "/attempts/{id}/result") => OwnerOrLead,
         (_, "/api/attempts/{id}/draft" | "/answers/{id}/appeal") => Owner,
@@ -194,8 +195,9 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
     let disabled = user("chenjing");
     let script = id("SELECT MIN(id) AS n FROM scripts");
     let question = id("SELECT MIN(question_id) AS n FROM scripts");
+    let alternate = id("SELECT MIN(id) AS n FROM script_alternates");
     let found = [
-        answer, review, comparison, cluster, import, script, question,
+        answer, review, comparison, cluster, import, script, question, alternate,
     ];
     assert!(found.iter().all(|n| *n > 0), "{found:?}");
 
@@ -272,6 +274,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
             .replace("{item}", &item.to_string())
             .replace("{file}", "app.css")
             .replace("{question}", &question.to_string())
+            .replace("{alternate}", &alternate.to_string())
     };
     // Logging out ends the session the other requests use: it goes last.
     let mut ordered = routes.clone();

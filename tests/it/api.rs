@@ -38,22 +38,8 @@ async fn a_chat_tool_finds_the_official_script_with_a_token_until_it_is_revoked(
     let mut admin = app.admin().await;
     let mut lead = app.user(&mut admin, "lead", "lead").await;
     let mut agent = app.user(&mut admin, "agent", "trainee").await;
-    let question = question_id(&lead.get("/exams/new").await.body, AUTHENTIC);
-    lead.get(&format!("/library/publish/{question}")).await;
     let script_text = "亲，我们是品牌授权店，所有商品都是正品，支持专柜验货，请放心购买～";
-    let published = lead
-        .post(
-            &format!("/library/publish/{question}"),
-            &[("text", script_text), ("note", "")],
-        )
-        .await;
-    assert_eq!(
-        published.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        published.body
-    );
-    let script = app.count("SELECT MAX(id) AS n FROM scripts");
+    let script = publish(&app, &mut lead, AUTHENTIC, script_text).await;
 
     // No credential, a wrong one, another scheme: 401 in JSON, never a redirect.
     let anonymous = reqwest::Client::new()
@@ -282,4 +268,132 @@ async fn a_token_made_on_the_command_line_calls_the_api_as_its_user() {
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("no active user named 'nobody'"));
     let bad_name = run(&["tokens", "create", "--user", "agent", "--name", ""]);
     assert_eq!(bad_name.status.code(), Some(2), "{bad_name:?}");
+}
+
+/// Saves a script's care form: owner, a review date, the shortcut.
+async fn post_care(lead: &mut Client, owner: i64, id: i64, shortcut: &str) -> crate::helpers::Page {
+    let owner = owner.to_string();
+    let fields = [
+        ("owner", owner.as_str()),
+        ("review_by", "2027-03-01"),
+        ("shortcut", shortcut),
+    ];
+    lead.post(&format!("/library/{id}/care"), &fields).await
+}
+
+/// Publishes `text` as the script of the bank question `prompt`; its id.
+async fn publish(
+    app: &crate::helpers::TestApp,
+    lead: &mut Client,
+    prompt: &str,
+    text: &str,
+) -> i64 {
+    let question = question_id(&lead.get("/exams/new").await.body, prompt);
+    lead.get(&format!("/library/publish/{question}")).await;
+    let published = lead
+        .post(
+            &format!("/library/publish/{question}"),
+            &[("text", text), ("note", "")],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    app.count(&format!(
+        "SELECT id AS n FROM scripts WHERE question_id = {question}"
+    ))
+}
+
+#[actix_web::test]
+async fn other_wordings_find_a_script_and_every_instance_follows_the_library() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = crate::helpers::fresh_database_url(dir.path());
+    let key = actix_web::cookie::Key::generate();
+    let banks = crate::helpers::banks();
+    let one = crate::helpers::spawn_on(&url, &banks, key.clone()).await;
+    let two = crate::helpers::spawn_on(&url, &banks, key).await;
+    let mut admin = one.admin().await;
+    let mut lead = one.user(&mut admin, "lead", "lead").await;
+    let mut agent = two.user(&mut admin, "agent", "trainee").await;
+    let token = make_token(&mut agent, "插件").await;
+    let script = publish(&one, &mut lead, AUTHENTIC, "亲，支持专柜验货，假一赔十。").await;
+    let other = publish(
+        &one,
+        &mut lead,
+        "收到了不太喜欢，可以退吗？",
+        "亲，支持七天无理由退货。",
+    )
+    .await;
+    // "验货凭证" is nowhere in the question: the second instance does not find it.
+    let asked =
+        "/api/v1/scripts/match?q=%E6%9C%89%E6%B2%A1%E6%9C%89%E9%AA%8C%E8%B4%A7%E5%87%AD%E8%AF%81";
+    let first = |found: &serde_json::Value| found["matches"][0]["script"].as_i64();
+    let (_, before) = get_with(&agent, &token, asked).await;
+    assert_ne!(first(&before), Some(script), "{before}");
+
+    // A lead adds the wording on the first instance; the second finds it at once.
+    let page = format!("/library/{script}");
+    lead.get(&page).await;
+    let added = lead
+        .post(
+            &format!("{page}/alternates"),
+            &[("text", "有没有验货凭证？")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let (_, after) = get_with(&agent, &token, asked).await;
+    assert_eq!(first(&after), Some(script), "{after}");
+    let shown = agent.get(&page).await.body;
+    assert!(
+        shown.contains("有没有验货凭证？") && !shown.contains("alternate-form"),
+        "{shown}"
+    );
+
+    // One wording, one script: the same wording for another script is refused, kept.
+    lead.get(&format!("/library/{other}")).await;
+    let taken = lead
+        .post(
+            &format!("/library/{other}/alternates"),
+            &[("text", "有沒有驗貨憑證")],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert!(
+        taken.body.contains(&format!("已经能找到话术 #{script}"))
+            && taken.body.contains("value=\"有沒有驗貨憑證\""),
+        "{}",
+        taken.body
+    );
+
+    // Shortcuts: one per script, one word.
+    let lead_id = one.count("SELECT id AS n FROM users WHERE username = 'lead'");
+    assert_eq!(
+        post_care(&mut lead, lead_id, script, "/zp").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let clash = post_care(&mut lead, lead_id, other, "/zp").await;
+    assert_eq!(clash.status, StatusCode::CONFLICT);
+    assert!(
+        clash.body.contains(&format!("话术 #{script} 使用")),
+        "{}",
+        clash.body
+    );
+    let spaced = post_care(&mut lead, lead_id, other, "/t h").await;
+    assert_eq!(spaced.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        spaced.body.contains("value=\"/t h\""),
+        "the shortcut typed is kept"
+    );
+
+    // Removed on the first instance: gone from the second's answers too.
+    let alternate = one.count("SELECT MIN(id) AS n FROM script_alternates");
+    let removed = lead
+        .post(&format!("{page}/alternates/{alternate}/delete"), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let (_, gone) = get_with(&agent, &token, asked).await;
+    assert_ne!(first(&gone), Some(script), "{gone}");
 }

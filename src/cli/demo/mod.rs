@@ -222,9 +222,22 @@ fn publish_best(conn: &mut db::Conn, exam: ExamId, lead: i64) -> anyhow::Result<
         };
         // A best answer with a banned phrase is left for the lead to rewrite.
         if library::publish(conn, &publication).is_err() {
-            break;
+            return Ok(());
         }
     }
+    // Other ways customers ask it, and the shortcut agents type for it.
+    let Some(script) = db::scripts::for_question(conn, item.question_id)? else {
+        return Ok(());
+    };
+    for wording in ["不喜欢能退货吗", "买回来不满意，支持七天无理由退吗"] {
+        library::add_alternate(conn, script.id, wording, lead)?;
+    }
+    let care = library::Care {
+        owner: lead,
+        review_by: script.review_by.unwrap_or_else(db::now_ms),
+        shortcut: "/th",
+    };
+    library::set_care(conn, script.id, &care)?;
     Ok(())
 }
 

@@ -93,6 +93,7 @@ async fn run(
     with_conn(&state.pool.clone(), move |conn| {
         Ok(library::check_reply(
             conn,
+            &state.matcher,
             &state.rules.synonyms,
             &message,
             &reply,

@@ -5,8 +5,10 @@
 
 mod check;
 mod publish;
+mod script;
 pub use check::{api as check_api, check, form as check_form};
 pub use publish::{publish, publish_form};
+pub use script::{add_alternate, care, remove_alternate, roll_back, show};
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -48,10 +50,15 @@ pub async fn list(
                 vec![]
             };
             let listed = scripts::library(conn)?;
-            let found = if asked.is_empty() {
+            let found: Vec<_> = if asked.is_empty() {
                 vec![]
             } else {
-                library::find(conn, &state.rules.synonyms, &listed, &asked, MATCHES)?
+                let snapshot = state.matcher.snapshot(conn, &state.rules.synonyms)?;
+                snapshot
+                    .find(&asked, &state.rules.synonyms, MATCHES)
+                    .into_iter()
+                    .map(|(m, l)| (m, l.clone()))
+                    .collect()
             };
             Ok((listed, unpublished, found))
         })
@@ -101,155 +108,6 @@ pub async fn list(
     })
 }
 
-/// One script: the current text, placeholders highlighted, then every
-/// version newest first with where it came from, who approved it and what
-/// changed from the one before.
-pub async fn show(
-    Trainee { ctx, .. }: Trainee,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let (script, question, versions, users) = ctx
-        .db(move |conn| {
-            let script = scripts::find(conn, id)?.ok_or(AppError::NotFound)?;
-            let question =
-                questions::find_any(conn, script.question_id)?.ok_or(AppError::NotFound)?;
-            Ok((
-                script,
-                question,
-                scripts::versions(conn, id)?,
-                db::users::list(conn)?,
-            ))
-        })
-        .await?;
-    let name = |id: Option<i64>| id.map(|id| db::users::name_of(&users, id));
-    let lines: Vec<VersionLine> = versions
-        .iter()
-        .enumerate()
-        .map(|(i, v)| VersionLine {
-            n: v.n,
-            pieces: core::pieces(&v.text),
-            text: v.text.clone(),
-            current: i == 0,
-            author: name(v.author_id),
-            exam: v.exam_id.map(|e| e.get()),
-            automatic: v.automatic_score.map(round1),
-            final_score: v.final_score.map(round1),
-            edited: v.edited,
-            note: v.note.clone(),
-            approved_by: db::users::name_of(&users, v.approved_by),
-            approved_at: local_time(v.approved_at),
-            change: versions
-                .get(i + 1)
-                .map(|before| diff::segments(&v.text, &before.text))
-                .unwrap_or_default(),
-        })
-        .collect();
-    let now = db::now_ms();
-    ctx.render(&ScriptPage {
-        id: script.id,
-        question: question.id,
-        prompt: question.prompt,
-        owner: name(script.owner_id),
-        owners: users
-            .iter()
-            .filter(|u| u.active && u.role >= crate::domain::types::Role::Lead)
-            .map(|u| Owner {
-                id: u.id,
-                name: u.display_name.clone(),
-                current: Some(u.id) == script.owner_id,
-            })
-            .collect(),
-        review_by: script.review_by.map(day_of).unwrap_or_default(),
-        overdue: script.review_by.is_some_and(|t| t < now),
-        placeholders: versions
-            .first()
-            .map(|v| core::placeholders(&v.text))
-            .unwrap_or_default(),
-        versions: lines,
-    })
-}
-
-/// A lead rolls a script back to an earlier version: published again as the
-/// newest, so the history keeps every step.
-pub async fn roll_back(
-    Lead { ctx, me }: Lead,
-    form: Form,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let n: i32 = form
-        .text("n")
-        .parse()
-        .map_err(|_| AppError::bad_request())?;
-    let note = ctx.state.catalog.format(
-        ctx.lang,
-        "library.rolled_back_note",
-        &[("n", n.to_string())],
-    );
-    let by = me.id;
-    let new = ctx
-        .db(move |conn| Ok(library::roll_back(conn, id, n, &note, by, db::now_ms())?))
-        .await?;
-    ctx.flash(
-        "library.rolled_back",
-        &[("n", n.to_string()), ("new", new.to_string())],
-    );
-    Ok(redirect(&format!("/library/{id}")))
-}
-
-/// A lead sets who looks after a script and when it is next reviewed.
-pub async fn care(
-    Lead { ctx, .. }: Lead,
-    form: Form,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let owner: i64 = form
-        .text("owner")
-        .parse()
-        .map_err(|_| AppError::bad_request())?;
-    let review_by = chrono::NaiveDate::parse_from_str(form.text("review_by").trim(), "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(23, 59, 59))
-        .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
-        .map(|t| t.timestamp_millis())
-        .ok_or_else(|| {
-            AppError::refused(
-                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "library.bad_date",
-            )
-        })?;
-    let changed = ctx
-        .db(move |conn| {
-            let leads = db::users::list(conn)?;
-            let may = leads
-                .iter()
-                .any(|u| u.id == owner && u.active && u.role >= crate::domain::types::Role::Lead);
-            if !may {
-                return Err(AppError::bad_request());
-            }
-            Ok(scripts::set_care(conn, id, owner, review_by)?)
-        })
-        .await?;
-    if !changed {
-        return Err(AppError::NotFound);
-    }
-    ctx.flash("library.care_saved", &[]);
-    Ok(redirect(&format!("/library/{id}")))
-}
-
-/// A moment as the local date it falls on.
-fn day_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 #[derive(Serialize)]
 struct LibraryPage {
     q: String,
@@ -297,51 +155,6 @@ impl Page for LibraryPage {
     const TITLE: &'static str = "library.title";
 }
 
-#[derive(Serialize)]
-struct ScriptPage {
-    id: i64,
-    question: i64,
-    prompt: String,
-    owner: Option<String>,
-    /// Who may look after it (leads), the current owner marked.
-    owners: Vec<Owner>,
-    /// When it is next reviewed, as a date.
-    review_by: String,
-    overdue: bool,
-    placeholders: Vec<String>,
-    versions: Vec<VersionLine>,
-}
-
-#[derive(Serialize)]
-struct Owner {
-    id: i64,
-    name: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
-struct VersionLine {
-    n: i32,
-    text: String,
-    pieces: Vec<core::Piece>,
-    current: bool,
-    author: Option<String>,
-    exam: Option<i64>,
-    automatic: Option<f64>,
-    final_score: Option<f64>,
-    edited: bool,
-    note: String,
-    approved_by: String,
-    approved_at: String,
-    /// What changed from the version before (empty for the first).
-    change: Vec<diff::Segment>,
-}
-
-impl Page for ScriptPage {
-    const TEMPLATE: &'static str = "library/script";
-    const TITLE: &'static str = "library.script_title";
-}
-
 #[cfg(test)]
 pub(super) fn samples(out: &mut super::pages::Samples) {
     check::samples(out);
@@ -372,36 +185,5 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             answers: 4,
         }],
     });
-    out.add(&ScriptPage {
-        id: 1,
-        question: 3,
-        prompt: "什么时候发货".into(),
-        owner: Some("李娜".into()),
-        owners: vec![Owner {
-            id: 2,
-            name: "李娜".into(),
-            current: true,
-        }],
-        review_by: "2027-02-28".into(),
-        overdue: true,
-        placeholders: vec!["{称呼}".into()],
-        versions: [true, false]
-            .into_iter()
-            .map(|current| VersionLine {
-                n: 1,
-                text: "{称呼}您好".into(),
-                pieces: pieces(),
-                current,
-                author: current.then(|| "王芳".into()),
-                exam: Some(2),
-                automatic: Some(0.0),
-                final_score: Some(81.5),
-                edited: current,
-                note: "回滚".into(),
-                approved_by: "李娜".into(),
-                approved_at: "2026-11-30 09:00".into(),
-                change: diff::segments("今天发", "明天发"),
-            })
-            .collect(),
-    });
+    script::samples(out);
 }

@@ -3,13 +3,17 @@
 //! written or edited — as a new version with its provenance, and rolling back
 //! to an earlier version (published again, so nothing is overwritten).
 
+mod care;
+mod matching;
+pub use care::{add_alternate, remove_alternate, set_care, Care};
+pub use matching::{check_reply, entries, Matcher, Snapshot};
+
 use std::collections::HashMap;
 
 use crate::db::columns::AnswerId;
 use crate::db::scripts::{self, Candidate, NewVersion, Provenance};
 use crate::db::{questions, write_tx, Conn, DbError};
-use crate::domain::library::{self, Entry, Index, ReplyCheck};
-use crate::domain::mining::matchkey::Synonyms;
+use crate::domain::library;
 use crate::domain::types::{AnswerText, Invalid};
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +28,18 @@ pub enum LibraryError {
     /// The answer named as the source is not an answer to this question.
     #[error("not an answer to this question")]
     NotACandidate,
+    /// A wording already finds a script (this one or another).
+    #[error("wording already finds script {script}")]
+    WordingTaken { script: i64, prompt: String },
+    /// Another script already has this quick-reply shortcut.
+    #[error("shortcut taken by script {script}")]
+    ShortcutTaken { script: i64 },
+    /// A shortcut must be one short word (it is typed in a chat window).
+    #[error("bad shortcut")]
+    BadShortcut,
+    /// A script is looked after by an active lead.
+    #[error("not a lead")]
+    NotALead,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -141,68 +157,4 @@ pub fn roll_back(
         };
         Ok(scripts::publish(conn, &new)?.1)
     })
-}
-
-/// How many members of a mined group a script is also found by.
-const GROUP_WORDINGS: usize = 50;
-
-/// The library's scripts with the wordings each is found by: its question,
-/// and for a mined group's question the group's most asked members.
-pub fn entries(conn: &mut Conn, listed: &[scripts::Listed]) -> Result<Vec<Entry>, DbError> {
-    let mut out = Vec::with_capacity(listed.len());
-    for l in listed {
-        let mut wordings = vec![l.prompt.clone()];
-        if let Some(q) = questions::find_any(conn, l.script.question_id)? {
-            let cluster = q
-                .qkey
-                .strip_prefix("cluster-")
-                .and_then(|id| id.parse::<i64>().ok())
-                .filter(|_| q.bank_slug == questions::MINED_BANK);
-            if let Some(cluster) = cluster {
-                let members = crate::db::mining::questions_of(conn, cluster)?;
-                wordings.extend(members.into_iter().take(GROUP_WORDINGS).map(|m| m.text));
-            }
-        }
-        out.push(Entry {
-            script: l.script.id,
-            wordings,
-        });
-    }
-    Ok(out)
-}
-
-/// The `top` scripts of `listed` (the library) that best answer a customer's
-/// `message`, each with the script as listed.
-pub fn find(
-    conn: &mut Conn,
-    synonyms: &Synonyms,
-    listed: &[scripts::Listed],
-    message: &str,
-    top: usize,
-) -> Result<Vec<(library::Match, scripts::Listed)>, DbError> {
-    let index = Index::build(&entries(conn, listed)?, synonyms);
-    Ok(index
-        .best(message, synonyms, top)
-        .into_iter()
-        .filter_map(|m| {
-            let found = listed.iter().find(|l| l.script.id == m.script)?.clone();
-            Some((m, found))
-        })
-        .collect())
-}
-
-/// An agent's draft `reply` to a customer's `message`, checked against the
-/// rubric and against the official script the message finds, if any.
-pub fn check_reply(
-    conn: &mut Conn,
-    synonyms: &Synonyms,
-    message: &str,
-    reply: &str,
-) -> Result<(Option<(library::Match, scripts::Listed)>, ReplyCheck), DbError> {
-    let listed = scripts::library(conn)?;
-    let found = find(conn, synonyms, &listed, message, 1)?
-        .into_iter()
-        .next();
-    let checked = library::check_reply(reply, found.as_ref().map(|(_, l)| l.current.text.as_str()));
-    Ok((found, checked))
 }

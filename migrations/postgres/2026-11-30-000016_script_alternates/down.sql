@@ -1,0 +1,2 @@
+DROP TABLE script_alternates;
+ALTER TABLE scripts DROP COLUMN shortcut;
