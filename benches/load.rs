@@ -9,15 +9,12 @@
 //! Settings: HUASHU_LOAD_TRAINEES (500), HUASHU_LOAD_SECONDS (15).
 #![allow(clippy::expect_used)] // a benchmark on inputs it made itself may stop loudly
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
-use actix_web::cookie::Key;
-use huashu::db::{self, DbPool};
-use huashu::web::startup::{Application, Settings};
+use huashu::db;
 use reqwest::cookie::CookieStore;
 
 #[path = "common/mod.rs"]
@@ -34,24 +31,6 @@ struct Trainee {
     session: support::Session,
     attempt: i64,
     item: i64,
-}
-
-fn start_server(pool: DbPool) -> String {
-    let settings = Settings {
-        pool,
-        banks: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("exams")),
-        rules: Default::default(),
-        uploads: std::env::temp_dir().join("huashu-bench-uploads"),
-        key: Key::generate(),
-        cookie_secure: false,
-    };
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let app = Application::build(settings, listener).expect("app");
-    let base = format!("http://{}", app.address().expect("addr"));
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move { app.run().expect("server").await })
-    });
-    base
 }
 
 /// Logs a trainee in, starts the exam, and reads the take page: what a browser does.
@@ -83,82 +62,11 @@ async fn log_in(base: &str, username: String, exam: i64) -> Trainee {
     }
 }
 
-struct Run {
-    rate: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    requests: u64,
-    /// Non-2xx/3xx answers plus socket errors (connect, read, write, timeout).
-    errors: u64,
-    status_errors: u64,
-}
-
-fn wrk(
-    base: &str,
-    sessions: &Path,
-    mode: &str,
-    pace_ms: u32,
-    connections: usize,
-    seconds: usize,
-) -> Run {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/load/wrk.lua");
-    let out = Command::new("wrk")
-        .args([
-            "-t2",
-            &format!("-c{connections}"),
-            &format!("-d{seconds}s"),
-            "--timeout",
-            "10s",
-            "-s",
-        ])
-        .arg(&script)
-        .arg(base)
-        .arg("--")
-        .arg(sessions)
-        .arg(mode)
-        .arg(pace_ms.to_string())
-        .output()
-        .expect("wrk runs (apt-get install wrk)");
-    eprint!("{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("RESULT"))
-        .unwrap_or_else(|| panic!("wrk said: {text}"));
-    let field = |name: &str| -> u64 {
-        line.split_whitespace()
-            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    let requests = field("requests");
-    Run {
-        rate: requests as f64 / (field("duration_us") as f64 / 1e6),
-        p50_ms: field("p50_us") as f64 / 1000.0,
-        p99_ms: field("p99_us") as f64 / 1000.0,
-        requests,
-        errors: field("status_errors") + field("socket_errors"),
-        status_errors: field("status_errors"),
-    }
-}
-
-fn print(name: &str, run: &Run, ceiling: f64) {
-    println!(
-        "  {name:<28} {:>9.0} req/s ({:>4.2}x ceiling)  p50 {:>7.1} ms  p99 {:>7.1} ms  errors {} (HTTP {})",
-        run.rate,
-        run.rate / ceiling,
-        run.p50_ms,
-        run.p99_ms,
-        run.errors,
-        run.status_errors
-    );
-}
-
 async fn bench(label: &str, url: &str, dir: &Path) {
     let n = setting("HUASHU_LOAD_TRAINEES", 500);
     let seconds = setting("HUASHU_LOAD_SECONDS", 15);
     let pool = huashu::cli::serve::open_db(url).expect("database");
-    let base = start_server(pool.clone()); // loads the banks the exam is drawn from
+    let base = support::start_server(pool.clone()); // loads the banks the exam is drawn from
     let (exam, _) = support::seed(&pool, n, "t", 5);
 
     let started = Instant::now();
@@ -198,26 +106,56 @@ async fn bench(label: &str, url: &str, dir: &Path) {
     std::fs::write(&sessions, lines.join("\n")).expect("sessions file");
 
     // Saturation: every connection sends back to back, so throughput is the figure.
-    let ceiling = wrk(&base, &sessions, "health", 0, n, seconds);
-    let saturated = wrk(&base, &sessions, "autosave", 0, n, seconds);
-    let pages = wrk(&base, &sessions, "page", 0, n, seconds);
+    let ceiling = support::wrk(
+        &base,
+        "wrk.lua",
+        &[&sessions.to_string_lossy(), "health", "0"],
+        n,
+        seconds,
+    );
+    let saturated = support::wrk(
+        &base,
+        "wrk.lua",
+        &[&sessions.to_string_lossy(), "autosave", "0"],
+        n,
+        seconds,
+    );
+    let pages = support::wrk(
+        &base,
+        "wrk.lua",
+        &[&sessions.to_string_lossy(), "page", "0"],
+        n,
+        seconds,
+    );
     // Paced: each trainee's page autosaves about once a second; latency is the figure.
-    let paced = wrk(&base, &sessions, "autosave", 1000, n, seconds);
+    let paced = support::wrk(
+        &base,
+        "wrk.lua",
+        &[&sessions.to_string_lossy(), "autosave", "1000"],
+        n,
+        seconds,
+    );
     // At most 4.5 s between requests: wrk waits before a connection's first request
     // too, and a connection silent for 5 s gets actix's 408, which no browser sees.
-    let paced_pages = wrk(&base, &sessions, "page", 3000, n, seconds);
+    let paced_pages = support::wrk(
+        &base,
+        "wrk.lua",
+        &[&sessions.to_string_lossy(), "page", "3000"],
+        n,
+        seconds,
+    );
     // The ceiling the autosave endpoint is held to: this machine's raw commit rate.
     let raw = support::raw_sqlite_commits(dir, 2.0);
-    print("GET /healthz (ceiling)", &ceiling, ceiling.rate);
-    print("POST autosave, saturated", &saturated, ceiling.rate);
+    support::print("GET /healthz (ceiling)", &ceiling, ceiling.rate);
+    support::print("POST autosave, saturated", &saturated, ceiling.rate);
     println!(
         "  {:<28} {raw:>9.0} commits/s; saturated autosave = {:.2}x of it",
         "raw SQLite single-row commits",
         saturated.rate / raw
     );
-    print("GET exam page, saturated", &pages, ceiling.rate);
-    print("POST autosave, 1/s/trainee", &paced, ceiling.rate);
-    print("GET exam page, 1/3s/trainee", &paced_pages, ceiling.rate);
+    support::print("GET exam page, saturated", &pages, ceiling.rate);
+    support::print("POST autosave, 1/s/trainee", &paced, ceiling.rate);
+    support::print("GET exam page, 1/3s/trainee", &paced_pages, ceiling.rate);
 
     // Every trainee submits at once.
     let submits: Vec<_> = trainees

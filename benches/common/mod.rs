@@ -181,3 +181,90 @@ pub fn raw_sqlite_commits(dir: &std::path::Path, seconds: f64) -> f64 {
     }
     n as f64 / start.elapsed().as_secs_f64()
 }
+
+/// Starts the app on a loopback port in its own thread; its base URL.
+pub fn start_server(pool: DbPool) -> String {
+    let settings = huashu::web::startup::Settings {
+        pool,
+        banks: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exams")),
+        rules: Default::default(),
+        uploads: std::env::temp_dir().join("huashu-bench-uploads"),
+        key: actix_web::cookie::Key::generate(),
+        cookie_secure: false,
+    };
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let app = huashu::web::startup::Application::build(settings, listener).expect("app");
+    let base = format!("http://{}", app.address().expect("addr"));
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move { app.run().expect("server").await })
+    });
+    base
+}
+
+/// What one wrk run measured.
+pub struct Run {
+    pub rate: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub requests: u64,
+    /// Non-2xx/3xx answers plus socket errors (connect, read, write, timeout).
+    pub errors: u64,
+    pub status_errors: u64,
+}
+
+/// Runs wrk (two threads) with `script` from benches/load/ and its arguments;
+/// the script prints a `RESULT key=value …` line when done.
+pub fn wrk(base: &str, script: &str, args: &[&str], connections: usize, seconds: usize) -> Run {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/load")
+        .join(script);
+    let out = std::process::Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--timeout",
+            "10s",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(base)
+        .arg("--")
+        .args(args)
+        .output()
+        .expect("wrk runs (apt-get install wrk)");
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("RESULT"))
+        .unwrap_or_else(|| panic!("wrk said: {text}"));
+    let field = |name: &str| -> u64 {
+        line.split_whitespace()
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let requests = field("requests");
+    Run {
+        rate: requests as f64 / (field("duration_us") as f64 / 1e6),
+        p50_ms: field("p50_us") as f64 / 1000.0,
+        p99_ms: field("p99_us") as f64 / 1000.0,
+        requests,
+        errors: field("status_errors") + field("socket_errors"),
+        status_errors: field("status_errors"),
+    }
+}
+
+/// One line of figures, with the rate as a share of `ceiling`.
+pub fn print(name: &str, run: &Run, ceiling: f64) {
+    println!(
+        "  {name:<28} {:>9.0} req/s ({:>4.2}x ceiling)  p50 {:>7.1} ms  p99 {:>7.1} ms  errors {} (HTTP {})",
+        run.rate,
+        run.rate / ceiling,
+        run.p50_ms,
+        run.p99_ms,
+        run.errors,
+        run.status_errors
+    );
+}

@@ -28,6 +28,7 @@ pub fn add(conn: &mut Conn, script: i64, text: &str, by: i64, now: i64) -> DbRes
         .on_conflict((script_alternates::script_id, script_alternates::text))
         .do_nothing()
         .execute(c))?;
+    super::scripts::touch(conn)?;
     Ok(added == 1)
 }
 
@@ -39,6 +40,7 @@ pub fn remove(conn: &mut Conn, script: i64, id: i64) -> DbResult<bool> {
             .filter(script_alternates::script_id.eq(script)),
     )
     .execute(c))?;
+    super::scripts::touch(conn)?;
     Ok(gone == 1)
 }
 

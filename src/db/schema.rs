@@ -44,6 +44,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    library_version (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -154,6 +161,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     sessions,
     api_tokens,
+    library_version,
     script_alternates,
     questions,
     exams,

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 
 use super::columns::{AnswerId, ExamId};
 use super::schema::{
-    answers, attempts, exam_items, exams, questions, script_versions, scripts, users,
+    answers, attempts, exam_items, exams, library_version, questions, script_versions, scripts,
+    users,
 };
 use super::{on_conn, write_tx, Conn, DbResult};
 
@@ -139,6 +140,7 @@ pub fn publish(conn: &mut Conn, new: &NewVersion) -> DbResult<(i64, i32)> {
                 script_versions::approved_at.eq(new.now),
             ))
             .execute(c))?;
+        touch(conn)?;
         Ok((script, n))
     })
 }
@@ -327,16 +329,23 @@ pub fn with_shortcut(conn: &mut Conn, shortcut: &str) -> DbResult<Option<i64>> {
         .optional())?)
 }
 
-/// What changes when the library's matching must be rebuilt: a new version,
-/// an alternate added or removed, new members in a mined group. One cheap
-/// statement, so every instance can ask before each match.
-pub fn stamp(conn: &mut Conn) -> DbResult<(i64, i64, i64, i64)> {
+/// Moves the library's version on: its wordings changed (a publication, an
+/// alternate added or removed), so every instance's matching index is stale.
+pub fn touch(conn: &mut Conn) -> DbResult<()> {
+    on_conn!(conn, c => diesel::update(library_version::table.find(1))
+        .set(library_version::n.eq(library_version::n + 1))
+        .execute(c))?;
+    Ok(())
+}
+
+/// What says whether the library's matching must be rebuilt: its version
+/// (see `touch`) and the newest mined question (imports add group members).
+/// Two primary-key reads, so every instance can ask before each match.
+pub fn stamp(conn: &mut Conn) -> DbResult<(i64, i64)> {
     use diesel::sql_types::BigInt;
     Ok(
-        on_conn!(conn, c => diesel::select(diesel::dsl::sql::<(BigInt, BigInt, BigInt, BigInt)>(
-        "(SELECT COALESCE(MAX(id), 0) FROM script_versions), \
-         (SELECT COALESCE(MAX(id), 0) FROM script_alternates), \
-         (SELECT COUNT(*) FROM script_alternates), \
+        on_conn!(conn, c => diesel::select(diesel::dsl::sql::<(BigInt, BigInt)>(
+        "(SELECT n FROM library_version WHERE id = 1), \
          (SELECT COALESCE(MAX(id), 0) FROM mined_questions)",
     ))
     .get_result(c))?,

@@ -56,7 +56,7 @@ impl Snapshot {
     }
 }
 
-type Stamp = (i64, i64, i64, i64);
+type Stamp = (i64, i64);
 
 /// The process's matching index, shared by every request.
 #[derive(Default)]
