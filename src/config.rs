@@ -49,6 +49,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ReviewCommand,
     },
+    /// The script library to and from a sheet.
+    Scripts {
+        #[command(subcommand)]
+        command: ScriptsCommand,
+    },
     /// API tokens for chat tools.
     Tokens {
         #[command(subcommand)]
@@ -113,6 +118,44 @@ pub enum ReviewCommand {
         /// Lines {"item", "reviewer", "score"} and optional {"item", "gold"} (a lead's grade).
         #[arg(long)]
         input: PathBuf,
+    },
+}
+
+/// How a script sheet is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SheetFormat {
+    /// One script a row; Excel opens it (UTF-8 with BOM).
+    Csv,
+    Json,
+    /// 分组, 快捷编码, 短语内容: the quick-reply import of chat workbenches.
+    QuickReply,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScriptsCommand {
+    /// Write every script (current text, other wordings, owner, review date, shortcut).
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: SheetFormat,
+        /// The file to write; default: standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Take a sheet into the library: every row checked first, then all or nothing.
+    /// A question that already has a script is not doubled.
+    Import {
+        /// A CSV (comma or tab separated, header with question and text) or JSON file.
+        file: PathBuf,
+        /// csv or json; default: from the file's extension.
+        #[arg(long, value_enum)]
+        format: Option<SheetFormat>,
+        /// The lead or admin the new versions are published as; default: the first admin.
+        #[arg(long)]
+        by: Option<String>,
+        /// Publish a sheet's text that differs from a script's as a new version
+        /// (without it, such rows are listed as conflicts and left alone).
+        #[arg(long)]
+        update: bool,
     },
 }
 

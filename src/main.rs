@@ -2,7 +2,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use huashu::cli;
-use huashu::config::{Cli, Command, ExamsCommand, ReviewCommand, TokensCommand};
+use huashu::config::{Cli, Command, ExamsCommand, ReviewCommand, ScriptsCommand, TokensCommand};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -24,6 +24,18 @@ fn main() -> ExitCode {
         Command::Review {
             command: ReviewCommand::Aggregate { input },
         } => cli::review::aggregate(&input).map(|bad| bad == 0),
+        Command::Scripts {
+            command: ScriptsCommand::Export { format, out },
+        } => cli::scripts::export(&args.db, format, out.as_deref()).map(|()| true),
+        Command::Scripts {
+            command:
+                ScriptsCommand::Import {
+                    file,
+                    format,
+                    by,
+                    update,
+                },
+        } => cli::scripts::import(&args.db, &file, format, by.as_deref(), update),
         Command::Tokens {
             command: TokensCommand::Create { user, name },
         } => cli::tokens::create(&args.db, &user, &name).map(|()| true),

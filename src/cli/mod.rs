@@ -7,5 +7,6 @@ pub mod import;
 pub mod mine;
 pub mod review;
 pub mod score;
+pub mod scripts;
 pub mod serve;
 pub mod tokens;

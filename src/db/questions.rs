@@ -127,6 +127,18 @@ pub fn find_active(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<Question>> {
 /// (their slugs have no `_`).
 pub const MINED_BANK: &str = "_mined";
 
+/// The bank of questions that came with an imported script sheet.
+pub const SHEET_BANK: &str = "_sheet";
+
+/// A question a script sheet brought (in no bank, no mined group), found again
+/// by its folded text; not active, so exams draw it only through its script.
+pub fn upsert_imported(conn: &mut Conn, prompt: &str, tags: (&str, &str)) -> DbResult<Question> {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(crate::domain::text::fold(prompt).as_bytes());
+    let qkey = format!("sheet-{}", &crate::domain::text::hex(&digest)[..16]);
+    upsert_unbanked(conn, SHEET_BANK, &qkey, prompt, tags, &[])
+}
+
 /// A question made from a mined cluster, as an exam item's source: one row per
 /// cluster, refreshed each time an exam is built from it. Not active, so the
 /// bank pages (which list `exams/`) do not show it.
@@ -137,10 +149,22 @@ pub fn upsert_mined(
     tags: (&str, &str),
     references: &[String],
 ) -> DbResult<Question> {
+    let qkey = format!("cluster-{cluster}");
+    upsert_unbanked(conn, MINED_BANK, &qkey, prompt, tags, references)
+}
+
+fn upsert_unbanked(
+    conn: &mut Conn,
+    slug: &str,
+    qkey: &str,
+    prompt: &str,
+    tags: (&str, &str),
+    references: &[String],
+) -> DbResult<Question> {
     let values = (
-        questions::bank_slug.eq(MINED_BANK),
+        questions::bank_slug.eq(slug),
         questions::bank_title.eq(""),
-        questions::qkey.eq(format!("cluster-{cluster}")),
+        questions::qkey.eq(qkey),
         questions::scene.eq(tags.0),
         questions::category.eq(tags.1),
         questions::prompt.eq(prompt),

@@ -11,6 +11,7 @@ pub mod ranking;
 pub mod review;
 pub mod rubric;
 pub mod scoring;
+pub mod sheet;
 pub mod similarity;
 pub mod text;
 pub mod types;

@@ -51,6 +51,15 @@ impl Catalog {
     }
 
     /// The message with `{name}` placeholders filled in.
+    /// A script's group in a chat workbench's quick replies: its category's
+    /// Chinese name ("发货/物流"), or 通用 — the workbenches are Chinese.
+    pub fn quick_reply_group(&self, category: &str) -> String {
+        match crate::domain::types::Category::parse(category) {
+            Some(c) => self.format("zh-CN", &format!("category.{}", c.key()), &[]),
+            None => "通用".into(),
+        }
+    }
+
     pub fn format(&self, lang: &str, key: &str, args: &[(&str, String)]) -> String {
         args.iter()
             .fold(self.get(lang, key), |text, (name, value)| {

@@ -31,6 +31,8 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         ("get", "/" | "/progress") | ("post", "/exams/{id}/start") => SignedIn,
         ("get", "/library" | "/library/{id}") => SignedIn,
         (_, "/library/check" | "/api/v1/replies/check" | "/api/v1/scripts/match") => SignedIn,
+        ("get", "/library/export/{file}") => SignedIn,
+        (_, "/library/import") => Lead,
         ("get", "/api/v1/openapi.json") => Public,
         (_, "/profile" | "/profile/tokens") => SignedIn,
         (_, "/profile/tokens/{id}/revoke") => Owner,
@@ -272,7 +274,14 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
         };
         path.replace("{id}", &object.to_string())
             .replace("{item}", &item.to_string())
-            .replace("{file}", "app.css")
+            .replace(
+                "{file}",
+                if path.starts_with("/library") {
+                    "export.csv"
+                } else {
+                    "app.css"
+                },
+            )
             .replace("{question}", &question.to_string())
             .replace("{alternate}", &alternate.to_string())
     };

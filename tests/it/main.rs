@@ -17,3 +17,4 @@ mod library;
 mod mining;
 mod review;
 mod sessions;
+mod sheets;

@@ -102,3 +102,24 @@ pub fn set_care(conn: &mut Conn, script: i64, care: &Care) -> Result<(), Library
         }
     })
 }
+
+/// A moment as the local date it falls on (YYYY-MM-DD), as review dates show.
+pub fn day_of(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// A date typed as YYYY-MM-DD, as the end of that local day; None if it is no date.
+pub fn end_of_day(day: &str) -> Option<i64> {
+    chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .ok()?
+        .and_hms_opt(23, 59, 59)?
+        .and_local_timezone(chrono::Local)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+}

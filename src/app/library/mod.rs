@@ -5,7 +5,8 @@
 
 mod care;
 mod matching;
-pub use care::{add_alternate, remove_alternate, set_care, Care};
+pub mod sheet;
+pub use care::{add_alternate, day_of, end_of_day, remove_alternate, set_care, Care};
 pub use matching::{check_reply, entries, Matcher, Snapshot};
 
 use std::collections::HashMap;

@@ -6,9 +6,11 @@
 mod check;
 mod publish;
 mod script;
+mod sheet;
 pub use check::{api as check_api, check, form as check_form};
 pub use publish::{publish, publish_form};
 pub use script::{add_alternate, care, remove_alternate, roll_back, show};
+pub use sheet::{download, import, import_form};
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -186,4 +188,5 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
         }],
     });
     script::samples(out);
+    sheet::samples(out);
 }

@@ -63,7 +63,7 @@ async fn load(ctx: &Ctx, id: i64) -> Result<ScriptPage, AppError> {
                 current: Some(u.id) == script.owner_id,
             })
             .collect(),
-        review_by: script.review_by.map(day_of).unwrap_or_default(),
+        review_by: script.review_by.map(library::day_of).unwrap_or_default(),
         overdue: script.review_by.is_some_and(|t| t < now),
         shortcut: script.shortcut.unwrap_or_default(),
         alternates: wordings
@@ -149,7 +149,7 @@ pub async fn care(
         .parse()
         .map_err(|_| AppError::bad_request())?;
     let shortcut = form.text("shortcut").to_string();
-    let saved = match parse_day(form.text("review_by")) {
+    let saved = match library::end_of_day(form.text("review_by")) {
         None => Err(AppError::refused(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
             "library.bad_date",
@@ -207,26 +207,6 @@ pub async fn remove_alternate(
         .await?;
     ctx.flash("library.alternate_removed", &[]);
     Ok(redirect(&format!("/library/{id}#alternates")))
-}
-
-/// A date typed as YYYY-MM-DD, as the end of that local day.
-fn parse_day(typed: &str) -> Option<i64> {
-    chrono::NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(23, 59, 59))
-        .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
-        .map(|t| t.timestamp_millis())
-}
-
-/// A moment as the local date it falls on.
-fn day_of(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%Y-%m-%d")
-                .to_string()
-        })
-        .unwrap_or_default()
 }
 
 #[derive(Serialize)]
