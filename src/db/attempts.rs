@@ -401,3 +401,31 @@ pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<
         .select(AnswerRow::as_select())
         .load(c))?)
 }
+
+/// A submitted attempt's answers scored again (the exam's references
+/// changed): each answer's score and report, and the attempt's total.
+pub fn rescore(
+    conn: &mut Conn,
+    attempt_id: AttemptId,
+    scored: &[Scored],
+    total: f64,
+) -> DbResult<()> {
+    write_tx(conn, |conn| {
+        on_conn!(conn, c => diesel::update(attempts::table.find(attempt_id))
+            .set(attempts::score.eq(total))
+            .execute(c))?;
+        for s in scored {
+            on_conn!(conn, c => diesel::update(
+                answers::table
+                    .filter(answers::attempt_id.eq(attempt_id))
+                    .filter(answers::item_id.eq(s.item_id)),
+            )
+            .set((
+                answers::score.eq(s.report.score),
+                answers::report_json.eq(to_json(&s.report)),
+            ))
+            .execute(c))?;
+        }
+        Ok(())
+    })
+}

@@ -271,3 +271,12 @@ pub fn transition(conn: &mut Conn, id: ExamId, from: ExamStatus, to: ExamStatus)
     };
     Ok(changed == 1)
 }
+
+/// An item's references replaced (its exam is scored against the library's
+/// current scripts again).
+pub fn set_references(conn: &mut Conn, item: ItemId, references: &[String]) -> DbResult<()> {
+    on_conn!(conn, c => diesel::update(exam_items::table.find(item))
+        .set(exam_items::references_json.eq(super::to_json(&references)))
+        .execute(c))?;
+    Ok(())
+}

@@ -205,6 +205,7 @@ fn library_routes(cfg: &mut web::ServiceConfig) {
         .route("/library/import", web::get().to(library::import_form))
         .route("/library/import", web::post().to(library::import))
         .route("/library/export/{file}", web::get().to(library::download))
+        .route("/exams/{id}/rescore", web::post().to(library::rescore))
         .route("/api/v1/replies/check", web::post().to(library::check_api))
         .route("/api/v1/scripts/match", web::get().to(api::match_scripts))
         .route("/api/v1/openapi.json", web::get().to(api::openapi))

@@ -53,7 +53,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/questions/{id}" | "/imports" | "/imports/{id}" | "/api/v1/imports") => Lead,
         (_, "/api/v1/imports/{id}") => Lead,
         (_, "/exams/{id}/results.csv" | "/rankings.csv" | "/questions.csv") => Lead,
-        (_, "/exams/{id}/review.csv") => Lead,
+        (_, "/exams/{id}/review.csv" | "/exams/{id}/rescore") => Lead,
         _ => return None,
     })
 }

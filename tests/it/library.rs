@@ -380,3 +380,69 @@ async fn leads_publishing_at_the_same_moment_each_get_their_own_version() {
     }
     assert!(!page.contains("id=\"v7\""));
 }
+
+/// The total of each submitted attempt of `exam`, by attempt id.
+fn totals(app: &crate::helpers::TestApp, exam: i64) -> Vec<i64> {
+    (0..4)
+        .map(|i| {
+            app.count(&format!(
+                "SELECT CAST(ROUND(score * 10) AS BIGINT) AS n FROM attempts \
+                 WHERE exam_id = {exam} ORDER BY id LIMIT 1 OFFSET {i}"
+            ))
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn an_old_exam_scored_again_follows_the_library_both_ways() {
+    let app = spawn().await;
+    let (mut lead, _, exam) = answered_exam(&app).await;
+    let before = totals(&app, exam);
+    let question = question_id(&lead.get("/exams/new").await.body, AUTHENTIC);
+    let path = format!("/library/publish/{question}");
+    // A script close to what the trainees wrote: every answer scores higher.
+    lead.get(&path).await;
+    let text = "亲，本店商品都是正品，请放心购买，支持专柜验货";
+    let done = lead.post(&path, &[("text", text), ("note", "")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    lead.get(&format!("/exams/{exam}/results")).await;
+    let page = lead.post(&format!("/exams/{exam}/rescore"), &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("第 1 题的参考答案已换成当前话术"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.body.matches("<tr class=\"ok\">").count(),
+        4,
+        "{}",
+        page.body
+    );
+    let closer = totals(&app, exam);
+    assert!(
+        closer.iter().zip(&before).all(|(a, b)| a > b),
+        "{before:?} → {closer:?}"
+    );
+    // A new version far from them: the old one is retired, the scores fall back.
+    let text = "亲，发货后三天内送达，物流单号可在订单页查看";
+    lead.get(&path).await;
+    lead.post(&path, &[("text", text), ("note", "")]).await;
+    lead.get(&format!("/exams/{exam}/results")).await;
+    let page = lead.post(&format!("/exams/{exam}/rescore"), &[]).await;
+    assert_eq!(
+        page.body.matches("<tr class=\"bad\">").count(),
+        4,
+        "{}",
+        page.body
+    );
+    let retired = totals(&app, exam);
+    assert!(
+        retired.iter().zip(&closer).all(|(a, b)| a < b),
+        "{closer:?} → {retired:?}"
+    );
+    let refs = app.count(&format!(
+        "SELECT COUNT(*) AS n FROM exam_items WHERE exam_id = {exam} AND references_json LIKE '%专柜验货%'"
+    ));
+    assert_eq!(refs, 0, "the retired version no longer counts");
+}

@@ -5,6 +5,7 @@
 
 mod care;
 mod matching;
+pub mod rescore;
 pub mod sheet;
 pub use care::{add_alternate, day_of, end_of_day, remove_alternate, set_care, Care};
 pub use matching::{check_reply, entries, Matcher, Snapshot};

@@ -5,10 +5,12 @@
 
 mod check;
 mod publish;
+mod rescore;
 mod script;
 mod sheet;
 pub use check::{api as check_api, check, form as check_form};
 pub use publish::{publish, publish_form};
+pub use rescore::rescore;
 pub use script::{add_alternate, care, remove_alternate, roll_back, show};
 pub use sheet::{download, import, import_form};
 
@@ -189,4 +191,5 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
     });
     script::samples(out);
     sheet::samples(out);
+    rescore::samples(out);
 }
