@@ -3,6 +3,7 @@
 
 pub mod banks;
 pub mod exams;
+pub mod featured;
 pub mod grading;
 pub mod imports;
 pub mod library;

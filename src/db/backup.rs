@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::alternates::AlternateRow;
 use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
+use super::featured::Row as FeaturedRow;
 use super::imports::ImportRow;
 use super::mining::{self, ClusterRow, WeekRow};
 use super::questions::QuestionRow;
@@ -16,10 +17,10 @@ use super::review::{
     AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, LeadGradeRow, RoundRow, RubricRow,
 };
 use super::schema::{
-    answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, lead_grades,
-    mined_answers, mined_clusters, mined_questions, mined_weeks, questions, review_assignments,
-    review_calibrations, review_comparisons, review_rounds, review_rubrics, script_alternates,
-    script_versions, scripts, users,
+    answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, featured_products,
+    lead_grades, mined_answers, mined_clusters, mined_questions, mined_weeks, questions,
+    review_assignments, review_calibrations, review_comparisons, review_rounds, review_rubrics,
+    script_alternates, script_versions, scripts, users,
 };
 use super::scripts::{ScriptRow, VersionRow};
 use super::tokens::TokenRow;
@@ -56,10 +57,11 @@ pub enum Row {
     Scripts(ScriptRow),
     ScriptVersions(VersionRow),
     ScriptAlternates(AlternateRow),
+    FeaturedProducts(FeaturedRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 23] = [
     "users",
     "api_tokens",
     "questions",
@@ -82,6 +84,7 @@ pub const TABLES: [&str; 22] = [
     "scripts",
     "script_versions",
     "script_alternates",
+    "featured_products",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -130,6 +133,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(scripts, ScriptRow, Scripts);
     take!(script_versions, VersionRow, ScriptVersions);
     take!(script_alternates, AlternateRow, ScriptAlternates);
+    take!(featured_products, FeaturedRow, FeaturedProducts);
     Ok(rows)
 }
 
@@ -163,6 +167,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(scripts),
         count!(script_versions),
         count!(script_alternates),
+        count!(featured_products),
     ])
 }
 
@@ -224,6 +229,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::Scripts(r) => put!(scripts, r),
         Row::ScriptVersions(r) => put!(script_versions, r),
         Row::ScriptAlternates(r) => put!(script_alternates, r),
+        Row::FeaturedProducts(r) => put!(featured_products, r),
     };
     Ok(())
 }

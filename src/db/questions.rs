@@ -127,6 +127,30 @@ pub fn find_active(conn: &mut Conn, ids: &[i64]) -> DbResult<Vec<Question>> {
 /// (their slugs have no `_`).
 pub const MINED_BANK: &str = "_mined";
 
+/// The bank of questions about the product of the week.
+pub const FEATURED_BANK: &str = "_featured";
+
+/// A question about the product of the week: the customer's line of pitch
+/// `n` of `week`, its reply the reference.
+pub fn upsert_featured(
+    conn: &mut Conn,
+    week: &str,
+    n: usize,
+    prompt: &str,
+    reply: &str,
+) -> DbResult<Question> {
+    let qkey = format!("featured-{week}-{n}");
+    let tags = ("pre_sale", "recommendation");
+    upsert_unbanked(
+        conn,
+        FEATURED_BANK,
+        &qkey,
+        prompt,
+        tags,
+        &[reply.to_string()],
+    )
+}
+
 /// The bank of questions that came with an imported script sheet.
 pub const SHEET_BANK: &str = "_sheet";
 

@@ -51,6 +51,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    featured_products (id) {
+        id -> BigInt,
+        week -> Text,
+        product -> Text,
+        points_json -> Text,
+        pitches_json -> Text,
+        set_by -> BigInt,
+        set_at -> BigInt,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -161,6 +173,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_throttle,
     sessions,
     api_tokens,
+    featured_products,
     library_version,
     script_alternates,
     questions,

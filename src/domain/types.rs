@@ -145,6 +145,18 @@ keyed_enum!(
 );
 
 keyed_enum!(
+    /// How a persuasion script moves an undecided buyer (the source
+    /// documents' four): refuse then compensate or shift the focus; match the
+    /// customer's register; ask a choice question; exceed expectations a little.
+    Technique, "technique" {
+        ShiftFocus => "shift_focus",
+        MatchRegister => "match_register",
+        ChoiceQuestion => "choice_question",
+        ExceedExpectations => "exceed_expectations",
+    }
+);
+
+keyed_enum!(
     /// The team a customer's feedback belongs to.
     Department, "department" {
         Operations => "operations",

@@ -17,7 +17,7 @@ use crate::error::AppError;
 pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError> {
     let is_lead = me.role >= Role::Lead;
     let now = crate::db::now_ms();
-    let (all, mine, finals, (queue, comparisons), inbox) = ctx
+    let (all, mine, finals, (queue, comparisons), (inbox, featured)) = ctx
         .db(move |conn| {
             let mine = attempts::for_user(conn, me.id)?;
             let done: Vec<ExamId> = mine
@@ -33,11 +33,14 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
                     review::queue(conn, me.id)?,
                     review::comparison_queue(conn, me.id)?,
                 ),
-                if is_lead {
-                    Some(Inbox::load(conn, me.id, now)?)
-                } else {
-                    None
-                },
+                (
+                    if is_lead {
+                        Some(Inbox::load(conn, me.id, now)?)
+                    } else {
+                        None
+                    },
+                    app::featured::current(conn)?,
+                ),
             ))
         })
         .await?;
@@ -94,6 +97,7 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
         done,
         inbox,
         managed,
+        featured: super::featured::summary(featured),
     })
 }
 
@@ -107,6 +111,8 @@ struct HomePage {
     done: Vec<DoneExam>,
     inbox: Option<Inbox>,
     managed: Vec<ExamView>,
+    /// The product of the week, for everyone.
+    featured: Option<super::featured::FeaturedBox>,
 }
 
 impl Page for HomePage {
@@ -381,5 +387,15 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             empty: false,
         }),
         managed: vec![ExamView::sample()],
+        featured: super::featured::summary(Some(crate::db::featured::Stored {
+            week: "2026-W49".into(),
+            featured: crate::domain::featured::Featured {
+                product: "羽绒服A款".into(),
+                points: vec!["90%白鸭绒".into()],
+                pitches: vec![],
+            },
+            set_by: 1,
+            set_at: 0,
+        })),
     });
 }

@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod auth;
 pub mod exams;
 pub mod export;
+pub mod featured;
 pub mod home;
 pub mod i18n;
 pub mod imports;
@@ -228,6 +229,9 @@ fn library_routes(cfg: &mut web::ServiceConfig) {
             "/library/publish/{question}",
             web::post().to(library::publish),
         )
+        .route("/featured", web::get().to(featured::show))
+        .route("/featured", web::post().to(featured::save))
+        .route("/featured/exam", web::post().to(featured::exam))
         .route("/profile", web::get().to(profile::show))
         .route("/profile/tokens", web::post().to(profile::create_token))
         .route(

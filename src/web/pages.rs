@@ -165,6 +165,7 @@ mod harness {
         crate::web::review::samples(&mut samples);
         crate::web::rubric::samples(&mut samples);
         crate::web::profile::samples(&mut samples);
+        crate::web::featured::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

@@ -34,6 +34,8 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         ("get", "/library/export/{file}") => SignedIn,
         (_, "/library/import") => Lead,
         ("get", "/api/v1/openapi.json") => Public,
+        ("get", "/featured") => SignedIn,
+        ("post", "/featured" | "/featured/exam") => Lead,
         (_, "/profile" | "/profile/tokens") => SignedIn,
         (_, "/profile/tokens/{id}/revoke") => Owner,
         (_, "/library/{id}/rollback" | "/library/publish/{question}") => Lead,

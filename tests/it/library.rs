@@ -446,3 +446,73 @@ async fn an_old_exam_scored_again_follows_the_library_both_ways() {
     ));
     assert_eq!(refs, 0, "the retired version no longer counts");
 }
+
+#[actix_web::test]
+async fn the_product_of_the_week_is_on_every_home_page_and_becomes_an_exam() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lead", "lead").await;
+    let mut agent = app.user(&mut admin, "agent", "trainee").await;
+    assert!(agent
+        .get("/")
+        .await
+        .body
+        .find("id=\"featured-home\"")
+        .is_none());
+    lead.get("/featured").await;
+    let mut fields = vec![
+        ("product", "轻暖羽绒服A款"),
+        ("points", "90%白鸭绒\n可机洗\n"),
+        ("technique_0", "choice_question"),
+        ("customer_0", "这两款有什么区别？买哪个好？"),
+        (
+            "reply_0",
+            "亲，您更看重保暖还是轻便呢？A款更轻，日常通勤正合适～",
+        ),
+        ("technique_1", "shift_focus"),
+        ("customer_1", "能便宜点吗"),
+        ("reply_1", "绝对是最低价了"),
+    ];
+    // A banned phrase in a reply is named, and everything typed comes back.
+    let refused = lead.post("/featured", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("第 2 条说服话术含有禁用词"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("value=\"轻暖羽绒服A款\"") && refused.body.contains("能便宜点吗")
+    );
+    fields[7] = (
+        "reply_1",
+        "价格是活动价了哦，我给您申请一份运费险，收到不满意也没有后顾之忧～",
+    );
+    let saved = lead.post("/featured", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let home = agent.get("/").await.body;
+    assert!(
+        home.contains("本周主推：轻暖羽绒服A款") && home.contains("90%白鸭绒"),
+        "{home}"
+    );
+    let page = agent.get("/featured").await.body;
+    assert!(
+        page.contains("选择式提问")
+            && page.contains("拒绝后补偿")
+            && !page.contains("featured-form"),
+        "{page}"
+    );
+    // The exam builder draws its questions from the persuasion scripts.
+    let drawn = lead.post("/featured/exam", &[]).await;
+    assert_eq!(drawn.status, StatusCode::SEE_OTHER, "{}", drawn.body);
+    let exam = drawn.location.trim_start_matches("/exams/").to_string();
+    let items = app.count(&format!(
+        "SELECT COUNT(*) AS n FROM exam_items WHERE exam_id = {exam} AND references_json LIKE '%运费险%'"
+    ));
+    assert_eq!(items, 1);
+    let draft = lead.get(&drawn.location).await.body;
+    assert!(
+        draft.contains("这两款有什么区别") && draft.contains("能便宜点吗"),
+        "{draft}"
+    );
+}

@@ -74,6 +74,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
     change_status(&mut conn, finished, StatusAction::Close, db::now_ms())?;
     review_round(&mut conn, finished, lead, &ids[2..4])?;
     publish_best(&mut conn, finished, lead)?;
+    feature_product(&mut conn, lead)?;
     new_exam(
         &mut conn,
         "售前咨询基础（演示）",
@@ -238,6 +239,28 @@ fn publish_best(conn: &mut db::Conn, exam: ExamId, lead: i64) -> anyhow::Result<
         shortcut: "/th",
     };
     library::set_care(conn, script.id, &care)?;
+    Ok(())
+}
+
+/// This week's product, with a persuasion script for each technique.
+fn feature_product(conn: &mut db::Conn, lead: i64) -> anyhow::Result<()> {
+    use crate::domain::featured::{parse, PitchInput};
+    let pitch = |technique, customer, reply| PitchInput {
+        technique,
+        customer,
+        reply,
+    };
+    let product = parse(
+        "轻暖白鸭绒羽绒服（A款）",
+        "90%白鸭绒，充绒量180克\n面料防泼水，可机洗\n比B款轻120克，通勤不臃肿",
+        &[
+            pitch("shift_focus", "能再便宜点吗？", "亲，这已经是活动价了，价格上实在让不了呢；不过我可以帮您申请一份运费险，收到不满意退换也不花钱～"),
+            pitch("match_register", "哈哈，冬天太冷了，有没有暖和又好看的", "哈哈是呀，这几天降温好猛！A款90%白鸭绒又轻又暖，穿上出门一点不臃肿，好看又扛冻～"),
+            pitch("choice_question", "A款和B款有什么区别？买哪个好？", "亲，A款更轻便、适合通勤，B款更长更厚、适合北方；您平时是在南方还是北方穿呢？"),
+            pitch("exceed_expectations", "今天下单什么时候发？", "亲，今天16点前下单当天就发，我再给您备注加一个收纳袋，出差带着也方便～"),
+        ],
+    )?;
+    crate::app::featured::set(conn, &crate::app::featured::this_week(), &product, lead)?;
     Ok(())
 }
 
