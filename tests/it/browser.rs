@@ -174,12 +174,30 @@ impl Driver {
     }
 
     /// Signs in on the login page and waits for the signed-in page.
+    /// Logs in and waits until the login has landed: a click only starts the
+    /// form's navigation, and the next `goto` would abort it.
     async fn login(&self, base: &str, username: &str) {
         self.goto(&format!("{base}/login")).await;
         self.type_into("input[name=username]", username).await;
         self.type_into("input[name=password]", "password-123").await;
         self.click("#login").await;
+        self.until_url(|u| !u.contains("/login")).await;
         self.find(".who").await;
+    }
+
+    /// Logs out and waits for the login page, for the same reason.
+    async fn logout(&self) {
+        self.click("#logout").await;
+        self.until_url(|u| u.contains("/login")).await;
+    }
+
+    async fn until_url(&self, arrived: impl Fn(&str) -> bool) {
+        for _ in 0..100 {
+            if arrived(&self.url().await) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn url(&self) -> String {
@@ -425,7 +443,7 @@ async fn a_lead_closes_an_exam_while_a_trainee_writes_and_her_saved_answer_is_ke
     browser.until_saved().await;
 
     // amy is still writing when the lead, at the same desk, closes the exam.
-    browser.click("#logout").await;
+    browser.logout().await;
     browser.login(&app.base, "lina").await;
     browser.goto(&format!("{}/exams/{exam}", app.base)).await;
     let asked = browser.click_confirming("#close-exam").await;
@@ -575,7 +593,7 @@ async fn a_lead_publishes_a_script_and_an_agent_finds_it_and_checks_a_reply() {
     assert_eq!(browser.text("mark.placeholder").await, "{称呼}");
 
     // An agent pastes a customer's message and finds it first.
-    browser.click("#logout").await;
+    browser.logout().await;
     browser.login(&app.base, "amy").await;
     browser.goto(&format!("{}/library", app.base)).await;
     browser
