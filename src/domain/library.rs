@@ -386,9 +386,26 @@ pub fn check_reply(reply: &str, script: Option<&str>) -> ReplyCheck {
         banned: findings.banned,
         score: scored.as_ref().map(|r| r.score),
         missing: script
-            .map(|s| diff::missing_phrases(&folded, &text::fold(s)))
+            .map(|s| missing_points(&folded, s))
             .unwrap_or_default(),
     }
+}
+
+/// What the script says that the folded reply does not, leaving out the
+/// script's placeholders: the agent fills those in (a name, an order number)
+/// and need not repeat "称呼".
+fn missing_points(folded_reply: &str, script: &str) -> Vec<String> {
+    let plain: String = pieces(script)
+        .into_iter()
+        .map(|p| {
+            if p.placeholder {
+                "，".to_string()
+            } else {
+                p.text
+            }
+        })
+        .collect();
+    diff::missing_phrases(folded_reply, &text::fold(&plain))
 }
 
 #[cfg(test)]
@@ -558,6 +575,9 @@ mod tests {
         assert!(!cold.missing.is_empty());
         let warm = check_reply(script, Some(script));
         assert!(warm.banned.is_empty() && warm.missing.is_empty());
+        // A filled placeholder is no missing point.
+        let named = check_reply("王女士，您好，已为您办理", Some("{称呼}，您好，已为您办理"));
+        assert!(named.missing.is_empty(), "{named:?}");
         assert!(
             warm.score > cold.score,
             "{:?} vs {:?}",

@@ -547,12 +547,16 @@ pub fn error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
         ));
     };
     let session = req.get_session();
-    let lang = Catalog::lang(
-        &session
-            .get::<String>(LANG)
-            .unwrap_or(None)
-            .unwrap_or_default(),
-    );
+    // A chat tool has no session: its Accept-Language chooses, as a browser's would.
+    let asked = session.get::<String>(LANG).unwrap_or(None).or_else(|| {
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim_start().to_ascii_lowercase())
+            .filter(|v| v.starts_with("en"))
+            .map(|_| "en".to_string())
+    });
+    let lang = Catalog::lang(&asked.unwrap_or_default());
     let message = state.catalog.format(lang, key, &args);
     let mut out = HttpResponse::build(status);
     // The challenge of a 401 tells API clients which credential to send.

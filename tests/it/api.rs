@@ -60,6 +60,21 @@ async fn a_chat_tool_finds_the_official_script_with_a_token_until_it_is_revoked(
     assert!(body["error"].as_str().is_some_and(|e| e.contains("令牌")));
     let (status, _) = get_with(&agent, "hs_not-a-token", "/api/v1/scripts/match?q=x").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let english: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/scripts/match?q=x", app.base))
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        english["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("API token")),
+        "{english}"
+    );
 
     // The agent makes a token: shown once, stored only as a hash.
     let token = make_token(&mut agent, "千牛插件").await;
