@@ -327,6 +327,17 @@ pub fn answers_of(conn: &mut Conn, cluster: i64) -> DbResult<Vec<String>> {
         .load(c))?)
 }
 
+/// The agents' replies to a cluster's questions in the order they were
+/// imported (oldest first).
+pub fn replies_in_order(conn: &mut Conn, cluster: i64) -> DbResult<Vec<String>> {
+    Ok(on_conn!(conn, c => mined_answers::table
+        .inner_join(mined_questions::table)
+        .filter(mined_questions::cluster_id.eq(cluster))
+        .order(mined_answers::id)
+        .select(mined_answers::body)
+        .load(c))?)
+}
+
 /// A lead's name for a cluster; None goes back to the representative.
 pub fn rename(conn: &mut Conn, id: i64, title: Option<&str>, now: i64) -> DbResult<bool> {
     Ok(

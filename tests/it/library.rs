@@ -516,3 +516,76 @@ async fn the_product_of_the_week_is_on_every_home_page_and_becomes_an_exam() {
         "{draft}"
     );
 }
+
+#[actix_web::test]
+async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lead", "lead").await;
+    // Five weeks of chats: a few invoice questions answered as the script
+    // says, then a week of many, answered quite differently.
+    let mut log = String::from("conversation_id,time,sender,message\n");
+    let mut n = 0;
+    for (week, day) in [
+        "2026-10-05",
+        "2026-10-12",
+        "2026-10-19",
+        "2026-10-26",
+        "2026-11-02",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (asked, reply) = if week < 4 {
+            (5, "亲，下单后在订单页点申请发票，电子发票当天开出哦")
+        } else {
+            (40, "这个我不清楚，你去问财务吧")
+        };
+        for i in 0..asked {
+            n += 1;
+            log.push_str(&format!(
+                "c{n},{day} 10:{:02}:00,buyer,发票怎么开\nc{n},{day} 10:{:02}:30,seller,{reply}（{i}）\n",
+                i % 60,
+                i % 60
+            ));
+        }
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("chats.csv");
+    std::fs::write(&file, log).expect("log");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_huashu"))
+        .args(["import", &file.to_string_lossy(), "--db", &app.url])
+        .output()
+        .expect("import");
+    assert!(out.status.success(), "{out:?}");
+    let cluster = app.count("SELECT MIN(cluster_id) AS n FROM mined_questions");
+    let lead_id = app.count("SELECT id AS n FROM users WHERE username = 'lead'");
+    let pool = huashu::cli::serve::open_db(&app.url).expect("database");
+    let mut conn = pool.get().expect("connection");
+    let question = huashu::db::questions::upsert_mined(
+        &mut conn,
+        cluster,
+        "发票怎么开",
+        ("pre_sale", "invoice"),
+        &[],
+    )
+    .expect("question");
+    let publication = huashu::app::library::Publication {
+        question: question.id,
+        text: "亲，下单后在订单页点申请发票，电子发票当天开出哦",
+        from: None,
+        note: "",
+        by: lead_id,
+        now: huashu::db::now_ms(),
+    };
+    let (script, _) = huashu::app::library::publish(&mut conn, &publication).expect("published");
+    let page = lead.get(&format!("/library/{script}")).await.body;
+    let flag = page.split("id=\"freshness\"").nth(1).expect("flagged");
+    assert!(
+        flag.contains("最近一周被问了 40 次，平时每周约 5 次"),
+        "{flag}"
+    );
+    // Drift needs five or more newest replies; mining keeps three per wording,
+    // so one wording asked forty times gives too few to judge (unit-tested).
+    assert!(!flag.contains("差距较大"), "{flag}");
+}

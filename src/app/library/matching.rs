@@ -110,6 +110,36 @@ pub fn entries(conn: &mut Conn, listed: &[Listed]) -> Result<Vec<Entry>, DbError
     Ok(out)
 }
 
+/// Whether a script needs a new round, from the chats imported for its
+/// question's mined group: its weekly volume, and how far the team's real
+/// replies are from the script. Nothing to say for a bank question.
+pub fn freshness(
+    conn: &mut Conn,
+    question: i64,
+    script_text: &str,
+) -> Result<library::Freshness, DbError> {
+    let Some(cluster) = mined_group(conn, question)? else {
+        return Ok(library::Freshness::default());
+    };
+    let weekly: Vec<i64> = crate::db::mining::weeks_of(conn, Some(&[cluster]))?
+        .remove(&cluster)
+        .unwrap_or_default()
+        .into_values()
+        .collect();
+    let scorer = crate::domain::scoring::Question::new(
+        &[script_text.to_string()],
+        crate::domain::rubric::Settings::default(),
+    );
+    let scores: Vec<f64> = match scorer {
+        Ok(q) => crate::db::mining::replies_in_order(conn, cluster)?
+            .iter()
+            .map(|r| q.score(r).score)
+            .collect(),
+        Err(_) => vec![],
+    };
+    Ok(library::freshness(&weekly, &scores))
+}
+
 /// The mined group a question stands for, if it is one.
 fn mined_group(conn: &mut Conn, question: i64) -> Result<Option<i64>, DbError> {
     Ok(questions::find_any(conn, question)?.and_then(|q| {

@@ -8,7 +8,7 @@ mod matching;
 pub mod rescore;
 pub mod sheet;
 pub use care::{add_alternate, day_of, end_of_day, remove_alternate, set_care, Care};
-pub use matching::{check_reply, entries, Matcher, Snapshot};
+pub use matching::{check_reply, entries, freshness, Matcher, Snapshot};
 
 use std::collections::HashMap;
 

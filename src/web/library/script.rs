@@ -33,17 +33,21 @@ async fn refused(
 }
 
 async fn load(ctx: &Ctx, id: i64) -> Result<ScriptPage, AppError> {
-    let (script, question, versions, wordings, users) = ctx
+    let (script, question, versions, wordings, users, fresh) = ctx
         .db(move |conn| {
             let script = scripts::find(conn, id)?.ok_or(AppError::NotFound)?;
             let question =
                 questions::find_any(conn, script.question_id)?.ok_or(AppError::NotFound)?;
+            let versions = scripts::versions(conn, id)?;
+            let current = versions.first().map_or("", |v| v.text.as_str());
+            let fresh = library::freshness(conn, question.id, current)?;
             Ok((
                 script,
                 question,
-                scripts::versions(conn, id)?,
+                versions,
                 db::alternates::of_script(conn, id)?,
                 db::users::list(conn)?,
+                fresh,
             ))
         })
         .await?;
@@ -75,6 +79,11 @@ async fn load(ctx: &Ctx, id: i64) -> Result<ScriptPage, AppError> {
             .collect(),
         alternate: String::new(),
         error: None,
+        jump: fresh.volume_jump.map(|(last, usual)| Jump { last, usual }),
+        drift: fresh.drift.map(|(now, before)| Drift {
+            now: (now * 100.0).round() as i64,
+            before: (before * 100.0).round() as i64,
+        }),
         placeholders: versions
             .first()
             .map(|v| core::placeholders(&v.text))
@@ -227,8 +236,24 @@ pub(super) struct ScriptPage {
     /// A wording typed and refused, kept in its box.
     alternate: String,
     error: Option<String>,
+    /// The question's volume jumped in the latest imported week.
+    jump: Option<Jump>,
+    /// The team's newest real replies drift away from the script (percent far).
+    drift: Option<Drift>,
     placeholders: Vec<String>,
     versions: Vec<VersionLine>,
+}
+
+#[derive(Serialize)]
+struct Jump {
+    last: i64,
+    usual: i64,
+}
+
+#[derive(Serialize)]
+struct Drift {
+    now: i64,
+    before: i64,
 }
 
 #[derive(Serialize)]
@@ -289,6 +314,14 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
         }],
         alternate: "啥时候发".into(),
         error: Some("这个问法已经能找到话术 #2".into()),
+        jump: Some(Jump {
+            last: 40,
+            usual: 11,
+        }),
+        drift: Some(Drift {
+            now: 80,
+            before: 10,
+        }),
         placeholders: vec!["{称呼}".into()],
         versions: [true, false]
             .into_iter()

@@ -8,6 +8,9 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
+mod upkeep;
+pub use upkeep::{freshness, item_references, Freshness, FAR};
+
 use super::mining::cluster::{shingles, Weights};
 use super::mining::mask::mask_for_key;
 use super::mining::matchkey::{key, Synonyms};
@@ -320,20 +323,6 @@ impl Index {
     }
 }
 
-/// The references an exam item is scored against once the library has moved
-/// on: the script's `current` text first, then the item's own references
-/// without the script's `retired` versions (they no longer count), each once.
-pub fn item_references(current: Option<&str>, retired: &[String], own: &[String]) -> Vec<String> {
-    let kept = own.iter().filter(|r| !retired.contains(r)).cloned();
-    text::distinct(
-        current
-            .map(str::to_string)
-            .into_iter()
-            .chain(kept)
-            .collect(),
-    )
-}
-
 /// One line of the self-check list: a rubric check and the phrase that
 /// satisfied it, if any.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -411,20 +400,6 @@ fn missing_points(folded_reply: &str, script: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_item_counts_the_current_script_and_no_retired_version() {
-        let own = vec![
-            "旧话术".to_string(),
-            "题库参考".to_string(),
-            "新话术".to_string(),
-        ];
-        assert_eq!(
-            item_references(Some("新话术"), &["旧话术".into()], &own),
-            ["新话术", "题库参考"]
-        );
-        assert_eq!(item_references(None, &[], &own), own);
-    }
 
     #[test]
     fn placeholders_are_cut_out_of_the_text_in_order() {
