@@ -91,16 +91,20 @@ pub fn import(
 }
 
 fn report_problems(file: &Path, problems: &[core::SheetProblem]) -> bool {
+    let catalog = crate::web::i18n::Catalog::load().ok();
     for p in problems {
         let at = if p.line > 0 {
             format!(":{}", p.line)
         } else {
             String::new()
         };
+        let what = catalog
+            .as_ref()
+            .map_or_else(|| p.key.to_string(), |c| c.sheet_problem("en", p));
         println!(
             "error {}{at}: {}",
             printable(&file.display().to_string()),
-            printable(&p.what)
+            printable(&what)
         );
     }
     println!("nothing imported");

@@ -32,12 +32,38 @@ pub struct SheetScript {
     pub review_by: String,
 }
 
-/// A sheet's problem: its line (1 is the header of a CSV, or the JSON's
-/// first line) and what is wrong, in words for the person who made it.
+/// A sheet's problem: where (a CSV line, 1 being the header; or the Nth
+/// script and its question) and what is wrong, as a message-catalog key and
+/// its arguments, so each person reads it in their language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetProblem {
+    /// The CSV line, or 0.
     pub line: usize,
-    pub what: String,
+    /// The script's number in the sheet and its question, for problems found
+    /// after reading.
+    pub row: Option<(usize, String)>,
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl SheetProblem {
+    pub fn at_line(line: usize, key: &'static str, args: Vec<(&'static str, String)>) -> Self {
+        SheetProblem {
+            line,
+            row: None,
+            key,
+            args,
+        }
+    }
+
+    /// The same problem named by its script instead of its line.
+    pub fn of_row(self, n: usize, question: &str) -> Self {
+        SheetProblem {
+            line: 0,
+            row: Some((n, question.to_string())),
+            ..self
+        }
+    }
 }
 
 /// Column names, English first, then the Chinese a team's own sheet may use.
@@ -116,12 +142,8 @@ pub fn to_json(scripts: &[SheetScript]) -> Vec<u8> {
 /// A CSV sheet (comma or tab separated, as pasted from Excel), with a header
 /// naming at least the question and text columns.
 pub fn from_csv(bytes: &[u8]) -> Result<Vec<SheetScript>, Vec<SheetProblem>> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        vec![problem(
-            0,
-            "the file is not UTF-8 text; save it as CSV UTF-8",
-        )]
-    })?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| vec![problem(0, "sheet.not_utf8", vec![])])?;
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or_default();
     let delimiter = if first.contains('\t') && !first.contains(',') {
@@ -135,7 +157,13 @@ pub fn from_csv(bytes: &[u8]) -> Result<Vec<SheetScript>, Vec<SheetProblem>> {
         .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| vec![problem(1, &format!("the header cannot be read: {e}"))])?
+        .map_err(|e| {
+            vec![problem(
+                1,
+                "sheet.bad_header",
+                vec![("detail", e.to_string())],
+            )]
+        })?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -146,10 +174,7 @@ pub fn from_csv(bytes: &[u8]) -> Result<Vec<SheetScript>, Vec<SheetProblem>> {
             .position(|h| h.eq_ignore_ascii_case(name) || aliases.contains(&h.as_str()))
     };
     let (Some(question), Some(reply)) = (at("question"), at("text")) else {
-        return Err(vec![problem(
-            1,
-            "the header needs a question column and a text column",
-        )]);
+        return Err(vec![problem(1, "sheet.no_columns", vec![])]);
     };
     let mut scripts = Vec::new();
     let mut problems = Vec::new();
@@ -162,7 +187,11 @@ pub fn from_csv(bytes: &[u8]) -> Result<Vec<SheetScript>, Vec<SheetProblem>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(problem(line, &format!("cannot be read: {e}")));
+                problems.push(problem(
+                    line,
+                    "sheet.unreadable",
+                    vec![("detail", e.to_string())],
+                ));
                 continue;
             }
         };
@@ -191,7 +220,7 @@ pub fn from_csv(bytes: &[u8]) -> Result<Vec<SheetScript>, Vec<SheetProblem>> {
         };
         match check(&script) {
             Ok(()) => scripts.push(script),
-            Err(what) => problems.push(problem(line, &what)),
+            Err((key, args)) => problems.push(problem(line, key, args)),
         }
     }
     finish(scripts, problems)
@@ -199,15 +228,20 @@ pub fn from_csv(bytes: &[u8]) -> Result<Vec<SheetScript>, Vec<SheetProblem>> {
 
 /// A JSON sheet: an array of scripts as `to_json` writes them.
 pub fn from_json(bytes: &[u8]) -> Result<Vec<SheetScript>, Vec<SheetProblem>> {
-    let scripts: Vec<SheetScript> = serde_json::from_slice(bytes)
-        .map_err(|e| vec![problem(e.line(), &format!("not a list of scripts: {e}"))])?;
+    let scripts: Vec<SheetScript> = serde_json::from_slice(bytes).map_err(|e| {
+        vec![problem(
+            e.line(),
+            "sheet.not_a_list",
+            vec![("detail", e.to_string())],
+        )]
+    })?;
     let problems: Vec<SheetProblem> = scripts
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
             check(s)
                 .err()
-                .map(|what| problem(0, &format!("script {}: {what}", i + 1)))
+                .map(|(key, args)| problem(0, key, args).of_row(i + 1, &s.question))
         })
         .collect();
     finish(scripts, problems)
@@ -224,35 +258,31 @@ fn finish(
     }
 }
 
-fn problem(line: usize, what: &str) -> SheetProblem {
-    SheetProblem {
-        line,
-        what: what.to_string(),
-    }
+fn problem(line: usize, key: &'static str, args: Vec<(&'static str, String)>) -> SheetProblem {
+    SheetProblem::at_line(line, key, args)
 }
+
+type Why = (&'static str, Vec<(&'static str, String)>);
 
 /// What a row must hold before it can become a script (the library checks
 /// the rest: lengths, banned phrases, owners, shortcuts taken).
-fn check(s: &SheetScript) -> Result<(), String> {
+fn check(s: &SheetScript) -> Result<(), Why> {
     if s.question.trim().is_empty() {
-        return Err("the question is empty".into());
+        return Err(("sheet.empty_question", vec![]));
     }
     if s.text.trim().is_empty() {
-        return Err("the text is empty".into());
+        return Err(("sheet.empty_text", vec![]));
     }
     if !s.scene.is_empty() && Scene::parse(&s.scene).is_none() {
-        return Err(format!(
-            "unknown scene '{}' (pre_sale, in_sale, after_sale)",
-            s.scene
-        ));
+        return Err(("sheet.bad_scene", vec![("value", s.scene.clone())]));
     }
     if !s.category.is_empty() && Category::parse(&s.category).is_none() {
-        return Err(format!("unknown category '{}'", s.category));
+        return Err(("sheet.bad_category", vec![("value", s.category.clone())]));
     }
     if !s.review_by.is_empty()
         && chrono::NaiveDate::parse_from_str(&s.review_by, "%Y-%m-%d").is_err()
     {
-        return Err(format!("review date '{}' is not YYYY-MM-DD", s.review_by));
+        return Err(("sheet.bad_date", vec![("value", s.review_by.clone())]));
     }
     Ok(())
 }
@@ -302,7 +332,8 @@ mod tests {
         let problems = from_csv(sheet.as_bytes()).expect_err("refused");
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [2, 3, 4], "{problems:?}");
-        assert!(problems[1].what.contains("morning"));
+        assert_eq!(problems[1].key, "sheet.bad_scene");
+        assert_eq!(problems[1].args, [("value", "morning".to_string())]);
         let headless = from_csv("a,b\n1,2\n".as_bytes()).expect_err("refused");
         assert_eq!(headless[0].line, 1);
         assert!(from_json(b"{\"question\": 1}").is_err());

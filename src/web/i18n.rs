@@ -51,6 +51,24 @@ impl Catalog {
     }
 
     /// The message with `{name}` placeholders filled in.
+    /// A script sheet's problem in `lang`: what is wrong, with the script it
+    /// is about (its number and question); the line, if any, is the caller's.
+    pub fn sheet_problem(&self, lang: &str, p: &crate::domain::sheet::SheetProblem) -> String {
+        let message = self.format(lang, p.key, &p.args);
+        match &p.row {
+            Some((n, question)) => self.format(
+                lang,
+                "sheet.row",
+                &[
+                    ("n", n.to_string()),
+                    ("question", question.clone()),
+                    ("message", message),
+                ],
+            ),
+            None => message,
+        }
+    }
+
     /// A script's group in a chat workbench's quick replies: its category's
     /// Chinese name ("发货/物流"), or 通用 — the workbenches are Chinese.
     pub fn quick_reply_group(&self, category: &str) -> String {

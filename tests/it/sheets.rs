@@ -186,7 +186,7 @@ async fn a_lead_pastes_a_sheet_from_excel_and_everyone_downloads_the_quick_repli
     let refused = lead.post("/library/import", &[("sheet", bad)]).await;
     assert_eq!(refused.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused.body.contains("2: the text is empty"),
+        refused.body.contains("第 2 行：话术是空的。"),
         "{}",
         refused.body
     );

@@ -69,10 +69,10 @@ impl From<LibraryError> for ImportError {
     fn from(e: LibraryError) -> Self {
         match e {
             LibraryError::Db(e) => ImportError::Db(e),
-            other => ImportError::Rows(vec![SheetProblem {
-                line: 0,
-                what: other.to_string(),
-            }]),
+            other => {
+                let (key, args) = crate::error::AppError::from(other).message();
+                ImportError::Rows(vec![SheetProblem::at_line(0, key, args)])
+            }
         }
     }
 }
@@ -102,22 +102,19 @@ pub fn import(
                 &mut known,
                 &mut report,
             )
-            .map_err(|e| numbered(i, e))?;
+            .map_err(|e| numbered(i, row, e))?;
         }
         Ok(report)
     })
 }
 
 /// A row's own failure, named by its number in the sheet.
-fn numbered(i: usize, e: ImportError) -> ImportError {
+fn numbered(i: usize, row: &SheetScript, e: ImportError) -> ImportError {
     match e {
         ImportError::Rows(problems) => ImportError::Rows(
             problems
                 .into_iter()
-                .map(|p| SheetProblem {
-                    line: 0,
-                    what: format!("script {}: {}", i + 1, p.what),
-                })
+                .map(|p| p.of_row(i + 1, &row.question))
                 .collect(),
         ),
         other => other,
@@ -128,28 +125,25 @@ fn numbered(i: usize, e: ImportError) -> ImportError {
 fn check_rows(rows: &[SheetScript], people: &[User]) -> Result<(), ImportError> {
     let mut problems = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        let mut refuse = |what: String| {
-            problems.push(SheetProblem {
-                line: 0,
-                what: format!("script {} ({}): {what}", i + 1, row.question),
-            })
+        let mut refuse = |key: &'static str, args: Vec<(&'static str, String)>| {
+            problems.push(SheetProblem::at_line(0, key, args).of_row(i + 1, &row.question));
         };
         if parse_prompt(&row.question).is_err() {
-            refuse("the question must be 1–500 characters".into());
+            refuse("sheet.question_length", vec![]);
         }
         if let Err(e) = AnswerText::parse(&row.text) {
-            refuse(format!("the text: {e}"));
+            refuse(e.key(), e.args());
         }
         let banned = core::banned(&row.text, &[]);
         if !banned.is_empty() {
-            refuse(format!("banned phrases: {}", banned.join("、")));
+            refuse("sheet.banned", vec![("words", banned.join("、"))]);
         }
         if row.alternates.iter().any(|a| parse_prompt(a).is_err()) {
-            refuse("a wording must be 1–500 characters".into());
+            refuse("sheet.wording_length", vec![]);
         }
         let lead = |u: &&User| u.username == row.owner && u.active && u.role >= Role::Lead;
         if !row.owner.is_empty() && !people.iter().any(|u| lead(&u)) {
-            refuse(format!("owner '{}' is not an active lead", row.owner));
+            refuse("sheet.owner", vec![("name", row.owner.clone())]);
         }
     }
     if problems.is_empty() {

@@ -72,10 +72,17 @@ pub async fn import(Lead { ctx, me }: Lead, form: Form) -> Result<HttpResponse, 
                 sheet: pasted,
                 update,
                 problems: problems
-                    .into_iter()
-                    .map(|p| match p.line {
-                        0 => p.what,
-                        n => format!("{n}: {}", p.what),
+                    .iter()
+                    .map(|p| {
+                        let what = ctx.state.catalog.sheet_problem(ctx.lang, p);
+                        match p.line {
+                            0 => what,
+                            n => ctx.state.catalog.format(
+                                ctx.lang,
+                                "sheet.line",
+                                &[("line", n.to_string()), ("message", what)],
+                            ),
+                        }
                     })
                     .collect(),
                 report: None,
