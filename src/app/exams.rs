@@ -71,10 +71,11 @@ fn with_references<'q>(
 ) -> Result<Vec<(&'q Question, Vec<String>)>, DbError> {
     let mut items = Vec::with_capacity(questions.len());
     for q in questions {
-        let mut references: Vec<String> = scripts::current_text(conn, q.id)?.into_iter().collect();
-        references.extend(q.references.iter().cloned());
-        references.extend(review::upheld_better_answers(conn, q.id)?);
-        items.push((q, crate::domain::text::distinct(references)));
+        let current = scripts::current_text(conn, q.id)?;
+        let mut own = q.references.clone();
+        own.extend(review::upheld_better_answers(conn, q.id)?);
+        let references = crate::domain::library::item_references(current.as_deref(), &[], &own);
+        items.push((q, references));
     }
     Ok(items)
 }

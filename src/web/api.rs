@@ -76,7 +76,7 @@ fn by_session(
 ) -> LocalBoxFuture<'static, Result<ApiCaller, AppError>> {
     let ctx = Ctx::from_request(req, payload);
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD);
-    let csrf = unsafe_method.then(|| super::auth::check_token(req, csrf_header(req)));
+    let csrf = unsafe_method.then(|| super::auth::check_token(req, super::auth::csrf_header(req)));
     let session = req.get_session();
     Box::pin(async move {
         let ctx = ctx.await.map_err(|e| match e {
@@ -94,12 +94,6 @@ fn by_session(
             session: Some(session),
         })
     })
-}
-
-fn csrf_header(req: &HttpRequest) -> Option<&str> {
-    req.headers()
-        .get("X-CSRF-Token")
-        .and_then(|v| v.to_str().ok())
 }
 
 impl ApiCaller {

@@ -183,21 +183,12 @@ impl Form {
     }
 }
 
-/// The session's token in the `X-CSRF-Token` header, for a request whose body is
-/// not a form or JSON (an uploaded file).
-pub struct CsrfHeader;
-
-impl FromRequest for CsrfHeader {
-    type Error = AppError;
-    type Future = std::future::Ready<Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let given = req
-            .headers()
-            .get("X-CSRF-Token")
-            .and_then(|v| v.to_str().ok());
-        std::future::ready(check_token(req, given).map(|()| CsrfHeader))
-    }
+/// The token a script sends in the `X-CSRF-Token` header (JSON and API
+/// calls, which have no form field for it).
+pub(super) fn csrf_header(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get("X-CSRF-Token")
+        .and_then(|v| v.to_str().ok())
 }
 
 /// A JSON body sent with the session's token in the `X-CSRF-Token` header.
@@ -211,11 +202,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfJson<T> {
         let req = req.clone();
         let bytes = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
-            let given = req
-                .headers()
-                .get("X-CSRF-Token")
-                .and_then(|v| v.to_str().ok());
-            check_token(&req, given)?;
+            check_token(&req, csrf_header(&req))?;
             parse_json(bytes).await.map(CsrfJson)
         })
     }

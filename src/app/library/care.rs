@@ -8,7 +8,7 @@ use crate::domain::types::{parse_prompt, Role};
 
 /// A wording as compared with the others: folded (width, case, traditional
 /// characters) and without punctuation.
-fn wording_key(text: &str) -> Vec<Token> {
+pub(super) fn wording_key(text: &str) -> Vec<Token> {
     tokens_of_folded(&fold(text))
 }
 

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use super::care::wording_key as key;
 use super::{
     add_alternate, day_of, end_of_day, publish, set_care, Care, LibraryError, Publication,
 };
@@ -15,7 +16,6 @@ use crate::db::users::User;
 use crate::db::{self, alternates, questions, scripts, users, write_tx, Conn, DbError};
 use crate::domain::library as core;
 use crate::domain::sheet::{SheetProblem, SheetScript};
-use crate::domain::text::{fold, tokens_of_folded};
 use crate::domain::types::{parse_prompt, AnswerText, Role};
 
 /// Every script as a sheet row, in the library's order.
@@ -164,10 +164,6 @@ fn known_wordings(conn: &mut Conn) -> Result<HashMap<Vec<u32>, i64>, DbError> {
         known.entry(key(&text)).or_insert(script);
     }
     Ok(known)
-}
-
-fn key(text: &str) -> Vec<u32> {
-    tokens_of_folded(&fold(text))
 }
 
 #[allow(clippy::too_many_arguments)]

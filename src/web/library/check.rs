@@ -89,12 +89,12 @@ async fn run(
 > {
     let message = AnswerText::parse(message)?.into_string();
     let reply = AnswerText::parse(reply)?.into_string();
-    let state = state.clone();
-    with_conn(&state.pool.clone(), move |conn| {
+    let shared = state.clone();
+    with_conn(&state.pool, move |conn| {
         Ok(library::check_reply(
             conn,
-            &state.matcher,
-            &state.rules.synonyms,
+            &shared.matcher,
+            &shared.rules.synonyms,
             &message,
             &reply,
         )?)
