@@ -94,6 +94,26 @@ impl From<crate::app::library::LibraryError> for AppError {
             E::BadShortcut => {
                 AppError::refused(StatusCode::UNPROCESSABLE_ENTITY, "library.bad_shortcut")
             }
+            E::Unbeaten { met: None, n } => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                key: "library.not_challenged",
+                args: vec![("n", n.to_string())],
+            },
+            E::Unbeaten {
+                met: Some((challenger, incumbent)),
+                n,
+            } => {
+                let shown = |s: Option<f64>| s.map_or("—".to_string(), |s| format!("{s:.1}"));
+                AppError::Refused {
+                    status: StatusCode::CONFLICT,
+                    key: "library.unbeaten",
+                    args: vec![
+                        ("n", n.to_string()),
+                        ("challenger", shown(challenger)),
+                        ("incumbent", shown(incumbent)),
+                    ],
+                }
+            }
             E::Db(e) => AppError::Db(e),
         }
     }

@@ -332,8 +332,13 @@ pub fn submit(
 
 /// Attempts of an exam that were started and not submitted.
 pub fn in_progress(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<AttemptRow>> {
+    // The library's attempt (the scripts a round entered) is never in progress.
+    let library = users::table
+        .filter(users::username.eq(super::users::LIBRARY))
+        .select(users::id);
     Ok(on_conn!(conn, c => attempts::table
         .filter(attempts::exam_id.eq(exam_id).and(attempts::submitted_at.is_null()))
+        .filter(attempts::user_id.ne_all(library))
         .select(AttemptRow::as_select())
         .load(c))?)
 }

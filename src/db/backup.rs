@@ -14,13 +14,14 @@ use super::imports::ImportRow;
 use super::mining::{self, ClusterRow, WeekRow};
 use super::questions::QuestionRow;
 use super::review::{
-    AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, LeadGradeRow, RoundRow, RubricRow,
+    AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, IncumbentRow, LeadGradeRow, RoundRow,
+    RubricRow,
 };
 use super::schema::{
     answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, featured_products,
     lead_grades, mined_answers, mined_clusters, mined_questions, mined_weeks, questions,
     review_assignments, review_calibrations, review_comparisons, review_rounds, review_rubrics,
-    script_alternates, script_versions, scripts, users,
+    round_incumbents, script_alternates, script_versions, scripts, users,
 };
 use super::scripts::{ScriptRow, VersionRow};
 use super::tokens::TokenRow;
@@ -58,10 +59,11 @@ pub enum Row {
     ScriptVersions(VersionRow),
     ScriptAlternates(AlternateRow),
     FeaturedProducts(FeaturedRow),
+    RoundIncumbents(IncumbentRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 23] = [
+pub const TABLES: [&str; 24] = [
     "users",
     "api_tokens",
     "questions",
@@ -85,10 +87,11 @@ pub const TABLES: [&str; 23] = [
     "script_versions",
     "script_alternates",
     "featured_products",
+    "round_incumbents",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
-const WITHOUT_ID: [&str; 1] = ["mined_weeks"];
+const WITHOUT_ID: [&str; 2] = ["mined_weeks", "round_incumbents"];
 
 /// Every row, from one snapshot.
 pub fn snapshot(conn: &mut Conn) -> DbResult<Vec<Row>> {
@@ -134,6 +137,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(script_versions, VersionRow, ScriptVersions);
     take!(script_alternates, AlternateRow, ScriptAlternates);
     take!(featured_products, FeaturedRow, FeaturedProducts);
+    take!(round_incumbents, IncumbentRow, RoundIncumbents);
     Ok(rows)
 }
 
@@ -168,6 +172,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(script_versions),
         count!(script_alternates),
         count!(featured_products),
+        count!(round_incumbents),
     ])
 }
 
@@ -230,6 +235,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::ScriptVersions(r) => put!(script_versions, r),
         Row::ScriptAlternates(r) => put!(script_alternates, r),
         Row::FeaturedProducts(r) => put!(featured_products, r),
+        Row::RoundIncumbents(r) => put!(round_incumbents, r),
     };
     Ok(())
 }

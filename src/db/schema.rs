@@ -51,6 +51,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    round_incumbents (answer_id) {
+        answer_id -> BigInt,
+        round_id -> BigInt,
+        script_id -> BigInt,
+        version_n -> Integer,
+    }
+}
+
+diesel::table! {
     featured_products (id) {
         id -> BigInt,
         week -> Text,
@@ -176,6 +185,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     featured_products,
     library_version,
     script_alternates,
+    round_incumbents,
     questions,
     exams,
     exam_items,

@@ -172,6 +172,17 @@ pub fn current_text(conn: &mut Conn, question: i64) -> DbResult<Option<String>> 
         .optional())?)
 }
 
+/// The current version of `question`'s script, if it has one.
+pub fn current(conn: &mut Conn, question: i64) -> DbResult<Option<VersionRow>> {
+    Ok(on_conn!(conn, c => script_versions::table
+        .inner_join(scripts::table)
+        .filter(scripts::question_id.eq(question))
+        .order(script_versions::n.desc())
+        .select(VersionRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
 /// A script's versions, newest first.
 pub fn versions(conn: &mut Conn, script: i64) -> DbResult<Vec<VersionRow>> {
     Ok(on_conn!(conn, c => script_versions::table

@@ -122,8 +122,15 @@ pub fn find(conn: &mut Conn, id: i64) -> DbResult<Option<User>> {
     row.map(|r| r.user()).transpose()
 }
 
+/// The library's own account, which holds the official scripts a review
+/// round enters among the answers. No one signs in with it ('@' is not
+/// allowed in a username) and no list of people shows it.
+pub const LIBRARY: &str = "@library";
+
+/// Everyone on the team, oldest account first.
 pub fn list(conn: &mut Conn) -> DbResult<Vec<User>> {
     on_conn!(conn, c => users::table
+        .filter(users::username.ne(LIBRARY))
         .order(users::id)
         .select(UserRow::as_select())
         .load(c))?

@@ -122,6 +122,40 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
     );
     assert!(shown.contains("最终得分 100.0") && !shown.contains("组长修改过措辞"));
 
+    // Now that the question has a script, another trainee's answer may not
+    // replace it: it never met the script in a review round.
+    let page = lead.get(&format!("/library/publish/{question}")).await.body;
+    assert!(page.contains("id=\"challenge-rule\""), "{page}");
+    assert_eq!(
+        page.matches("class=\"use-candidate\"").count(),
+        1,
+        "only the script's own source may be taken up again: {page}"
+    );
+    assert_eq!(page.matches("未同场比较").count(), 3, "{page}");
+    let with_dan = lead
+        .get(&format!("/library/publish/{question}?from={dan_answer}"))
+        .await
+        .body;
+    let other = with_dan
+        .split("merge-candidate")
+        .nth(1)
+        .and_then(|s| s.split("with=").nth(1))
+        .and_then(|s| s.split('#').next())
+        .expect("another candidate")
+        .to_string();
+    let unmet = lead
+        .post(
+            &format!("/library/publish/{question}"),
+            &[("from", &other), ("text", "亲，放心，是正品")],
+        )
+        .await;
+    assert_eq!(unmet.status, StatusCode::CONFLICT, "{}", unmet.body);
+    assert!(
+        unmet.body.contains("还没有在互评中和它同场比较过"),
+        "{}",
+        unmet.body
+    );
+
     // An edited version with a placeholder becomes version 2, beside the first.
     let edited = "{称呼}您好，本店所有商品都是品牌正品，支持专柜验货，请放心购买";
     let again = lead
@@ -588,4 +622,195 @@ async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
     // Drift needs five or more newest replies; mining keeps three per wording,
     // so one wording asked forty times gives too few to judge (unit-tested).
     assert!(!flag.contains("差距较大"), "{flag}");
+}
+
+/// The text between `id="{id}">` and the next `</blockquote>` on a page.
+fn quoted<'a>(page: &'a str, id: &str) -> &'a str {
+    page.split(&format!("id=\"{id}\">"))
+        .nth(1)
+        .and_then(|s| s.split("</blockquote>").next())
+        .unwrap_or_default()
+}
+
+/// Every review and comparison a trainee holds, done the way the test wants
+/// the round to go: the script marked middling (2), dan's answer at the top
+/// (3), amy's at the bottom (1); in every comparison with the script, dan's
+/// and the others win, amy's loses.
+async fn judge_round(t: &mut crate::helpers::Client, script: &str) {
+    let level = |answer: &str| {
+        if answer.contains("dan在这里") {
+            "3"
+        } else if answer.contains("amy在这里") {
+            "1"
+        } else {
+            "2"
+        }
+    };
+    loop {
+        let home = t.get("/").await.body;
+        if let Some(id) = number_after(&home, "href=\"/reviews/") {
+            let page = t.get(&format!("/reviews/{id}")).await.body;
+            let answer = quoted(&page, "answer-under-review");
+            assert!(
+                !page.contains("现行官方话术"),
+                "the script is never named to a reviewer"
+            );
+            let mark = if answer.contains(script) {
+                "2"
+            } else {
+                level(answer)
+            };
+            let marks: Vec<(&str, &str)> = MARKS.iter().map(|(k, _)| (*k, mark)).collect();
+            let done = t.post(&format!("/reviews/{id}"), &marks).await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        } else if let Some(id) = number_after(&home, "href=\"/comparisons/") {
+            let page = t.get(&format!("/comparisons/{id}")).await.body;
+            let (a, b) = (quoted(&page, "answer-a"), quoted(&page, "answer-b"));
+            // The button's value (the answer it picks) comes before its id.
+            let button = |side: &str| -> i64 {
+                page.split(&format!("id=\"pick-{side}\""))
+                    .next()
+                    .and_then(|s| s.rsplit("value=\"").next())
+                    .and_then(|s| s.split('"').next())
+                    .and_then(|s| s.parse().ok())
+                    .expect("a choice")
+            };
+            let a_wins = match (a.contains(script), b.contains(script)) {
+                (true, false) => b.contains("amy在这里"),
+                (false, true) => !a.contains("amy在这里"),
+                _ => true,
+            };
+            let winner = button(if a_wins { "a" } else { "b" });
+            let done = t
+                .post(
+                    &format!("/comparisons/{id}"),
+                    &[("winner", &winner.to_string())],
+                )
+                .await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        } else {
+            return;
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_challenger_replaces_the_script_only_by_beating_it_in_the_peer_review() {
+    let app = spawn().await;
+    let (mut admin, mut lead, mut trainees) = crate::review::team(&app).await;
+    let first = crate::review::sit(&mut lead, &mut trainees, AUTHENTIC).await;
+    crate::helpers::close_exam(&mut lead, first).await;
+    // The lead writes the question's script.
+    let question = question_id(&lead.get("/exams/new").await.body, AUTHENTIC);
+    let path = format!("/library/publish/{question}");
+    lead.get(&path).await;
+    let script_text = "亲，本店商品均为品牌正品，支持专柜验货";
+    let done = lead
+        .post(&path, &[("text", script_text), ("note", "")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let script = number_after(&done.location, "/library/").expect("a script");
+    let page = lead.get(&format!("/library/{script}")).await.body;
+    assert!(page.contains("id=\"no-bouts\""), "{page}");
+
+    // The next exam on the question: its round enters the script
+    // anonymously, reviewed and compared like the trainees' answers.
+    let second = crate::review::sit(&mut lead, &mut trainees, AUTHENTIC).await;
+    close_and_review(&mut lead, second, "2").await;
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM round_incumbents"), 1);
+    let reviews_of_script = app.count(
+        "SELECT COUNT(*) AS n FROM review_assignments a JOIN round_incumbents i ON i.answer_id = a.answer_id",
+    );
+    assert_eq!(reviews_of_script, 2, "k reviewers, like any answer");
+    let bouts = app.count(
+        "SELECT COUNT(*) AS n FROM review_comparisons c JOIN round_incumbents i \
+         ON i.answer_id IN (c.answer_a, c.answer_b)",
+    );
+    let pairs = app.count("SELECT COUNT(*) AS n FROM review_comparisons");
+    assert!(
+        pairs > 0 && bouts == pairs,
+        "every pair is a bout: {bouts} of {pairs}"
+    );
+    let round = lead.get(&format!("/exams/{second}/review")).await.body;
+    assert!(
+        round.contains("现行官方话术 · 第 1 版"),
+        "the lead sees which it is"
+    );
+    for t in trainees.iter_mut() {
+        judge_round(t, script_text).await;
+    }
+
+    // Nobody's result, nobody's account.
+    let results = lead.get(&format!("/exams/{second}/results")).await.body;
+    assert!(
+        !results.contains("<td>话术库</td>") && !results.contains("<strong>话术库</strong>"),
+        "{results}"
+    );
+    assert_eq!(results.matches("<article class=\"answer\">").count(), 4);
+    let accounts = admin.get("/admin/users").await.body;
+    assert!(accounts.contains("amy") && !accounts.contains("@library"));
+
+    // The candidates show each one's bout; amy's lost and may not replace the
+    // script, dan's won and may.
+    let page = lead.get(&path).await.body;
+    let row_of = |name: &str| {
+        page.split("<tr")
+            .find(|r| r.contains(&format!("{name}在这里")) && r.contains("class=\"bout\""))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (amy, dan) = (row_of("amy"), row_of("dan"));
+    assert!(
+        amy.contains("未胜出") && !amy.contains("use-candidate"),
+        "{amy}"
+    );
+    assert!(
+        dan.contains("胜出") && dan.contains("use-candidate"),
+        "{dan}"
+    );
+    assert!(dan.contains("直接比较 "), "{dan}");
+    let answer_in = |row: &str| number_after(row, "?from=").map(|n| n.to_string());
+    let dan_answer = answer_in(&dan).expect("dan's answer");
+    let amy_answer = app.count(&format!(
+        "SELECT a.id AS n FROM answers a JOIN attempts t ON t.id = a.attempt_id \
+         JOIN users u ON u.id = t.user_id WHERE u.username = 'amy' AND t.exam_id = {second}"
+    ));
+    let lost = lead
+        .post(
+            &path,
+            &[
+                ("from", &amy_answer.to_string()),
+                ("text", "亲，amy在这里，本店商品都是正品，请放心购买"),
+            ],
+        )
+        .await;
+    assert_eq!(lost.status, StatusCode::CONFLICT, "{}", lost.body);
+    assert!(
+        lost.body.contains("没有胜过第 1 版现行话术"),
+        "{}",
+        lost.body
+    );
+    let won = lead
+        .post(
+            &path,
+            &[
+                ("from", &dan_answer),
+                ("text", "亲，dan在这里，本店商品都是正品，请放心购买"),
+            ],
+        )
+        .await;
+    assert_eq!(won.status, StatusCode::SEE_OTHER, "{}", won.body);
+
+    // The script's page keeps the head-to-head record of version 1.
+    let page = lead.get(&format!("/library/{script}")).await.body;
+    let record = page
+        .split("id=\"head-to-head\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("{page}");
+    assert!(
+        record.contains("第 1 版") && record.contains("挑战者 4 份"),
+        "{record}"
+    );
+    assert!(page.contains("已发布为第 2 版"), "{page}");
 }

@@ -12,10 +12,11 @@ pub use matching::{check_reply, entries, freshness, Matcher, Snapshot};
 
 use std::collections::HashMap;
 
-use crate::db::columns::AnswerId;
+use crate::db::columns::{AnswerId, ExamId};
 use crate::db::scripts::{self, Candidate, NewVersion, Provenance};
-use crate::db::{questions, write_tx, Conn, DbError};
+use crate::db::{questions, review, write_tx, Conn, DbError};
 use crate::domain::library;
+use crate::domain::review::champion::{Bout, Verdict};
 use crate::domain::types::{AnswerText, Invalid};
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +43,14 @@ pub enum LibraryError {
     /// A script is looked after by an active lead.
     #[error("not a lead")]
     NotALead,
+    /// The question has a script, and this answer has not beaten it in a
+    /// review round where both stood (None: they never met).
+    #[error("has not beaten the current script")]
+    Unbeaten {
+        /// The answer's peer result, and the script's, where they met.
+        met: Option<(Option<f64>, Option<f64>)>,
+        n: i32,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -50,6 +59,9 @@ pub enum LibraryError {
 pub struct Ranked {
     pub candidate: Candidate,
     pub final_score: Option<f64>,
+    /// How it fared against the question's current script, where the two
+    /// met in a review round.
+    pub bout: Option<Bout>,
 }
 
 impl Ranked {
@@ -60,22 +72,88 @@ impl Ranked {
 }
 
 /// Every answer to `question` in every exam, best first, each with its final
-/// score where a round gave one.
+/// score where a round gave one, and its bout against the current script
+/// where the two met.
 pub fn candidates(conn: &mut Conn, question: i64) -> Result<Vec<Ranked>, DbError> {
     let found = scripts::candidates(conn, question)?;
     let mut exams: Vec<_> = found.iter().map(|c| c.exam_id).collect();
     exams.sort_unstable();
     exams.dedup();
     let finals: HashMap<AnswerId, f64> = crate::app::review::answer_finals_of_exams(conn, &exams)?;
+    let mut bouts = bouts_with_current(conn, question)?;
     let mut ranked: Vec<Ranked> = found
         .into_iter()
         .map(|candidate| Ranked {
             final_score: finals.get(&candidate.answer_id).copied(),
+            bout: bouts.remove(&candidate.answer_id.get()),
             candidate,
         })
         .collect();
     ranked.sort_by(|a, b| b.score().total_cmp(&a.score()));
     Ok(ranked)
+}
+
+/// The bouts against the current version of `question`'s script, by
+/// challenger, from every round it stood in.
+fn bouts_with_current(conn: &mut Conn, question: i64) -> Result<HashMap<i64, Bout>, DbError> {
+    let Some(current) = scripts::current(conn, question)? else {
+        return Ok(HashMap::new());
+    };
+    let record = record(conn, current.script_id)?;
+    Ok(record
+        .into_iter()
+        .filter(|r| r.incumbent.version_n == current.n)
+        .flat_map(|r| r.bouts)
+        .map(|b| (b.challenger, b))
+        .collect())
+}
+
+/// A round a script stood in: its exam, the version entered, and every
+/// challenger's bout against it.
+pub struct Stood {
+    pub exam: ExamId,
+    pub incumbent: review::IncumbentRow,
+    pub bouts: Vec<Bout>,
+}
+
+/// The head-to-head record of `script`: every round it stood in, oldest first.
+pub fn record(conn: &mut Conn, script: i64) -> Result<Vec<Stood>, DbError> {
+    let rounds = review::rounds_of_script(conn, script)?;
+    if rounds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let exams: Vec<ExamId> = rounds.iter().map(|(_, exam)| *exam).collect();
+    Ok(crate::app::review::bouts_of_exams(conn, &exams)?
+        .into_iter()
+        .filter(|(_, incumbent, _)| incumbent.script_id == script)
+        .map(|(exam, incumbent, bouts)| Stood {
+            exam,
+            incumbent,
+            bouts,
+        })
+        .collect())
+}
+
+/// Whether `answer` may replace `question`'s current script: it must have
+/// beaten the current version in a round where both stood. A question with
+/// no script yet takes any candidate, and the current version's own source
+/// answer is no challenger (publishing from it is the lead editing the
+/// script).
+fn challenge(conn: &mut Conn, question: i64, answer: AnswerId) -> Result<(), LibraryError> {
+    let Some(current) = scripts::current(conn, question)? else {
+        return Ok(());
+    };
+    if current.answer_id == Some(answer) {
+        return Ok(());
+    }
+    let bout = bouts_with_current(conn, question)?.remove(&answer.get());
+    match bout {
+        Some(b) if b.verdict() == Verdict::Won => Ok(()),
+        met => Err(LibraryError::Unbeaten {
+            met: met.map(|b| (b.challenger_result, b.incumbent_result)),
+            n: current.n,
+        }),
+    }
 }
 
 /// What a lead publishes: the text, and the answer it came from, if any.
@@ -105,6 +183,7 @@ pub fn publish(conn: &mut Conn, p: &Publication) -> Result<(i64, i32), LibraryEr
         let from = match p.from {
             None => Provenance::written(),
             Some(answer) => {
+                challenge(conn, p.question, answer)?;
                 let ranked = candidates(conn, p.question)?;
                 let source = ranked
                     .iter()

@@ -15,8 +15,12 @@ use crate::domain::review::compare::{self, Judgement};
 use crate::domain::review::criteria::{self, Rubric};
 use crate::domain::review::standings;
 
+mod bouts;
 mod handing;
+mod start;
+pub use bouts::*;
 pub use handing::*;
+pub use start::*;
 
 /// The submitted reviews of a round as the model's marks.
 fn marks_of(assignments: &[review::Assignment]) -> Vec<Mark> {
@@ -138,7 +142,11 @@ fn reputation_before(conn: &mut Conn, round: &review::Round) -> DbResult<HashMap
 
 /// Everything a round's scores are computed from.
 pub struct Evidence {
+    /// The trainees' submitted answers, and the official scripts the round
+    /// entered among them.
     pub answers: Vec<Answer>,
+    /// Which of `answers` are official scripts, and which versions.
+    pub incumbents: Vec<review::IncumbentRow>,
     /// The submitted attempts, with their trainees.
     pub submitted: Vec<attempts::Submitted>,
     pub assignments: Vec<review::Assignment>,
@@ -159,8 +167,11 @@ fn evidence_given(
     round: &review::Round,
     known: HashMap<i64, Reputation>,
 ) -> DbResult<Evidence> {
+    let mut answers = attempts::submitted_answers_for_exam(conn, round.exam_id)?;
+    answers.extend(review::incumbent_answers(conn, round.id)?);
     Ok(Evidence {
-        answers: attempts::submitted_answers_for_exam(conn, round.exam_id)?,
+        answers,
+        incumbents: review::incumbents(conn, round.id)?,
         submitted: attempts::submitted_for_exam(conn, round.exam_id)?,
         assignments: review::assignments(conn, round.id)?,
         judged: review::comparisons(conn, round.id)?,
@@ -217,7 +228,7 @@ pub fn finals_of_exams(
     exams: &[ExamId],
 ) -> DbResult<HashMap<db::columns::AttemptId, f64>> {
     let mut out = HashMap::new();
-    walk_exams(conn, exams, |evidence, outcome| {
+    walk_exams(conn, exams, |_, evidence, outcome| {
         out.extend(attempt_finals(evidence, outcome))
     })?;
     Ok(out)
@@ -229,7 +240,7 @@ pub fn answer_finals_of_exams(
     exams: &[ExamId],
 ) -> DbResult<HashMap<AnswerId, f64>> {
     let mut out = HashMap::new();
-    walk_exams(conn, exams, |_, outcome| {
+    walk_exams(conn, exams, |_, _, outcome| {
         out.extend(
             outcome
                 .finals
@@ -246,7 +257,7 @@ pub fn answer_finals_of_exams(
 fn walk_exams(
     conn: &mut Conn,
     exams: &[ExamId],
-    mut visit: impl FnMut(&Evidence, &Outcome),
+    mut visit: impl FnMut(&review::Round, &Evidence, &Outcome),
 ) -> DbResult<()> {
     let mut rounds = review::rounds(conn)?;
     let Some(last) = rounds.iter().rposition(|r| exams.contains(&r.exam_id)) else {
@@ -255,7 +266,7 @@ fn walk_exams(
     rounds.truncate(last + 1);
     walk(conn, rounds, |round, evidence| {
         if exams.contains(&round.exam_id) {
-            visit(&evidence, &outcome(&round, &evidence)?);
+            visit(&round, &evidence, &outcome(&round, &evidence)?);
         }
         Ok(())
     })
@@ -342,22 +353,7 @@ pub fn outcome(round: &review::Round, evidence: &Evidence) -> DbResult<Outcome> 
     );
     let gold = gold_of(&evidence.grades);
     let answers = &evidence.answers;
-    let judgements: Vec<Judgement> = evidence
-        .judged
-        .iter()
-        .filter_map(|c| {
-            let winner = c.winner?;
-            let loser = if winner == c.answer_a {
-                c.answer_b
-            } else {
-                c.answer_a
-            };
-            Some(Judgement {
-                winner: winner.get(),
-                loser: loser.get(),
-            })
-        })
-        .collect();
+    let judgements = judgements_of(&evidence.judged);
     let mut by_item: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for a in answers {
         by_item.entry(a.item_id.get()).or_default().push(a.id.get());
@@ -403,83 +399,6 @@ pub fn outcome(round: &review::Round, evidence: &Evidence) -> DbResult<Outcome> 
         weights,
         finals,
     })
-}
-
-/// How many "which would you send?" pairs each reviewer gets.
-pub const COMPARISONS_PER_REVIEWER: usize = 2;
-
-/// The team's rubric now: the newest stored version, or the default.
-pub fn current_rubric(conn: &mut Conn) -> DbResult<Rubric> {
-    match review::rubrics(conn)?.first() {
-        Some(row) => Ok(row.rubric.clone()),
-        None => Ok(Rubric::default()),
-    }
-}
-
-/// A lead's request to start a closed exam's review round.
-pub struct NewRound {
-    pub exam_id: ExamId,
-    /// Reviewers per answer.
-    pub k: usize,
-    pub due_at: i64,
-    pub by: i64,
-    /// Seeds the assignment, so a round can be replayed.
-    pub seed: u64,
-    pub now: i64,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RoundError {
-    #[error("no such exam")]
-    NotFound,
-    #[error("the exam is not closed")]
-    NotClosed,
-    #[error("{k} reviewers per answer need {need} trainees")]
-    TooFew { need: usize, k: usize },
-    #[error("the exam has a round already")]
-    Exists,
-    #[error(transparent)]
-    Db(#[from] db::DbError),
-}
-
-/// Starts the round: k reviewers per answer and the comparison pairs, planned
-/// by `domain::review::plan`, with the current rubric frozen into it. Returns
-/// the round's id. The web and the demo both start rounds here.
-pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<RoundId, RoundError> {
-    let exam = crate::db::exams::find(conn, new.exam_id)?.ok_or(RoundError::NotFound)?;
-    if exam.status != ExamStatus::Closed {
-        return Err(RoundError::NotClosed);
-    }
-    let rows: Vec<(i64, i64, i64)> = review::answers_with_authors(conn, new.exam_id)?
-        .iter()
-        .map(|a| (a.answer.get(), a.author, a.item.get()))
-        .collect();
-    let plan = crate::domain::review::plan(&rows, new.k, COMPARISONS_PER_REVIEWER, new.seed)
-        .map_err(|e| match e {
-            crate::domain::review::assign::AssignError::TooFewReviewers { need, k, .. } => {
-                RoundError::TooFew { need, k }
-            }
-        })?;
-    let round = review::NewRound {
-        exam_id: new.exam_id,
-        k: i32::try_from(new.k).unwrap_or(i32::MAX),
-        // Stored for the record; i64 keeps every bit of the seed.
-        seed: new.seed as i64,
-        rubric: &current_rubric(conn)?,
-        due_at: new.due_at,
-        created_by: new.by,
-    };
-    let reviews: Vec<(AnswerId, i64)> = plan
-        .reviews
-        .iter()
-        .map(|&(answer, reviewer)| (AnswerId(answer), reviewer))
-        .collect();
-    let pairs: Vec<(i64, AnswerId, AnswerId)> = plan
-        .comparisons
-        .iter()
-        .map(|&(reviewer, a, b)| (reviewer, AnswerId(a), AnswerId(b)))
-        .collect();
-    review::create_round(conn, &round, &reviews, &pairs, new.now)?.ok_or(RoundError::Exists)
 }
 
 #[cfg(test)]

@@ -73,55 +73,56 @@ pub fn answers_with_authors(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Au
         .load(c))?)
 }
 
-/// Creates a round with its assignments (answer, reviewer) and comparisons
-/// (reviewer, answer, answer) in one transaction; None if the exam already has one.
-pub fn create_round(
+/// Creates a round; None if the exam already has one. Its reviews and
+/// comparisons follow with `add_plan`, in the same transaction.
+pub fn create_round(conn: &mut Conn, new: &NewRound, now: i64) -> DbResult<Option<RoundId>> {
+    Ok(
+        on_conn!(conn, c => diesel::insert_into(review_rounds::table)
+        .values((
+            review_rounds::exam_id.eq(new.exam_id),
+            review_rounds::k.eq(new.k),
+            review_rounds::seed.eq(new.seed),
+            review_rounds::rubric_json.eq(to_json(new.rubric)),
+            review_rounds::due_at.eq(new.due_at),
+            review_rounds::created_by.eq(new.created_by),
+            review_rounds::created_at.eq(now),
+        ))
+        .on_conflict(review_rounds::exam_id)
+        .do_nothing()
+        .returning(review_rounds::id)
+        .get_result(c)
+        .optional())?,
+    )
+}
+
+/// Stores a new round's planned reviews (answer, reviewer) and comparisons
+/// (reviewer, answer, answer).
+pub fn add_plan(
     conn: &mut Conn,
-    new: &NewRound,
+    round: RoundId,
     pairs: &[(AnswerId, i64)],
     comparisons: &[(i64, AnswerId, AnswerId)],
-    now: i64,
-) -> DbResult<Option<RoundId>> {
-    write_tx(conn, |conn| {
-        let id: Option<RoundId> = on_conn!(conn, c => diesel::insert_into(review_rounds::table)
+) -> DbResult<()> {
+    for (answer, reviewer) in pairs {
+        on_conn!(conn, c => diesel::insert_into(review_assignments::table)
             .values((
-                review_rounds::exam_id.eq(new.exam_id),
-                review_rounds::k.eq(new.k),
-                review_rounds::seed.eq(new.seed),
-                review_rounds::rubric_json.eq(to_json(new.rubric)),
-                review_rounds::due_at.eq(new.due_at),
-                review_rounds::created_by.eq(new.created_by),
-                review_rounds::created_at.eq(now),
+                review_assignments::round_id.eq(round),
+                review_assignments::answer_id.eq(answer),
+                review_assignments::reviewer_id.eq(reviewer),
             ))
-            .on_conflict(review_rounds::exam_id)
-            .do_nothing()
-            .returning(review_rounds::id)
-            .get_result(c)
-            .optional())?;
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        for (answer, reviewer) in pairs {
-            on_conn!(conn, c => diesel::insert_into(review_assignments::table)
-                .values((
-                    review_assignments::round_id.eq(id),
-                    review_assignments::answer_id.eq(answer),
-                    review_assignments::reviewer_id.eq(reviewer),
-                ))
-                .execute(c))?;
-        }
-        for (reviewer, a, b) in comparisons {
-            on_conn!(conn, c => diesel::insert_into(review_comparisons::table)
-                .values((
-                    review_comparisons::round_id.eq(id),
-                    review_comparisons::reviewer_id.eq(reviewer),
-                    review_comparisons::answer_a.eq(a),
-                    review_comparisons::answer_b.eq(b),
-                ))
-                .execute(c))?;
-        }
-        Ok(Some(id))
-    })
+            .execute(c))?;
+    }
+    for (reviewer, a, b) in comparisons {
+        on_conn!(conn, c => diesel::insert_into(review_comparisons::table)
+            .values((
+                review_comparisons::round_id.eq(round),
+                review_comparisons::reviewer_id.eq(reviewer),
+                review_comparisons::answer_a.eq(a),
+                review_comparisons::answer_b.eq(b),
+            ))
+            .execute(c))?;
+    }
+    Ok(())
 }
 
 pub fn round_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Option<Round>> {

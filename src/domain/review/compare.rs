@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 
 use super::assign::Answer;
 
@@ -83,38 +83,54 @@ pub fn strengths(items: &[i64], judgements: &[Judgement]) -> Vec<Strength> {
 /// Pairs for one reviewer to judge: two answers to the same question, neither
 /// theirs, taken from the questions in turn, at most `per_reviewer` pairs,
 /// shuffled by `seed` (so two reviewers see different pairs). `questions`
-/// holds each question's answers.
+/// holds each question's answers. Where one of a question's answers is in
+/// `incumbents` (its current official script), each of its pairs sets the
+/// script against another answer, on a side drawn at random, so a reviewer
+/// cannot tell it by its place.
 pub fn pairs_for(
     reviewer: i64,
     questions: &[Vec<Answer>],
+    incumbents: &[i64],
     per_reviewer: usize,
     seed: u64,
 ) -> Vec<(i64, i64)> {
     let mut rng =
         StdRng::seed_from_u64(seed ^ (reviewer as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let mut pools: Vec<Vec<i64>> = questions
+    let mut pools: Vec<(Option<i64>, Vec<i64>)> = questions
         .iter()
         .map(|answers| {
+            let incumbent = answers
+                .iter()
+                .map(|a| a.id)
+                .find(|id| incumbents.contains(id));
             let mut ids: Vec<i64> = answers
                 .iter()
-                .filter(|a| a.author != reviewer)
+                .filter(|a| a.author != reviewer && Some(a.id) != incumbent)
                 .map(|a| a.id)
                 .collect();
             ids.sort_unstable();
             ids.shuffle(&mut rng);
-            ids
+            (incumbent, ids)
         })
         .collect();
     let mut pairs = Vec::new();
     while pairs.len() < per_reviewer {
         let before = pairs.len();
-        for pool in &mut pools {
+        for (incumbent, pool) in &mut pools {
             if pairs.len() >= per_reviewer {
                 break;
             }
-            if pool.len() >= 2 {
-                let (a, b) = (pool.remove(0), pool.remove(0));
-                pairs.push((a, b));
+            match incumbent {
+                Some(script) if !pool.is_empty() => {
+                    let challenger = pool.remove(0);
+                    pairs.push(if rng.gen_bool(0.5) {
+                        (*script, challenger)
+                    } else {
+                        (challenger, *script)
+                    });
+                }
+                None if pool.len() >= 2 => pairs.push((pool.remove(0), pool.remove(0))),
+                _ => {}
             }
         }
         if pairs.len() == before {
@@ -171,7 +187,7 @@ mod tests {
                 .collect()
         };
         let questions = vec![q(100), q(200)];
-        let pairs = pairs_for(0, &questions, 3, 9);
+        let pairs = pairs_for(0, &questions, &[], 3, 9);
         assert_eq!(
             pairs.len(),
             2,
@@ -184,9 +200,9 @@ mod tests {
         }
         assert_eq!(
             pairs,
-            pairs_for(0, &questions, 3, 9),
+            pairs_for(0, &questions, &[], 3, 9),
             "same seed, same pairs"
         );
-        assert_eq!(pairs_for(0, &questions, 1, 9).len(), 1);
+        assert_eq!(pairs_for(0, &questions, &[], 1, 9).len(), 1);
     }
 }

@@ -22,6 +22,7 @@ use super::render::{local_time, redirect, Ctx, Lead, Page, Trainee};
 use crate::app::library::{self, Publication};
 use crate::db::columns::AnswerId;
 use crate::db::{self, questions, scripts};
+use crate::domain::review::champion::{Bout, Verdict};
 use crate::domain::{diff, library as core, text};
 use crate::error::AppError;
 use crate::web::review::round1;
@@ -192,4 +193,32 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
     script::samples(out);
     sheet::samples(out);
     rescore::samples(out);
+}
+
+/// A challenger's bout against the current script, as a page shows it:
+/// both peer results and their direct comparisons.
+#[derive(Serialize)]
+struct BoutView {
+    verdict: Verdict,
+    /// Peer results to one decimal, "—" where there is none yet.
+    challenger: String,
+    incumbent: String,
+    wins: u32,
+    losses: u32,
+}
+
+impl BoutView {
+    fn of(b: &Bout) -> Self {
+        BoutView {
+            verdict: b.verdict(),
+            challenger: shown(b.challenger_result),
+            incumbent: shown(b.incumbent_result),
+            wins: b.wins,
+            losses: b.losses,
+        }
+    }
+}
+
+fn shown(score: Option<f64>) -> String {
+    score.map_or_else(|| "—".to_string(), |s| format!("{:.1}", round1(s)))
 }

@@ -62,6 +62,10 @@ async fn show_publish(
         (None, Some(p), None) => p.candidate.body.clone(),
         (None, None, _) => String::new(),
     };
+    let source = script
+        .as_ref()
+        .and_then(|(_, v)| v.as_ref())
+        .and_then(|v| v.answer_id);
     let page = PublishPage {
         question: found.id,
         prompt: found.prompt,
@@ -86,6 +90,13 @@ async fn show_publish(
                 final_score: r.final_score.map(round1),
                 picked: Some(r.candidate.answer_id) == from,
                 merge: from.filter(|f| *f != r.candidate.answer_id),
+                // Over a script, only an answer that beat it may replace it
+                // (or the script's own source, edited again).
+                is_source: source == Some(r.candidate.answer_id),
+                usable: script.is_none()
+                    || source == Some(r.candidate.answer_id)
+                    || r.bout.as_ref().is_some_and(|b| b.verdict() == Verdict::Won),
+                bout: r.bout.as_ref().map(BoutView::of),
             })
             .collect(),
         from: picked.map(|p| p.candidate.answer_id),
@@ -180,6 +191,13 @@ struct CandidateLine {
     picked: bool,
     /// The candidate picked first, to merge this one into.
     merge: Option<AnswerId>,
+    /// It may be published: the question has no script yet, or it beat the
+    /// current one.
+    usable: bool,
+    /// The current script was published from it.
+    is_source: bool,
+    /// How it fared against the current script, where they met.
+    bout: Option<BoutView>,
 }
 
 impl Page for PublishPage {
@@ -199,7 +217,14 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
                 n: 2,
                 pieces: pieces(),
             }),
-            candidates: vec![CandidateLine {
+            candidates: [
+                (true, Some(Verdict::Won)),
+                (false, Some(Verdict::Lost)),
+                (false, Some(Verdict::Open)),
+                (false, None),
+            ]
+            .into_iter()
+            .map(|(usable, verdict)| CandidateLine {
                 rank: 1,
                 answer: AnswerId(9),
                 body: "亲，今天发".into(),
@@ -207,9 +232,19 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
                 exam: "售前".into(),
                 automatic: Some(0.0),
                 final_score: None,
-                picked: true,
+                picked: usable,
                 merge: Some(AnswerId(8)),
-            }],
+                usable,
+                is_source: verdict.is_none(),
+                bout: verdict.map(|verdict| BoutView {
+                    verdict,
+                    challenger: "71.5".into(),
+                    incumbent: "—".into(),
+                    wins: 2,
+                    losses: 1,
+                }),
+            })
+            .collect(),
             from: Some(AnswerId(9)),
             text: "亲，今天发".into(),
             note: String::new(),

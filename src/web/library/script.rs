@@ -33,7 +33,7 @@ async fn refused(
 }
 
 async fn load(ctx: &Ctx, id: i64) -> Result<ScriptPage, AppError> {
-    let (script, question, versions, wordings, users, fresh) = ctx
+    let (script, question, versions, wordings, users, fresh, (record, exams)) = ctx
         .db(move |conn| {
             let script = scripts::find(conn, id)?.ok_or(AppError::NotFound)?;
             let question =
@@ -48,6 +48,7 @@ async fn load(ctx: &Ctx, id: i64) -> Result<ScriptPage, AppError> {
                 db::alternates::of_script(conn, id)?,
                 db::users::list(conn)?,
                 fresh,
+                (library::record(conn, id)?, db::exams::list(conn)?),
             ))
         })
         .await?;
@@ -89,7 +90,52 @@ async fn load(ctx: &Ctx, id: i64) -> Result<ScriptPage, AppError> {
             .map(|v| core::placeholders(&v.text))
             .unwrap_or_default(),
         versions: version_lines(&versions, &users),
+        record: record
+            .iter()
+            .rev()
+            .map(|stood| StoodLine::of(stood, &exams))
+            .collect(),
     })
+}
+
+/// How many challengers a round of the head-to-head record shows.
+const BOUTS_SHOWN: usize = 3;
+
+/// One round the script stood in, newest first on the page.
+#[derive(Serialize)]
+struct StoodLine {
+    exam: i64,
+    title: String,
+    n: i32,
+    /// The script's own peer result in that round.
+    result: String,
+    challengers: usize,
+    beaten_by: usize,
+    /// The best challengers against it.
+    bouts: Vec<BoutView>,
+}
+
+impl StoodLine {
+    fn of(stood: &library::Stood, exams: &[db::exams::ExamRow]) -> Self {
+        let won = |b: &&Bout| b.verdict() == Verdict::Won;
+        StoodLine {
+            exam: stood.exam.get(),
+            title: exams
+                .iter()
+                .find(|e| e.id == stood.exam)
+                .map_or_else(String::new, |e| e.title.clone()),
+            n: stood.incumbent.version_n,
+            result: shown(stood.bouts.first().and_then(|b| b.incumbent_result)),
+            challengers: stood.bouts.len(),
+            beaten_by: stood.bouts.iter().filter(won).count(),
+            bouts: stood
+                .bouts
+                .iter()
+                .take(BOUTS_SHOWN)
+                .map(BoutView::of)
+                .collect(),
+        }
+    }
 }
 
 fn version_lines(versions: &[scripts::VersionRow], users: &[db::users::User]) -> Vec<VersionLine> {
@@ -242,6 +288,8 @@ pub(super) struct ScriptPage {
     drift: Option<Drift>,
     placeholders: Vec<String>,
     versions: Vec<VersionLine>,
+    /// Champion and challenger: every round the script stood in.
+    record: Vec<StoodLine>,
 }
 
 #[derive(Serialize)]
@@ -341,5 +389,20 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
                 change: diff::segments("今天发", "明天发"),
             })
             .collect(),
+        record: vec![StoodLine {
+            exam: 4,
+            title: "售后第二轮".into(),
+            n: 1,
+            result: "70.0".into(),
+            challengers: 5,
+            beaten_by: 1,
+            bouts: vec![BoutView {
+                verdict: Verdict::Won,
+                challenger: "80.5".into(),
+                incumbent: "70.0".into(),
+                wins: 2,
+                losses: 0,
+            }],
+        }],
     });
 }

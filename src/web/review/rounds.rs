@@ -292,6 +292,12 @@ impl RoundView {
                 body: answer.body.clone(),
             },
             author,
+            incumbent: self
+                .evidence
+                .incumbents
+                .iter()
+                .find(|i| i.answer_id == answer.id)
+                .map(|i| i.version_n),
             automatic: answer.score.map(round1),
             peer: peer.map(round1),
             lead: lead.map(|g| LeadLine {

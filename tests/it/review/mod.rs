@@ -35,7 +35,7 @@ pub(crate) async fn answered_exam(app: &TestApp) -> (Client, Vec<Client>, i64) {
 }
 
 /// The admin, a lead and the four trainees.
-async fn team(app: &TestApp) -> (Client, Client, Vec<Client>) {
+pub(crate) async fn team(app: &TestApp) -> (Client, Client, Vec<Client>) {
     let mut admin = app.admin().await;
     let lead = app.user(&mut admin, "lina", "lead").await;
     let mut trainees = Vec::new();
@@ -46,7 +46,7 @@ async fn team(app: &TestApp) -> (Client, Client, Vec<Client>) {
 }
 
 /// The lead opens an exam of one question and every trainee answers it.
-async fn sit(lead: &mut Client, trainees: &mut [Client], prompt: &str) -> i64 {
+pub(crate) async fn sit(lead: &mut Client, trainees: &mut [Client], prompt: &str) -> i64 {
     let exam = open_exam(lead, &[prompt]).await;
     for (t, name) in trainees.iter_mut().zip(TRAINEES) {
         let (attempt, page) = start(t, exam).await;

@@ -457,9 +457,10 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
         created_by: 2,
     };
     let pairs = vec![(answers[0].answer, answers[1].author)];
-    let round = review::create_round(&mut conn, &new, &pairs, &[], 0)
+    let round = review::create_round(&mut conn, &new, 0)
         .expect("round")
         .expect("new");
+    review::add_plan(&mut conn, round, &pairs, &[]).expect("plan");
     assert!(
         review::needing_lead(&mut conn, 999)
             .expect("queue")
@@ -505,7 +506,7 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
         due_at: 9_000,
         ..new
     };
-    review::create_round(&mut conn, &later, &[], &[], 5_000)
+    review::create_round(&mut conn, &later, 5_000)
         .expect("round")
         .expect("new");
     let order: Vec<ExamId> = review::rounds(&mut conn)

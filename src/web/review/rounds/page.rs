@@ -221,6 +221,8 @@ pub(super) struct AnswerLine {
     pub(super) rank: usize,
     pub(super) answer: AnswerRef,
     pub(super) author: String,
+    /// The version, when the answer is the question's official script.
+    pub(super) incumbent: Option<i32>,
     pub(super) automatic: Option<f64>,
     pub(super) peer: Option<f64>,
     pub(super) lead: Option<LeadLine>,
@@ -336,6 +338,7 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
             body: "亲，1-3天到账".into(),
         },
         author: "王芳".into(),
+        incumbent: None,
         automatic: Some(70.0),
         peer: Some(0.0),
         lead: Some(LeadLine {
@@ -436,6 +439,7 @@ mod tests {
                 body: String::new(),
             },
             author: String::new(),
+            incumbent: Some(2),
             automatic: None,
             peer: None,
             lead: None,
