@@ -166,8 +166,11 @@ fn mine_and_store(
     let (asked, mut summary) = miner.finish_questions();
     let mut conn = pool.get()?;
     let (known, answers) = mining::known(&mut conn)?;
+    // Questions whose group has an official script keep a sample of how the
+    // team answers them now.
+    let sampled = mining::Sampled::of(crate::db::scripts::scripted_groups(&mut conn)?, &known);
     let plan = incremental::plan(&known, asked, rules, Params::default());
-    let applied = mining::apply(&mut conn, lease, &plan, &answers, db::now_ms())?;
+    let applied = mining::apply(&mut conn, lease, &plan, &answers, &sampled, db::now_ms())?;
     summary.clusters = (applied.new_clusters + applied.grown_clusters) as u64;
     Ok((summary, applied))
 }

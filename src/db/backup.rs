@@ -19,9 +19,9 @@ use super::review::{
 };
 use super::schema::{
     answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, featured_products,
-    lead_grades, mined_answers, mined_clusters, mined_questions, mined_weeks, questions,
-    review_assignments, review_calibrations, review_comparisons, review_rounds, review_rubrics,
-    round_incumbents, script_alternates, script_versions, scripts, users,
+    lead_grades, mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks,
+    questions, review_assignments, review_calibrations, review_comparisons, review_rounds,
+    review_rubrics, round_incumbents, script_alternates, script_versions, scripts, users,
 };
 use super::scripts::{ScriptRow, VersionRow};
 use super::tokens::TokenRow;
@@ -48,6 +48,7 @@ pub enum Row {
     MinedQuestions(mining::QuestionRow),
     MinedWeeks(WeekRow),
     MinedAnswers(mining::AnswerRow),
+    MinedReplies(mining::ReplyRow),
     ReviewRounds(RoundRow),
     ReviewAssignments(AssignmentRow),
     LeadGrades(LeadGradeRow),
@@ -63,7 +64,7 @@ pub enum Row {
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 25] = [
     "users",
     "api_tokens",
     "questions",
@@ -76,6 +77,7 @@ pub const TABLES: [&str; 24] = [
     "mined_questions",
     "mined_weeks",
     "mined_answers",
+    "mined_replies",
     "review_rounds",
     "review_assignments",
     "lead_grades",
@@ -126,6 +128,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(mined_questions, mining::QuestionRow, MinedQuestions);
     take!(mined_weeks, WeekRow, MinedWeeks);
     take!(mined_answers, mining::AnswerRow, MinedAnswers);
+    take!(mined_replies, mining::ReplyRow, MinedReplies);
     take!(review_rounds, RoundRow, ReviewRounds);
     take!(review_assignments, AssignmentRow, ReviewAssignments);
     take!(lead_grades, LeadGradeRow, LeadGrades);
@@ -161,6 +164,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(mined_questions),
         count!(mined_weeks),
         count!(mined_answers),
+        count!(mined_replies),
         count!(review_rounds),
         count!(review_assignments),
         count!(lead_grades),
@@ -224,6 +228,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::MinedQuestions(r) => put!(mined_questions, r),
         Row::MinedWeeks(r) => put!(mined_weeks, r),
         Row::MinedAnswers(r) => put!(mined_answers, r),
+        Row::MinedReplies(r) => put!(mined_replies, r),
         Row::ReviewRounds(r) => put!(review_rounds, r),
         Row::ReviewAssignments(r) => put!(review_assignments, r),
         Row::LeadGrades(r) => put!(lead_grades, r),

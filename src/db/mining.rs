@@ -3,13 +3,13 @@
 //! itself is `domain::mining`; this module stores what it planned, under the
 //! lease of its import (`db::imports`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use diesel::prelude::*;
 
 use super::imports::{heartbeat, Lease};
 
-use super::schema::{mined_answers, mined_clusters, mined_questions, mined_weeks};
+use super::schema::{mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks};
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
 use crate::domain::mining::incremental::{Home, Known, Plan};
 use crate::domain::mining::mine::{Asked, Label};
@@ -78,6 +78,15 @@ pub struct AnswerRow {
     pub body: String,
 }
 
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = mined_replies)]
+pub struct ReplyRow {
+    pub id: i64,
+    pub question_id: i64,
+    pub import_id: i64,
+    pub body: String,
+}
+
 /// Every stored question as the merge plan needs it, with how many candidate
 /// answers it has.
 pub fn known(conn: &mut Conn) -> DbResult<(Vec<Known>, HashMap<i64, i64>)> {
@@ -114,11 +123,36 @@ pub struct Applied {
 /// transaction first renews the import's lease, so a process that lost its
 /// import to another writes nothing, and one that holds it commits with a
 /// fresh heartbeat (no one can take it over while the merge waits to commit).
+/// Which of an import's questions keep a sample of their replies: those in
+/// groups with an official script (stored questions by id, new ones by the
+/// group they join).
+#[derive(Debug, Default)]
+pub struct Sampled {
+    pub clusters: HashSet<i64>,
+    pub questions: HashSet<i64>,
+}
+
+impl Sampled {
+    /// The questions of `known` in `clusters`, and the clusters themselves.
+    pub fn of(clusters: HashSet<i64>, known: &[Known]) -> Sampled {
+        let questions = known
+            .iter()
+            .filter(|k| clusters.contains(&k.cluster))
+            .map(|k| k.id)
+            .collect();
+        Sampled {
+            clusters,
+            questions,
+        }
+    }
+}
+
 pub fn apply(
     conn: &mut Conn,
     lease: Lease,
     plan: &Plan,
     answers: &HashMap<i64, i64>,
+    sampled: &Sampled,
     now: i64,
 ) -> DbResult<Applied> {
     write_tx(conn, |conn| {
@@ -133,6 +167,9 @@ pub fn apply(
             grow_question(conn, *question, asked)?;
             let room = ANSWERS_PER_QUESTION - answers.get(question).copied().unwrap_or(0);
             add_answers(conn, *question, asked, room)?;
+            if sampled.questions.contains(question) {
+                add_replies(conn, *question, lease.id, asked)?;
+            }
         }
         for (home, asked) in &plan.fresh {
             let cluster = match home {
@@ -151,6 +188,9 @@ pub fn apply(
                 .get_result(c))?;
             add_weeks(conn, question, asked)?;
             add_answers(conn, question, asked, ANSWERS_PER_QUESTION)?;
+            if sampled.clusters.contains(&cluster) {
+                add_replies(conn, question, lease.id, asked)?;
+            }
         }
         for (cluster, label) in &plan.relabelled {
             on_conn!(conn, c => diesel::update(mined_clusters::table.find(cluster))
@@ -234,6 +274,19 @@ fn add_answers(conn: &mut Conn, question: i64, asked: &Asked, room: i64) -> DbRe
             .values((mined_answers::question_id.eq(question), mined_answers::body.eq(body)))
             .on_conflict((mined_answers::question_id, mined_answers::body))
             .do_nothing()
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+fn add_replies(conn: &mut Conn, question: i64, import: i64, asked: &Asked) -> DbResult<()> {
+    for body in &asked.replies {
+        on_conn!(conn, c => diesel::insert_into(mined_replies::table)
+            .values((
+                mined_replies::question_id.eq(question),
+                mined_replies::import_id.eq(import),
+                mined_replies::body.eq(body),
+            ))
             .execute(c))?;
     }
     Ok(())
@@ -327,15 +380,33 @@ pub fn answers_of(conn: &mut Conn, cluster: i64) -> DbResult<Vec<String>> {
         .load(c))?)
 }
 
-/// The agents' replies to a cluster's questions in the order they were
-/// imported (oldest first).
-pub fn replies_in_order(conn: &mut Conn, cluster: i64) -> DbResult<Vec<String>> {
-    Ok(on_conn!(conn, c => mined_answers::table
+/// The agents' replies to a cluster's questions: those sampled by the latest
+/// import that sampled any, and every earlier one (the sampled replies of
+/// earlier imports, and the candidate answers kept before its script was
+/// sampled at all).
+pub fn replies_then_and_now(conn: &mut Conn, cluster: i64) -> DbResult<(Vec<String>, Vec<String>)> {
+    let sampled: Vec<(i64, String)> = on_conn!(conn, c => mined_replies::table
+        .inner_join(mined_questions::table)
+        .filter(mined_questions::cluster_id.eq(cluster))
+        .order((mined_replies::import_id, mined_replies::id))
+        .select((mined_replies::import_id, mined_replies::body))
+        .load(c))?;
+    let mut earlier: Vec<String> = on_conn!(conn, c => mined_answers::table
         .inner_join(mined_questions::table)
         .filter(mined_questions::cluster_id.eq(cluster))
         .order(mined_answers::id)
         .select(mined_answers::body)
-        .load(c))?)
+        .load(c))?;
+    let latest = sampled.last().map(|(import, _)| *import);
+    let mut newest = Vec::new();
+    for (import, body) in sampled {
+        if Some(import) == latest {
+            newest.push(body);
+        } else {
+            earlier.push(body);
+        }
+    }
+    Ok((earlier, newest))
 }
 
 /// A lead's name for a cluster; None goes back to the representative.

@@ -173,8 +173,16 @@ pub fn upsert_mined(
     tags: (&str, &str),
     references: &[String],
 ) -> DbResult<Question> {
-    let qkey = format!("cluster-{cluster}");
+    let qkey = format!("{CLUSTER_KEY}{cluster}");
     upsert_unbanked(conn, MINED_BANK, &qkey, prompt, tags, references)
+}
+
+/// How a mined group's question key starts: "cluster-" and the group's id.
+const CLUSTER_KEY: &str = "cluster-";
+
+/// The mined group a question of the mined bank stands for, from its key.
+pub fn mined_cluster(qkey: &str) -> Option<i64> {
+    qkey.strip_prefix(CLUSTER_KEY)?.parse().ok()
 }
 
 fn upsert_unbanked(

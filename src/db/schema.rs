@@ -161,6 +161,7 @@ diesel::joinable!(answers -> exam_items (item_id));
 diesel::joinable!(mined_questions -> mined_clusters (cluster_id));
 diesel::joinable!(mined_weeks -> mined_questions (question_id));
 diesel::joinable!(mined_answers -> mined_questions (question_id));
+diesel::joinable!(mined_replies -> mined_questions (question_id));
 diesel::joinable!(review_rounds -> exams (exam_id));
 diesel::joinable!(review_assignments -> review_rounds (round_id));
 diesel::joinable!(review_assignments -> answers (answer_id));
@@ -196,6 +197,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mined_questions,
     mined_weeks,
     mined_answers,
+    mined_replies,
     review_rounds,
     review_assignments,
     lead_grades,
@@ -294,6 +296,15 @@ diesel::table! {
     mined_answers (id) {
         id -> BigInt,
         question_id -> BigInt,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    mined_replies (id) {
+        id -> BigInt,
+        question_id -> BigInt,
+        import_id -> BigInt,
         body -> Text,
     }
 }

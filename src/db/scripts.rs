@@ -172,6 +172,19 @@ pub fn current_text(conn: &mut Conn, question: i64) -> DbResult<Option<String>> 
         .optional())?)
 }
 
+/// The mined groups that have an official script.
+pub fn scripted_groups(conn: &mut Conn) -> DbResult<std::collections::HashSet<i64>> {
+    let keys: Vec<String> = on_conn!(conn, c => scripts::table
+        .inner_join(questions::table)
+        .filter(questions::bank_slug.eq(super::questions::MINED_BANK))
+        .select(questions::qkey)
+        .load(c))?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| super::questions::mined_cluster(k))
+        .collect())
+}
+
 /// The current version of `question`'s script, if it has one.
 pub fn current(conn: &mut Conn, question: i64) -> DbResult<Option<VersionRow>> {
     Ok(on_conn!(conn, c => script_versions::table

@@ -556,42 +556,21 @@ async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
     let app = spawn().await;
     let mut admin = app.admin().await;
     let mut lead = app.user(&mut admin, "lead", "lead").await;
-    // Five weeks of chats: a few invoice questions answered as the script
-    // says, then a week of many, answered quite differently.
-    let mut log = String::from("conversation_id,time,sender,message\n");
-    let mut n = 0;
-    for (week, day) in [
-        "2026-10-05",
-        "2026-10-12",
-        "2026-10-19",
-        "2026-10-26",
-        "2026-11-02",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let (asked, reply) = if week < 4 {
-            (5, "亲，下单后在订单页点申请发票，电子发票当天开出哦")
-        } else {
-            (40, "这个我不清楚，你去问财务吧")
-        };
-        for i in 0..asked {
-            n += 1;
-            log.push_str(&format!(
-                "c{n},{day} 10:{:02}:00,buyer,发票怎么开\nc{n},{day} 10:{:02}:30,seller,{reply}（{i}）\n",
-                i % 60,
-                i % 60
-            ));
-        }
-    }
+    // Four weeks of chats: a few invoice questions, answered as the script
+    // will say.
+    let weeks = ["2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26"];
+    let good = "亲，下单后在订单页点申请发票，电子发票当天开出哦";
     let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("chats.csv");
-    std::fs::write(&file, log).expect("log");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_huashu"))
-        .args(["import", &file.to_string_lossy(), "--db", &app.url])
-        .output()
-        .expect("import");
-    assert!(out.status.success(), "{out:?}");
+    let import = |name: &str, log: String| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, log).expect("log");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_huashu"))
+            .args(["import", &file.to_string_lossy(), "--db", &app.url])
+            .output()
+            .expect("import");
+        assert!(out.status.success(), "{out:?}");
+    };
+    import("before.csv", invoice_chats("a", &weeks, 5, good));
     let cluster = app.count("SELECT MIN(cluster_id) AS n FROM mined_questions");
     let lead_id = app.count("SELECT id AS n FROM users WHERE username = 'lead'");
     let pool = huashu::cli::serve::open_db(&app.url).expect("database");
@@ -606,7 +585,7 @@ async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
     .expect("question");
     let publication = huashu::app::library::Publication {
         question: question.id,
-        text: "亲，下单后在订单页点申请发票，电子发票当天开出哦",
+        text: good,
         from: None,
         note: "",
         by: lead_id,
@@ -614,14 +593,40 @@ async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
     };
     let (script, _) = huashu::app::library::publish(&mut conn, &publication).expect("published");
     let page = lead.get(&format!("/library/{script}")).await.body;
+    assert!(!page.contains("id=\"freshness\""), "nothing to say yet");
+    assert_eq!(app.count("SELECT COUNT(*) AS n FROM mined_replies"), 0);
+
+    // Then a week of many, answered quite differently: the question jumped,
+    // and the newest replies (sampled now that it has a script) drift away.
+    import(
+        "after.csv",
+        invoice_chats("b", &["2026-11-02"], 40, "这个我不清楚，你去问财务吧"),
+    );
+    assert!(app.count("SELECT COUNT(*) AS n FROM mined_replies") >= 5);
+    let page = lead.get(&format!("/library/{script}")).await.body;
     let flag = page.split("id=\"freshness\"").nth(1).expect("flagged");
     assert!(
         flag.contains("最近一周被问了 40 次，平时每周约 5 次"),
         "{flag}"
     );
-    // Drift needs five or more newest replies; mining keeps three per wording,
-    // so one wording asked forty times gives too few to judge (unit-tested).
-    assert!(!flag.contains("差距较大"), "{flag}");
+    assert!(flag.contains("差距较大"), "{flag}");
+}
+
+/// A chat export of `asked` invoice questions a week, each answered with
+/// `reply` (numbered, as agents vary a reply), conversations named from
+/// `prefix`.
+fn invoice_chats(prefix: &str, weeks: &[&str], asked: usize, reply: &str) -> String {
+    let mut log = String::from("conversation_id,time,sender,message\n");
+    for (w, day) in weeks.iter().enumerate() {
+        for i in 0..asked {
+            let c = format!("{prefix}{w}-{i}");
+            let at = i % 60;
+            log.push_str(&format!(
+                "{c},{day} 10:{at:02}:00,buyer,发票怎么开\n{c},{day} 10:{at:02}:30,seller,{reply}（{i}）\n"
+            ));
+        }
+    }
+    log
 }
 
 /// The text between `id="{id}">` and the next `</blockquote>` on a page.

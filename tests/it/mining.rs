@@ -196,7 +196,14 @@ fn a_dead_importer_is_taken_over_after_its_lease_and_can_no_longer_write() {
     // The first process, if it was only slow, finds out and writes nothing.
     assert!(!imports::heartbeat(&mut conn, first, later + 1).expect("beat"));
     let plan = Default::default();
-    let lost = mining::apply(&mut conn, first, &plan, &Default::default(), later + 1);
+    let lost = mining::apply(
+        &mut conn,
+        first,
+        &plan,
+        &Default::default(),
+        &Default::default(),
+        later + 1,
+    );
     assert!(
         matches!(lost, Err(huashu::db::DbError::LeaseLost)),
         "{lost:?}"

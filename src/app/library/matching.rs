@@ -126,28 +126,27 @@ pub fn freshness(
         .unwrap_or_default()
         .into_values()
         .collect();
-    let scorer = crate::domain::scoring::Question::new(
+    let (earlier, newest) = crate::db::mining::replies_then_and_now(conn, cluster)?;
+    let scored = match crate::domain::scoring::Question::new(
         &[script_text.to_string()],
         crate::domain::rubric::Settings::default(),
-    );
-    let scores: Vec<f64> = match scorer {
-        Ok(q) => crate::db::mining::replies_in_order(conn, cluster)?
-            .iter()
-            .map(|r| q.score(r).score)
-            .collect(),
-        Err(_) => vec![],
+    ) {
+        Ok(q) => {
+            let scores = |replies: &[String]| -> Vec<f64> {
+                replies.iter().map(|r| q.score(r).score).collect()
+            };
+            (scores(&earlier), scores(&newest))
+        }
+        Err(_) => Default::default(),
     };
-    Ok(library::freshness(&weekly, &scores))
+    Ok(library::freshness(&weekly, &scored.0, &scored.1))
 }
 
 /// The mined group a question stands for, if it is one.
 fn mined_group(conn: &mut Conn, question: i64) -> Result<Option<i64>, DbError> {
-    Ok(questions::find_any(conn, question)?.and_then(|q| {
-        q.qkey
-            .strip_prefix("cluster-")
-            .and_then(|id| id.parse::<i64>().ok())
-            .filter(|_| q.bank_slug == questions::MINED_BANK)
-    }))
+    Ok(questions::find_any(conn, question)?
+        .filter(|q| q.bank_slug == questions::MINED_BANK)
+        .and_then(|q| questions::mined_cluster(&q.qkey)))
 }
 
 /// An agent's draft `reply` to a customer's `message`, checked against the

@@ -37,15 +37,15 @@ const JUMP_RATIO: f64 = 2.0;
 const JUMP_MIN: i64 = 20;
 /// A reply scoring below this against the script is far from it.
 pub const FAR: f64 = 40.0;
-/// How many of the newest replies are read as "now".
-const NEWEST: usize = 30;
+/// Fewer newest replies than this say nothing about drift.
+const NEWEST_MIN: usize = 5;
 
-/// `weekly`: the question's counts per week, oldest first; `scores`: each
-/// real reply's score against the script, oldest first. The latest week
-/// jumped when it is twice the mean of the four before and at least 20; the
-/// replies drift when most of the newest are far from the script and more
-/// than before.
-pub fn freshness(weekly: &[i64], scores: &[f64]) -> Freshness {
+/// `weekly`: the question's counts per week, oldest first; `earlier` and
+/// `newest`: real replies' scores against the script, from before and from
+/// the latest import. The latest week jumped when it is twice the mean of
+/// the four before and at least 20; the replies drift when most of the
+/// newest are far from the script and more than before.
+pub fn freshness(weekly: &[i64], earlier: &[f64], newest: &[f64]) -> Freshness {
     let volume_jump = weekly.split_last().and_then(|(last, before)| {
         let before = &before[before.len().saturating_sub(4)..];
         if before.is_empty() {
@@ -56,11 +56,10 @@ pub fn freshness(weekly: &[i64], scores: &[f64]) -> Freshness {
             .then(|| (*last, usual.round() as i64))
     });
     let far = |s: &[f64]| s.iter().filter(|x| **x < FAR).count() as f64 / s.len().max(1) as f64;
-    let split = scores.len().saturating_sub(NEWEST);
-    let (older, newest) = scores.split_at(split);
-    let drift =
-        (newest.len() >= 5 && far(newest) >= 0.5 && (older.is_empty() || far(newest) > far(older)))
-            .then(|| (far(newest), far(older)));
+    let drift = (newest.len() >= NEWEST_MIN
+        && far(newest) >= 0.5
+        && (earlier.is_empty() || far(newest) > far(earlier)))
+    .then(|| (far(newest), far(earlier)));
     Freshness { volume_jump, drift }
 }
 
@@ -71,31 +70,40 @@ mod tests {
     #[test]
     fn a_jump_in_volume_and_replies_drifting_away_are_flagged() {
         assert_eq!(
-            freshness(&[10, 12, 9, 11, 40], &[]).volume_jump,
+            freshness(&[10, 12, 9, 11, 40], &[], &[]).volume_jump,
             Some((40, 11))
         );
         assert_eq!(
-            freshness(&[10, 12, 9, 11, 19], &[]).volume_jump,
+            freshness(&[10, 12, 9, 11, 19], &[], &[]).volume_jump,
             None,
             "not twice"
         );
         assert_eq!(
-            freshness(&[1, 2, 1, 1, 10], &[]).volume_jump,
+            freshness(&[1, 2, 1, 1, 10], &[], &[]).volume_jump,
             None,
             "too few to matter"
         );
         assert_eq!(
-            freshness(&[50], &[]).volume_jump,
+            freshness(&[50], &[], &[]).volume_jump,
             None,
             "nothing to compare with"
         );
-        let close = vec![80.0; 40];
-        let mut drifting = close.clone();
-        drifting.extend(vec![20.0; 30]);
-        assert!(freshness(&[], &close).drift.is_none());
-        assert_eq!(freshness(&[], &drifting).drift, Some((1.0, 0.0)));
-        let always_far = vec![20.0; 70];
-        assert!(freshness(&[], &always_far).drift.is_none(), "not growing");
+        let (close, far) = (vec![80.0; 40], vec![20.0; 30]);
+        assert!(freshness(&[], &far, &close).drift.is_none());
+        assert_eq!(freshness(&[], &close, &far).drift, Some((1.0, 0.0)));
+        assert_eq!(
+            freshness(&[], &[], &far).drift,
+            Some((1.0, 0.0)),
+            "far from the start"
+        );
+        assert!(freshness(&[], &far, &far).drift.is_none(), "not growing");
+        assert!(
+            freshness(&[], &close, &far[..4]).drift.is_none(),
+            "too few to judge"
+        );
+        let mut half = vec![20.0; 5];
+        half.extend([80.0; 5]);
+        assert_eq!(freshness(&[], &close, &half).drift, Some((0.5, 0.0)));
     }
 
     #[test]

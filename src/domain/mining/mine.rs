@@ -21,6 +21,9 @@ use crate::domain::text::Token;
 const EXAMPLES: usize = 5;
 /// Candidate agent answers kept per distinct question.
 const ANSWERS_PER_KEY: usize = 3;
+/// Agent replies sampled per distinct question and import, repeats kept: how
+/// the team really answers now, which an official script is compared with.
+pub const REPLIES_PER_KEY: usize = 8;
 /// An agent reply split over several messages is joined up to this length.
 const MAX_ANSWER_CHARS: usize = 600;
 
@@ -45,6 +48,9 @@ pub struct Asked {
     pub weeks: BTreeMap<NaiveDate, u32>,
     /// Agent replies that followed it (masked), at most `ANSWERS_PER_KEY`.
     pub answers: Vec<String>,
+    /// The first `REPLIES_PER_KEY` replies that followed it (masked), the
+    /// same reply as often as it was sent.
+    pub replies: Vec<String>,
 }
 
 /// What a cluster is called and filed under.
@@ -224,9 +230,12 @@ impl Miner {
             return;
         }
         self.summary.answered += 1;
-        let answers = &mut self.stats[id as usize].answers;
-        if answers.len() < ANSWERS_PER_KEY && !answers.contains(&reply) {
-            answers.push(reply);
+        let stats = &mut self.stats[id as usize];
+        if stats.answers.len() < ANSWERS_PER_KEY && !stats.answers.contains(&reply) {
+            stats.answers.push(reply.clone());
+        }
+        if stats.replies.len() < REPLIES_PER_KEY {
+            stats.replies.push(reply);
         }
     }
 
@@ -373,6 +382,34 @@ mod tests {
         assert_eq!(clusters[1].size, 1);
         assert!(clusters[1].representative.contains("M码"));
         assert_eq!(summary.answered, 4);
+    }
+
+    #[test]
+    fn replies_are_sampled_as_sent_while_candidates_stay_distinct() {
+        let mut log = String::from("conversation_id,time,sender,message\n");
+        for i in 0..12 {
+            let reply = if i % 2 == 0 {
+                "亲，今天发货"
+            } else {
+                "明天发"
+            };
+            log.push_str(&format!(
+                "c{i},2026-11-02 10:00:00,buyer,什么时候发货\nc{i},2026-11-02 10:00:30,seller,{reply}\n"
+            ));
+        }
+        let mut miner = Miner::new(Rules::default(), Params::default());
+        for row in read(log.as_bytes(), Format::Csv, &Mapping::default()).expect("readable") {
+            miner.push(row);
+        }
+        let (asked, _) = miner.finish_questions();
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0].answers, ["亲，今天发货", "明天发"]);
+        assert_eq!(asked[0].replies.len(), REPLIES_PER_KEY);
+        assert_eq!(
+            asked[0].replies.iter().filter(|r| *r == "明天发").count(),
+            REPLIES_PER_KEY / 2,
+            "as often as sent"
+        );
     }
 
     #[test]

@@ -1,0 +1,1 @@
+DROP TABLE mined_replies;
