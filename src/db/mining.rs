@@ -457,6 +457,8 @@ pub fn merge(conn: &mut Conn, from: i64, into: i64, now: i64) -> DbResult<bool> 
             .set(mined_clusters::updated_at.eq(now))
             .execute(c))?;
         sum_up(conn, into)?;
+        // The library's index reads groups' members as wordings.
+        super::scripts::touch(conn)?;
         Ok(true)
     })
 }
@@ -507,6 +509,7 @@ pub fn split(conn: &mut Conn, id: i64, questions: &[i64], now: i64) -> DbResult<
         }
         sum_up(conn, id)?;
         sum_up(conn, new)?;
+        super::scripts::touch(conn)?;
         Ok(Some(new))
     })
 }

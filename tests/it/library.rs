@@ -610,19 +610,53 @@ async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
         "{flag}"
     );
     assert!(flag.contains("差距较大"), "{flag}");
+
+    // A lead merges another group into the script's: its wordings find the
+    // script at once (the index follows the library's version).
+    let log = chats(
+        "c",
+        "可以寄到公司吗",
+        &["2026-11-03"],
+        3,
+        "亲，可以的，填写公司地址就行",
+    );
+    import("other.csv", log);
+    let other = app.count("SELECT MAX(id) AS n FROM mined_clusters");
+    let asked = "/library?m=可以寄到公司吗";
+    assert!(lead.get(asked).await.body.contains("id=\"no-matches\""));
+    lead.get(&format!("/questions/{other}")).await;
+    let merged = lead
+        .post(
+            &format!("/questions/{other}"),
+            &[("action", "merge"), ("into", &cluster.to_string())],
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", merged.body);
+    let found = lead.get(asked).await.body;
+    assert!(
+        found.contains(&format!("href=\"/library/{script}\""))
+            && !found.contains("id=\"no-matches\""),
+        "{found}"
+    );
 }
 
 /// A chat export of `asked` invoice questions a week, each answered with
 /// `reply` (numbered, as agents vary a reply), conversations named from
 /// `prefix`.
 fn invoice_chats(prefix: &str, weeks: &[&str], asked: usize, reply: &str) -> String {
+    chats(prefix, "发票怎么开", weeks, asked, reply)
+}
+
+/// A chat export of `question` asked `asked` times a week, each answered with
+/// `reply` (numbered).
+fn chats(prefix: &str, question: &str, weeks: &[&str], asked: usize, reply: &str) -> String {
     let mut log = String::from("conversation_id,time,sender,message\n");
     for (w, day) in weeks.iter().enumerate() {
         for i in 0..asked {
             let c = format!("{prefix}{w}-{i}");
             let at = i % 60;
             log.push_str(&format!(
-                "{c},{day} 10:{at:02}:00,buyer,发票怎么开\n{c},{day} 10:{at:02}:30,seller,{reply}（{i}）\n"
+                "{c},{day} 10:{at:02}:00,buyer,{question}\n{c},{day} 10:{at:02}:30,seller,{reply}（{i}）\n"
             ));
         }
     }
