@@ -171,6 +171,11 @@ fn mine_and_store(
     let sampled = mining::Sampled::of(crate::db::scripts::scripted_groups(&mut conn)?, &known);
     let plan = incremental::plan(&known, asked, rules, Params::default());
     let applied = mining::apply(&mut conn, lease, &plan, &answers, &sampled, db::now_ms())?;
+    // The chats are stored; a failure to flag scripts must not report the
+    // import as failed (the next import flags them again).
+    if let Err(e) = crate::app::library::flag_for_new_round(&mut conn, db::now_ms()) {
+        tracing::warn!("flagging scripts after import {}: {e}", lease.id);
+    }
     summary.clusters = (applied.new_clusters + applied.grown_clusters) as u64;
     Ok((summary, applied))
 }

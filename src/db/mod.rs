@@ -306,9 +306,9 @@ mod tests {
         // The column counts declared in schema.rs: 8 + 5 + 11 + 9 + 9 + 8 + 8 (exam
         // loop), 11 + 14 + 6 + 3 + 3 (mining), 9 + 10 + 9 + 7 + 10 + 8 + 5 (review),
         // 6 + 13 + 5 + 2 (scripts), 7 (API tokens), 7 (featured product), 4
-        // (scripts entered in rounds), 4 (sampled replies).
+        // (scripts entered in rounds), 4 (sampled replies), 1 (script flags).
         assert_eq!(
-            columns, 205,
+            columns, 206,
             "a column exists in SQL but not in schema.rs (or the reverse)"
         );
     }

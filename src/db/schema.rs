@@ -217,6 +217,7 @@ diesel::table! {
         review_by -> Nullable<BigInt>,
         created_at -> BigInt,
         shortcut -> Nullable<Text>,
+        flagged_at -> Nullable<BigInt>,
     }
 }
 

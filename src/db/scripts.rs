@@ -22,6 +22,9 @@ pub struct ScriptRow {
     /// What an agent types in a chat workbench to insert it ("/kp").
     #[serde(default)]
     pub shortcut: Option<String>,
+    /// When imported chats last flagged it for a new round (None: not now).
+    #[serde(default)]
+    pub flagged_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -116,7 +119,10 @@ pub fn publish(conn: &mut Conn, new: &NewVersion) -> DbResult<(i64, i32)> {
         // review period) also locks it on PostgreSQL, so two publications of
         // one script take turns at numbering their versions.
         on_conn!(conn, c => diesel::update(scripts::table.find(script))
-            .set(scripts::review_by.eq(new.now + REVIEW_DAYS * DAY_MS))
+            .set((
+                scripts::review_by.eq(new.now + REVIEW_DAYS * DAY_MS),
+                scripts::flagged_at.eq(None::<i64>),
+            ))
             .execute(c))?;
         let last: Option<i32> = on_conn!(conn, c => script_versions::table
             .filter(script_versions::script_id.eq(script))
@@ -376,14 +382,30 @@ pub fn stamp(conn: &mut Conn) -> DbResult<(i64, i64)> {
     )
 }
 
-/// `owner`'s scripts whose review-by date has passed, with their question,
-/// the longest overdue first.
-pub fn overdue(conn: &mut Conn, owner: i64, now: i64) -> DbResult<Vec<(ScriptRow, String)>> {
+/// `owner`'s scripts that need them: the review-by date has passed, or
+/// imported chats flagged it for a new round; with their question, the
+/// longest waiting first.
+pub fn needing_care(conn: &mut Conn, owner: i64, now: i64) -> DbResult<Vec<(ScriptRow, String)>> {
     Ok(on_conn!(conn, c => scripts::table
         .inner_join(questions::table)
         .filter(scripts::owner_id.eq(owner))
-        .filter(scripts::review_by.lt(now))
+        .filter(scripts::review_by.lt(now).or(scripts::flagged_at.is_not_null()))
         .order(scripts::review_by)
         .select((ScriptRow::as_select(), questions::prompt))
         .load(c))?)
+}
+
+/// Sets (keeping the first moment) or clears a script's flag for a new round.
+pub fn set_flag(conn: &mut Conn, script: i64, flagged: bool, now: i64) -> DbResult<()> {
+    let found = scripts::table.find(script);
+    if flagged {
+        on_conn!(conn, c => diesel::update(found.filter(scripts::flagged_at.is_null()))
+            .set(scripts::flagged_at.eq(now))
+            .execute(c))?;
+    } else {
+        on_conn!(conn, c => diesel::update(found)
+            .set(scripts::flagged_at.eq(None::<i64>))
+            .execute(c))?;
+    }
+    Ok(())
 }

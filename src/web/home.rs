@@ -138,6 +138,9 @@ struct Inbox {
 struct ScriptDue {
     id: i64,
     prompt: String,
+    overdue: bool,
+    /// Imported chats flagged it for a new round.
+    flagged: bool,
 }
 
 #[derive(Serialize)]
@@ -183,11 +186,13 @@ impl Inbox {
             })
             .take(5)
             .collect();
-        let scripts_due: Vec<ScriptDue> = crate::db::scripts::overdue(conn, me, now)?
+        let scripts_due: Vec<ScriptDue> = crate::db::scripts::needing_care(conn, me, now)?
             .into_iter()
             .map(|(script, prompt)| ScriptDue {
                 id: script.id,
                 prompt,
+                overdue: script.review_by.is_some_and(|t| t < now),
+                flagged: script.flagged_at.is_some(),
             })
             .collect();
         let empty = appeals.is_empty()
@@ -383,6 +388,8 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
             scripts_due: vec![ScriptDue {
                 id: 1,
                 prompt: "什么时候发货".into(),
+                overdue: true,
+                flagged: true,
             }],
             empty: false,
         }),

@@ -610,6 +610,25 @@ async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
         "{flag}"
     );
     assert!(flag.contains("差距较大"), "{flag}");
+    // The script's owner finds it in their inbox, until a new version.
+    let inbox = |home: &str| {
+        home.split("class=\"inbox-script\"")
+            .nth(1)
+            .map(|s| s.split("</li>").next().unwrap_or_default().to_string())
+    };
+    let home = lead.get("/").await.body;
+    let listed = inbox(&home).expect("listed");
+    assert!(
+        listed.contains(&format!("/library/{script}")) && listed.contains("flagged"),
+        "{listed}"
+    );
+    let renewed = huashu::app::library::Publication {
+        text: "亲，在订单页点“申请开票”，填写抬头和税号，电子发票当天发到您的邮箱",
+        now: huashu::db::now_ms(),
+        ..publication
+    };
+    huashu::app::library::publish(&mut conn, &renewed).expect("a new version");
+    assert!(inbox(&lead.get("/").await.body).is_none());
 
     // A lead merges another group into the script's: its wordings find the
     // script at once (the index follows the library's version).

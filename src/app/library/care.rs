@@ -2,7 +2,7 @@
 //! owns it, when it is next reviewed, and its quick-reply shortcut.
 
 use super::LibraryError;
-use crate::db::{self, alternates, scripts, users, write_tx, Conn};
+use crate::db::{self, alternates, scripts, users, write_tx, Conn, DbError};
 use crate::domain::text::{fold, tokens_of_folded, Token};
 use crate::domain::types::{parse_prompt, Role};
 
@@ -122,4 +122,19 @@ pub fn end_of_day(day: &str) -> Option<i64> {
         .and_local_timezone(chrono::Local)
         .earliest()
         .map(|t| t.timestamp_millis())
+}
+
+/// Flags each script whose question's mined group needs a new round after
+/// an import (its volume jumped, or the team's newest replies drift away
+/// from it), and clears the flag of those that no longer do, so its owner's
+/// inbox lists it. How many are flagged.
+pub fn flag_for_new_round(conn: &mut Conn, now: i64) -> Result<usize, DbError> {
+    let mut flagged = 0;
+    for listed in scripts::library(conn)? {
+        let fresh = super::freshness(conn, listed.script.question_id, &listed.current.text)?;
+        let needs = fresh.volume_jump.is_some() || fresh.drift.is_some();
+        scripts::set_flag(conn, listed.script.id, needs, now)?;
+        flagged += usize::from(needs);
+    }
+    Ok(flagged)
 }

@@ -7,7 +7,9 @@ mod care;
 mod matching;
 pub mod rescore;
 pub mod sheet;
-pub use care::{add_alternate, day_of, end_of_day, remove_alternate, set_care, Care};
+pub use care::{
+    add_alternate, day_of, end_of_day, flag_for_new_round, remove_alternate, set_care, Care,
+};
 pub use matching::{check_reply, entries, freshness, Matcher, Snapshot};
 
 use std::collections::HashMap;
