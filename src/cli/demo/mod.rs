@@ -82,6 +82,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
         lead,
         &pick("pre_sale", 5),
     )?;
+    rematch(&mut conn, finished, lead, &ids[2..5])?;
     Ok(logins)
 }
 
@@ -139,11 +140,23 @@ fn new_exam(
 /// Three trainees take the exam: one answers like the model, one partly, one
 /// coldly.
 fn sit(conn: &mut db::Conn, exam: ExamId, trainees: &[i64]) -> anyhow::Result<()> {
+    sit_as(
+        conn,
+        exam,
+        trainees,
+        [Style::Model, Style::Partial, Style::Cold],
+    )
+}
+
+/// Trainees take the exam, each answering in their style.
+fn sit_as(
+    conn: &mut db::Conn,
+    exam: ExamId,
+    trainees: &[i64],
+    styles: [Style; 3],
+) -> anyhow::Result<()> {
     let items = exams::items(conn, exam)?;
-    for (trainee, style) in trainees
-        .iter()
-        .zip([Style::Model, Style::Partial, Style::Cold])
-    {
+    for (trainee, style) in trainees.iter().zip(styles) {
         let now = db::now_ms();
         let until = crate::domain::exam::writable_until(now, 30);
         let attempt = attempts::start(conn, exam, *trainee, now, until)?;
@@ -242,6 +255,36 @@ fn publish_best(conn: &mut db::Conn, exam: ExamId, lead: i64) -> anyhow::Result<
     Ok(())
 }
 
+/// Champion and challenger: the scripted question asked again in a short
+/// exam, the script entered anonymously in its round, and the round done by
+/// all three trainees; one of them answered the script warmer and beat it,
+/// so the lead has a challenger to sign off.
+fn rematch(
+    conn: &mut db::Conn,
+    finished: ExamId,
+    lead: i64,
+    trainees: &[i64],
+) -> anyhow::Result<()> {
+    let Some(item) = exams::items(conn, finished)?.into_iter().next() else {
+        return Ok(());
+    };
+    if db::scripts::for_question(conn, item.question_id)?.is_none() {
+        return Ok(());
+    }
+    let Some(question) = questions::find_any(conn, item.question_id)? else {
+        return Ok(());
+    };
+    let exam = new_exam(conn, "售后话术擂台（演示）", 10, lead, &[question])?;
+    sit_as(
+        conn,
+        exam,
+        trainees,
+        [Style::Warm, Style::Partial, Style::Cold],
+    )?;
+    change_status(conn, exam, StatusAction::Close, db::now_ms())?;
+    review_round(conn, exam, lead, trainees)
+}
+
 /// This week's product, with a persuasion script for each technique.
 fn feature_product(conn: &mut db::Conn, lead: i64) -> anyhow::Result<()> {
     use crate::domain::featured::{parse, PitchInput};
@@ -284,12 +327,13 @@ fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> a
     let rubric = crate::app::review::current_rubric(conn)?;
     let rows = review::answers_with_authors(conn, exam)?;
     let answers = attempts::submitted_answers_for_exam(conn, exam)?;
+    // An official script entered in the round has no automatic score (it
+    // would be scored against itself); the demo's reviewers find it good.
     let automatic = |id: AnswerId| {
         answers
             .iter()
             .find(|a| a.id == id)
-            .and_then(|a| a.score)
-            .unwrap_or(0.0)
+            .map_or(SCRIPT_AS_REVIEWED, |a| a.score.unwrap_or(0.0))
     };
     let marks = |answer: AnswerId, harsh: u8| -> BTreeMap<String, u8> {
         let level = (automatic(answer) / 100.0 * f64::from(TOP)).round() as u8;
@@ -353,9 +397,15 @@ fn review_round(conn: &mut db::Conn, exam: ExamId, lead: i64, done: &[i64]) -> a
     Ok(())
 }
 
+/// How the demo's reviewers rate an official script in a round, as if it
+/// were an automatic score.
+const SCRIPT_AS_REVIEWED: f64 = 80.0;
+
 #[derive(Clone, Copy)]
 enum Style {
     Model,
+    /// The model answer with a warm offer of more help.
+    Warm,
     Partial,
     Cold,
 }
@@ -365,6 +415,7 @@ impl Style {
         let first = references.first().cloned().unwrap_or_default();
         match self {
             Style::Model => first,
+            Style::Warm => format!("{first}还有其他问题随时找我哦～"),
             Style::Partial => format!(
                 "{}，谢谢",
                 first

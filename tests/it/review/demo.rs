@@ -57,6 +57,17 @@ async fn the_demo_team_has_a_review_round_under_way() {
         "{library}"
     );
     assert!(library.contains("第 2 版"), "{library}");
+    // The script then stood in a rematch, and a warmer answer beat it.
+    let script = lead.get("/library/1").await.body;
+    let record = script
+        .split("id=\"head-to-head\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("{script}");
+    assert!(
+        record.contains("售后话术擂台（演示）") && record.contains("class=\"verdict won\""),
+        "{record}"
+    );
 
     // 刘洋 has not started: his reviews wait behind the calibration example.
     let mut liuyang = app.client();
