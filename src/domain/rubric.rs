@@ -61,10 +61,16 @@ impl Check {
                 "apologi",
             ],
             Check::NextStep => &[
+                // Something the agent does, or a concrete step they give the
+                // customer; a bare topic word ("退款", "申请") is neither.
                 "为您",
                 "帮您",
                 "给您",
                 "我这边",
+                "我来",
+                "我会",
+                "我们会",
+                "我马上",
                 "马上",
                 "立即",
                 "立刻",
@@ -74,31 +80,29 @@ impl Check {
                 "查一下",
                 "联系",
                 "补发",
-                "换货",
-                "换新",
-                "退款",
-                "申请",
-                "提交",
-                "登记",
+                "加急",
+                "催促",
+                "备注",
                 "请您提供",
                 "麻烦您",
                 "您可以",
                 "建议您",
-                "赠送",
                 "送您",
                 "i will",
                 "we will",
                 "let me",
             ],
             Check::TimePromise => &[
+                // Named moments; "稍后" and "尽快" name none.
                 "今天",
                 "今日",
                 "今晚",
                 "明天",
+                "明早",
+                "后天",
                 "当天",
                 "次日",
                 "下班前",
-                "稍后",
                 "today",
                 "tomorrow",
             ],
@@ -134,7 +138,8 @@ impl Check {
     }
 }
 
-/// Absolute claims the platforms' advertising rules penalise, and cold brush-offs.
+/// Absolute claims the platforms' advertising rules penalise, and cold brush-offs
+/// (the customer sent away, left to wait, or told it is not the agent's business).
 pub const DEFAULT_BANNED: &[&str] = &[
     "最好",
     "最低",
@@ -154,17 +159,47 @@ pub const DEFAULT_BANNED: &[&str] = &[
     "国家级",
     "独一无二",
     "不知道",
+    "不清楚",
     "没办法",
     "不归我管",
     "自己看",
+    "你自己",
+    "你去问",
+    "你去找",
+    "问别人",
+    "你等着",
+    "等着吧",
     "爱买不买",
+    "爱要不要",
     "不可能",
     "关我什么事",
+    "跟我没关系",
     "随便你",
+    "看着办",
 ];
 
-/// Everyday phrases that contain a banned word but claim nothing ("第一时间" = right away).
-const HARMLESS: &[&str] = &["第一时间", "第一次", "第一步", "第一天", "最近", "最后"];
+/// Everyday phrases that contain a banned word but claim nothing ("第一时间" =
+/// right away) or turn no one away ("如果您不知道尺码…").
+const HARMLESS: &[&str] = &[
+    "第一时间",
+    "第一次",
+    "第一步",
+    "第一天",
+    "最近",
+    "最后",
+    "您不知道",
+    "不知道您",
+    "您不清楚",
+    "不清楚的",
+];
+
+/// Words that undo the phrase right after them ("不能帮您", "没联系").
+const NEGATIONS: &[&str] = &["不", "没", "无法", "别", "未"];
+
+/// Words that make a clause's time a policy, not a promise ("七天无理由退换").
+const POLICY: &[&str] = &[
+    "无理由", "保修", "质保", "保价", "有效期", "可以退", "可退", "可换", "包退", "包换", "退换",
+];
 
 /// Units that make a number a time promise ("24小时内", "3个工作日").
 const TIME_UNITS: &[&str] = &[
@@ -183,7 +218,7 @@ const TIME_UNITS: &[&str] = &[
     "day",
 ];
 
-const NUMERALS: &str = "0123456789一二两三四五六七八九十半几";
+const NUMERALS: &str = "0123456789一二两三四五六七八九十半几-";
 
 /// Per-question settings from an exam bank.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -220,9 +255,8 @@ pub fn inspect(folded: &str, extra_banned: &[String]) -> Findings {
     for check in Check::ALL {
         let hit = match check {
             Check::TimePromise => time_promise(folded),
-            _ => None,
-        }
-        .or_else(|| first_phrase(folded, check.phrases()));
+            _ => first_phrase(folded, check.phrases()),
+        };
         if let Some(phrase) = hit {
             found.push((check, phrase));
         }
@@ -248,19 +282,66 @@ pub fn inspect(folded: &str, extra_banned: &[String]) -> Findings {
     }
 }
 
-/// The first phrase of the list (lists are ordered most telling first) that occurs.
+/// The first phrase of the list (lists are ordered most telling first) that
+/// occurs and is not negated just before it.
 fn first_phrase(folded: &str, phrases: &[&str]) -> Option<String> {
     phrases
         .iter()
-        .find(|p| folded.contains(*p))
+        .find(|p| {
+            folded
+                .match_indices(*p)
+                .any(|(at, _)| !negated(&folded[..at]))
+        })
         .map(|p| p.to_string())
 }
 
-/// A numeral followed (within one filler character such as 个/内) by a time unit.
+/// Whether the text before a phrase, within its clause, ends in a negation,
+/// allowing one word between ("不能帮您", "没有联系").
+fn negated(before: &str) -> bool {
+    let chars: Vec<char> = clause_end(before).chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(3)..].iter().collect();
+    NEGATIONS.iter().any(|n| tail.contains(n))
+}
+
+/// Clause separators.
+const PUNCTUATION: &str = "，。！？；,.!?;~～\n";
+
+/// The end of a text after its last clause separator.
+fn clause_end(text: &str) -> &str {
+    text.rfind(|c: char| PUNCTUATION.contains(c))
+        .map_or(text, |at| {
+            let sep = text[at..].chars().next().map_or(1, char::len_utf8);
+            &text[at + sep..]
+        })
+}
+
+/// The clauses of a text: split at punctuation.
+fn clauses(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| PUNCTUATION.contains(c))
+        .filter(|c| !c.trim().is_empty())
+}
+
+/// A concrete time the agent commits to: a named moment or a number with a
+/// time unit, in a clause that states no policy (七天无理由) and is not
+/// negated; a vague count (几天) is no promise.
 fn time_promise(folded: &str) -> Option<String> {
+    clauses(folded)
+        .filter(|clause| !POLICY.iter().any(|p| clause.contains(p)))
+        .find_map(|clause| {
+            counted_time(clause).or_else(|| first_phrase(clause, Check::TimePromise.phrases()))
+        })
+}
+
+/// A numeral followed by a time unit ("48小时", "3个工作日"), unless the
+/// count is vague ("几天", "多少天").
+fn counted_time(folded: &str) -> Option<String> {
     let chars: Vec<(usize, char)> = folded.char_indices().collect();
-    for (i, &(start, c)) in chars.iter().enumerate() {
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
         if !NUMERALS.contains(c) {
+            i += 1;
             continue;
         }
         let mut j = i;
@@ -268,10 +349,14 @@ fn time_promise(folded: &str) -> Option<String> {
             j += 1;
         }
         let rest_at = chars.get(j + 1).map_or(folded.len(), |&(at, _)| at);
+        let number = &folded[start..rest_at];
         let rest = &folded[rest_at..];
         if let Some(unit) = TIME_UNITS.iter().find(|u| rest.starts_with(*u)) {
-            return Some(folded[start..rest_at + unit.len()].to_string());
+            if !number.contains('几') && !negated(&folded[..start]) {
+                return Some(format!("{number}{unit}"));
+            }
         }
+        i = j + 1;
     }
     None
 }
@@ -294,17 +379,54 @@ mod tests {
     #[test]
     fn next_step_fires_on_an_action_and_not_on_a_shrug() {
         assert!(fires(Check::NextStep, "我马上帮您联系仓库"));
+        assert!(fires(Check::NextStep, "您可以在订单页点申请退款"));
+        assert!(fires(Check::NextStep, "我会催促快递今天派送"));
         assert!(!fires(Check::NextStep, "这个要看快递的"));
+        // A topic is not an action, and a refused action is none.
+        assert!(!fires(Check::NextStep, "退款要等几天，你自己去看吧"));
+        assert!(!fires(Check::NextStep, "这个我没办法帮您"));
+        assert!(!fires(Check::NextStep, "不能给您退"));
     }
 
     #[test]
-    fn time_promise_needs_a_number_with_a_unit_or_a_named_day() {
+    fn time_promise_needs_a_concrete_time_the_agent_commits_to() {
         assert!(fires(Check::TimePromise, "48小时内给您答复"));
         assert!(fires(Check::TimePromise, "三个工作日到账"));
+        assert!(fires(Check::TimePromise, "预计1-3个工作日原路退回"));
+        assert!(fires(Check::TimePromise, "今天下午五点前给您回复"));
         assert!(fires(Check::TimePromise, "今天下午就发出"));
         assert!(fires(Check::TimePromise, "２４小時內處理")); // full-width and traditional
         assert!(!fires(Check::TimePromise, "我们会尽快处理"));
+        assert!(!fires(Check::TimePromise, "稍后给您回复"), "no time named");
         assert!(!fires(Check::TimePromise, "这款有3个颜色"));
+        // A policy's time is not a promise, nor is a vague count.
+        assert!(!fires(Check::TimePromise, "支持七天无理由退换"));
+        assert!(!fires(Check::TimePromise, "签收后7天内可退"));
+        assert!(!fires(Check::TimePromise, "退款要等几天，你自己去看吧"));
+        assert!(
+            fires(Check::TimePromise, "支持七天无理由，今天就给您发出"),
+            "the promise in another clause still counts"
+        );
+    }
+
+    #[test]
+    fn cold_and_dismissive_phrasings_are_flagged() {
+        for cold in [
+            "退款要等几天，你自己去看吧",
+            "我也没办法",
+            "爱买不买",
+            "这个我不清楚，你去问财务吧",
+            "你等着吧",
+        ] {
+            assert!(!inspect(&fold(cold), &[]).banned.is_empty(), "{cold}");
+        }
+        for kind in [
+            "如果您不知道尺码，告诉我身高体重",
+            "有不清楚的地方随时问我",
+            "您可以自己在订单页查看物流",
+        ] {
+            assert!(inspect(&fold(kind), &[]).banned.is_empty(), "{kind}");
+        }
     }
 
     #[test]

@@ -66,9 +66,9 @@ pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<RoundId, RoundErro
             created_by: new.by,
         };
         let id = review::create_round(conn, &round, new.now)?.ok_or(RoundError::Exists)?;
-        let incumbents: Vec<(i64, i64)> = enter_scripts(conn, id, new)?
+        let answered: Vec<i64> = rows.iter().map(|r| r.2).collect();
+        let incumbents: Vec<(i64, i64)> = enter_scripts(conn, id, new, &answered)?
             .into_iter()
-            .filter(|(_, item)| rows.iter().any(|r| r.2 == item.get()))
             .map(|(answer, item)| (answer.get(), item.get()))
             .collect();
         let plan = crate::domain::review::plan(
@@ -98,15 +98,18 @@ pub fn start_round(conn: &mut Conn, new: &NewRound) -> Result<RoundId, RoundErro
     })
 }
 
-/// Enters the current version of each answered item's official script in
-/// round `id`: the answers they stand as, with their items.
+/// Enters the current version of the official script of each `answered`
+/// item (an item nobody answered has no challenger) in round `id`: the
+/// answers they stand as, with their items.
 fn enter_scripts(
     conn: &mut Conn,
     id: RoundId,
     new: &NewRound,
+    answered: &[i64],
 ) -> DbResult<Vec<(AnswerId, db::columns::ItemId)>> {
     let mut current = Vec::new();
-    for item in db::exams::items(conn, new.exam_id)? {
+    let items = db::exams::items(conn, new.exam_id)?;
+    for item in items.iter().filter(|i| answered.contains(&i.id.get())) {
         if let Some(version) = db::scripts::current(conn, item.question_id)? {
             current.push((item.id, version));
         }
