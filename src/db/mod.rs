@@ -171,17 +171,23 @@ pub fn connect(url: &str) -> DbResult<DbPool> {
             // WAL once, alone, before the pool opens its connections at the
             // same moment: switching a new file's journal mode takes a lock
             // that SQLite does not wait for, and a pool connection that met it
-            // would fail (and be retried, with an error in the log).
-            <SqliteConnection as diesel::Connection>::establish(&path)
-                .map_err(|e| opening(&e))?
-                .batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")?;
+            // would fail (and be retried, with an error in the log). Another
+            // process starting on the same new file at the same instant can
+            // still meet that lock, here or in the migrations: then it waits
+            // and tries again.
+            let establish = || {
+                <SqliteConnection as diesel::Connection>::establish(&path)
+                    .map_err(|e| opening(&e))?
+                    .batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")?;
+                Ok(())
+            };
+            until_unlocked(establish)?;
             let pool = Pool::builder()
                 .max_size(8)
                 .connection_customizer(Box::new(SqlitePragmas))
                 .build(ConnectionManager::<SqliteConnection>::new(&path))
                 .map_err(|e| opening(&e))?;
-            let mut conn = Conn::Sqlite(pool.get()?);
-            migrate_alone(&mut conn)?;
+            until_unlocked(|| migrate_alone(&mut Conn::Sqlite(pool.get()?)))?;
             Ok(DbPool::Sqlite(pool))
         }
         Backend::Postgres(url) => {
@@ -192,6 +198,29 @@ pub fn connect(url: &str) -> DbResult<DbPool> {
             let mut conn = Conn::Postgres(pool.get()?);
             migrate_alone(&mut conn)?;
             Ok(DbPool::Postgres(pool))
+        }
+    }
+}
+
+/// How long opening a SQLite file keeps trying while another process holds
+/// a lock SQLite does not wait for.
+const OPEN_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs `step` again, after a growing pause, while it fails with SQLite's
+/// "database is locked", for at most `OPEN_PATIENCE`.
+fn until_unlocked(mut step: impl FnMut() -> DbResult<()>) -> DbResult<()> {
+    let started = std::time::Instant::now();
+    let mut pause = std::time::Duration::from_millis(20);
+    loop {
+        match step() {
+            Err(e)
+                if e.to_string().contains("database is locked")
+                    && started.elapsed() < OPEN_PATIENCE =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(500));
+            }
+            done => return done,
         }
     }
 }
