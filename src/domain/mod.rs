@@ -4,6 +4,7 @@
 pub mod bank;
 pub mod diff;
 pub mod exam;
+pub mod facts;
 pub mod featured;
 pub mod library;
 pub mod login;

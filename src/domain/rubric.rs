@@ -198,7 +198,17 @@ const NEGATIONS: &[&str] = &["不", "没", "无法", "别", "未"];
 
 /// Words that make a clause's time a policy, not a promise ("七天无理由退换").
 const POLICY: &[&str] = &[
-    "无理由", "保修", "质保", "保价", "有效期", "可以退", "可退", "可换", "包退", "包换", "退换",
+    "无理由",
+    "保修",
+    "质保",
+    "保价",
+    "有效期",
+    "可以退",
+    "可退",
+    "可换",
+    "包退",
+    "包换",
+    "退换",
 ];
 
 /// Units that make a number a time promise ("24小时内", "3个工作日").

@@ -7,10 +7,16 @@
 //!   bank's `expect` list, or else the checks the best reference itself passes — a
 //!   reference defines what a complete answer does, so copying it scores 100;
 //! - the rubric share is gated by relevance: politeness on the wrong topic is not an
-//!   answer.
+//!   answer;
+//! - facts (`domain::facts`): relevance counts the share of the reference's
+//!   quantities the answer states (a missed "7天无理由" costs); a quantity stated
+//!   with another value caps the score at `WRONG_FACT_CAP`, and a claim turned
+//!   round (不可以开发票 against 可以开发票) at `CONTRADICTION_CAP` — shared words
+//!   do not make a wrong answer right.
 
 use serde::{Deserialize, Serialize};
 
+use super::facts::{FactCheck, Facts};
 use super::rubric::{self, Check, Findings, Settings};
 use super::similarity::{self, Prepared, Similarity};
 use super::text;
@@ -23,6 +29,12 @@ const SIM_FLOOR: f64 = 0.1;
 const SIM_CEIL: f64 = 0.6;
 /// Relevance at which the rubric share counts in full.
 const GATE: f64 = 0.4;
+/// The most an answer stating a wrong value can score.
+const WRONG_FACT_CAP: f64 = 40.0;
+/// The most an answer denying what the reference grants (or the reverse) can score.
+const CONTRADICTION_CAP: f64 = 20.0;
+/// How much of relevance rides on stating the reference's quantities.
+const FACTS_SHARE: f64 = 0.3;
 
 /// A question's references and rubric settings, prepared once for many answers.
 pub struct Question {
@@ -33,6 +45,7 @@ pub struct Question {
 struct Reference {
     prepared: Prepared,
     findings: Findings,
+    facts: Facts,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -59,6 +72,10 @@ pub struct Report {
     pub checks: Vec<CheckOutcome>,
     pub banned: Vec<String>,
     pub rubric_share: f64,
+    /// The best reference's facts as the answer states them (reports stored
+    /// before facts were checked read as none).
+    #[serde(default)]
+    pub facts: FactCheck,
 }
 
 impl Report {
@@ -79,7 +96,12 @@ impl Question {
                 let folded = text::fold(r);
                 let findings = rubric::inspect(&folded, &settings.banned);
                 let prepared = Prepared::from_folded(&folded);
-                Reference { prepared, findings }
+                let facts = Facts::of(&folded);
+                Reference {
+                    prepared,
+                    findings,
+                    facts,
+                }
             })
             .filter(|r| !r.prepared.is_empty())
             .collect();
@@ -119,20 +141,36 @@ impl Question {
                     .map(|(_, p)| p.clone()),
             })
             .collect();
-        let relevance = ((sim.combined - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)).clamp(0.0, 1.0);
+        let facts = self
+            .references
+            .get(best_reference)
+            .map(|r| r.facts.check(&folded))
+            .unwrap_or_default();
+        // On topic or not is the similarity's to say (it gates the rubric);
+        // a missed fact only costs the relevance part.
+        let on_topic = ((sim.combined - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)).clamp(0.0, 1.0);
+        let relevance = on_topic * (1.0 - FACTS_SHARE * (1.0 - facts.coverage()));
         let rubric_share = if expected.is_empty() {
-            relevance
+            on_topic
         } else {
             let passed = checks
                 .iter()
                 .filter(|c| c.expected && c.found.is_some())
                 .count();
-            passed as f64 / expected.len() as f64 * (relevance / GATE).min(1.0)
+            passed as f64 / expected.len() as f64 * (on_topic / GATE).min(1.0)
         };
         let raw = 100.0 * (RELEVANCE_WEIGHT * relevance + (1.0 - RELEVANCE_WEIGHT) * rubric_share)
             - BANNED_PENALTY * findings.banned.len() as f64;
+        let cap = if !facts.contradicted.is_empty() {
+            CONTRADICTION_CAP
+        } else if !facts.wrong.is_empty() {
+            WRONG_FACT_CAP
+        } else {
+            100.0
+        };
         Report {
-            score: round1(raw.clamp(0.0, 100.0)),
+            score: round1(raw.clamp(0.0, cap)),
+            facts,
             similarity: sim,
             relevance,
             best_reference,
@@ -193,8 +231,33 @@ mod tests {
     #[test]
     fn a_paraphrase_scores_between_unrelated_and_identical() {
         let r = question()
-            .score("不好意思久等了，我这就帮您催仓库，今天晚上前发出，单号发出后告诉您，谢谢！");
+            .score("不好意思久等了，我这就帮您催仓库，今天18点前发出，单号发出后告诉您，谢谢！");
         assert!(r.score > 30.0 && r.score < 95.0, "{r:?}");
+        // Vaguer than the reference's 18点: the missed fact costs a little.
+        let vaguer = question()
+            .score("不好意思久等了，我这就帮您催仓库，今天晚上前发出，单号发出后告诉您，谢谢！");
+        assert_eq!(vaguer.facts.missed.len(), 1, "{vaguer:?}");
+        assert!(vaguer.score < r.score && vaguer.score > 10.0, "{vaguer:?}");
+    }
+
+    #[test]
+    fn a_wrong_value_or_a_denial_scores_as_wrong_however_many_words_it_shares() {
+        let policy = "亲，本店支持7天无理由退货，退货寄回后1-3个工作日内退款，请放心购买";
+        let q = Question::new(&[policy.to_string()], Settings::default()).expect("valid");
+        let right = q.score("亲，本店支持七天无理由退货，寄回后三个工作日内退款，请放心购买");
+        let wrong = q.score("亲，本店支持15天无理由退货，寄回后三个工作日内退款，请放心购买");
+        assert!(right.score > 70.0, "{right:?}");
+        assert!(wrong.score <= WRONG_FACT_CAP, "{wrong:?}");
+        assert_eq!(wrong.facts.wrong[0].1, "15天无理由");
+        let missed = q.score("亲，本店支持无理由退货，寄回后三个工作日内退款，请放心购买");
+        assert_eq!(missed.facts.missed, vec!["7天无理由".to_string()]);
+        assert!(missed.score < right.score, "{missed:?}");
+
+        let invoice = "亲，可以开发票的，下单时在备注里写上抬头和税号就行";
+        let q = Question::new(&[invoice.to_string()], Settings::default()).expect("valid");
+        let denied = q.score("亲，不可以开发票的，下单时在备注里写上抬头和税号也不行");
+        assert!(denied.score <= CONTRADICTION_CAP, "{denied:?}");
+        assert!(!denied.facts.contradicted.is_empty());
     }
 
     #[test]

@@ -487,6 +487,7 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
         missing: vec![],
         checks: vec![],
         banned: vec![],
+        facts: Default::default(),
         diff: vec![],
         seconds: answer.map_or(0, |a| a.time_spent_ms / 1000),
         review: None,
@@ -524,5 +525,6 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
     row.score = Some(report.score);
     row.similarity = Some((report.similarity.combined * 100.0).round());
     row.banned = report.banned.clone();
+    row.facts = report.facts.clone();
     row
 }

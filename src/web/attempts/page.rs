@@ -67,6 +67,9 @@ pub(super) struct Breakdown {
     pub(super) missing: Vec<String>,
     pub(super) checks: Vec<CheckLine>,
     pub(super) banned: Vec<String>,
+    /// The reference's facts the answer leaves out, states otherwise, or
+    /// turns round.
+    pub(super) facts: crate::domain::facts::FactCheck,
     pub(super) diff: Vec<diff::Segment>,
     pub(super) seconds: i64,
     pub(super) review: Option<AnswerOutcome>,
@@ -135,6 +138,12 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
                 found: Some("亲".into()),
             }],
             banned: vec!["不知道".into()],
+            facts: crate::domain::facts::FactCheck {
+                missed: vec!["7天无理由".into()],
+                wrong: vec![("18点前".into(), "20点前".into())],
+                contradicted: vec!["可以开发票".into()],
+                stated: 2,
+            },
             diff: diff::segments("亲，退款", "亲，退款会到"),
             seconds: 30,
             review: Some(AnswerOutcome::sample()),
