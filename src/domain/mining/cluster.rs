@@ -49,14 +49,39 @@ const CENTROID_SHINGLES: usize = 64;
 
 /// Token unigrams and bigrams, hashed, sorted, distinct.
 pub(crate) fn shingles(key: &[Token]) -> Vec<u64> {
-    let mut out: Vec<u64> = key.iter().map(|t| u64::from(*t)).collect();
+    shingles_where(key, |_| true)
+}
+
+/// The unigrams and bigrams of `key` whose tokens all pass `keep`.
+fn shingles_where(key: &[Token], keep: impl Fn(Token) -> bool) -> Vec<u64> {
+    let mut out: Vec<u64> = key
+        .iter()
+        .filter(|t| keep(**t))
+        .map(|t| u64::from(*t))
+        .collect();
     out.extend(
         key.windows(2)
+            .filter(|w| keep(w[0]) && keep(w[1]))
             .map(|w| (u64::from(w[0]) << 32 | u64::from(w[1])) ^ 0xA5A5_0000_0000_0000),
     );
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Characters that ask, point or hold a sentence together but say nothing of
+/// what it is about: question words, pronouns, particles, modal and generic
+/// verbs. "退款怎么还没到" and "我的快递怎么还没到" share only these.
+const FUNCTION: &str = "怎么样什么为啥吗呢吧啊呀哦嘛呗哈嗯了的地得是我你您他她它们还没有不到在会能可以要想请问下一个这那哪多少久几时候就都也又再才已经给让把被和跟与或及";
+
+/// Whether a token can carry what a question is about: not a function
+/// character, nor masked personal data (every order number looks alike).
+fn is_content(t: Token) -> bool {
+    match char::from_u32(t) {
+        Some(c) => !FUNCTION.contains(c) && !crate::domain::text::is_private_use(c),
+        // Latin words are hashed past the characters: content.
+        None => true,
+    }
 }
 
 /// How telling each shingle is: inverse document frequency over the distinct
@@ -103,6 +128,7 @@ impl Weights {
             weighted,
             total,
             size: 1,
+            content: shingles_where(key, is_content),
         }
     }
 
@@ -119,6 +145,8 @@ struct Prepared {
     total: f32,
     /// How many questions the bag stands for (1, or a cluster's size).
     size: u32,
+    /// The shingles made of content tokens only, sorted (a single key's).
+    content: Vec<u64>,
 }
 
 impl Prepared {
@@ -201,7 +229,24 @@ impl Prepared {
             weighted: out,
             total,
             size: self.size.max(1) + other.size.max(1),
+            // A centroid is compared by weight only; edges were checked for content.
+            content: Vec::new(),
         }
+    }
+
+    /// Whether two keys share a content shingle: without one, what they share
+    /// is how they ask, not what.
+    fn shares_content(&self, other: &Prepared) -> bool {
+        let (a, b) = (&self.content, &other.content);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
     }
 
     /// An upper bound of `similarity`: one key's weight cannot all be shared
@@ -352,7 +397,7 @@ fn push_edge(edges: &mut Vec<Edge>, prepared: &[Prepared], a: u32, b: u32, edge:
     let (p, q) = (&prepared[a as usize], &prepared[b as usize]);
     if p.may_reach(q, edge) {
         let s = p.similarity(q);
-        if s >= edge {
+        if s >= edge && p.shares_content(q) {
             edges.push((s as f32, a, b));
         }
     }
@@ -456,6 +501,28 @@ mod tests {
 
     fn weights(keys: &[Vec<Token>]) -> Weights {
         Weights::from_keys(keys.iter().map(Vec::as_slice))
+    }
+
+    #[test]
+    fn questions_that_share_only_how_they_ask_stay_apart() {
+        let list = keys(&[
+            "退款怎么还没到",
+            "快递怎么还没到",
+            "退款什么时候到账",
+            "什么时候发货",
+            "退款怎么还没到账",
+        ]);
+        let w = weights(&list);
+        let loose = Params {
+            threshold: 0.05,
+            edge: 0.01,
+            ..Params::default()
+        };
+        let roots = cluster_exhaustive(&list, &w, loose);
+        assert_ne!(roots[0], roots[1], "refund and parcel: {roots:?}");
+        assert_ne!(roots[2], roots[3], "refund and shipping: {roots:?}");
+        assert_eq!(roots[0], roots[4], "one question, two wordings: {roots:?}");
+        assert_eq!(roots, cluster_all(&list, &w, loose), "LSH agrees");
     }
 
     #[test]
