@@ -2,10 +2,16 @@
 //! answers (SAS datasets, research use: read from ../shared/data, never copied).
 //! Reports Pearson and Spearman correlations on the test splits, beside strsim's
 //! normalised Levenshtein on the raw texts, computed in the same run.
+//! Then, on the whole sets (SAS ADS, SAS LE, Mohler 2011 in English), the
+//! default score's Pearson r beside the scorer calibrated to the grades
+//! (`domain::calibration`) under 5-fold cross-validation split by question,
+//! never by answer, and a difflib-style ratio (Ratcliff/Obershelp), all in the
+//! same run.
 //! Run: `cargo bench --bench agreement`. Skips when the data folder is absent.
 
 use std::path::{Path, PathBuf};
 
+use huashu::domain::calibration::{self, Graded as Fit};
 use huashu::domain::rubric::Settings;
 use huashu::domain::scoring::Question;
 use huashu::domain::similarity::{self, Similarity};
@@ -14,14 +20,16 @@ struct Graded {
     references: Vec<String>,
     answer: String,
     human: f64,
+    /// The question it answers (folds keep a question's answers together).
+    question: String,
 }
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/sas_zh_short_answer")
 }
 
-fn ads(dir: &Path) -> Option<Vec<Graded>> {
-    let text = std::fs::read_to_string(dir.join("ADS/test.jsonl")).ok()?;
+fn ads(dir: &Path, file: &str) -> Option<Vec<Graded>> {
+    let text = std::fs::read_to_string(dir.join("ADS").join(file)).ok()?;
     Some(
         text.lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
@@ -39,14 +47,15 @@ fn ads(dir: &Path) -> Option<Vec<Graded>> {
                     references,
                     answer: v["answer"].as_str()?.to_string(),
                     human,
+                    question: v["q_id"].as_str().unwrap_or_default().to_string(),
                 })
             })
             .collect(),
     )
 }
 
-fn le(dir: &Path) -> Option<Vec<Graded>> {
-    let text = std::fs::read_to_string(dir.join("LE/s_eval_zh.csv")).ok()?;
+fn le(dir: &Path, file: &str) -> Option<Vec<Graded>> {
+    let text = std::fs::read_to_string(dir.join("LE").join(file)).ok()?;
     Some(
         text.lines()
             .filter_map(|l| {
@@ -56,10 +65,109 @@ fn le(dir: &Path) -> Option<Vec<Graded>> {
                     references: vec![f.get(1)?.to_string()],
                     answer: f.get(2)?.to_string(),
                     human,
+                    question: f.first()?.trim().to_string(),
                 })
             })
             .collect(),
     )
+}
+
+/// Mohler et al. 2011: `id,question,desired_answer,student_answer,score_me,
+/// score_other,score_avg`; the id names the question.
+fn mohler() -> Option<Vec<Graded>> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/mohler_asag/mohler_dataset_edited.csv");
+    let mut reader = csv::Reader::from_path(file).ok()?;
+    Some(
+        reader
+            .records()
+            .filter_map(Result::ok)
+            .filter_map(|r| {
+                Some(Graded {
+                    references: vec![r.get(2)?.to_string()],
+                    answer: r.get(3)?.to_string(),
+                    human: r.get(6)?.trim().parse().ok()?,
+                    question: r.get(0)?.to_string(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Python difflib's `SequenceMatcher.ratio()` on characters (Ratcliff/
+/// Obershelp: the longest common block, then the same on each side of it),
+/// without its junk heuristics: 2 × matched / total length.
+fn difflib_ratio(a: &str, b: &str) -> f64 {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    fn matched(a: &[char], b: &[char]) -> usize {
+        let (mut best, mut at_a, mut at_b) = (0, 0, 0);
+        let mut row = vec![0usize; b.len() + 1];
+        for (i, ca) in a.iter().enumerate() {
+            let mut next = vec![0usize; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                if ca == cb {
+                    next[j + 1] = row[j] + 1;
+                    if next[j + 1] > best {
+                        (best, at_a, at_b) =
+                            (next[j + 1], i + 1 - next[j + 1], j + 1 - next[j + 1]);
+                    }
+                }
+            }
+            row = next;
+        }
+        if best == 0 {
+            return 0;
+        }
+        best + matched(&a[..at_a], &b[..at_b]) + matched(&a[at_a + best..], &b[at_b + best..])
+    }
+    let total = a.len() + b.len();
+    if total == 0 {
+        return 1.0;
+    }
+    2.0 * matched(&a, &b) as f64 / total as f64
+}
+
+/// The whole set: the default score, the calibrated one under 5-fold
+/// cross-validation by question, and the difflib-style ratio.
+fn whole(name: &str, rows: &[Graded]) {
+    let no_rubric = Settings {
+        expect: Some(vec![]),
+        banned: vec![],
+    };
+    let fits: Vec<Fit> = rows
+        .iter()
+        .filter_map(|r| {
+            let q = Question::new(&r.references, no_rubric.clone()).ok()?;
+            let report = q.score(&r.answer);
+            let reference = r.references.get(report.best_reference)?.chars().count();
+            Some(Fit {
+                signals: calibration::signals(&report, r.answer.chars().count(), reference),
+                grade: r.human,
+                question: r.question.clone(),
+            })
+        })
+        .collect();
+    let human: Vec<f64> = rows.iter().map(|r| r.human).collect();
+    let difflib: Vec<f64> = rows
+        .iter()
+        .map(|r| {
+            r.references
+                .iter()
+                .map(|x| difflib_ratio(&r.answer, x))
+                .fold(0.0, f64::max)
+        })
+        .collect();
+    let shown = |r: Option<f64>| r.map_or("—".to_string(), |r| format!("{r:.3}"));
+    match calibration::calibrate(&fits) {
+        Ok(model) => println!(
+            "{name} ({} answers): default {}  calibrated (5-fold by question) {}  difflib-style ratio {:.3}",
+            fits.len(),
+            shown(model.default_r),
+            shown(model.held_out_r),
+            pearson(&difflib, &human),
+        ),
+        Err(e) => println!("{name}: cannot calibrate: {e}"),
+    }
 }
 
 fn pearson(x: &[f64], y: &[f64]) -> f64 {
@@ -149,13 +257,25 @@ fn report(name: &str, rows: &[Graded]) {
 
 fn main() {
     let dir = data_dir();
-    let (Some(ads), Some(le)) = (ads(&dir), le(&dir)) else {
+    let (Some(ads_test), Some(le_eval)) = (ads(&dir, "test.jsonl"), le(&dir, "s_eval_zh.csv"))
+    else {
         println!(
             "skipped: {} not found (evaluation data is optional)",
             dir.display()
         );
         return;
     };
-    report("SAS ADS test split (0-10)", &ads);
-    report("SAS LE eval split (0-1)", &le);
+    report("SAS ADS test split (0-10)", &ads_test);
+    report("SAS LE eval split (0-1)", &le_eval);
+    println!("\nWhole sets, Pearson r:");
+    if let Some(all) = ads(&dir, "all.jsonl") {
+        whole("SAS ADS", &all);
+    }
+    if let Some(all) = le(&dir, "train.csv") {
+        whole("SAS LE", &all);
+    }
+    match mohler() {
+        Some(all) => whole("Mohler 2011", &all),
+        None => println!("Mohler 2011: skipped (../shared/data/mohler_asag not found)"),
+    }
 }

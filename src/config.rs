@@ -182,10 +182,34 @@ pub enum ExamsCommand {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(subcommand_negates_reqs = true, args_conflicts_with_subcommands = true)]
 pub struct ScoreArgs {
+    #[command(subcommand)]
+    pub command: Option<ScoreCommand>,
     /// Input: one JSON object per line: {"id": ..., "answer": "...", "references": ["..."]}.
+    #[arg(long, required = true)]
+    pub input: Option<PathBuf>,
+    /// Score with a team's calibrated weights (from `score calibrate`) instead
+    /// of the defaults.
     #[arg(long)]
-    pub input: PathBuf,
+    pub weights: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScoreCommand {
+    /// Fit the scorer to graded answers: a weight per signal, checked on
+    /// answers to questions it did not see; prints the agreement and writes
+    /// the weights.
+    Calibrate {
+        /// Lines {"id", "answer", "references": [...], "grade"} (any numeric
+        /// scale), optionally "question" to group answers by (else their
+        /// references do).
+        #[arg(long)]
+        input: PathBuf,
+        /// Where to write the weights (JSON).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]

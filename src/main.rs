@@ -2,7 +2,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use huashu::cli;
-use huashu::config::{Cli, Command, ExamsCommand, ReviewCommand, ScriptsCommand, TokensCommand};
+use huashu::config::{
+    Cli, Command, ExamsCommand, ReviewCommand, ScoreCommand, ScriptsCommand, TokensCommand,
+};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -18,7 +20,16 @@ fn main() -> ExitCode {
         Command::Exams {
             command: ExamsCommand::Check { dir },
         } => cli::exams_check::run(&dir),
-        Command::Score(score) => cli::score::run(&score.input).map(|bad| bad == 0),
+        Command::Score(score) => match (score.command, score.input) {
+            (Some(ScoreCommand::Calibrate { input, out }), _) => {
+                cli::score::calibrate(&input, &out).map(|bad| bad == 0)
+            }
+            (None, Some(input)) => {
+                cli::score::run(&input, score.weights.as_deref()).map(|bad| bad == 0)
+            }
+            // clap requires --input without a subcommand.
+            (None, None) => Ok(false),
+        },
         Command::Mine(mine) => cli::mine::run(&mine).map(|()| true),
         Command::Import(import) => cli::import::run(&args.db, &import).map(|()| true),
         Command::Review {

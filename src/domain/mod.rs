@@ -2,6 +2,7 @@
 //! unseeded randomness in here.
 
 pub mod bank;
+pub mod calibration;
 pub mod diff;
 pub mod exam;
 pub mod facts;

@@ -105,6 +105,100 @@ fn score_scores_good_lines_and_reports_bad_ones_by_number() {
 }
 
 #[test]
+fn score_calibrate_fits_weights_that_score_does_with() {
+    let dir = tempfile::tempdir().expect("dir");
+    // Three questions; a lead grades 0–5 by how much of the reference an
+    // answer keeps.
+    let references = [
+        "亲，本店支持7天无理由退货，寄回后1-3个工作日内退款",
+        "亲，今天16点前下单当天发货，默认中通快递",
+        "亲，可以开发票的，下单时在备注里写上抬头和税号",
+    ];
+    let mut lines = Vec::new();
+    for (q, reference) in references.iter().enumerate() {
+        let chars: Vec<char> = reference.chars().collect();
+        for keep in 0..=5 {
+            let answer: String = chars[..chars.len() * keep / 5].iter().collect();
+            let answer = if answer.is_empty() {
+                "嗯".to_string()
+            } else {
+                answer
+            };
+            lines.push(
+                serde_json::json!({
+                    "id": format!("{q}-{keep}"),
+                    "answer": answer,
+                    "references": [reference],
+                    "grade": keep,
+                })
+                .to_string(),
+            );
+        }
+    }
+    lines.push("{\"id\": 9, \"answer\": \"x\", \"references\": [\"y\"]}".to_string());
+    let graded = dir.path().join("graded.jsonl");
+    std::fs::write(&graded, lines.join("\n")).expect("write");
+    let weights = dir.path().join("weights.json");
+    let out = huashu()
+        .args(["score", "calibrate", "--input"])
+        .arg(&graded)
+        .arg("--out")
+        .arg(&weights)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 19:"), "the ungraded line: {stderr}");
+    assert!(
+        stderr.contains("18 graded answers") && stderr.contains("held-out"),
+        "{stderr}"
+    );
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&weights).expect("written")).expect("json");
+    assert!(
+        model["held_out_r"].as_f64().expect("measured") > 0.8,
+        "{model}"
+    );
+
+    // Scoring with them: a full answer above a fragment, on 0–100.
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        format!(
+            "{}\n{}",
+            serde_json::json!({"id": "full", "answer": references[1], "references": [references[1]]}),
+            serde_json::json!({"id": "bit", "answer": "亲，今天", "references": [references[1]]}),
+        ),
+    )
+    .expect("write");
+    let score_with_weights = || {
+        huashu()
+            .args(["score", "--weights"])
+            .arg(&weights)
+            .arg("--input")
+            .arg(&input)
+            .output()
+            .expect("runs")
+    };
+    let out = score_with_weights();
+    assert!(out.status.success(), "{out:?}");
+    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let score = |i: usize| rows[i]["score"].as_f64().expect("a score");
+    assert!(
+        score(0) > score(1) && score(0) <= 100.0 && score(1) >= 0.0,
+        "{rows:?}"
+    );
+
+    // A file that is not a weights file is refused, and nothing is scored.
+    std::fs::write(&weights, "{\"signals\": []}").expect("write");
+    let out = score_with_weights();
+    assert!(!out.status.success() && out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a weights file"));
+}
+
+#[test]
 fn help_documents_the_commands_and_variables() {
     let out = huashu().args(["serve", "--help"]).output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
