@@ -4,6 +4,7 @@
 //! contain before it is published, and the index that finds the scripts for
 //! a customer's message.
 
+use super::facts::FactCheck;
 use serde::Serialize;
 
 use std::collections::HashMap;
@@ -342,6 +343,9 @@ pub struct ReplyCheck {
     pub banned: Vec<String>,
     pub score: Option<f64>,
     pub missing: Vec<String>,
+    /// The script's figures and claims the draft leaves out, states
+    /// otherwise or turns round (none without a script).
+    pub facts: FactCheck,
 }
 
 /// Checks `reply` on its own, or against `script` (the official answer to
@@ -374,6 +378,7 @@ pub fn check_reply(reply: &str, script: Option<&str>) -> ReplyCheck {
             .collect(),
         banned: findings.banned,
         score: scored.as_ref().map(|r| r.score),
+        facts: scored.as_ref().map(|r| r.facts.clone()).unwrap_or_default(),
         missing: script
             .map(|s| missing_points(&folded, s))
             .unwrap_or_default(),
@@ -566,5 +571,18 @@ mod tests {
             .iter()
             .any(|c| c.check == Check::Thanks && c.found.is_some()));
         assert!(alone.checks.iter().all(|c| !c.expected));
+    }
+
+    #[test]
+    fn a_draft_that_states_another_figure_than_the_script_is_told_which() {
+        let script = "亲，本店支持7天无理由退货，寄回后1-3个工作日退款";
+        let draft = check_reply("亲，支持15天无理由退货，寄回后三个工作日退款", Some(script));
+        assert_eq!(
+            draft.facts.wrong,
+            vec![("7天无理由".to_string(), "15天无理由".to_string())]
+        );
+        let faithful = "亲，支持七天无理由退货，寄回后三个工作日内退款";
+        assert!(check_reply(faithful, Some(script)).facts.wrong.is_empty());
+        assert_eq!(check_reply("亲", None).facts, FactCheck::default());
     }
 }
