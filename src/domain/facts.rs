@@ -90,25 +90,33 @@ impl Facts {
     /// How `reply` (folded) states this reference's facts.
     pub fn check(&self, reply: &str) -> FactCheck {
         let given = quantities(reply);
-        let missed = self
+        // The reference's quantities no figure of the reply agrees with.
+        let mut unmet: Vec<&Quantity> = self
             .quantities
             .iter()
             .filter(|r| !given.iter().any(|g| g.agrees(r)))
-            .map(|r| r.text.clone())
             .collect();
-        let wrong = given
-            .iter()
-            .filter_map(|g| {
-                let same_kind: Vec<&Quantity> = self
-                    .quantities
+        // A figure of the reply that agrees with none of the reference's
+        // figures of its kind stands in for the first unmet one: that one is
+        // written otherwise, not left out.
+        let mut wrong = Vec::new();
+        for g in &given {
+            let of_kind = || {
+                self.quantities
                     .iter()
                     .filter(|r| r.dimension == g.dimension)
-                    .collect();
-                let first = same_kind.first()?;
-                (!same_kind.iter().any(|r| r.agrees(g)))
-                    .then(|| (first.text.clone(), g.text.clone()))
-            })
-            .collect();
+            };
+            if of_kind().next().is_none() || of_kind().any(|r| r.agrees(g)) {
+                continue;
+            }
+            let stands_for = unmet.iter().position(|r| r.dimension == g.dimension);
+            let expected = match stands_for {
+                Some(i) => unmet.remove(i),
+                None => of_kind().next().unwrap_or(g),
+            };
+            wrong.push((expected.text.clone(), g.text.clone()));
+        }
+        let missed = unmet.iter().map(|r| r.text.clone()).collect();
         let said = claims(reply);
         let contradicted = self
             .claims
