@@ -127,6 +127,53 @@ fn difflib_ratio(a: &str, b: &str) -> f64 {
     2.0 * matched(&a, &b) as f64 / total as f64
 }
 
+/// One way of combining the similarity views into one figure.
+type Combine = fn(&Similarity) -> f64;
+
+/// Candidate ways of combining the similarity views, on the train splits
+/// (`TUNE=1`): where a new view earns its place before it enters the scorer.
+fn tune(dir: &Path) {
+    let (Some(ads_train), Some(le_train)) = (ads(dir, "train.jsonl"), le(dir, "s_train_zh.csv"))
+    else {
+        return;
+    };
+    for (name, rows) in [("ADS train", &ads_train), ("LE train", &le_train)] {
+        let human: Vec<f64> = rows.iter().map(|r| r.human).collect();
+        let sims: Vec<Similarity> = rows
+            .iter()
+            .map(|r| {
+                r.references
+                    .iter()
+                    .map(|x| similarity::between(&r.answer, x))
+                    .max_by(|a, b| a.combined.total_cmp(&b.combined))
+                    .unwrap_or(Similarity::NONE)
+            })
+            .collect();
+        let combos: [(&str, Combine); 5] = [
+            ("(edit+dice+coverage)/3", |s| s.combined),
+            ("(edit+dice+coverage+precision)/4", |s| {
+                (s.edit + s.dice + s.coverage + s.precision) / 4.0
+            }),
+            ("combined + 0.5*precision*coverage", |s| {
+                s.combined + 0.5 * s.precision * s.coverage
+            }),
+            ("max(combined, precision*0.6)", |s| {
+                s.combined.max(0.6 * s.precision)
+            }),
+            ("(edit+dice+2*coverage+precision)/5", |s| {
+                (s.edit + s.dice + 2.0 * s.coverage + s.precision) / 5.0
+            }),
+        ];
+        for (label, f) in combos {
+            let xs: Vec<f64> = sims.iter().map(f).collect();
+            println!(
+                "  tune {name:<10} {label:<40} pearson {:.3}",
+                pearson(&xs, &human)
+            );
+        }
+    }
+}
+
 /// The whole set: the default score, the calibrated one under 5-fold
 /// cross-validation by question, and the difflib-style ratio.
 fn whole(name: &str, rows: &[Graded]) {
@@ -267,6 +314,9 @@ fn main() {
     };
     report("SAS ADS test split (0-10)", &ads_test);
     report("SAS LE eval split (0-1)", &le_eval);
+    if std::env::var_os("TUNE").is_some() {
+        tune(&dir);
+    }
     println!("\nWhole sets, Pearson r:");
     if let Some(all) = ads(&dir, "all.jsonl") {
         whole("SAS ADS", &all);

@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use super::scoring::Report;
 
 /// The signals, in the order of a model's weights.
-pub const SIGNALS: [&str; 10] = [
+pub const SIGNALS: [&str; 11] = [
     "default_score",
     "relevance",
     "edit",
     "dice",
     "coverage",
+    "precision",
     "rubric_share",
     "facts_coverage",
     "wrong_fact",
@@ -37,6 +38,7 @@ pub fn signals(report: &Report, answer_chars: usize, reference_chars: usize) -> 
         report.similarity.edit,
         report.similarity.dice,
         report.similarity.coverage,
+        report.similarity.precision,
         report.rubric_share,
         report.facts.coverage(),
         f64::from(u8::from(report.facts.is_wrong())),

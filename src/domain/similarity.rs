@@ -48,6 +48,11 @@ pub struct Similarity {
     pub edit: f64,
     pub dice: f64,
     pub coverage: f64,
+    /// The share of the answer's bigrams found in the reference: a short
+    /// answer that says only what the reference says is precise, though it
+    /// covers little. Reports stored before it read as 0.
+    #[serde(default)]
+    pub precision: f64,
     pub combined: f64,
 }
 
@@ -56,6 +61,7 @@ impl Similarity {
         edit: 0.0,
         dice: 0.0,
         coverage: 0.0,
+        precision: 0.0,
         combined: 0.0,
     };
 }
@@ -71,10 +77,12 @@ pub fn compare(answer_tokens: &[Token], answer_grams: &[u64], reference: &Prepar
     let common = common(answer_grams, &reference.grams) as f64;
     let dice = 2.0 * common / (answer_grams.len() + reference.grams.len()) as f64;
     let coverage = common / reference.grams.len() as f64;
+    let precision = common / answer_grams.len() as f64;
     Similarity {
         edit,
         dice,
         coverage,
+        precision,
         combined: (edit + dice + coverage) / 3.0,
     }
 }
