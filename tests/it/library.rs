@@ -354,6 +354,10 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
         "{json}"
     );
     assert_eq!(json["checks"].as_array().map(Vec::len), Some(5), "{json}");
+    assert!(
+        json["facts"]["wrong"].as_array().is_some_and(Vec::is_empty),
+        "{json}"
+    );
     let (status, _) = dan
         .post_json(
             "/api/v1/replies/check",

@@ -57,7 +57,7 @@ pub struct CheckRequest {
 }
 
 /// `POST /api/v1/replies/check` with `{"message", "reply"}`: the same check
-/// as JSON — `{"checks", "banned", "score", "missing", "script"}`.
+/// as JSON — `{"checks", "banned", "score", "missing", "facts", "script"}`.
 pub async fn api(caller: ApiCaller, body: ApiJson<CheckRequest>) -> Result<HttpResponse, AppError> {
     let CheckRequest { message, reply } = body.0;
     let (found, result) = run(&caller.state, &message, &reply).await?;
@@ -66,6 +66,7 @@ pub async fn api(caller: ApiCaller, body: ApiJson<CheckRequest>) -> Result<HttpR
         "banned": result.banned,
         "score": result.score,
         "missing": result.missing,
+        "facts": result.facts,
         "script": found.map(|(m, l)| serde_json::json!({
             "script": l.script.id,
             "question": l.prompt,
