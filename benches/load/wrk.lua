@@ -37,10 +37,5 @@ function delay()
   return 0
 end
 
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    "RESULT requests=%d duration_us=%d status_errors=%d socket_errors=%d p50_us=%d p99_us=%d max_us=%d\n",
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
-end
+-- done(): the RESULT line, shared with the other scripts here.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "result.lua")
