@@ -71,7 +71,7 @@ fn with_references<'q>(
 ) -> Result<Vec<(&'q Question, Vec<String>)>, DbError> {
     let mut items = Vec::with_capacity(questions.len());
     for q in questions {
-        let current = scripts::current_text(conn, q.id)?;
+        let current = scripts::current(conn, q.id)?.map(|v| v.text);
         let mut own = q.references.clone();
         own.extend(review::upheld_better_answers(conn, q.id)?);
         let references = crate::domain::library::item_references(current.as_deref(), &[], &own);

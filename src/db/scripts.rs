@@ -167,17 +167,6 @@ pub fn for_question(conn: &mut Conn, question: i64) -> DbResult<Option<ScriptRow
         .optional())?)
 }
 
-/// The current text of `question`'s script, if it has one.
-pub fn current_text(conn: &mut Conn, question: i64) -> DbResult<Option<String>> {
-    Ok(on_conn!(conn, c => script_versions::table
-        .inner_join(scripts::table)
-        .filter(scripts::question_id.eq(question))
-        .order(script_versions::n.desc())
-        .select(script_versions::text)
-        .first(c)
-        .optional())?)
-}
-
 /// The mined groups that have an official script.
 pub fn scripted_groups(conn: &mut Conn) -> DbResult<std::collections::HashSet<i64>> {
     let keys: Vec<String> = on_conn!(conn, c => scripts::table

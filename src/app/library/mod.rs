@@ -136,20 +136,24 @@ pub fn record(conn: &mut Conn, script: i64) -> Result<Vec<Stood>, DbError> {
         .collect())
 }
 
-/// Whether `answer` may replace `question`'s current script: it must have
-/// beaten the current version in a round where both stood. A question with
-/// no script yet takes any candidate, and the current version's own source
+/// Whether `answer` (found among the candidates as `source`, if it is one)
+/// may replace the script whose current version is `current`: it must have
+/// beaten that version in a round where both stood. A question with no
+/// script yet takes any candidate, and the current version's own source
 /// answer is no challenger (publishing from it is the lead editing the
 /// script).
-fn challenge(conn: &mut Conn, question: i64, answer: AnswerId) -> Result<(), LibraryError> {
-    let Some(current) = scripts::current(conn, question)? else {
+fn challenge(
+    current: Option<&scripts::VersionRow>,
+    answer: AnswerId,
+    source: Option<&Ranked>,
+) -> Result<(), LibraryError> {
+    let Some(current) = current else {
         return Ok(());
     };
     if current.answer_id == Some(answer) {
         return Ok(());
     }
-    let bout = bouts_with_current(conn, question)?.remove(&answer.get());
-    match bout {
+    match source.and_then(|r| r.bout.as_ref()) {
         Some(b) if b.verdict() == Verdict::Won => Ok(()),
         met => Err(LibraryError::Unbeaten {
             met: met.map(|b| (b.challenger_result, b.incumbent_result)),
@@ -185,12 +189,12 @@ pub fn publish(conn: &mut Conn, p: &Publication) -> Result<(i64, i32), LibraryEr
         let from = match p.from {
             None => Provenance::written(),
             Some(answer) => {
-                challenge(conn, p.question, answer)?;
+                // One walk of the rounds gives both the candidate and its bout.
                 let ranked = candidates(conn, p.question)?;
-                let source = ranked
-                    .iter()
-                    .find(|r| r.candidate.answer_id == answer)
-                    .ok_or(LibraryError::NotACandidate)?;
+                let source = ranked.iter().find(|r| r.candidate.answer_id == answer);
+                let current = scripts::current(conn, p.question)?;
+                challenge(current.as_ref(), answer, source)?;
+                let source = source.ok_or(LibraryError::NotACandidate)?;
                 Provenance {
                     answer_id: Some(answer),
                     author_id: Some(source.candidate.author_id),

@@ -41,6 +41,13 @@ async fn load(ctx: &Ctx, id: i64) -> Result<ScriptPage, AppError> {
             let versions = scripts::versions(conn, id)?;
             let current = versions.first().map_or("", |v| v.text.as_str());
             let fresh = library::freshness(conn, question.id, current)?;
+            let record = library::record(conn, id)?;
+            // Exam titles only for a script that stood in rounds.
+            let exams = if record.is_empty() {
+                Vec::new()
+            } else {
+                db::exams::list(conn)?
+            };
             Ok((
                 script,
                 question,
@@ -48,7 +55,7 @@ async fn load(ctx: &Ctx, id: i64) -> Result<ScriptPage, AppError> {
                 db::alternates::of_script(conn, id)?,
                 db::users::list(conn)?,
                 fresh,
-                (library::record(conn, id)?, db::exams::list(conn)?),
+                (record, exams),
             ))
         })
         .await?;
