@@ -179,7 +179,7 @@ fn tune(dir: &Path) {
 fn whole(name: &str, rows: &[Graded]) {
     let no_rubric = Settings {
         expect: Some(vec![]),
-        banned: vec![],
+        ..Settings::default()
     };
     let fits: Vec<Fit> = rows
         .iter()
@@ -251,7 +251,7 @@ fn report(name: &str, rows: &[Graded]) {
     // similarity side of the scorer is compared (no expected checks).
     let no_rubric = Settings {
         expect: Some(vec![]),
-        banned: vec![],
+        ..Settings::default()
     };
     let ours: Vec<f64> = rows
         .iter()

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::domain::calibration::{self, Graded, Model};
+use crate::domain::keypoints;
 use crate::domain::rubric::Settings;
 use crate::domain::scoring::{Question, Report};
 use crate::domain::types::AnswerText;
@@ -25,6 +26,9 @@ struct Line {
     id: Value,
     answer: String,
     references: Vec<String>,
+    /// What a complete answer must say, as a bank marks it.
+    #[serde(default)]
+    key_points: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -37,6 +41,8 @@ struct GradedLine {
     grade: f64,
     #[serde(default)]
     question: Option<String>,
+    #[serde(default)]
+    key_points: Vec<String>,
 }
 
 /// Returns the number of malformed lines.
@@ -116,9 +122,20 @@ fn read_model(path: &Path) -> anyhow::Result<Model> {
 }
 
 /// The answer scored against its references, with the signals a model reads.
-fn scored(answer: &str, references: &[String]) -> Result<(Report, Vec<f64>), String> {
+fn scored(
+    answer: &str,
+    references: &[String],
+    key_points: Vec<String>,
+) -> Result<(Report, Vec<f64>), String> {
     AnswerText::parse_draft(answer).map_err(|e| e.to_string())?;
-    let question = Question::new(references, Settings::default()).map_err(|e| e.to_string())?;
+    if let Some(problem) = keypoints::problem(&key_points) {
+        return Err(problem);
+    }
+    let settings = Settings {
+        key_points,
+        ..Settings::default()
+    };
+    let question = Question::new(references, settings).map_err(|e| e.to_string())?;
     let report = question.score(answer);
     let reference = references
         .get(report.best_reference)
@@ -133,7 +150,7 @@ fn graded_line(text: &str) -> Result<Graded, String> {
     if !line.grade.is_finite() {
         return Err("the grade is not a number".into());
     }
-    let (_, signals) = scored(&line.answer, &line.references)?;
+    let (_, signals) = scored(&line.answer, &line.references, line.key_points)?;
     Ok(Graded {
         signals,
         grade: line.grade,
@@ -146,7 +163,7 @@ fn graded_line(text: &str) -> Result<Graded, String> {
 fn score_line(text: &str, model: Option<&Model>) -> Result<Value, String> {
     let line: Line =
         serde_json::from_str(text).map_err(|e| format!("not a valid input object: {e}"))?;
-    let (report, signals) = scored(&line.answer, &line.references)?;
+    let (report, signals) = scored(&line.answer, &line.references, line.key_points)?;
     let score = model.map_or(report.score, |m| (m.score(&signals) * 10.0).round() / 10.0);
     let rubric: serde_json::Map<String, Value> = report
         .checks
@@ -168,5 +185,6 @@ fn score_line(text: &str, model: Option<&Model>) -> Result<Value, String> {
         "similarity": (report.similarity.combined * 1000.0).round() / 1000.0,
         "rubric": rubric,
         "best_reference": report.best_reference,
+        "key_points_missed": report.facts.key_points_missed,
     }))
 }

@@ -15,6 +15,7 @@
 //! tags = ["choice_question"]
 //! prompt = "是正品吗？"
 //! references = ["……", "……"]
+//! key_points = ["正品", "专柜验货|可以验货"]
 //! rubric = { expect = ["empathy", "next_step"], banned = ["包邮"] }
 //! ```
 
@@ -24,9 +25,10 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::keypoints::{self, KeyPoints};
 use super::rubric::{self, Check};
 use super::scoring;
-use super::text::char_len;
+use super::text::{self, char_len};
 use super::types::{AnswerText, Category, Scene};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +93,7 @@ struct RawQuestion {
     references: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     tags: Vec<Spanned<String>>,
+    key_points: Option<Spanned<Vec<String>>>,
     rubric: Option<RawRubric>,
 }
 
@@ -247,7 +250,8 @@ fn question(q: RawQuestion, seen: &mut HashSet<String>, p: &mut Problems) -> Opt
             );
         }
     }
-    let rubric = rubric_settings(q.rubric, p);
+    let mut rubric = rubric_settings(q.rubric, p);
+    rubric.key_points = key_points(q.key_points, &references, p);
     if scoring::Question::new(&references, rubric.clone()).is_err() {
         p.add(
             q.references.span(),
@@ -268,6 +272,42 @@ fn question(q: RawQuestion, seen: &mut HashSet<String>, p: &mut Problems) -> Opt
         }),
         _ => None,
     }
+}
+
+/// The key points, each of which some reference must state: copying a
+/// reference has to score as complete.
+fn key_points(
+    raw: Option<Spanned<Vec<String>>>,
+    references: &[String],
+    p: &mut Problems,
+) -> Vec<String> {
+    let Some(raw) = raw else {
+        return Vec::new();
+    };
+    let span = raw.span();
+    let points: Vec<String> = raw
+        .into_inner()
+        .iter()
+        .map(|k| k.trim().to_string())
+        .collect();
+    if let Some(message) = keypoints::problem(&points) {
+        p.add(span, "questions.key_points", message);
+        return Vec::new();
+    }
+    for point in &points {
+        let one = KeyPoints::new(std::slice::from_ref(point));
+        let stated = references
+            .iter()
+            .any(|r| one.check(&text::fold(r)).missed.is_empty());
+        if !stated {
+            p.add(
+                span.clone(),
+                "questions.key_points",
+                format!("no reference states the key point \"{point}\""),
+            );
+        }
+    }
+    points
 }
 
 fn rubric_settings(raw: Option<RawRubric>, p: &mut Problems) -> rubric::Settings {
@@ -295,6 +335,7 @@ fn rubric_settings(raw: Option<RawRubric>, p: &mut Problems) -> rubric::Settings
             .collect()
     });
     rubric::Settings {
+        key_points: Vec::new(),
         expect,
         banned: raw
             .banned
@@ -344,6 +385,28 @@ rubric = { expect = ["empathy"] }
         assert_eq!(bank.questions.len(), 1);
         assert_eq!(bank.questions[0].scene, Scene::PreSale);
         assert_eq!(bank.questions[0].rubric.expect, Some(vec![Check::Empathy]));
+    }
+
+    #[test]
+    fn key_points_are_kept_and_each_must_be_stated_by_a_reference() {
+        let marked = GOOD.replace(
+            "rubric = {",
+            "key_points = [\"品牌授权|授权店\", \"可查验\"]\nrubric = {",
+        );
+        let bank = parse(&marked).expect("valid bank");
+        assert_eq!(
+            bank.questions[0].rubric.key_points,
+            ["品牌授权|授权店", "可查验"]
+        );
+        let unstated = GOOD.replace("rubric = {", "key_points = [\"7天无理由\"]\nrubric = {");
+        let problems = parse(&unstated).expect_err("a point no reference states");
+        assert_eq!(
+            (problems[0].line, problems[0].field.as_str()),
+            (12, "questions.key_points")
+        );
+        assert!(problems[0].message.contains("7天无理由"), "{problems:?}");
+        let empty = GOOD.replace("rubric = {", "key_points = [\" \"]\nrubric = {");
+        assert!(parse(&empty).is_err());
     }
 
     #[test]

@@ -54,6 +54,17 @@ pub struct FactCheck {
     /// How many quantities the reference states.
     #[serde(default)]
     pub stated: usize,
+    /// The question's key points the reply does not state
+    /// (`domain::keypoints`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_points_missed: Vec<String>,
+    /// How many key points the question has.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub key_points: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl FactCheck {
@@ -85,6 +96,21 @@ impl Facts {
             quantities: quantities(folded),
             claims: claims(folded),
         }
+    }
+
+    /// Whether `reply` (folded) states every quantity of these facts at the
+    /// same value and turns none of their claims round. Other figures of the
+    /// reply do not matter: a key point is one fact among the reply's many.
+    pub fn all_stated_in(&self, reply: &str) -> bool {
+        let given = quantities(reply);
+        let said = claims(reply);
+        self.quantities
+            .iter()
+            .all(|q| given.iter().any(|g| g.agrees(q)))
+            && !self
+                .claims
+                .iter()
+                .any(|c| said.iter().any(|s| s.turns_round(c)))
     }
 
     /// How `reply` (folded) states this reference's facts.
@@ -129,6 +155,7 @@ impl Facts {
             wrong,
             contradicted,
             stated: self.quantities.len(),
+            ..FactCheck::default()
         }
     }
 }
@@ -167,7 +194,7 @@ const UNITS: &[(&str, Dimension, f64)] = &[
 const DIGITS: &str = "0123456789.";
 /// Words before a number that make N点 a time of day.
 const CLOCK_BEFORE: &[&str] = &[
-    "上午", "中午", "下午", "晚上", "傍晚", "凌晨", "早上", "今天", "明天", "今晚",
+    "上午", "中午", "下午", "晚上", "傍晚", "凌晨", "早上", "今天", "明天", "今晚", "早", "晚",
 ];
 const CHINESE: &str = "零一二两三四五六七八九十百千万半";
 
@@ -221,6 +248,10 @@ fn quantity(
     let before: String = chars[start.saturating_sub(2)..start].iter().collect();
     let (mut low, mut high) = (low * factor, high * factor);
     let unit: String = chars[start..after].iter().collect();
+    // 第二天 is the next day, an ordinal, not two days.
+    if before.ends_with('第') {
+        return None;
+    }
     match dimension {
         // 2026年 is a year, not a warranty.
         Dimension::Duration if factor == 8760.0 && high > 20.0 * factor => return None,
@@ -233,7 +264,11 @@ fn quantity(
             if high > 24.0 || !(of_day || "前之半钟左".contains(next)) {
                 return None;
             }
-            if ["下午", "晚上", "傍晚"].iter().any(|p| before.ends_with(p)) && high < 12.0 {
+            if ["下午", "晚上", "傍晚", "晚"]
+                .iter()
+                .any(|p| before.ends_with(p))
+                && high < 12.0
+            {
                 low += 12.0;
                 high += 12.0;
             }
@@ -488,6 +523,7 @@ mod tests {
             ("预计1-3个工作日到账", "3个工作日内到账"),
             ("一个半小时送达", "90分钟送达"),
             ("今天下午5点前发出", "今天17点前发出"),
+            ("早上9点到晚上11点在线", "早9点到晚11点在线"),
             ("满200元减20元", "满两百元减二十元"),
             ("包邮，差价20块", "差价二十元"),
         ] {
@@ -530,6 +566,7 @@ mod tests {
         assert_eq!(quantities(&fold("一两天就到"))[0].high, 48.0);
         assert!(quantities(&fold("再便宜一点")).is_empty());
         assert!(quantities(&fold("这块面料很软")).is_empty());
+        assert!(quantities(&fold("第二天上午发出")).is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod diff;
 pub mod exam;
 pub mod facts;
 pub mod featured;
+pub mod keypoints;
 pub mod library;
 pub mod login;
 pub mod mining;

@@ -237,6 +237,10 @@ pub struct Settings {
     pub expect: Option<Vec<Check>>,
     /// Banned phrases on top of `DEFAULT_BANNED`.
     pub banned: Vec<String>,
+    /// What a complete reply must say (`domain::keypoints`); settings stored
+    /// before key points read as none.
+    #[serde(default)]
+    pub key_points: Vec<String>,
 }
 
 /// What the rubric saw in one text.

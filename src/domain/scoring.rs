@@ -12,11 +12,18 @@
 //!   quantities the answer states (a missed "7天无理由" costs); a quantity stated
 //!   with another value caps the score at `WRONG_FACT_CAP`, and a claim turned
 //!   round (不可以开发票 against 可以开发票) at `CONTRADICTION_CAP` — shared words
-//!   do not make a wrong answer right.
+//!   do not make a wrong answer right;
+//! - key points (`domain::keypoints`), when the bank marks them: relevance is
+//!   the share of them the answer states, times how on topic it is — where a
+//!   precise answer (most of its words are the reference's) counts as on topic
+//!   however short, so "亲，是正品的，放心买" is not crushed by its length;
+//! - a banned phrase the reference itself uses (100%纯棉) costs nothing: the
+//!   team's own script sanctions it.
 
 use serde::{Deserialize, Serialize};
 
 use super::facts::{FactCheck, Facts};
+use super::keypoints::KeyPoints;
 use super::rubric::{self, Check, Findings, Settings};
 use super::similarity::{self, Prepared, Similarity};
 use super::text;
@@ -35,11 +42,17 @@ const WRONG_FACT_CAP: f64 = 40.0;
 const CONTRADICTION_CAP: f64 = 20.0;
 /// How much of relevance rides on stating the reference's quantities.
 const FACTS_SHARE: f64 = 0.3;
+/// Precision (share of the answer's bigrams in the reference) at or below
+/// which an answer with key points is not precise, and at or above which it
+/// fully is.
+const PRECISE_FLOOR: f64 = 0.15;
+const PRECISE_CEIL: f64 = 0.4;
 
 /// A question's references and rubric settings, prepared once for many answers.
 pub struct Question {
     references: Vec<Reference>,
     settings: Settings,
+    key_points: KeyPoints,
 }
 
 struct Reference {
@@ -110,6 +123,7 @@ impl Question {
         }
         Ok(Self {
             references,
+            key_points: KeyPoints::new(&settings.key_points),
             settings,
         })
     }
@@ -141,26 +155,36 @@ impl Question {
                     .map(|(_, p)| p.clone()),
             })
             .collect();
-        let facts = self
-            .references
-            .get(best_reference)
-            .map(|r| r.facts.check(&folded))
-            .unwrap_or_default();
-        // On topic or not is the similarity's to say (it gates the rubric);
-        // a missed fact only costs the relevance part.
-        let on_topic = ((sim.combined - SIM_FLOOR) / (SIM_CEIL - SIM_FLOOR)).clamp(0.0, 1.0);
-        let relevance = on_topic * (1.0 - FACTS_SHARE * (1.0 - facts.coverage()));
-        let rubric_share = if expected.is_empty() {
+        let best = self.references.get(best_reference);
+        let mut facts = best.map(|r| r.facts.check(&folded)).unwrap_or_default();
+        let points = self.key_points.check(&folded);
+        // On topic or not is the similarity's (or, with key points, their
+        // share's) to say, and it gates the rubric; a missed fact only costs
+        // the relevance part.
+        let on_topic = ramp(sim.combined, SIM_FLOOR, SIM_CEIL);
+        let topic = if self.key_points.is_empty() {
             on_topic
+        } else {
+            let precise = ramp(sim.precision, PRECISE_FLOOR, PRECISE_CEIL);
+            points.share() * on_topic.max(precise)
+        };
+        let relevance = topic * (1.0 - FACTS_SHARE * (1.0 - facts.coverage()));
+        let rubric_share = if expected.is_empty() {
+            topic
         } else {
             let passed = checks
                 .iter()
                 .filter(|c| c.expected && c.found.is_some())
                 .count();
-            passed as f64 / expected.len() as f64 * (on_topic / GATE).min(1.0)
+            passed as f64 / expected.len() as f64 * (topic / GATE).min(1.0)
         };
+        let banned: Vec<String> = findings
+            .banned
+            .into_iter()
+            .filter(|b| best.is_none_or(|r| !r.findings.banned.contains(b)))
+            .collect();
         let raw = 100.0 * (RELEVANCE_WEIGHT * relevance + (1.0 - RELEVANCE_WEIGHT) * rubric_share)
-            - BANNED_PENALTY * findings.banned.len() as f64;
+            - BANNED_PENALTY * banned.len() as f64;
         let cap = if !facts.contradicted.is_empty() {
             CONTRADICTION_CAP
         } else if !facts.wrong.is_empty() {
@@ -168,6 +192,8 @@ impl Question {
         } else {
             100.0
         };
+        facts.key_points = points.total;
+        facts.key_points_missed = points.missed;
         Report {
             score: round1(raw.clamp(0.0, cap)),
             facts,
@@ -175,7 +201,7 @@ impl Question {
             relevance,
             best_reference,
             checks,
-            banned: findings.banned,
+            banned,
             rubric_share,
         }
     }
@@ -190,6 +216,11 @@ impl Question {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// Where `x` stands between `floor` (0) and `ceil` (1).
+fn ramp(x: f64, floor: f64, ceil: f64) -> f64 {
+    ((x - floor) / (ceil - floor)).clamp(0.0, 1.0)
 }
 
 fn round1(x: f64) -> f64 {
@@ -261,6 +292,47 @@ mod tests {
     }
 
     #[test]
+    fn a_short_reply_that_states_the_key_points_is_not_crushed_by_its_length() {
+        let reference = "亲，我们是品牌授权店，所有商品都是正品，支持专柜验货，请放心购买～";
+        let short = "亲，是正品的，放心买";
+        let plain = Question::new(&[reference.to_string()], Settings::default()).expect("valid");
+        let marked = Settings {
+            key_points: vec!["正品".into()],
+            ..Settings::default()
+        };
+        let q = Question::new(&[reference.to_string()], marked).expect("valid");
+        assert!(plain.score(short).score < 30.0, "without key points");
+        let r = q.score(short);
+        assert!(r.score >= 60.0, "{r:?}");
+        assert_eq!(
+            (r.facts.key_points, r.facts.key_points_missed.len()),
+            (1, 0)
+        );
+        // Polite words that state no key point are still empty.
+        let empty = q.score("亲，您好，欢迎光临，很高兴为您服务，请放心购买～");
+        assert!(empty.score < 30.0, "{empty:?}");
+        assert_eq!(empty.facts.key_points_missed, ["正品"]);
+        assert_eq!(q.score(reference).score, 100.0);
+    }
+
+    #[test]
+    fn a_banned_phrase_the_reference_itself_uses_costs_nothing() {
+        let q = Question::new(
+            &["亲，这款是100%纯棉的，可以机洗".to_string()],
+            Settings::default(),
+        )
+        .expect("valid");
+        let r = q.score("亲，100%纯棉，可以机洗哦");
+        assert!(r.banned.is_empty(), "{r:?}");
+        let other = Question::new(
+            &["亲，这款是纯棉的，可以机洗".to_string()],
+            Settings::default(),
+        )
+        .expect("valid");
+        assert_eq!(other.score("亲，100%纯棉，可以机洗哦").banned, ["100%"]);
+    }
+
+    #[test]
     fn a_banned_word_costs_points() {
         let clean = question().score(REF).score;
         let with_banned = question().score(&format!("{REF}我们家绝对是全网最快的"));
@@ -294,7 +366,7 @@ mod tests {
     fn a_bank_can_state_the_expected_checks() {
         let settings = Settings {
             expect: Some(vec![Check::Thanks]),
-            banned: vec![],
+            ..Settings::default()
         };
         let q = Question::new(&[REF.to_string()], settings).expect("valid question");
         let r = q.score(REF);

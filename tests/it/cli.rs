@@ -70,6 +70,25 @@ fn exams_check_on_a_missing_folder_says_so() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read folder /no/such/folder"));
 }
 
+/// Writes `lines` to `input`, runs `huashu score` on it and reads its rows.
+fn score_lines(
+    input: &std::path::Path,
+    lines: &[impl AsRef<str>],
+) -> (std::process::Output, Vec<serde_json::Value>) {
+    let text: Vec<&str> = lines.iter().map(AsRef::as_ref).collect();
+    std::fs::write(input, text.join("\n")).expect("write");
+    let out = huashu()
+        .args(["score", "--input"])
+        .arg(input)
+        .output()
+        .expect("runs");
+    let rows = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    (out, rows)
+}
+
 #[test]
 fn score_scores_good_lines_and_reports_bad_ones_by_number() {
     let dir = tempfile::tempdir().expect("dir");
@@ -80,18 +99,8 @@ fn score_scores_good_lines_and_reports_bad_ones_by_number() {
         r#"{"id": "b", "answer": "我不知道", "references": ["好的，马上为您处理", "稍等，我查一下"]}"#,
         r#"{"id": 3, "answer": "x", "references": []}"#,
     ];
-    std::fs::write(&input, lines.join("\n")).expect("write");
-    let out = huashu()
-        .args(["score", "--input"])
-        .arg(&input)
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (out, rows) = score_lines(&input, &lines);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let rows: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["id"], 1);
     assert_eq!(rows[0]["score"], 100.0);
@@ -102,6 +111,62 @@ fn score_scores_good_lines_and_reports_bad_ones_by_number() {
         "{stderr}"
     );
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// Pairs of replies to one customer question, written so that any lead
+/// would pass one (60) and fail the other: short but correct against long but
+/// empty, the right figure against a wrong one, granting against denying,
+/// warm against a brush-off with the same words, a concrete promise against a
+/// vague one. Each question carries the key points a lead would mark.
+#[test]
+fn score_agrees_with_a_lead_on_nine_in_ten_service_reply_pairs() {
+    let pairs: Vec<serde_json::Value> = include_str!("../data/service_pairs.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a pair"))
+        .collect();
+    let dir = tempfile::tempdir().expect("dir");
+    let input = dir.path().join("pairs.jsonl");
+    let lines: Vec<String> = pairs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            ["pass", "fail"].map(|side| {
+                serde_json::json!({
+                    "id": format!("{i}-{side}"),
+                    "answer": p[side],
+                    "references": p["references"],
+                    "key_points": p["key_points"],
+                })
+                .to_string()
+            })
+        })
+        .collect();
+    let (out, rows) = score_lines(&input, &lines);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scores: std::collections::HashMap<String, f64> = rows
+        .iter()
+        .map(|row| {
+            let id = row["id"].as_str().expect("id").to_string();
+            (id, row["score"].as_f64().expect("score"))
+        })
+        .collect();
+    let disagreements: Vec<String> = pairs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let (pass, fail) = (scores[&format!("{i}-pass")], scores[&format!("{i}-fail")]);
+            (pass < 60.0 || fail >= 60.0).then(|| format!("{}: {pass} / {fail}", p["pass"]))
+        })
+        .collect();
+    assert!(pairs.len() >= 30, "five kinds, six pairs each");
+    assert!(
+        disagreements.len() * 10 <= pairs.len(),
+        "{disagreements:#?}"
+    );
 }
 
 #[test]

@@ -143,6 +143,8 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
                 wrong: vec![("18点前".into(), "20点前".into())],
                 contradicted: vec!["可以开发票".into()],
                 stated: 2,
+                key_points_missed: vec!["专柜验货".into()],
+                key_points: 2,
             },
             diff: diff::segments("亲，退款", "亲，退款会到"),
             seconds: 30,
