@@ -90,6 +90,45 @@ fn imports_merge_into_stored_clusters_and_the_same_file_twice_adds_nothing() {
     assert_eq!(weeks[&shipping.id].get("2026-11-02"), Some(&2), "{weeks:?}");
 }
 
+/// A second export of the same week adds to the stored counts: weeks sum on
+/// conflict, candidate answers stay capped, clusters are summed again.
+#[test]
+fn a_second_export_of_the_same_week_adds_to_every_stored_count() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = fresh_database_url(dir.path());
+    assert!(import(&url, &fixture("quoted.csv")).status.success());
+    let pool = pool(&url);
+    let counts = |conn: &mut huashu::db::Conn| {
+        let clusters = mining::clusters(conn).expect("clusters");
+        let ids: Vec<i64> = clusters.iter().map(|c| c.id).collect();
+        let weeks = mining::weeks_of(conn, Some(&ids)).expect("weeks");
+        let answers: usize = ids
+            .iter()
+            .map(|id| mining::answers_of(conn, *id).expect("answers").len())
+            .sum();
+        let asked: Vec<i64> = clusters.iter().map(|c| c.asked).collect();
+        (asked, weeks, answers)
+    };
+    let before = counts(&mut pool.get().expect("conn"));
+    // The same chats again, as another file (one more line makes it new).
+    let again = dir.path().join("again.csv");
+    let text = std::fs::read_to_string(fixture("quoted.csv")).expect("fixture");
+    std::fs::write(
+        &again,
+        format!("{text}c9,2026-11-10 22:00:00,路人乙,再见\n"),
+    )
+    .expect("write");
+    assert!(import(&url, &again).status.success());
+    let after = counts(&mut pool.get().expect("conn"));
+    assert_eq!(after.0, before.0.iter().map(|n| n * 2).collect::<Vec<_>>());
+    for (cluster, weeks) in &before.1 {
+        for (week, n) in weeks {
+            assert_eq!(after.1[cluster][week], n * 2, "{cluster} {week}");
+        }
+    }
+    assert_eq!(after.2, before.2, "the same replies are not stored twice");
+}
+
 #[test]
 fn personal_data_never_reaches_the_database() {
     let dir = tempfile::tempdir().expect("dir");

@@ -3,19 +3,18 @@
 //! itself is `domain::mining`; this module stores what it planned, under the
 //! lease of its import (`db::imports`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 
-use super::imports::{heartbeat, Lease};
-
 use super::schema::{mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks};
-use super::{on_conn, write_tx, Conn, DbError, DbResult};
-use crate::domain::mining::incremental::{Home, Known, Plan};
-use crate::domain::mining::mine::{Asked, Label};
+use super::{on_conn, write_tx, Conn, DbResult};
+use crate::domain::mining::incremental::Known;
 
-/// Candidate answers kept per question.
-const ANSWERS_PER_QUESTION: i64 = 3;
+mod apply;
+
+use apply::sum_up;
+pub use apply::{apply, Applied, Sampled};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = mined_clusters)]
 pub struct ClusterRow {
@@ -108,218 +107,6 @@ pub fn known(conn: &mut Conn) -> DbResult<(Vec<Known>, HashMap<i64, i64>)> {
         })
         .collect();
     Ok((known, counts.into_iter().collect()))
-}
-
-/// What an import changed.
-#[derive(Debug, Default, Clone, Copy, serde::Serialize, serde::Deserialize)]
-pub struct Applied {
-    pub new_clusters: usize,
-    pub grown_clusters: usize,
-    pub new_questions: usize,
-}
-
-/// Applies a merge plan in one transaction: new clusters, new and grown
-/// questions with their weeks and answers, and the recomputed labels. The
-/// transaction first renews the import's lease, so a process that lost its
-/// import to another writes nothing, and one that holds it commits with a
-/// fresh heartbeat (no one can take it over while the merge waits to commit).
-/// Which of an import's questions keep a sample of their replies: those in
-/// groups with an official script (stored questions by id, new ones by the
-/// group they join).
-#[derive(Debug, Default)]
-pub struct Sampled {
-    pub clusters: HashSet<i64>,
-    pub questions: HashSet<i64>,
-}
-
-impl Sampled {
-    /// The questions of `known` in `clusters`, and the clusters themselves.
-    pub fn of(clusters: HashSet<i64>, known: &[Known]) -> Sampled {
-        let questions = known
-            .iter()
-            .filter(|k| clusters.contains(&k.cluster))
-            .map(|k| k.id)
-            .collect();
-        Sampled {
-            clusters,
-            questions,
-        }
-    }
-}
-
-pub fn apply(
-    conn: &mut Conn,
-    lease: Lease,
-    plan: &Plan,
-    answers: &HashMap<i64, i64>,
-    sampled: &Sampled,
-    now: i64,
-) -> DbResult<Applied> {
-    write_tx(conn, |conn| {
-        if !heartbeat(conn, lease, now)? {
-            return Err(DbError::LeaseLost);
-        }
-        let mut new_ids = Vec::with_capacity(plan.new_clusters.len());
-        for label in &plan.new_clusters {
-            new_ids.push(insert_cluster(conn, label, now)?);
-        }
-        for (question, asked) in &plan.grown {
-            grow_question(conn, *question, asked)?;
-            let room = ANSWERS_PER_QUESTION - answers.get(question).copied().unwrap_or(0);
-            add_answers(conn, *question, asked, room)?;
-            if sampled.questions.contains(question) {
-                add_replies(conn, *question, lease.id, asked)?;
-            }
-        }
-        for (home, asked) in &plan.fresh {
-            let cluster = match home {
-                Home::Stored(id) => *id,
-                Home::New(i) => new_ids[*i],
-            };
-            let question: i64 = on_conn!(conn, c => diesel::insert_into(mined_questions::table)
-                .values((
-                    mined_questions::cluster_id.eq(cluster),
-                    mined_questions::text.eq(&asked.text),
-                    mined_questions::asked.eq(asked.count as i64),
-                    mined_questions::first_seen.eq(asked.first.map(|d| d.to_string())),
-                    mined_questions::last_seen.eq(asked.last.map(|d| d.to_string())),
-                ))
-                .returning(mined_questions::id)
-                .get_result(c))?;
-            add_weeks(conn, question, asked)?;
-            add_answers(conn, question, asked, ANSWERS_PER_QUESTION)?;
-            if sampled.clusters.contains(&cluster) {
-                add_replies(conn, question, lease.id, asked)?;
-            }
-        }
-        for (cluster, label) in &plan.relabelled {
-            on_conn!(conn, c => diesel::update(mined_clusters::table.find(cluster))
-                .set((
-                    mined_clusters::representative.eq(&label.representative),
-                    mined_clusters::scene.eq(label.tags.scene.map(|s| s.key())),
-                    mined_clusters::category.eq(label.tags.category.map(|s| s.key())),
-                    mined_clusters::department.eq(label.tags.department.key()),
-                    mined_clusters::updated_at.eq(now),
-                ))
-                .execute(c))?;
-        }
-        let touched: Vec<i64> = plan
-            .relabelled
-            .iter()
-            .map(|(c, _)| *c)
-            .chain(new_ids.iter().copied())
-            .collect();
-        for cluster in &touched {
-            sum_up(conn, *cluster)?;
-        }
-        Ok(Applied {
-            new_clusters: new_ids.len(),
-            grown_clusters: plan.relabelled.len(),
-            new_questions: plan.fresh.len(),
-        })
-    })
-}
-
-fn insert_cluster(conn: &mut Conn, label: &Label, now: i64) -> DbResult<i64> {
-    Ok(
-        on_conn!(conn, c => diesel::insert_into(mined_clusters::table)
-        .values((
-            mined_clusters::representative.eq(&label.representative),
-            mined_clusters::scene.eq(label.tags.scene.map(|s| s.key())),
-            mined_clusters::category.eq(label.tags.category.map(|s| s.key())),
-            mined_clusters::department.eq(label.tags.department.key()),
-            mined_clusters::asked.eq(0),
-            mined_clusters::created_at.eq(now),
-            mined_clusters::updated_at.eq(now),
-        ))
-        .returning(mined_clusters::id)
-        .get_result(c))?,
-    )
-}
-
-fn grow_question(conn: &mut Conn, id: i64, asked: &Asked) -> DbResult<()> {
-    let row: QuestionRow = on_conn!(conn, c => mined_questions::table.find(id).select(QuestionRow::as_select()).first(c))?;
-    let first = min_day(row.first_seen, asked.first.map(|d| d.to_string()));
-    let last = max_day(row.last_seen, asked.last.map(|d| d.to_string()));
-    on_conn!(conn, c => diesel::update(mined_questions::table.find(id))
-        .set((
-            mined_questions::asked.eq(row.asked + asked.count as i64),
-            mined_questions::first_seen.eq(first),
-            mined_questions::last_seen.eq(last),
-        ))
-        .execute(c))?;
-    add_weeks(conn, id, asked)
-}
-
-fn add_weeks(conn: &mut Conn, question: i64, asked: &Asked) -> DbResult<()> {
-    for (monday, n) in &asked.weeks {
-        let n = i64::from(*n);
-        on_conn!(conn, c => diesel::insert_into(mined_weeks::table)
-            .values((
-                mined_weeks::question_id.eq(question),
-                mined_weeks::week.eq(monday.to_string()),
-                mined_weeks::asked.eq(n),
-            ))
-            .on_conflict((mined_weeks::question_id, mined_weeks::week))
-            .do_update()
-            .set(mined_weeks::asked.eq(mined_weeks::asked + n))
-            .execute(c))?;
-    }
-    Ok(())
-}
-
-fn add_answers(conn: &mut Conn, question: i64, asked: &Asked, room: i64) -> DbResult<()> {
-    for body in asked.answers.iter().take(room.max(0) as usize) {
-        on_conn!(conn, c => diesel::insert_into(mined_answers::table)
-            .values((mined_answers::question_id.eq(question), mined_answers::body.eq(body)))
-            .on_conflict((mined_answers::question_id, mined_answers::body))
-            .do_nothing()
-            .execute(c))?;
-    }
-    Ok(())
-}
-
-fn add_replies(conn: &mut Conn, question: i64, import: i64, asked: &Asked) -> DbResult<()> {
-    for body in &asked.replies {
-        on_conn!(conn, c => diesel::insert_into(mined_replies::table)
-            .values((
-                mined_replies::question_id.eq(question),
-                mined_replies::import_id.eq(import),
-                mined_replies::body.eq(body),
-            ))
-            .execute(c))?;
-    }
-    Ok(())
-}
-
-/// Recomputes a cluster's count and seen days from its questions.
-fn sum_up(conn: &mut Conn, cluster: i64) -> DbResult<()> {
-    let rows: Vec<QuestionRow> = questions_of(conn, cluster)?;
-    let asked: i64 = rows.iter().map(|q| q.asked).sum();
-    let first = rows.iter().filter_map(|q| q.first_seen.clone()).min();
-    let last = rows.iter().filter_map(|q| q.last_seen.clone()).max();
-    on_conn!(conn, c => diesel::update(mined_clusters::table.find(cluster))
-        .set((
-            mined_clusters::asked.eq(asked),
-            mined_clusters::first_seen.eq(first),
-            mined_clusters::last_seen.eq(last),
-        ))
-        .execute(c))?;
-    Ok(())
-}
-
-fn min_day(a: Option<String>, b: Option<String>) -> Option<String> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn max_day(a: Option<String>, b: Option<String>) -> Option<String> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// A cluster's questions, most asked first.
@@ -456,7 +243,7 @@ pub fn merge(conn: &mut Conn, from: i64, into: i64, now: i64) -> DbResult<bool> 
         on_conn!(conn, c => diesel::update(mined_clusters::table.find(into))
             .set(mined_clusters::updated_at.eq(now))
             .execute(c))?;
-        sum_up(conn, into)?;
+        sum_up(conn, &[into])?;
         // The library's index reads groups' members as wordings.
         super::scripts::touch(conn)?;
         Ok(true)
@@ -507,8 +294,7 @@ pub fn split(conn: &mut Conn, id: i64, questions: &[i64], now: i64) -> DbResult<
                 .filter(mined_clusters::representative.eq_any(moving.iter().map(|q| q.text.clone()).collect::<Vec<_>>()))
                 .execute(c))?;
         }
-        sum_up(conn, id)?;
-        sum_up(conn, new)?;
+        sum_up(conn, &[id, new])?;
         super::scripts::touch(conn)?;
         Ok(Some(new))
     })
