@@ -119,6 +119,39 @@ impl From<crate::app::library::LibraryError> for AppError {
     }
 }
 
+impl From<crate::app::weights::WeightsError> for AppError {
+    fn from(e: crate::app::weights::WeightsError) -> Self {
+        use crate::app::weights::WeightsError as E;
+        use crate::domain::calibration::CalibrationError as C;
+        let shown = |r: Option<f64>| r.map_or("—".to_string(), |r| format!("{r:.2}"));
+        let status = StatusCode::CONFLICT;
+        match e {
+            E::Unfit(C::TooFew { need, got }) => AppError::Refused {
+                status,
+                key: "weights.too_few",
+                args: vec![("need", need.to_string()), ("got", got.to_string())],
+            },
+            E::Unfit(C::OneQuestion) => AppError::refused(status, "weights.one_question"),
+            E::Unfit(C::FlatGrades) => AppError::refused(status, "weights.flat"),
+            E::Unfit(C::NotFinite | C::WrongSignals(_)) => {
+                AppError::refused(status, "weights.unfit")
+            }
+            E::NotBetter {
+                calibrated,
+                default,
+            } => AppError::Refused {
+                status,
+                key: "weights.not_better",
+                args: vec![
+                    ("calibrated", shown(calibrated)),
+                    ("default", shown(default)),
+                ],
+            },
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
 impl From<crate::app::tokens::TokenError> for AppError {
     fn from(e: crate::app::tokens::TokenError) -> Self {
         use crate::app::tokens::TokenError as E;

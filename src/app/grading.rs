@@ -6,6 +6,7 @@ use crate::db::attempts::Scored;
 use crate::db::columns::ItemId;
 use crate::db::exams::Item;
 use crate::db::DbError;
+use crate::domain::calibration::Model;
 use crate::domain::{exam, scoring};
 
 /// The scoring question of a stored item.
@@ -14,15 +15,24 @@ pub fn question(item: &Item) -> Result<scoring::Question, DbError> {
         .map_err(|e| DbError::Corrupt(format!("item {}: {e}", item.id)))
 }
 
-/// Scores one answer per item (missing answers score 0) and the attempt's total.
-pub fn grade(items: &[Item], bodies: &[(ItemId, String)]) -> Result<(Vec<Scored>, f64), DbError> {
+/// Scores one answer per item (missing answers score 0) and the attempt's
+/// total, with the team's calibrated weights when a lead chose them.
+pub fn grade(
+    items: &[Item],
+    bodies: &[(ItemId, String)],
+    weights: Option<&Model>,
+) -> Result<(Vec<Scored>, f64), DbError> {
     let mut scored = Vec::with_capacity(items.len());
     for item in items {
         let body = bodies
             .iter()
             .find(|(id, _)| *id == item.id)
             .map_or("", |(_, b)| b.as_str());
-        let report = question(item)?.score(body);
+        let mut report = question(item)?.score(body);
+        if let Some(model) = weights.filter(|_| !body.trim().is_empty()) {
+            report.score = crate::app::weights::score(model, item, body, &report);
+            report.calibrated = true;
+        }
         scored.push(Scored {
             item_id: item.id,
             body: body.to_string(),
@@ -46,6 +56,7 @@ pub fn submit(
     now: i64,
     by: crate::db::attempts::SubmittedBy,
 ) -> Result<bool, DbError> {
-    let (scored, total) = grade(items, bodies)?;
+    let weights = crate::app::weights::in_force(conn)?;
+    let (scored, total) = grade(items, bodies, weights.as_ref())?;
     crate::db::attempts::submit(conn, attempt, &scored, total, now, by)
 }

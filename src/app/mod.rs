@@ -11,3 +11,4 @@ pub mod marking;
 pub mod passwords;
 pub mod review;
 pub mod tokens;
+pub mod weights;

@@ -21,11 +21,13 @@ use super::schema::{
     answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, featured_products,
     lead_grades, mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks,
     questions, review_assignments, review_calibrations, review_comparisons, review_rounds,
-    review_rubrics, round_incumbents, script_alternates, script_versions, scripts, users,
+    review_rubrics, round_incumbents, scoring_weights, script_alternates, script_versions, scripts,
+    users,
 };
 use super::scripts::{ScriptRow, VersionRow};
 use super::tokens::TokenRow;
 use super::users::UserRow;
+use super::weights::WeightsRow;
 use super::{on_conn, write_tx, Conn, DbError, DbResult};
 
 /// One row of one table; the unit of a backup file (one JSON line each).
@@ -61,10 +63,11 @@ pub enum Row {
     ScriptAlternates(AlternateRow),
     FeaturedProducts(FeaturedRow),
     RoundIncumbents(IncumbentRow),
+    ScoringWeights(WeightsRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 25] = [
+pub const TABLES: [&str; 26] = [
     "users",
     "api_tokens",
     "questions",
@@ -90,6 +93,7 @@ pub const TABLES: [&str; 25] = [
     "script_alternates",
     "featured_products",
     "round_incumbents",
+    "scoring_weights",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -141,6 +145,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(script_alternates, AlternateRow, ScriptAlternates);
     take!(featured_products, FeaturedRow, FeaturedProducts);
     take!(round_incumbents, IncumbentRow, RoundIncumbents);
+    take!(scoring_weights, WeightsRow, ScoringWeights);
     Ok(rows)
 }
 
@@ -177,6 +182,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(script_alternates),
         count!(featured_products),
         count!(round_incumbents),
+        count!(scoring_weights),
     ])
 }
 
@@ -241,6 +247,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::ScriptAlternates(r) => put!(script_alternates, r),
         Row::FeaturedProducts(r) => put!(featured_products, r),
         Row::RoundIncumbents(r) => put!(round_incumbents, r),
+        Row::ScoringWeights(r) => put!(scoring_weights, r),
     };
     Ok(())
 }

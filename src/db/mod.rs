@@ -20,6 +20,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
+pub mod weights;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
@@ -337,7 +338,7 @@ mod tests {
         // 6 + 13 + 5 + 2 (scripts), 7 (API tokens), 7 (featured product), 4
         // (scripts entered in rounds), 4 (sampled replies), 1 (script flags).
         assert_eq!(
-            columns, 206,
+            columns, 210,
             "a column exists in SQL but not in schema.rs (or the reverse)"
         );
     }

@@ -178,6 +178,15 @@ diesel::joinable!(scripts -> questions (question_id));
 diesel::joinable!(script_versions -> scripts (script_id));
 diesel::joinable!(script_alternates -> scripts (script_id));
 
+diesel::table! {
+    scoring_weights (id) {
+        id -> BigInt,
+        model_json -> Nullable<Text>,
+        chosen_by -> BigInt,
+        chosen_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     login_throttle,
@@ -207,6 +216,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     appeals,
     scripts,
     script_versions,
+    scoring_weights,
 );
 
 diesel::table! {

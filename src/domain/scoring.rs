@@ -89,6 +89,10 @@ pub struct Report {
     /// before facts were checked read as none).
     #[serde(default)]
     pub facts: FactCheck,
+    /// Whether `score` is the team's calibrated weights' (`app::weights`)
+    /// rather than the formula above.
+    #[serde(default)]
+    pub calibrated: bool,
 }
 
 impl Report {
@@ -203,6 +207,7 @@ impl Question {
             checks,
             banned,
             rubric_share,
+            calibrated: false,
         }
     }
 

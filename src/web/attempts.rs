@@ -488,6 +488,7 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
         checks: vec![],
         banned: vec![],
         facts: Default::default(),
+        calibrated: false,
         diff: vec![],
         seconds: answer.map_or(0, |a| a.time_spent_ms / 1000),
         review: None,
@@ -526,5 +527,6 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
     row.similarity = Some((report.similarity.combined * 100.0).round());
     row.banned = report.banned.clone();
     row.facts = report.facts.clone();
+    row.calibrated = report.calibrated;
     row
 }

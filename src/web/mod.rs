@@ -20,6 +20,7 @@ pub mod review;
 pub mod rubric;
 pub mod setup;
 pub mod startup;
+pub mod weights;
 
 use std::net::TcpListener;
 use std::sync::atomic::AtomicBool;
@@ -169,6 +170,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/comparisons/{id}", web::post().to(review::judge))
         .route("/rubric", web::get().to(rubric::show))
         .route("/rubric", web::post().to(rubric::save))
+        .route("/scoring", web::get().to(weights::show))
+        .route("/scoring/adopt", web::post().to(weights::adopt))
+        .route("/scoring/reset", web::post().to(weights::reset))
         .route("/rankings", web::get().to(rankings::team))
         .route("/progress", web::get().to(rankings::mine))
         .route("/progress/{id}", web::get().to(rankings::of))

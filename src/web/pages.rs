@@ -166,6 +166,7 @@ mod harness {
         crate::web::rubric::samples(&mut samples);
         crate::web::profile::samples(&mut samples);
         crate::web::featured::samples(&mut samples);
+        crate::web::weights::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

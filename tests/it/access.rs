@@ -56,6 +56,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/api/v1/imports/{id}") => Lead,
         (_, "/exams/{id}/results.csv" | "/rankings.csv" | "/questions.csv") => Lead,
         (_, "/exams/{id}/review.csv" | "/exams/{id}/rescore") => Lead,
+        (_, "/scoring" | "/scoring/adopt" | "/scoring/reset") => Lead,
         _ => return None,
     })
 }

@@ -55,12 +55,13 @@ pub fn rescore_exam(conn: &mut Conn, exam: ExamId) -> Result<Rescored, LibraryEr
             }
         }
         let answers = attempts::submitted_answers_for_exam(conn, exam)?;
+        let weights = crate::app::weights::in_force(conn)?;
         let mut out = Vec::new();
         for taken in attempts::submitted_for_exam(conn, exam)? {
             let id = taken.attempt.id;
             let mine: Vec<_> = answers.iter().filter(|a| a.attempt_id == id).collect();
             let bodies: Vec<_> = mine.iter().map(|a| (a.item_id, a.body.clone())).collect();
-            let (scored, total) = grading::grade(&items, &bodies)?;
+            let (scored, total) = grading::grade(&items, &bodies, weights.as_ref())?;
             attempts::rescore(conn, id, &scored, total)?;
             let moved = scored
                 .iter()

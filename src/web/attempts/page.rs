@@ -70,6 +70,8 @@ pub(super) struct Breakdown {
     /// The reference's facts the answer leaves out, states otherwise, or
     /// turns round.
     pub(super) facts: crate::domain::facts::FactCheck,
+    /// Scored with the team's calibrated weights (`app::weights`).
+    pub(super) calibrated: bool,
     pub(super) diff: Vec<diff::Segment>,
     pub(super) seconds: i64,
     pub(super) review: Option<AnswerOutcome>,
@@ -146,6 +148,7 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
                 key_points_missed: vec!["专柜验货".into()],
                 key_points: 2,
             },
+            calibrated: true,
             diff: diff::segments("亲，退款", "亲，退款会到"),
             seconds: 30,
             review: Some(AnswerOutcome::sample()),

@@ -7,6 +7,7 @@ mod inbox;
 mod rankings;
 mod rounds;
 mod rubric;
+mod weights;
 
 use reqwest::StatusCode;
 
@@ -47,14 +48,28 @@ pub(crate) async fn team(app: &TestApp) -> (Client, Client, Vec<Client>) {
 
 /// The lead opens an exam of one question and every trainee answers it.
 pub(crate) async fn sit(lead: &mut Client, trainees: &mut [Client], prompt: &str) -> i64 {
+    let bodies: Vec<String> = TRAINEES
+        .iter()
+        .map(|name| format!("亲，{name}在这里，本店商品都是正品，请放心购买"))
+        .collect();
+    sit_with(lead, trainees, prompt, &bodies).await
+}
+
+/// The lead opens an exam of one question and every trainee answers it with
+/// their own body.
+pub(crate) async fn sit_with(
+    lead: &mut Client,
+    trainees: &mut [Client],
+    prompt: &str,
+    bodies: &[String],
+) -> i64 {
     let exam = open_exam(lead, &[prompt]).await;
-    for (t, name) in trainees.iter_mut().zip(TRAINEES) {
+    for (t, body) in trainees.iter_mut().zip(bodies) {
         let (attempt, page) = start(t, exam).await;
         let item = crate::helpers::item_ids(&page.body)[0];
         let field = format!("answer_{item}");
-        let body = format!("亲，{name}在这里，本店商品都是正品，请放心购买");
         let done = t
-            .post(&format!("/attempts/{attempt}/submit"), &[(&field, &body)])
+            .post(&format!("/attempts/{attempt}/submit"), &[(&field, body)])
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     }
@@ -77,6 +92,21 @@ async fn start_round(lead: &mut Client, exam: i64, k: &str) {
         )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+}
+
+/// The lead grades `name`'s answer in an exam's round with every criterion at `level`.
+pub(crate) async fn lead_grades(lead: &mut Client, exam: i64, name: &str, level: &str) {
+    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
+    let row = page
+        .split(&format!("<td>{name}</td>"))
+        .nth(1)
+        .expect("the answer");
+    let answer = number_after(row, "href=\"/answers/").expect("a grade link");
+    lead.get(&format!("/answers/{answer}/grade")).await;
+    let mut marks: Vec<(&str, &str)> = MARKS.iter().map(|(k, _)| (*k, level)).collect();
+    marks.push(("reason", "按标准评分"));
+    let graded = lead.post(&format!("/answers/{answer}/grade"), &marks).await;
+    assert_eq!(graded.status, StatusCode::SEE_OTHER, "{}", graded.body);
 }
 
 /// The review links on a trainee's home page.

@@ -2,21 +2,6 @@
 
 use super::*;
 
-/// The lead grades `name`'s answer in an exam's round with every criterion at `level`.
-async fn lead_grades(lead: &mut Client, exam: i64, name: &str, level: &str) {
-    let page = lead.get(&format!("/exams/{exam}/review")).await.body;
-    let row = page
-        .split(&format!("<td>{name}</td>"))
-        .nth(1)
-        .expect("the answer");
-    let answer = number_after(row, "href=\"/answers/").expect("a grade link");
-    lead.get(&format!("/answers/{answer}/grade")).await;
-    let mut marks: Vec<(&str, &str)> = MARKS.iter().map(|(k, _)| (*k, level)).collect();
-    marks.push(("reason", "按标准评分"));
-    let graded = lead.post(&format!("/answers/{answer}/grade"), &marks).await;
-    assert_eq!(graded.status, StatusCode::SEE_OTHER, "{}", graded.body);
-}
-
 #[actix_web::test]
 async fn trainees_are_ranked_per_exam_and_over_time_on_final_scores() {
     let app = spawn().await;

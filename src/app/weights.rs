@@ -1,0 +1,104 @@
+//! The automatic scorer calibrated to the team's leads. The weights are fitted
+//! to the answers leads graded (`domain::calibration`: ridge regression over
+//! the scorer's own signals, checked on questions the fit did not see); a lead
+//! puts them in force only when they agree with the held-out grades better
+//! than the built-in weights, and can go back to the built-in ones at any
+//! time. Answers scored after a choice use it; stored scores keep their value.
+
+use crate::db::exams::Item;
+use crate::db::weights::{self, Choice};
+use crate::db::{Conn, DbError};
+use crate::domain::calibration::{self, CalibrationError, Graded, Model};
+use crate::domain::scoring::Report;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WeightsError {
+    #[error(transparent)]
+    Unfit(#[from] CalibrationError),
+    /// The fit agrees with held-out grades no better than the built-in weights.
+    #[error("calibrated r {calibrated:?} is not above the built-in {default:?}")]
+    NotBetter {
+        calibrated: Option<f64>,
+        default: Option<f64>,
+    },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// What the lead's page shows: the choice in force and a fit to today's grades.
+pub struct Overview {
+    pub current: Option<Choice>,
+    pub fitted: Result<Model, CalibrationError>,
+    /// Graded answers and the questions they answer.
+    pub graded: usize,
+    pub questions: usize,
+}
+
+pub fn overview(conn: &mut Conn) -> Result<Overview, WeightsError> {
+    let graded = graded(conn)?;
+    let mut questions: Vec<&str> = graded.iter().map(|g| g.question.as_str()).collect();
+    questions.sort_unstable();
+    questions.dedup();
+    let questions = questions.len();
+    Ok(Overview {
+        current: weights::current(conn)?,
+        fitted: calibration::calibrate(&graded),
+        graded: graded.len(),
+        questions,
+    })
+}
+
+/// Fits the weights to the grades as they are now and puts them in force if
+/// they beat the built-in weights on held-out questions.
+pub fn adopt(conn: &mut Conn, by: i64, now: i64) -> Result<Model, WeightsError> {
+    let model = calibration::calibrate(&graded(conn)?)?;
+    match (model.held_out_r, model.default_r) {
+        (Some(calibrated), Some(default)) if calibrated > default => {}
+        (calibrated, default) => {
+            return Err(WeightsError::NotBetter {
+                calibrated,
+                default,
+            })
+        }
+    }
+    weights::choose(conn, Some(&model), by, now)?;
+    Ok(model)
+}
+
+/// Back to the built-in weights.
+pub fn reset(conn: &mut Conn, by: i64, now: i64) -> Result<(), WeightsError> {
+    Ok(weights::choose(conn, None, by, now)?)
+}
+
+/// The weights in force, None for the built-in ones.
+pub fn in_force(conn: &mut Conn) -> Result<Option<Model>, DbError> {
+    Ok(weights::current(conn)?.and_then(|c| c.model))
+}
+
+/// An answer's signals as a model reads them.
+pub fn signals(item: &Item, body: &str, report: &Report) -> Vec<f64> {
+    let reference = item
+        .references
+        .get(report.best_reference)
+        .map_or(0, |r| r.chars().count());
+    calibration::signals(report, body.chars().count(), reference)
+}
+
+/// An answer's score under calibrated weights, to one decimal.
+pub fn score(model: &Model, item: &Item, body: &str, report: &Report) -> f64 {
+    (model.score(&signals(item, body, report)) * 10.0).round() / 10.0
+}
+
+fn graded(conn: &mut Conn) -> Result<Vec<Graded>, WeightsError> {
+    weights::graded(conn)?
+        .into_iter()
+        .map(|g| {
+            let report = crate::app::grading::question(&g.item)?.score(&g.body);
+            Ok(Graded {
+                signals: signals(&g.item, &g.body, &report),
+                grade: g.grade,
+                question: g.item.question_id.to_string(),
+            })
+        })
+        .collect()
+}
