@@ -72,6 +72,8 @@ impl Keys {
 }
 
 /// Clusters every distinct sentence of the pairs; returns sentence → cluster.
+/// Clusters the pairs' sentences as the product does: IDF weights over them,
+/// and the default rules' categories kept apart.
 fn clusters(pairs: &[Pair], keys: &Keys, params: Params) -> HashMap<String, u32> {
     let mut distinct: Vec<Vec<Token>> = Vec::new();
     let mut by_key: HashMap<Vec<Token>, u32> = HashMap::new();
@@ -89,7 +91,8 @@ fn clusters(pairs: &[Pair], keys: &Keys, params: Params) -> HashMap<String, u32>
             sentence_key.insert(s.clone(), id);
         }
     }
-    let weights = Weights::from_keys(distinct.iter().map(Vec::as_slice));
+    let weights = Weights::from_keys(distinct.iter().map(Vec::as_slice))
+        .with_categories(&keys.rules.tags.category);
     let roots = huashu::domain::mining::cluster::cluster_all(&distinct, &weights, params);
     sentence_key
         .into_iter()
@@ -163,6 +166,16 @@ fn evaluate(label: &str, dev: &[Pair], test: &[Pair]) {
         &format!(
             "threshold {:.2}, edge {:.2}, {n} clusters",
             best.1.threshold, best.1.edge
+        ),
+    );
+    let shipped = Params::default();
+    let (s, n) = cluster_score(test, &keys, shipped);
+    line(
+        "  the same with the shipped parameters",
+        s,
+        &format!(
+            "threshold {:.2}, edge {:.2}, {n} clusters",
+            shipped.threshold, shipped.edge
         ),
     );
     println!();

@@ -4,6 +4,12 @@
 //! clustered exactly as `huashu mine` does. Prints messages per second and the
 //! process's peak memory, and, on a 20,000-message sample, how many of the pairs
 //! an exhaustive all-pairs clustering puts together the LSH clustering also does.
+//! The generator knows each message's intent (one of 20 topics, each with four
+//! wordings, about any of 50 products: a shop answers "什么时候发货" alike for
+//! every product), so it also prints intent precision (of the pairs of
+//! clustered messages, the share asking the same) and near-duplicate recall
+//! (of the pairs of noisy copies of one wording about one product, the share
+//! in one cluster).
 //!
 //! Run: `cargo bench --bench mine`. HUASHU_MINE_MESSAGES (1000000) sets the size.
 #![allow(clippy::expect_used)] // a benchmark on inputs it made itself may stop loudly
@@ -218,15 +224,32 @@ fn phone(rng: &mut StdRng) -> String {
     )
 }
 
+/// What a message was generated from: product, topic and wording, by index.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Origin {
+    product: u8,
+    topic: u8,
+    wording: u8,
+}
+
 /// One customer message: a paraphrase of an intent with politeness, sometimes a
-/// dropped character, personal data or plain noise.
-fn message(rng: &mut StdRng) -> String {
+/// dropped character, personal data or plain noise (no origin).
+fn message(rng: &mut StdRng) -> (String, Option<Origin>) {
     if rng.gen_bool(0.08) {
-        return NOISE[rng.gen_range(0..NOISE.len())].to_string();
+        return (NOISE[rng.gen_range(0..NOISE.len())].to_string(), None);
     }
-    let product = PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
-    let intent = INTENTS[rng.gen_range(0..INTENTS.len())];
-    let mut text = intent[rng.gen_range(0..intent.len())].replace("{p}", product);
+    let origin = Origin {
+        product: rng.gen_range(0..PRODUCTS.len()) as u8,
+        topic: rng.gen_range(0..INTENTS.len()) as u8,
+        wording: 0,
+    };
+    let intent = INTENTS[usize::from(origin.topic)];
+    let origin = Origin {
+        wording: rng.gen_range(0..intent.len()) as u8,
+        ..origin
+    };
+    let product = PRODUCTS[usize::from(origin.product)];
+    let mut text = intent[usize::from(origin.wording)].replace("{p}", product);
     if rng.gen_bool(0.1) {
         let chars: Vec<char> = text.chars().collect();
         let drop = rng.gen_range(0..chars.len());
@@ -251,29 +274,33 @@ fn message(rng: &mut StdRng) -> String {
         )),
         _ => {}
     }
-    out
+    (out, Some(origin))
 }
 
 /// Writes the export: conversations of one to three questions, about half of
-/// them followed by an agent reply. Returns the number of rows.
-fn write_export(path: &std::path::Path, messages: usize, seed: u64) -> usize {
+/// them followed by an agent reply. Returns each file line's origin (None for
+/// the header, replies and noise).
+fn write_export(path: &std::path::Path, messages: usize, seed: u64) -> Vec<Option<Origin>> {
     let mut rng = StdRng::seed_from_u64(seed);
     let file = std::fs::File::create(path).expect("create export");
     let mut out = std::io::BufWriter::new(file);
     writeln!(out, "conversation_id,time,sender,message").expect("write");
-    let (mut written, mut rows, mut conversation) = (0, 0, 0u64);
+    // Line 1 is the header.
+    let mut origins: Vec<Option<Origin>> = vec![None, None];
+    let (mut written, mut conversation) = (0, 0u64);
     while written < messages {
         conversation += 1;
         let day = 1 + conversation % 28;
         for _ in 0..rng.gen_range(1..=3) {
-            let text = message(&mut rng).replace('"', "\"\"");
+            let (text, origin) = message(&mut rng);
+            let text = text.replace('"', "\"\"");
             writeln!(
                 out,
                 "c{conversation},2026-10-{day:02} 10:00:00,buyer,\"{text}\""
             )
             .expect("write");
             written += 1;
-            rows += 1;
+            origins.push(origin);
             if rng.gen_bool(0.5) {
                 let reply = REPLIES[rng.gen_range(0..REPLIES.len())];
                 writeln!(
@@ -281,12 +308,53 @@ fn write_export(path: &std::path::Path, messages: usize, seed: u64) -> usize {
                     "c{conversation},2026-10-{day:02} 10:01:00,seller,{reply}"
                 )
                 .expect("write");
-                rows += 1;
+                origins.push(None);
             }
         }
     }
     out.flush().expect("flush");
-    rows
+    origins
+}
+
+/// Pairs of items among `n`.
+fn pairs(n: u64) -> f64 {
+    (n * n.saturating_sub(1) / 2) as f64
+}
+
+/// Intent precision (of the pairs of clustered messages, the share with the
+/// same intent) at two grains — product and topic, and topic alone — and
+/// near-duplicate recall (of the pairs of noisy copies of one wording about one
+/// product, the share in one cluster).
+fn intent_figures(clusters: &[Vec<u64>], origins: &[Option<Origin>]) -> (f64, f64, f64) {
+    let (mut together, mut same_intent, mut same_topic) = (0.0, 0.0, 0.0);
+    let mut copies: HashMap<Origin, HashMap<usize, u64>> = HashMap::new();
+    for (c, lines) in clusters.iter().enumerate() {
+        let known: Vec<Origin> = lines
+            .iter()
+            .filter_map(|l| origins.get(*l as usize).copied().flatten())
+            .collect();
+        together += pairs(known.len() as u64);
+        let mut intents: HashMap<(u8, u8), u64> = HashMap::new();
+        let mut topics: HashMap<u8, u64> = HashMap::new();
+        for o in &known {
+            *intents.entry((o.product, o.topic)).or_default() += 1;
+            *topics.entry(o.topic).or_default() += 1;
+            *copies.entry(*o).or_default().entry(c).or_default() += 1;
+        }
+        same_intent += intents.values().map(|n| pairs(*n)).sum::<f64>();
+        same_topic += topics.values().map(|n| pairs(*n)).sum::<f64>();
+    }
+    let mut all_copies: HashMap<Origin, u64> = HashMap::new();
+    for o in origins.iter().flatten() {
+        *all_copies.entry(*o).or_default() += 1;
+    }
+    let copy_pairs: f64 = all_copies.values().map(|n| pairs(*n)).sum();
+    let kept_pairs: f64 = copies.values().flat_map(|by| by.values()).map(|n| pairs(*n)).sum();
+    (
+        same_intent / together,
+        same_topic / together,
+        kept_pairs / copy_pairs,
+    )
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux).
@@ -334,7 +402,7 @@ fn recall_on_sample(sample: usize) {
     let mut by_key: HashMap<Vec<Token>, u32> = HashMap::new();
     let mut keys: Vec<Vec<Token>> = Vec::new();
     for _ in 0..sample {
-        let masked = mask(&message(&mut rng));
+        let masked = mask(&message(&mut rng).0);
         if noise::classify(&masked).is_some() {
             continue;
         }
@@ -369,7 +437,8 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("export.csv");
     let started = Instant::now();
-    let rows = write_export(&path, messages, 20261123);
+    let origins = write_export(&path, messages, 20261123);
+    let rows = origins.len() - 1;
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
     println!(
         "wrote {messages} customer messages ({rows} rows, {:.0} MB) in {:.1} s; peak memory so far {:.0} MiB",
@@ -404,6 +473,13 @@ fn main() {
         clusters.first().map_or(0, |c| c.size),
         clusters.first().map_or("", |c| c.representative.as_str())
     );
+    let members: Vec<Vec<u64>> = clusters.iter().map(|c| c.members.clone()).collect();
+    let (intent, topic, copies) = intent_figures(&members, &origins);
+    println!(
+        "  intent precision {topic:.3} (target >= 0.95; {intent:.3} if one topic about two products \
+         were two intents); near-duplicate recall {copies:.3} (target >= 0.9)"
+    );
+    drop(origins);
     recall_on_sample(20_000);
     drop(clusters);
 

@@ -19,7 +19,7 @@ impl<T> Default for Rules<T> {
 impl<T: Copy> Rules<T> {
     /// The value whose keywords appear most often in `texts`; the first listed
     /// wins a tie. None when no keyword appears.
-    fn best(&self, texts: &[String]) -> Option<T> {
+    pub(crate) fn best(&self, texts: &[String]) -> Option<T> {
         let mut best: Option<(T, usize)> = None;
         for (value, keywords) in &self.rules {
             let hits = keywords
