@@ -349,7 +349,11 @@ fn intent_figures(clusters: &[Vec<u64>], origins: &[Option<Origin>]) -> (f64, f6
         *all_copies.entry(*o).or_default() += 1;
     }
     let copy_pairs: f64 = all_copies.values().map(|n| pairs(*n)).sum();
-    let kept_pairs: f64 = copies.values().flat_map(|by| by.values()).map(|n| pairs(*n)).sum();
+    let kept_pairs: f64 = copies
+        .values()
+        .flat_map(|by| by.values())
+        .map(|n| pairs(*n))
+        .sum();
     (
         same_intent / together,
         same_topic / together,

@@ -11,7 +11,7 @@ use super::attempts::{AnswerRow, AttemptRow};
 use super::exams::{ExamRow, ItemRow};
 use super::featured::Row as FeaturedRow;
 use super::imports::ImportRow;
-use super::mining::{self, ClusterRow, WeekRow};
+use super::mining::{self, ClusterRow, LinkRow, WeekRow};
 use super::questions::QuestionRow;
 use super::review::{
     AppealRow, AssignmentRow, CalibrationRow, ComparisonRow, IncumbentRow, LeadGradeRow, RoundRow,
@@ -20,9 +20,9 @@ use super::review::{
 use super::schema::{
     answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, featured_products,
     lead_grades, mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks,
-    questions, review_assignments, review_calibrations, review_comparisons, review_rounds,
-    review_rubrics, round_incumbents, scoring_weights, script_alternates, script_versions, scripts,
-    users,
+    question_links, questions, review_assignments, review_calibrations, review_comparisons,
+    review_rounds, review_rubrics, round_incumbents, scoring_weights, script_alternates,
+    script_versions, scripts, users,
 };
 use super::scripts::{ScriptRow, VersionRow};
 use super::tokens::TokenRow;
@@ -64,10 +64,11 @@ pub enum Row {
     FeaturedProducts(FeaturedRow),
     RoundIncumbents(IncumbentRow),
     ScoringWeights(WeightsRow),
+    QuestionLinks(LinkRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 26] = [
+pub const TABLES: [&str; 27] = [
     "users",
     "api_tokens",
     "questions",
@@ -94,6 +95,7 @@ pub const TABLES: [&str; 26] = [
     "featured_products",
     "round_incumbents",
     "scoring_weights",
+    "question_links",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -146,6 +148,7 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(featured_products, FeaturedRow, FeaturedProducts);
     take!(round_incumbents, IncumbentRow, RoundIncumbents);
     take!(scoring_weights, WeightsRow, ScoringWeights);
+    take!(question_links, LinkRow, QuestionLinks);
     Ok(rows)
 }
 
@@ -183,6 +186,7 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(featured_products),
         count!(round_incumbents),
         count!(scoring_weights),
+        count!(question_links),
     ])
 }
 
@@ -248,6 +252,7 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::FeaturedProducts(r) => put!(featured_products, r),
         Row::RoundIncumbents(r) => put!(round_incumbents, r),
         Row::ScoringWeights(r) => put!(scoring_weights, r),
+        Row::QuestionLinks(r) => put!(question_links, r),
     };
     Ok(())
 }

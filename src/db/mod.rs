@@ -338,7 +338,7 @@ mod tests {
         // 6 + 13 + 5 + 2 (scripts), 7 (API tokens), 7 (featured product), 4
         // (scripts entered in rounds), 4 (sampled replies), 1 (script flags).
         assert_eq!(
-            columns, 210,
+            columns, 216,
             "a column exists in SQL but not in schema.rs (or the reverse)"
         );
     }

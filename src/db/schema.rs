@@ -187,6 +187,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    question_links (id) {
+        id -> BigInt,
+        kind -> Text,
+        a_text -> Text,
+        b_text -> Text,
+        made_by -> BigInt,
+        made_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     login_throttle,
@@ -217,6 +228,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     scripts,
     script_versions,
     scoring_weights,
+    question_links,
 );
 
 diesel::table! {

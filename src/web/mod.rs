@@ -10,6 +10,7 @@ pub mod featured;
 pub mod home;
 pub mod i18n;
 pub mod imports;
+pub mod learned;
 pub mod library;
 mod pages;
 pub mod profile;
@@ -190,6 +191,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/imports", web::get().to(imports::list))
         .route("/imports/{id}", web::get().to(imports::show))
         .route("/questions/exam", web::post().to(questions::build_exam))
+        .route("/questions/learned", web::get().to(learned::show))
         .route("/questions/{id}", web::get().to(questions::show))
         .route("/questions/{id}", web::post().to(questions::decide))
         .route("/attempts/{id}", web::get().to(attempts::take))

@@ -167,6 +167,7 @@ mod harness {
         crate::web::profile::samples(&mut samples);
         crate::web::featured::samples(&mut samples);
         crate::web::weights::samples(&mut samples);
+        crate::web::learned::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

@@ -448,12 +448,12 @@ fn tag<T>(
 
 /// A lead's decision on a cluster: rename, tags, merge into another, split.
 pub async fn decide(
-    Lead { ctx, .. }: Lead,
+    Lead { ctx, me }: Lead,
     form: Form,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    match apply_decision(&ctx, id, &form).await {
+    match apply_decision(&ctx, id, me.id, &form).await {
         Ok(goto) => {
             ctx.flash("questions.saved", &[]);
             Ok(redirect(&format!("/questions/{goto}")))
@@ -466,7 +466,7 @@ pub async fn decide(
 }
 
 /// Applies a lead's decision on group `id`; the group to show next.
-async fn apply_decision(ctx: &Ctx, id: i64, form: &Form) -> Result<i64, AppError> {
+async fn apply_decision(ctx: &Ctx, id: i64, by: i64, form: &Form) -> Result<i64, AppError> {
     let now = db::now_ms();
     let (flash, goto) = match form.text("action") {
         "rename" => {
@@ -507,7 +507,7 @@ async fn apply_decision(ctx: &Ctx, id: i64, form: &Form) -> Result<i64, AppError
                 .parse()
                 .map_err(|_| AppError::refused(StatusCode::BAD_REQUEST, "questions.bad_merge"))?;
             let done = ctx
-                .db(move |conn| Ok(mining::merge(conn, id, into, now)?))
+                .db(move |conn| Ok(mining::merge(conn, id, into, by, now)?))
                 .await?;
             if !done {
                 return Err(AppError::refused(
@@ -524,7 +524,7 @@ async fn apply_decision(ctx: &Ctx, id: i64, form: &Form) -> Result<i64, AppError
                 .filter_map(|v| v.parse().ok())
                 .collect();
             let new = ctx
-                .db(move |conn| Ok(mining::split(conn, id, &picked, now)?))
+                .db(move |conn| Ok(mining::split(conn, id, &picked, by, now)?))
                 .await?
                 .ok_or_else(|| AppError::refused(StatusCode::CONFLICT, "questions.bad_split"))?;
             (true, new)

@@ -57,6 +57,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/exams/{id}/results.csv" | "/rankings.csv" | "/questions.csv") => Lead,
         (_, "/exams/{id}/review.csv" | "/exams/{id}/rescore") => Lead,
         (_, "/scoring" | "/scoring/adopt" | "/scoring/reset") => Lead,
+        (_, "/questions/learned") => Lead,
         _ => return None,
     })
 }

@@ -13,6 +13,7 @@ mod helpers;
 mod hostile;
 mod instances;
 mod layers;
+mod learned;
 mod library;
 mod mining;
 mod review;

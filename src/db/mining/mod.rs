@@ -7,9 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 
-use super::schema::{mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks};
+use super::schema::{
+    mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks, question_links,
+};
 use super::{on_conn, write_tx, Conn, DbResult};
 use crate::domain::mining::incremental::Known;
+use crate::domain::mining::learned::Link;
 
 mod apply;
 
@@ -228,13 +231,17 @@ pub fn set_tags(
 
 /// Moves every question of `from` into `into` and removes `from`. Later imports
 /// find those questions in `into`. False if either cluster is missing.
-pub fn merge(conn: &mut Conn, from: i64, into: i64, now: i64) -> DbResult<bool> {
+pub fn merge(conn: &mut Conn, from: i64, into: i64, by: i64, now: i64) -> DbResult<bool> {
     write_tx(conn, |conn| {
         if from == into
             || find_cluster(conn, from)?.is_none()
             || find_cluster(conn, into)?.is_none()
         {
             return Ok(false);
+        }
+        let wordings = (top_wording(conn, from)?, top_wording(conn, into)?);
+        if let (Some(a), Some(b)) = wordings {
+            add_link(conn, Kind::Same, &a, &b, by, now)?;
         }
         on_conn!(conn, c => diesel::update(mined_questions::table.filter(mined_questions::cluster_id.eq(from)))
             .set(mined_questions::cluster_id.eq(into))
@@ -253,7 +260,13 @@ pub fn merge(conn: &mut Conn, from: i64, into: i64, now: i64) -> DbResult<bool> 
 /// Moves some of a cluster's questions into a new cluster, named after the
 /// most asked of them and tagged like the old one. None if the questions are
 /// not all in the cluster, or are all of it.
-pub fn split(conn: &mut Conn, id: i64, questions: &[i64], now: i64) -> DbResult<Option<i64>> {
+pub fn split(
+    conn: &mut Conn,
+    id: i64,
+    questions: &[i64],
+    by: i64,
+    now: i64,
+) -> DbResult<Option<i64>> {
     write_tx(conn, |conn| {
         let Some(old) = find_cluster(conn, id)? else {
             return Ok(None);
@@ -289,6 +302,7 @@ pub fn split(conn: &mut Conn, id: i64, questions: &[i64], now: i64) -> DbResult<
             .find(|q| !questions.contains(&q.id))
             .map(|q| q.text.clone());
         if let Some(rest) = rest {
+            add_link(conn, Kind::Apart, &moving[0].text, &rest, by, now)?;
             on_conn!(conn, c => diesel::update(mined_clusters::table.find(id))
                 .set((mined_clusters::representative.eq(rest), mined_clusters::updated_at.eq(now)))
                 .filter(mined_clusters::representative.eq_any(moving.iter().map(|q| q.text.clone()).collect::<Vec<_>>()))
@@ -298,4 +312,62 @@ pub fn split(conn: &mut Conn, id: i64, questions: &[i64], now: i64) -> DbResult<
         super::scripts::touch(conn)?;
         Ok(Some(new))
     })
+}
+
+/// A whole row, as stored and backed up.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = question_links)]
+pub struct LinkRow {
+    pub id: i64,
+    pub kind: String,
+    pub a_text: String,
+    pub b_text: String,
+    pub made_by: i64,
+    pub made_at: i64,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Same,
+    Apart,
+}
+
+/// A group's most asked wording: what a lead saw it as when deciding.
+fn top_wording(conn: &mut Conn, cluster: i64) -> DbResult<Option<String>> {
+    Ok(questions_of(conn, cluster)?
+        .into_iter()
+        .next()
+        .map(|q| q.text))
+}
+
+fn add_link(conn: &mut Conn, kind: Kind, a: &str, b: &str, by: i64, now: i64) -> DbResult<()> {
+    let kind = match kind {
+        Kind::Same => "same",
+        Kind::Apart => "apart",
+    };
+    on_conn!(conn, c => diesel::insert_into(question_links::table)
+        .values((
+            question_links::kind.eq(kind),
+            question_links::a_text.eq(a),
+            question_links::b_text.eq(b),
+            question_links::made_by.eq(by),
+            question_links::made_at.eq(now),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Every merge and split leads made, oldest first.
+pub fn links(conn: &mut Conn) -> DbResult<Vec<Link>> {
+    let rows: Vec<LinkRow> = on_conn!(conn, c => question_links::table
+        .order(question_links::id)
+        .select(LinkRow::as_select())
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| match r.kind.as_str() {
+            "apart" => Link::Apart(r.a_text, r.b_text),
+            _ => Link::Same(r.a_text, r.b_text),
+        })
+        .collect())
 }

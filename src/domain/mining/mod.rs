@@ -5,6 +5,7 @@ pub mod chatcols;
 pub mod chatlog;
 pub mod cluster;
 pub mod incremental;
+pub mod learned;
 pub mod mask;
 pub mod matchkey;
 pub mod mine;
