@@ -138,6 +138,7 @@ pub struct ItemEdit {
     pub id: ItemId,
     pub prompt: String,
     pub references: Vec<String>,
+    pub rubric: rubric::Settings,
 }
 
 /// A draft exam as the lead's editor saves it: its settings, the items kept
@@ -182,6 +183,7 @@ pub fn save_draft(conn: &mut Conn, id: ExamId, edit: &DraftEdit) -> DbResult<boo
                     exam_items::position.eq(n as i32 + 1),
                     exam_items::prompt.eq(&item.prompt),
                     exam_items::references_json.eq(to_json(&item.references)),
+                    exam_items::rubric_json.eq(to_json(&item.rubric)),
                 ))
                 .execute(c))?;
         }

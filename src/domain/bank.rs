@@ -25,10 +25,10 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::keypoints::{self, KeyPoints};
+use super::keypoints;
 use super::rubric::{self, Check};
 use super::scoring;
-use super::text::{self, char_len};
+use super::text::char_len;
 use super::types::{AnswerText, Category, Scene};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -294,18 +294,12 @@ fn key_points(
         p.add(span, "questions.key_points", message);
         return Vec::new();
     }
-    for point in &points {
-        let one = KeyPoints::new(std::slice::from_ref(point));
-        let stated = references
-            .iter()
-            .any(|r| one.check(&text::fold(r)).missed.is_empty());
-        if !stated {
-            p.add(
-                span.clone(),
-                "questions.key_points",
-                format!("no reference states the key point \"{point}\""),
-            );
-        }
+    if let Some(point) = keypoints::unstated(&points, references) {
+        p.add(
+            span,
+            "questions.key_points",
+            format!("no reference states the key point \"{point}\""),
+        );
     }
     points
 }

@@ -160,6 +160,11 @@ impl Facts {
     }
 }
 
+/// The figures a folded text states, as written ("7天无理由", "1-3个工作日").
+pub fn figures(folded: &str) -> Vec<String> {
+    quantities(folded).into_iter().map(|q| q.text).collect()
+}
+
 const PUNCTUATION: &str = "，。！？；,.!?;~～\n、";
 
 fn clauses(folded: &str) -> impl Iterator<Item = &str> {

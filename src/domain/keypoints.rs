@@ -11,9 +11,10 @@
 //! point's figures at the same values and not turn it round (不可以开发票 does
 //! not state 可以开发票). Works on folded text (`text::fold`). Pure.
 
-use super::facts::Facts;
+use super::facts::{self, Facts};
 use super::similarity;
 use super::text;
+use super::types::Invalid;
 
 /// The share of a point's bigrams a paraphrase must carry.
 const PARAPHRASE_SHARE: f64 = 0.6;
@@ -162,6 +163,80 @@ pub fn problem(points: &[String]) -> Option<String> {
     })
 }
 
+/// Key points as a form gives them: one per line, or separated by 、，,；;.
+pub fn parse_list(raw: &str) -> Vec<String> {
+    raw.split(|c: char| "\n、，,；;".contains(c))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The first key point no reference states, if any: copying a reference has
+/// to score as complete.
+pub fn unstated<'a>(points: &'a [String], references: &[String]) -> Option<&'a String> {
+    let folded: Vec<String> = references.iter().map(|r| text::fold(r)).collect();
+    points.iter().find(|point| {
+        let one = KeyPoints::new(std::slice::from_ref(*point));
+        !folded.iter().any(|r| one.check(r).missed.is_empty())
+    })
+}
+
+/// Checks key points from a form against the question's references.
+pub fn validate(points: &[String], references: &[String]) -> Result<(), Invalid> {
+    if problem(points).is_some() {
+        return Err(Invalid::KeyPoints {
+            max: MAX_POINTS,
+            chars: MAX_POINT_CHARS,
+        });
+    }
+    match unstated(points, references) {
+        Some(point) => Err(Invalid::KeyPointUnstated {
+            point: point.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Most key points proposed for a question.
+const PROPOSED: usize = 6;
+/// Shortest and longest shared phrase proposed, in characters.
+const PHRASE: std::ops::RangeInclusive<usize> = 2..=8;
+
+/// Key points proposed from a question's references (the official script and
+/// the best answers): the figures they state, then the longest phrases at
+/// least half of them share. A lead picks from these.
+pub fn propose(references: &[String]) -> Vec<String> {
+    let folded: Vec<String> = references.iter().map(|r| text::fold(r)).collect();
+    let mut out: Vec<String> = Vec::new();
+    for figure in folded.iter().flat_map(|r| facts::figures(r)) {
+        if !out.contains(&figure) {
+            out.push(figure);
+        }
+    }
+    if folded.len() >= 2 {
+        let needed = folded.len().div_ceil(2).max(2);
+        let first: Vec<char> = folded[0].chars().collect();
+        for len in PHRASE.rev() {
+            for window in first.windows(len) {
+                let phrase: String = window.iter().collect();
+                let worded = window
+                    .iter()
+                    .all(|c| text::is_cjk(*c) || c.is_alphanumeric());
+                let shared = folded.iter().filter(|r| r.contains(&phrase)).count() >= needed;
+                let known = out
+                    .iter()
+                    .any(|o| o.contains(&phrase) || phrase.contains(o.as_str()));
+                if worded && shared && !known && !text::tokens(&phrase).is_empty() {
+                    out.push(phrase);
+                }
+            }
+        }
+    }
+    out.truncate(PROPOSED);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +280,35 @@ mod tests {
         };
         assert_eq!(c.share(), 0.75);
         assert_eq!(Coverage::default().share(), 1.0);
+    }
+
+    #[test]
+    fn figures_and_phrases_the_references_share_are_proposed() {
+        let references = [
+            "亲，支持7天无理由退货，运费险会承担来回运费".to_string(),
+            "可以的，7天无理由退换，有运费险不用您出运费".to_string(),
+            "放心，7天无理由，运费险赔付".to_string(),
+        ];
+        let proposed = propose(&references);
+        assert_eq!(proposed[0], "7天无理由");
+        assert!(proposed.contains(&"运费险".to_string()), "{proposed:?}");
+        assert!(propose(&["您好".to_string()]).is_empty());
+    }
+
+    #[test]
+    fn a_form_list_is_split_and_checked_against_the_references() {
+        assert_eq!(
+            parse_list(" 正品、专柜验货\n7天无理由，"),
+            ["正品", "专柜验货", "7天无理由"]
+        );
+        let references = ["亲，是正品，支持专柜验货".to_string()];
+        assert!(validate(&parse_list("正品、专柜验货"), &references).is_ok());
+        assert_eq!(
+            validate(&parse_list("正品、包邮"), &references),
+            Err(Invalid::KeyPointUnstated {
+                point: "包邮".into()
+            })
+        );
     }
 
     #[test]

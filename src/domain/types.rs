@@ -45,6 +45,10 @@ pub enum Invalid {
     /// Some fields of a form with many are refused, each beside its field.
     #[error("some fields need fixing")]
     Fields,
+    #[error("at most {max} key points of at most {chars} characters each")]
+    KeyPoints { max: usize, chars: usize },
+    #[error("no reference states the key point {point}")]
+    KeyPointUnstated { point: String },
 }
 
 impl Invalid {
@@ -69,6 +73,8 @@ impl Invalid {
             Invalid::Prompt => "invalid.prompt",
             Invalid::Name => "invalid.name",
             Invalid::Fields => "invalid.fields",
+            Invalid::KeyPoints { .. } => "invalid.key_points",
+            Invalid::KeyPointUnstated { .. } => "invalid.key_point_unstated",
         }
     }
 
@@ -84,6 +90,10 @@ impl Invalid {
             Invalid::TimeLimit { min, max } => {
                 vec![("min", min.to_string()), ("max", max.to_string())]
             }
+            Invalid::KeyPoints { max, chars } => {
+                vec![("max", max.to_string()), ("chars", chars.to_string())]
+            }
+            Invalid::KeyPointUnstated { point } => vec![("point", point.clone())],
             _ => vec![],
         }
     }

@@ -308,6 +308,10 @@ struct EditableItem {
     order: String,
     /// The references, a blank line between each.
     references: String,
+    /// What a complete answer must say (`domain::keypoints`), one per line.
+    key_points: String,
+    /// Key points proposed from the stored references.
+    proposed: Vec<String>,
     bare: bool,
     /// Ticked for removal.
     removed: bool,
@@ -409,6 +413,8 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
                 item: ItemView::sample(),
                 order: "1".into(),
                 references: "亲，退款一般1-3个工作日到账。".into(),
+                key_points: "1-3个工作日".into(),
+                proposed: vec!["1-3个工作日".into()],
                 bare: true,
                 removed: true,
                 error: Some("问题不能为空".into()),

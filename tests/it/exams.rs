@@ -926,3 +926,85 @@ async fn the_draft_editor_saves_every_item_at_once_and_reorders_removes_adds_and
         StatusCode::OK
     );
 }
+
+#[actix_web::test]
+async fn a_lead_marks_key_points_in_the_editor_and_a_result_names_the_ones_missed() {
+    let app = spawn().await;
+    let mut admin = app.admin().await;
+    let mut lead = app.user(&mut admin, "lina", "lead").await;
+    let mut amy = app.user(&mut admin, "amy", "trainee").await;
+    let form = lead.get("/exams/new").await.body;
+    let built = lead
+        .post(
+            "/exams",
+            &[
+                ("title", "要点"),
+                ("time_limit", "30"),
+                ("pass_mark", "60"),
+                ("mode", "pick"),
+                ("q", &question_id(&form, AUTHENTIC)),
+            ],
+        )
+        .await;
+    let exam = number_after(&built.location, "/exams/").expect("an exam");
+    let page = lead.get(&format!("/exams/{exam}")).await.body;
+    let item = crate::helpers::draft_items(&page)[0];
+    assert!(
+        page.contains("正品|授权|防伪</textarea>"),
+        "the bank's key points: {page}"
+    );
+    let proposed = page
+        .split("class=\"muted proposed-key-points\"")
+        .nth(1)
+        .and_then(|p| p.split("</p>").next())
+        .expect("proposed key points");
+    assert!(proposed.contains("7天无理由"), "{proposed}");
+    let references = page
+        .split(&format!("name=\"references_{item}\" rows=\"4\">"))
+        .nth(1)
+        .and_then(|r| r.split("</textarea>").next())
+        .expect("the references")
+        .replace("&#x3D;", "=");
+    let save = |points: &str| {
+        let mut fields = crate::helpers::draft_settings("要点");
+        fields.push((format!("prompt_{item}"), "你们家卖的是正品吗？".into()));
+        fields.push((format!("references_{item}"), references.clone()));
+        fields.push((format!("key_points_{item}"), points.into()));
+        fields
+    };
+    let refused = crate::helpers::save_draft(&mut lead, exam, &save("7天无理由\n包邮")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("参考答案里没有说到要点“包邮”"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("7天无理由\n包邮</textarea>"),
+        "kept as typed"
+    );
+    let saved = crate::helpers::save_draft(&mut lead, exam, &save("授权|正品、7天无理由")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = lead.get(&format!("/exams/{exam}")).await.body;
+    assert!(page.contains("授权|正品\n7天无理由</textarea>"), "{page}");
+
+    lead.post(&format!("/exams/{exam}/status"), &[("action", "open")])
+        .await;
+    let (attempt, page) = crate::helpers::start(&mut amy, exam).await;
+    let answer = format!("answer_{}", crate::helpers::item_ids(&page.body)[0]);
+    amy.post(
+        &format!("/attempts/{attempt}/submit"),
+        &[(&answer, "亲，是正品的，放心买")],
+    )
+    .await;
+    let result = amy.get(&format!("/attempts/{attempt}/result")).await.body;
+    let missed = result
+        .split("class=\"facts-key-points\"")
+        .nth(1)
+        .and_then(|p| p.split("</p>").next())
+        .expect("the key points missed");
+    assert!(
+        missed.contains("7天无理由") && !missed.contains("授权"),
+        "{missed}"
+    );
+}

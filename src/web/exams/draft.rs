@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::domain::{keypoints, rubric};
 
 /// What the editor was sent, kept when it comes back with messages.
 pub(super) struct Typed {
@@ -36,6 +37,7 @@ pub(super) struct TypedItem {
     pub(super) order: String,
     pub(super) prompt: String,
     pub(super) references: String,
+    pub(super) key_points: String,
     pub(super) removed: bool,
     pub(super) error: Option<String>,
 }
@@ -58,6 +60,7 @@ impl Typed {
                         order: field("order"),
                         prompt: field("prompt"),
                         references: field("references"),
+                        key_points: field("key_points"),
                         removed: removed.iter().any(|r| *r == i.id.to_string()),
                         error: None,
                     };
@@ -132,8 +135,15 @@ fn parse(
         }
         let prompt = types::parse_prompt(&t.prompt).map_err(message);
         let references = types::parse_references(&t.references).map_err(message);
-        match (prompt, references) {
-            (Ok(prompt), Ok(references)) => {
+        let key_points = keypoints::parse_list(&t.key_points);
+        let key_points = match &references {
+            Ok(r) => keypoints::validate(&key_points, r)
+                .map(|()| key_points)
+                .map_err(message),
+            Err(_) => Ok(key_points),
+        };
+        match (prompt, references, key_points) {
+            (Ok(prompt), Ok(references), Ok(key_points)) => {
                 let order = t
                     .order
                     .trim()
@@ -146,11 +156,17 @@ fn parse(
                         id: item.id,
                         prompt,
                         references,
+                        rubric: rubric::Settings {
+                            key_points,
+                            ..item.rubric.clone()
+                        },
                     },
                 ));
             }
             // Never None: a refused item must stop the save, or it would be dropped.
-            (Err(e), _) | (_, Err(e)) => t.error = Some(e.unwrap_or_default()),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                t.error = Some(e.unwrap_or_default())
+            }
         }
     }
     let (title, time_limit_min, pass_mark) = settings.ok()?;
@@ -204,6 +220,8 @@ pub(super) fn editable(items: &[exams::Item], typed: Option<&Typed>) -> Vec<Edit
                 },
                 order: t.order.clone(),
                 references: t.references.clone(),
+                key_points: t.key_points.clone(),
+                proposed: keypoints::propose(&i.references),
                 bare: i.references.is_empty(),
                 removed: t.removed,
                 error: t.error.clone(),
@@ -212,6 +230,8 @@ pub(super) fn editable(items: &[exams::Item], typed: Option<&Typed>) -> Vec<Edit
                 item: ItemView::of(i),
                 order: i.position.to_string(),
                 references: i.references.join("\n\n"),
+                key_points: i.rubric.key_points.join("\n"),
+                proposed: keypoints::propose(&i.references),
                 bare: i.references.is_empty(),
                 removed: false,
                 error: None,
