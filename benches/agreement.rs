@@ -186,9 +186,9 @@ fn whole(name: &str, rows: &[Graded]) {
         .filter_map(|r| {
             let q = Question::new(&r.references, no_rubric.clone()).ok()?;
             let report = q.score(&r.answer);
-            let reference = r.references.get(report.best_reference)?.chars().count();
+            let reference = r.references.get(report.best_reference)?;
             Some(Fit {
-                signals: calibration::signals(&report, r.answer.chars().count(), reference),
+                signals: calibration::signals(&report, &r.answer, reference),
                 grade: r.human,
                 question: r.question.clone(),
             })

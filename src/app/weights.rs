@@ -70,9 +70,13 @@ pub fn reset(conn: &mut Conn, by: i64, now: i64) -> Result<(), WeightsError> {
     Ok(weights::choose(conn, None, by, now)?)
 }
 
-/// The weights in force, None for the built-in ones.
+/// The weights in force, None for the built-in ones. Weights fitted to the
+/// signals of an older version are not used: the built-in ones stand in until
+/// a lead fits them again.
 pub fn in_force(conn: &mut Conn) -> Result<Option<Model>, DbError> {
-    Ok(weights::current(conn)?.and_then(|c| c.model))
+    Ok(weights::current(conn)?
+        .and_then(|c| c.model)
+        .filter(|m| m.check().is_ok()))
 }
 
 /// An answer's signals as a model reads them.
@@ -80,8 +84,8 @@ pub fn signals(item: &Item, body: &str, report: &Report) -> Vec<f64> {
     let reference = item
         .references
         .get(report.best_reference)
-        .map_or(0, |r| r.chars().count());
-    calibration::signals(report, body.chars().count(), reference)
+        .map_or("", String::as_str);
+    calibration::signals(report, body, reference)
 }
 
 /// An answer's score under calibrated weights, to one decimal.

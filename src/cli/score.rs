@@ -139,8 +139,8 @@ fn scored(
     let report = question.score(answer);
     let reference = references
         .get(report.best_reference)
-        .map_or(0, |r| r.chars().count());
-    let signals = calibration::signals(&report, answer.chars().count(), reference);
+        .map_or("", String::as_str);
+    let signals = calibration::signals(&report, answer, reference);
     Ok((report, signals))
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::scoring::Report;
 
 /// The signals, in the order of a model's weights.
-pub const SIGNALS: [&str; 11] = [
+pub const SIGNALS: [&str; 13] = [
     "default_score",
     "relevance",
     "edit",
@@ -22,16 +22,20 @@ pub const SIGNALS: [&str; 11] = [
     "wrong_fact",
     "banned",
     "length_ratio",
+    "content_recall",
+    "content_precision",
 ];
 
-/// One answer's signals, from its report and the lengths (in characters) of
-/// the answer and of the reference it came closest to.
-pub fn signals(report: &Report, answer_chars: usize, reference_chars: usize) -> Vec<f64> {
+/// One answer's signals, from its report, the answer and the reference it
+/// came closest to.
+pub fn signals(report: &Report, answer: &str, reference: &str) -> Vec<f64> {
+    let (answer_chars, reference_chars) = (answer.chars().count(), reference.chars().count());
     let length = if reference_chars == 0 {
         0.0
     } else {
         (answer_chars as f64 / reference_chars as f64).min(2.0)
     };
+    let (recall, precision) = content_overlap(answer, reference);
     vec![
         report.score / 100.0,
         report.relevance,
@@ -44,7 +48,89 @@ pub fn signals(report: &Report, answer_chars: usize, reference_chars: usize) -> 
         f64::from(u8::from(report.facts.is_wrong())),
         report.banned.len() as f64,
         length,
+        recall,
+        precision,
     ]
+}
+
+/// Characters and English words that hold a sentence together rather than
+/// say what it is about.
+const CHINESE_FUNCTION: &str = "的地得了着过是在和与或及也都就又还再才把被给让我你您他她它们这那哪什么怎么吗呢吧啊呀哦嘛一个有没不";
+const ENGLISH_FUNCTION: &[&str] = &[
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are",
+    "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "and",
+    "or", "but", "if", "then", "so", "than", "which", "what", "when", "where", "who", "how", "do",
+    "does", "did", "can", "will", "would", "should", "could", "has", "have", "had", "not", "no",
+    "there", "their", "they", "them", "we", "you", "i", "he", "she", "his", "her", "our", "your",
+    "into", "about", "also", "each", "other", "such", "all", "any", "some", "only", "one", "two",
+];
+
+/// The content words of a text: Chinese characters that are not function
+/// characters, and English words that are not function words, crudely
+/// stemmed (plural, past, -ing, -ly).
+fn content_words(text: &str) -> Vec<String> {
+    let folded = super::text::fold(text);
+    let mut out: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<String>| {
+        if !word.is_empty() && !ENGLISH_FUNCTION.contains(&word.as_str()) {
+            out.push(stem(word));
+        }
+        word.clear();
+    };
+    for c in folded.chars() {
+        if super::text::is_cjk(c) {
+            flush(&mut word, &mut out);
+            if c.is_alphanumeric() && !CHINESE_FUNCTION.contains(c) {
+                out.push(c.to_string());
+            }
+        } else if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else {
+            flush(&mut word, &mut out);
+        }
+    }
+    flush(&mut word, &mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A crude English stemmer: enough that "stores", "stored" and "store", or
+/// "addresses" and "address", meet.
+fn stem(word: &str) -> String {
+    let mut w = word.to_string();
+    if let Some(root) = w.strip_suffix("ies") {
+        w = format!("{root}y");
+    } else if let Some(root) = w.strip_suffix("sses") {
+        w = format!("{root}ss");
+    } else if ["ses", "xes", "zes", "ches", "shes"]
+        .iter()
+        .any(|s| w.ends_with(s))
+    {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with('s') && !["ss", "us", "is"].iter().any(|s| w.ends_with(s)) {
+        w.pop();
+    }
+    for suffix in ["ing", "ed", "ly"] {
+        if w.len() > suffix.len() + 2 && w.ends_with(suffix) {
+            w.truncate(w.len() - suffix.len());
+            break;
+        }
+    }
+    if w.len() > 3 && w.ends_with('e') {
+        w.pop();
+    }
+    w
+}
+
+/// The share of the reference's content words the answer uses, and of the
+/// answer's the reference uses.
+fn content_overlap(answer: &str, reference: &str) -> (f64, f64) {
+    let (a, r) = (content_words(answer), content_words(reference));
+    let shared = a.iter().filter(|w| r.binary_search(w).is_ok()).count() as f64;
+    let share = |n: usize| if n == 0 { 0.0 } else { shared / n as f64 };
+    (share(r.len()), share(a.len()))
 }
 
 /// A fitted model: how to standardise each signal, its weight, and the
@@ -356,6 +442,21 @@ mod tests {
         let mut nan = graded(3, 5);
         nan[0].grade = f64::NAN;
         assert_eq!(calibrate(&nan).err(), Some(CalibrationError::NotFinite));
+    }
+
+    #[test]
+    fn content_words_overlap_without_function_words_and_endings() {
+        let (recall, precision) = content_overlap(
+            "The pointer stores addresses of variables",
+            "A pointer is a variable that stores an address",
+        );
+        // pointer, store, address, variable: all four of the reference's.
+        assert_eq!(recall, 1.0);
+        assert_eq!(precision, 1.0);
+        let (recall, _) = content_overlap("亲，是正品的", "我们的商品都是正品");
+        // 正, 品 of 商, 品, 都, 正 (我们, 的, 是 say nothing).
+        assert!((recall - 2.0 / 3.0).abs() < 1e-9, "{recall}");
+        assert_eq!(content_overlap("", "正品"), (0.0, 0.0));
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub(super) struct WeightsPage {
 #[derive(Serialize)]
 struct InForce {
     calibrated: bool,
+    /// Fitted to another version's signals: not used.
+    stale: bool,
     held_out_r: String,
     default_r: String,
     by: String,
@@ -100,6 +102,7 @@ impl WeightsPage {
         WeightsPage {
             in_force: overview.current.as_ref().map(|c| InForce {
                 calibrated: c.model.is_some(),
+                stale: c.model.as_ref().is_some_and(|m| m.check().is_err()),
                 held_out_r: shown_r(c.model.as_ref().and_then(|m| m.held_out_r)),
                 default_r: shown_r(c.model.as_ref().and_then(|m| m.default_r)),
                 by: name_of(c.chosen_by),
@@ -162,6 +165,7 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
     out.add(&WeightsPage {
         in_force: Some(InForce {
             calibrated: true,
+            stale: true,
             held_out_r: "0.61".into(),
             default_r: "0.52".into(),
             by: "组长".into(),

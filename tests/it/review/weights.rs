@@ -56,7 +56,11 @@ async fn weights_fitted_to_leads_grades_are_used_once_a_lead_puts_them_in_force(
         page.contains("共 12 个组长评分的答案，涉及 3 道题"),
         "{page}"
     );
-    assert_eq!(page.matches("<meter").count(), 11, "one row per signal");
+    assert_eq!(
+        page.matches("<meter").count(),
+        huashu::domain::calibration::SIGNALS.len(),
+        "one row per signal"
+    );
     assert!(
         page.contains("id=\"weights-adopt\""),
         "the fit beats the built-in weights: {page}"
@@ -118,4 +122,27 @@ async fn weights_fitted_to_leads_grades_are_used_once_a_lead_puts_them_in_force(
     );
     let page = lead.get("/scoring").await.body;
     assert!(page.contains("id=\"in-force-default\""), "{page}");
+
+    // Weights stored by a version with other signals are shown as such and
+    // not used.
+    let old = r#"{"signals":["default_score"],"mean":[0.0],"scale":[1.0],"weights":[-50.0],"intercept":50.0,"grade_min":0.0,"grade_max":100.0,"held_out_r":0.9,"default_r":0.1,"answers":12}"#;
+    app.sql(&format!(
+        "INSERT INTO scoring_weights (model_json, chosen_by, chosen_at) VALUES ('{old}', 1, 0)"
+    ));
+    let page = lead.get("/scoring").await.body;
+    assert!(page.contains("id=\"weights-stale\""), "{page}");
+    let (attempt, page) = start(&mut trainees[2], exam).await;
+    let item = crate::helpers::item_ids(&page.body)[0];
+    trainees[2]
+        .post(
+            &format!("/attempts/{attempt}/submit"),
+            &[(&format!("answer_{item}"), copy.as_str())],
+        )
+        .await;
+    let result = trainees[2]
+        .get(&format!("/attempts/{attempt}/result"))
+        .await
+        .body;
+    assert!(!result.contains("class=\"calibrated\""), "{result}");
+    assert_eq!(total(&result), 100.0);
 }
