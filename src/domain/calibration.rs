@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::scoring::Report;
 
 /// The signals, in the order of a model's weights.
-pub const SIGNALS: [&str; 13] = [
+pub const SIGNALS: [&str; 14] = [
     "default_score",
     "relevance",
     "edit",
@@ -24,6 +24,7 @@ pub const SIGNALS: [&str; 13] = [
     "length_ratio",
     "content_recall",
     "content_precision",
+    "content_phrases",
 ];
 
 /// One answer's signals, from its report, the answer and the reference it
@@ -50,6 +51,7 @@ pub fn signals(report: &Report, answer: &str, reference: &str) -> Vec<f64> {
         length,
         recall,
         precision,
+        phrase_recall(answer, reference),
     ]
 }
 
@@ -69,6 +71,14 @@ const ENGLISH_FUNCTION: &[&str] = &[
 /// characters, and English words that are not function words, crudely
 /// stemmed (plural, past, -ing, -ly).
 fn content_words(text: &str) -> Vec<String> {
+    let mut out = content_sequence(text);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The content words of a text in order.
+fn content_sequence(text: &str) -> Vec<String> {
     let folded = super::text::fold(text);
     let mut out: Vec<String> = Vec::new();
     let mut word = String::new();
@@ -91,8 +101,6 @@ fn content_words(text: &str) -> Vec<String> {
         }
     }
     flush(&mut word, &mut out);
-    out.sort_unstable();
-    out.dedup();
     out
 }
 
@@ -122,6 +130,26 @@ fn stem(word: &str) -> String {
         w.pop();
     }
     w
+}
+
+/// The share of the reference's pairs of neighbouring content words (function
+/// words skipped) that the answer also has next to each other.
+fn phrase_recall(answer: &str, reference: &str) -> f64 {
+    let pairs = |t: &str| {
+        let words = content_sequence(t);
+        let mut p: Vec<(String, String)> = words
+            .windows(2)
+            .map(|w| (w[0].clone(), w[1].clone()))
+            .collect();
+        p.sort_unstable();
+        p.dedup();
+        p
+    };
+    let (a, r) = (pairs(answer), pairs(reference));
+    if r.is_empty() {
+        return 0.0;
+    }
+    r.iter().filter(|p| a.binary_search(p).is_ok()).count() as f64 / r.len() as f64
 }
 
 /// The share of the reference's content words the answer uses, and of the
@@ -457,6 +485,16 @@ mod tests {
         // 正, 品 of 商, 品, 都, 正 (我们, 的, 是 say nothing).
         assert!((recall - 2.0 / 3.0).abs() < 1e-9, "{recall}");
         assert_eq!(content_overlap("", "正品"), (0.0, 0.0));
+    }
+
+    #[test]
+    fn content_word_pairs_count_only_in_the_reference_order() {
+        // 退款 / 款到 / 到账: the answer keeps 退款 and 到账 but not 款到.
+        let r = phrase_recall("退款三天到账", "退款到账");
+        assert!((r - 2.0 / 3.0).abs() < 1e-9, "{r}");
+        // The same words in reverse order make no pair of the reference's.
+        assert_eq!(phrase_recall("账到款退", "退款到账"), 0.0);
+        assert_eq!(phrase_recall("退款", "的"), 0.0);
     }
 
     #[test]

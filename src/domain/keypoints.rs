@@ -223,9 +223,13 @@ pub fn propose(references: &[String]) -> Vec<String> {
         .flat_map(|r| r.split(|c: char| "，。！？；,.!?;~～、\n ".contains(c)))
         .map(str::trim);
     for clause in clauses {
-        let courtesy = COURTESY.iter().any(|c| clause.starts_with(c) && clause.chars().count() <= 4);
+        let courtesy = COURTESY
+            .iter()
+            .any(|c| clause.starts_with(c) && clause.chars().count() <= 4);
         let shared = folded.iter().filter(|r| r.contains(clause)).count() >= needed;
-        let known = out.iter().any(|o| o.contains(clause) || clause.contains(o.as_str()));
+        let known = out
+            .iter()
+            .any(|o| o.contains(clause) || clause.contains(o.as_str()));
         if CLAUSE.contains(&clause.chars().count()) && shared && !known && !courtesy {
             out.push(clause.to_string());
         }
