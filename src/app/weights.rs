@@ -88,9 +88,11 @@ pub fn signals(item: &Item, body: &str, report: &Report) -> Vec<f64> {
     calibration::signals(report, body, reference)
 }
 
-/// An answer's score under calibrated weights, to one decimal.
+/// An answer's score under calibrated weights, to one decimal, capped as the
+/// built-in score is when it states a wrong fact or turns a claim round.
 pub fn score(model: &Model, item: &Item, body: &str, report: &Report) -> f64 {
-    (model.score(&signals(item, body, report)) * 10.0).round() / 10.0
+    let score = model.score(&signals(item, body, report)).min(report.cap());
+    (score * 10.0).round() / 10.0
 }
 
 fn graded(conn: &mut Conn) -> Result<Vec<Graded>, WeightsError> {
@@ -105,4 +107,47 @@ fn graded(conn: &mut Conn) -> Result<Vec<Graded>, WeightsError> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::columns::{ExamId, ItemId};
+    use crate::domain::calibration::SIGNALS;
+    use crate::domain::rubric::Settings;
+
+    #[test]
+    fn calibrated_weights_cannot_lift_a_wrong_answer_past_the_caps() {
+        let item = Item {
+            id: ItemId(1),
+            exam_id: ExamId(1),
+            position: 1,
+            question_id: 1,
+            scene: "pre_sale".into(),
+            category: "invoice".into(),
+            prompt: "能开发票吗".into(),
+            references: vec!["亲，可以开发票的，下单时备注抬头和税号就行".into()],
+            rubric: Settings::default(),
+        };
+        // Weights that give every answer full marks.
+        let generous = Model {
+            signals: SIGNALS.iter().map(|s| s.to_string()).collect(),
+            mean: vec![0.0; SIGNALS.len()],
+            scale: vec![1.0; SIGNALS.len()],
+            weights: vec![0.0; SIGNALS.len()],
+            intercept: 100.0,
+            grade_min: 0.0,
+            grade_max: 100.0,
+            held_out_r: Some(0.9),
+            default_r: Some(0.1),
+            answers: 10,
+        };
+        let question = crate::app::grading::question(&item).expect("a question");
+        let denied = "亲，不可以开发票的，下单时备注抬头和税号也不行";
+        let report = question.score(denied);
+        assert!(score(&generous, &item, denied, &report) <= 20.0);
+        let granted = "亲，可以开发票，备注抬头和税号";
+        let report = question.score(granted);
+        assert_eq!(score(&generous, &item, granted, &report), 100.0);
+    }
 }

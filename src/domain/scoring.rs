@@ -96,6 +96,12 @@ pub struct Report {
 }
 
 impl Report {
+    /// The most this answer may score whatever the weights: a wrong fact or a
+    /// contradiction is wrong under a team's calibrated weights too.
+    pub fn cap(&self) -> f64 {
+        cap_for(&self.facts)
+    }
+
     pub fn missed(&self) -> impl Iterator<Item = Check> + '_ {
         self.checks
             .iter()
@@ -189,13 +195,7 @@ impl Question {
             .collect();
         let raw = 100.0 * (RELEVANCE_WEIGHT * relevance + (1.0 - RELEVANCE_WEIGHT) * rubric_share)
             - BANNED_PENALTY * banned.len() as f64;
-        let cap = if !facts.contradicted.is_empty() {
-            CONTRADICTION_CAP
-        } else if !facts.wrong.is_empty() {
-            WRONG_FACT_CAP
-        } else {
-            100.0
-        };
+        let cap = cap_for(&facts);
         facts.key_points = points.total;
         facts.key_points_missed = points.missed;
         Report {
@@ -220,6 +220,16 @@ impl Question {
                 .map(|r| r.findings.checks())
                 .unwrap_or_default(),
         }
+    }
+}
+
+fn cap_for(facts: &FactCheck) -> f64 {
+    if !facts.contradicted.is_empty() {
+        CONTRADICTION_CAP
+    } else if !facts.wrong.is_empty() {
+        WRONG_FACT_CAP
+    } else {
+        100.0
     }
 }
 
