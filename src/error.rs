@@ -123,7 +123,7 @@ impl From<crate::app::weights::WeightsError> for AppError {
     fn from(e: crate::app::weights::WeightsError) -> Self {
         use crate::app::weights::WeightsError as E;
         use crate::domain::calibration::CalibrationError as C;
-        let shown = |r: Option<f64>| r.map_or("—".to_string(), |r| format!("{r:.2}"));
+        let shown = crate::web::weights::shown_r;
         let status = StatusCode::CONFLICT;
         match e {
             E::Unfit(C::TooFew { need, got }) => AppError::Refused {

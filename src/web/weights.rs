@@ -45,7 +45,8 @@ pub async fn reset(Lead { ctx, me }: Lead, _form: Form) -> Result<HttpResponse, 
     Ok(redirect("/scoring"))
 }
 
-fn shown_r(r: Option<f64>) -> String {
+/// A Pearson r as pages and messages show it.
+pub(crate) fn shown_r(r: Option<f64>) -> String {
     r.map_or("—".to_string(), |r| format!("{r:.2}"))
 }
 

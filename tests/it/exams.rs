@@ -813,20 +813,7 @@ async fn the_draft_editor_saves_every_item_at_once_and_reorders_removes_adds_and
     let mut lead = app.user(&mut admin, "lina", "lead").await;
     let form = lead.get("/exams/new").await.body;
     let (authentic, material) = (question_id(&form, AUTHENTIC), question_id(&form, MATERIAL));
-    let built = lead
-        .post(
-            "/exams",
-            &[
-                ("title", "草稿"),
-                ("time_limit", "30"),
-                ("pass_mark", "60"),
-                ("mode", "pick"),
-                ("q", &authentic),
-                ("q", &material),
-            ],
-        )
-        .await;
-    let exam = number_after(&built.location, "/exams/").expect("an exam");
+    let exam = crate::helpers::draft_exam(&mut lead, "草稿", &[AUTHENTIC, MATERIAL]).await;
     let page = lead.get(&format!("/exams/{exam}")).await.body;
     let items = crate::helpers::draft_items(&page);
     assert_eq!(items.len(), 2);
@@ -933,20 +920,7 @@ async fn a_lead_marks_key_points_in_the_editor_and_a_result_names_the_ones_misse
     let mut admin = app.admin().await;
     let mut lead = app.user(&mut admin, "lina", "lead").await;
     let mut amy = app.user(&mut admin, "amy", "trainee").await;
-    let form = lead.get("/exams/new").await.body;
-    let built = lead
-        .post(
-            "/exams",
-            &[
-                ("title", "要点"),
-                ("time_limit", "30"),
-                ("pass_mark", "60"),
-                ("mode", "pick"),
-                ("q", &question_id(&form, AUTHENTIC)),
-            ],
-        )
-        .await;
-    let exam = number_after(&built.location, "/exams/").expect("an exam");
+    let exam = crate::helpers::draft_exam(&mut lead, "要点", &[AUTHENTIC]).await;
     let page = lead.get(&format!("/exams/{exam}")).await.body;
     let item = crate::helpers::draft_items(&page)[0];
     assert!(

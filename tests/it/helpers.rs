@@ -321,12 +321,13 @@ pub fn question_id(new_exam_page: &str, prompt: &str) -> String {
 pub const AUTHENTIC: &str = "你们家卖的是正品吗";
 pub const MATERIAL: &str = "这个杯子是什么材质";
 
-/// Lead builds an exam of the questions with these prompts, opens it, returns its id.
-pub async fn open_exam(lead: &mut Client, prompts: &[&str]) -> i64 {
+/// Lead builds a draft exam of the questions with these prompts (30 minutes,
+/// pass mark 60) and returns its id.
+pub async fn draft_exam(lead: &mut Client, title: &str, prompts: &[&str]) -> i64 {
     let form = lead.get("/exams/new").await;
     let ids: Vec<String> = prompts.iter().map(|p| question_id(&form.body, p)).collect();
     let mut fields = vec![
-        ("title", "正品与材质"),
+        ("title", title),
         ("time_limit", "30"),
         ("pass_mark", "60"),
         ("mode", "pick"),
@@ -334,7 +335,12 @@ pub async fn open_exam(lead: &mut Client, prompts: &[&str]) -> i64 {
     fields.extend(ids.iter().map(|id| ("q", id.as_str())));
     let created = lead.post("/exams", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
-    let id = number_after(&created.location, "/exams/").expect("exam id");
+    number_after(&created.location, "/exams/").expect("exam id")
+}
+
+/// Lead builds an exam of the questions with these prompts, opens it, returns its id.
+pub async fn open_exam(lead: &mut Client, prompts: &[&str]) -> i64 {
+    let id = draft_exam(lead, "正品与材质", prompts).await;
     lead.get(&format!("/exams/{id}")).await;
     let opened = lead
         .post(&format!("/exams/{id}/status"), &[("action", "open")])
