@@ -22,6 +22,8 @@ struct Graded {
     human: f64,
     /// The question it answers (folds keep a question's answers together).
     question: String,
+    /// The question's text, whose words earn an answer nothing.
+    prompt: String,
 }
 
 fn data_dir() -> PathBuf {
@@ -48,6 +50,7 @@ fn ads(dir: &Path, file: &str) -> Option<Vec<Graded>> {
                     answer: v["answer"].as_str()?.to_string(),
                     human,
                     question: v["q_id"].as_str().unwrap_or_default().to_string(),
+                    prompt: v["question"].as_str().unwrap_or_default().to_string(),
                 })
             })
             .collect(),
@@ -56,6 +59,16 @@ fn ads(dir: &Path, file: &str) -> Option<Vec<Graded>> {
 
 fn le(dir: &Path, file: &str) -> Option<Vec<Graded>> {
     let text = std::fs::read_to_string(dir.join("LE").join(file)).ok()?;
+    // qa.csv: id, question, reference.
+    let prompts: std::collections::HashMap<String, String> =
+        std::fs::read_to_string(dir.join("LE").join("qa.csv"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((f.next()?.trim().to_string(), f.next()?.to_string()))
+            })
+            .collect();
     Some(
         text.lines()
             .filter_map(|l| {
@@ -66,6 +79,7 @@ fn le(dir: &Path, file: &str) -> Option<Vec<Graded>> {
                     answer: f.get(2)?.to_string(),
                     human,
                     question: f.first()?.trim().to_string(),
+                    prompt: prompts.get(f.first()?.trim()).cloned().unwrap_or_default(),
                 })
             })
             .collect(),
@@ -88,6 +102,7 @@ fn mohler() -> Option<Vec<Graded>> {
                     answer: r.get(3)?.to_string(),
                     human: r.get(6)?.trim().parse().ok()?,
                     question: r.get(0)?.to_string(),
+                    prompt: r.get(1)?.to_string(),
                 })
             })
             .collect(),
@@ -184,7 +199,9 @@ fn whole(name: &str, rows: &[Graded]) {
     let fits: Vec<Fit> = rows
         .iter()
         .filter_map(|r| {
-            let q = Question::new(&r.references, no_rubric.clone()).ok()?;
+            let q = Question::new(&r.references, no_rubric.clone())
+                .ok()?
+                .asked(&r.prompt);
             let report = q.score(&r.answer);
             let reference = r.references.get(report.best_reference)?;
             Some(Fit {
@@ -257,7 +274,7 @@ fn report(name: &str, rows: &[Graded]) {
         .iter()
         .map(|r| {
             Question::new(&r.references, no_rubric.clone())
-                .map_or(0.0, |q| q.score(&r.answer).score)
+                .map_or(0.0, |q| q.asked(&r.prompt).score(&r.answer).score)
         })
         .collect();
     // Each pair compared once; each metric then takes its best reference.

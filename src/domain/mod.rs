@@ -3,6 +3,7 @@
 
 pub mod bank;
 pub mod calibration;
+pub mod content;
 pub mod diff;
 pub mod exam;
 pub mod facts;

@@ -22,11 +22,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::content::{self, Overlap};
 use super::facts::{FactCheck, Facts};
 use super::keypoints::KeyPoints;
 use super::rubric::{self, Check, Findings, Settings};
 use super::similarity::{self, Prepared, Similarity};
-use super::text;
+use super::text::{self, Token};
 
 const RELEVANCE_WEIGHT: f64 = 0.6;
 const BANNED_PENALTY: f64 = 15.0;
@@ -53,12 +54,18 @@ pub struct Question {
     references: Vec<Reference>,
     settings: Settings,
     key_points: KeyPoints,
+    /// The content words of the customer's question, sorted: an answer earns
+    /// nothing for repeating them.
+    asked: Vec<Token>,
 }
 
 struct Reference {
     prepared: Prepared,
     findings: Findings,
     facts: Facts,
+    /// Its content words in order, and those beyond the question as a set.
+    words: Vec<Token>,
+    beyond: Vec<Token>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -89,6 +96,10 @@ pub struct Report {
     /// before facts were checked read as none).
     #[serde(default)]
     pub facts: FactCheck,
+    /// The best reference's content words beyond the question, as the answer
+    /// uses them (reports stored before read as none).
+    #[serde(default)]
+    pub content: Overlap,
     /// Whether `score` is the team's calibrated weights' (`app::weights`)
     /// rather than the formula above.
     #[serde(default)]
@@ -120,10 +131,13 @@ impl Question {
                 let findings = rubric::inspect(&folded, &settings.banned);
                 let prepared = Prepared::from_folded(&folded);
                 let facts = Facts::of(&folded);
+                let words = content::sequence(&folded);
                 Reference {
                     prepared,
                     findings,
                     facts,
+                    beyond: content::set_beyond(&words, &[]),
+                    words,
                 }
             })
             .filter(|r| !r.prepared.is_empty())
@@ -135,7 +149,18 @@ impl Question {
             references,
             key_points: KeyPoints::new(&settings.key_points),
             settings,
+            asked: Vec::new(),
         })
+    }
+
+    /// The customer's question the references answer: its words are set
+    /// aside when the answer's content is compared with theirs.
+    pub fn asked(mut self, question: &str) -> Self {
+        self.asked = content::set_beyond(&content::sequence(&text::fold(question)), &[]);
+        for r in &mut self.references {
+            r.beyond = content::set_beyond(&r.words, &self.asked);
+        }
+        self
     }
 
     pub fn score(&self, answer: &str) -> Report {
@@ -166,12 +191,22 @@ impl Question {
             })
             .collect();
         let best = self.references.get(best_reference);
+        let overlap = best.map_or(Overlap::default(), |r| {
+            let words = content::set_beyond(&content::sequence(&folded), &self.asked);
+            Overlap::of(&words, &r.beyond)
+        });
         let mut facts = best.map(|r| r.facts.check(&folded)).unwrap_or_default();
         let points = self.key_points.check(&folded);
         // On topic or not is the similarity's (or, with key points, their
         // share's) to say, and it gates the rubric; a missed fact only costs
         // the relevance part.
-        let on_topic = ramp(sim.combined, SIM_FLOOR, SIM_CEIL);
+        // With content words beyond the question, saying them counts as much
+        // as the wording: an answer that echoes the question is not on topic.
+        let closeness = match best {
+            Some(r) if !r.beyond.is_empty() => (sim.combined + overlap.recall) / 2.0,
+            _ => sim.combined,
+        };
+        let on_topic = ramp(closeness, SIM_FLOOR, SIM_CEIL);
         let topic = if self.key_points.is_empty() {
             on_topic
         } else {
@@ -201,6 +236,7 @@ impl Question {
         Report {
             score: round1(raw.clamp(0.0, cap)),
             facts,
+            content: overlap,
             similarity: sim,
             relevance,
             best_reference,
@@ -397,5 +433,22 @@ mod tests {
     #[test]
     fn an_empty_answer_scores_zero() {
         assert_eq!(question().score("").score, 0.0);
+    }
+
+    #[test]
+    fn repeating_the_question_earns_nothing_once_the_question_is_known() {
+        let reference = "盘点内容包括：数量盘点、重量盘点、账实核对".to_string();
+        let (echo, answer) = ("盘点内容包括很多方面", "数量、重量，还有账实核对");
+        let blind = Question::new(std::slice::from_ref(&reference), Settings::default())
+            .expect("valid question");
+        let asked = Question::new(&[reference], Settings::default())
+            .expect("valid question")
+            .asked("盘点内容包括哪些？");
+        // The echo's words were the question's: knowing it, they earn less.
+        assert!(asked.score(echo).score < blind.score(echo).score);
+        let (echo, answer) = (asked.score(echo), asked.score(answer));
+        assert!(echo.score < answer.score, "{echo:?}\n{answer:?}");
+        assert_eq!(echo.content.recall, 0.0);
+        assert!(answer.content.recall > 0.8, "{:?}", answer.content);
     }
 }

@@ -108,9 +108,21 @@ pub fn is_private_use(c: char) -> bool {
     ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
 
+/// The token of one Latin word, as `tokens_of_folded` would make it.
+pub fn word_token(word: &str) -> Token {
+    let h = word.chars().fold(0x811C_9DC5_u32, |h, c| {
+        (h ^ c as u32).wrapping_mul(0x0100_0193)
+    });
+    hashed_word(h)
+}
+
+fn hashed_word(h: u32) -> Token {
+    WORD_BASE + h % (u32::MAX - WORD_BASE)
+}
+
 fn flush_word(word: &mut Option<u32>, out: &mut Vec<Token>) {
     if let Some(h) = word.take() {
-        out.push(WORD_BASE + h % (u32::MAX - WORD_BASE));
+        out.push(hashed_word(h));
     }
 }
 

@@ -136,6 +136,7 @@ fn score_agrees_with_a_lead_on_nine_in_ten_service_reply_pairs() {
                     "answer": p[side],
                     "references": p["references"],
                     "key_points": p["key_points"],
+                    "question": p["question"],
                 })
                 .to_string()
             })
