@@ -9,7 +9,7 @@
   var url = form.dataset.draftUrl, csrf = form.dataset.csrf, attempt = form.dataset.attempt;
   var state = document.getElementById("save-state");
   var boxes = Array.prototype.slice.call(form.querySelectorAll("textarea[data-item]"));
-  var pendingMs = {}, timers = {}, active = null, activeSince = 0;
+  var pendingMs = {}, timers = {}, failures = {}, active = null, activeSince = 0;
   var key = function (item) { return "huashu:" + attempt + ":" + item; };
   var say = function (text) { if (state) state.textContent = text; };
 
@@ -30,16 +30,28 @@
       credentials: "same-origin"
     }).then(function (res) {
       if (res.ok) {
+        failures[item] = 0;
         var stored = readLocal(item);
         if (stored && stored.body === body) localStorage.removeItem(key(item));
         say(form.dataset.msgSaved + " " + new Date().toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
         return;
       }
+      // A busy or failing server is asked again; a refusal (4xx) is shown and waits for the next edit.
+      if (res.status >= 500) retry(box, spent);
       return res.json().then(function (e) { say(e.error || res.statusText); }, function () { say(res.statusText); });
     }, function () {
-      pendingMs[item] = (pendingMs[item] || 0) + spent;
+      retry(box, spent);
       say(form.dataset.msgOffline);
     });
+  }
+
+  // Tries again after 2, 4, 8 … up to 30 seconds, unless an edit schedules a save first.
+  function retry(box, spent) {
+    var item = box.dataset.item, n = (failures[item] || 0) + 1;
+    failures[item] = n;
+    pendingMs[item] = (pendingMs[item] || 0) + spent;
+    clearTimeout(timers[item]);
+    timers[item] = setTimeout(function () { save(box); }, Math.min(30000, 1000 * Math.pow(2, n)));
   }
 
   function readLocal(item) {

@@ -438,9 +438,26 @@ async fn a_lead_closes_an_exam_while_a_trainee_writes_and_her_saved_answer_is_ke
     browser.login(&app.base, "amy").await;
     browser.click(".start-exam").await;
     browser.find("#exam-form[data-ready]").await;
+    // The first two saves are lost on the way (a dropped connection): the
+    // page tries again by itself, soon, without waiting for another keystroke.
+    browser
+        .run(
+            "const real = window.fetch; window.lostSaves = 0;
+             window.fetch = function (...args) {
+               if (window.lostSaves < 2) { window.lostSaves += 1; return Promise.reject(new TypeError('offline')); }
+               return real.apply(this, args);
+             };
+             return true;",
+        )
+        .await;
     let answer = "亲，正品保证，支持专柜验货，请您放心下单";
     browser.type_into("textarea", answer).await;
+    // She looks away from the box: no timer of the box's own is left to save it.
+    browser
+        .run("document.activeElement.blur(); return true;")
+        .await;
     browser.until_saved().await;
+    assert_eq!(browser.run("return window.lostSaves;").await, json!(2));
 
     // amy is still writing when the lead, at the same desk, closes the exam.
     browser.logout().await;
