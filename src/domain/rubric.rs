@@ -5,7 +5,12 @@
 //! All checks run on the folded text (`text::fold`), so traditional characters and
 //! full-width digits are recognised like their simplified/ASCII twins.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
+
+use super::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -193,6 +198,13 @@ const HARMLESS: &[&str] = &[
     "不清楚的",
 ];
 
+static HARMLESS_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| text::finder(HARMLESS));
+/// Every occurrence, overlapping ones too: "最低价" holds two banned words.
+static BANNED_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(DEFAULT_BANNED).unwrap_or_else(|e| unreachable!("fixed phrases: {e}"))
+});
+static POLICY_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| text::finder(POLICY));
+
 /// Words that undo the phrase right after them ("不能帮您", "没联系").
 const NEGATIONS: &[&str] = &["不", "没", "无法", "别", "未"];
 
@@ -265,55 +277,117 @@ impl Findings {
 /// Runs every check on a folded text. `extra_banned` must be folded already
 /// (`scoring::Question` does it once per question, not once per answer).
 pub fn inspect(folded: &str, extra_banned: &[String]) -> Findings {
+    let by_phrase = BY_PHRASE.first(folded);
     let mut found = Vec::new();
     for check in Check::ALL {
         let hit = match check {
             Check::TimePromise => time_promise(folded),
-            _ => first_phrase(folded, check.phrases()),
+            _ => by_phrase
+                .iter()
+                .find(|(c, _)| *c == check)
+                .map(|(_, p)| p.to_string()),
         };
         if let Some(phrase) = hit {
             found.push((check, phrase));
         }
     }
-    let scrubbed = HARMLESS
-        .iter()
-        .filter(|h| folded.contains(*h))
-        .fold(None::<String>, |t, h| {
-            Some(t.as_deref().unwrap_or(folded).replace(h, "\u{3000}"))
-        });
+    let scrubbed = HARMLESS_FINDER
+        .is_match(folded)
+        .then(|| HARMLESS_FINDER.replace_all(folded, &["\u{3000}"; HARMLESS.len()]));
     let folded = scrubbed.as_deref().unwrap_or(folded);
-    let mut banned: Vec<(usize, String)> = DEFAULT_BANNED
-        .iter()
-        .copied()
-        .chain(extra_banned.iter().map(String::as_str))
-        .filter_map(|w| folded.find(w).map(|at| (at, w.to_string())))
+    let mut banned: Vec<(usize, String)> = BANNED_FINDER
+        .find_overlapping_iter(folded)
+        .map(|m| {
+            (
+                m.start(),
+                DEFAULT_BANNED[m.pattern().as_usize()].to_string(),
+            )
+        })
+        .chain(
+            extra_banned
+                .iter()
+                .filter_map(|w| folded.find(w.as_str()).map(|at| (at, w.clone()))),
+        )
         .collect();
     banned.sort();
-    banned.dedup_by(|a, b| a.1 == b.1);
+    // Each word once, where it first appears.
+    let mut seen: Vec<String> = Vec::new();
+    banned.retain(|(_, w)| {
+        let first = !seen.contains(w);
+        if first {
+            seen.push(w.clone());
+        }
+        first
+    });
     Findings {
         found,
         banned: banned.into_iter().map(|(_, w)| w).collect(),
     }
 }
 
-/// The first phrase of the list (lists are ordered most telling first) that
-/// occurs and is not negated just before it.
-fn first_phrase(folded: &str, phrases: &[&str]) -> Option<String> {
-    phrases
-        .iter()
-        .find(|p| {
-            folded
-                .match_indices(*p)
-                .any(|(at, _)| !negated(&folded[..at]))
-        })
-        .map(|p| p.to_string())
+/// Phrase lists read in one pass over a reply (the rubric was a third of
+/// the scorer's time when each phrase was searched on its own): the
+/// automaton, and the check and place in its list of each of its patterns.
+struct PhraseFinder {
+    automaton: AhoCorasick,
+    owners: Vec<(Check, usize)>,
+}
+
+/// The checks that fire on a phrase alone; the time promise reads clauses.
+static BY_PHRASE: LazyLock<PhraseFinder> = LazyLock::new(|| {
+    PhraseFinder::of(&[
+        Check::Empathy,
+        Check::NextStep,
+        Check::FollowUp,
+        Check::Thanks,
+    ])
+});
+static TIME_PHRASES: LazyLock<PhraseFinder> =
+    LazyLock::new(|| PhraseFinder::of(&[Check::TimePromise]));
+
+impl PhraseFinder {
+    fn of(checks: &[Check]) -> Self {
+        let owners: Vec<(Check, usize)> = checks
+            .iter()
+            .flat_map(|&c| (0..c.phrases().len()).map(move |i| (c, i)))
+            .collect();
+        let phrases = owners.iter().map(|&(c, i)| c.phrases()[i]);
+        Self {
+            automaton: AhoCorasick::new(phrases)
+                .unwrap_or_else(|e| unreachable!("fixed phrases: {e}")),
+            owners,
+        }
+    }
+
+    /// For each check that fires, the first phrase of its list (lists are
+    /// ordered most telling first) that occurs and is not negated just
+    /// before it.
+    fn first(&self, folded: &str) -> Vec<(Check, &'static str)> {
+        let mut first: [Option<usize>; Check::ALL.len()] = [None; Check::ALL.len()];
+        for m in self.automaton.find_overlapping_iter(folded) {
+            let (check, i) = self.owners[m.pattern().as_usize()];
+            let slot = &mut first[check as usize];
+            if slot.is_none_or(|f| i < f) && !negated(&folded[..m.start()]) {
+                *slot = Some(i);
+            }
+        }
+        Check::ALL
+            .into_iter()
+            .filter_map(|c| first[c as usize].map(|i| (c, c.phrases()[i])))
+            .collect()
+    }
 }
 
 /// Whether the text before a phrase, within its clause, ends in a negation,
 /// allowing one word between ("不能帮您", "没有联系").
 fn negated(before: &str) -> bool {
-    let chars: Vec<char> = clause_end(before).chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(3)..].iter().collect();
+    let clause = clause_end(before);
+    // Its last three characters.
+    let tail = clause
+        .char_indices()
+        .rev()
+        .nth(2)
+        .map_or(clause, |(at, _)| &clause[at..]);
     NEGATIONS.iter().any(|n| tail.contains(n))
 }
 
@@ -341,9 +415,12 @@ fn clauses(folded: &str) -> impl Iterator<Item = &str> {
 /// negated; a vague count (几天) is no promise.
 fn time_promise(folded: &str) -> Option<String> {
     clauses(folded)
-        .filter(|clause| !POLICY.iter().any(|p| clause.contains(p)))
+        .filter(|clause| !POLICY_FINDER.is_match(clause))
         .find_map(|clause| {
-            counted_time(clause).or_else(|| first_phrase(clause, Check::TimePromise.phrases()))
+            counted_time(clause).or_else(|| {
+                let hit = TIME_PHRASES.first(clause);
+                hit.first().map(|(_, p)| p.to_string())
+            })
         })
 }
 
@@ -382,6 +459,20 @@ mod tests {
 
     fn fires(check: Check, text: &str) -> bool {
         inspect(&fold(text), &[]).has(check)
+    }
+
+    #[test]
+    fn each_phrase_is_found_as_its_own_check_s() {
+        for check in Check::ALL {
+            for phrase in check.phrases() {
+                let finder = match check {
+                    Check::TimePromise => &*TIME_PHRASES,
+                    _ => &*BY_PHRASE,
+                };
+                let found = finder.first(phrase);
+                assert!(found.iter().any(|(c, _)| *c == check), "{phrase}");
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,16 @@
 //!   Latin letters or digits is one token (word-level for Latin script), punctuation
 //!   and symbols are dropped.
 
+/// An automaton over a built-in phrase list, for finding any of them in one
+/// pass: the leftmost phrase wins, the earlier in the list where two start at
+/// the same place (as `min_by_key` over the list's `find`s would).
+pub fn finder(phrases: &[&str]) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(phrases)
+        .unwrap_or_else(|e| unreachable!("fixed phrases: {e}"))
+}
+
 /// Tokens are `u32`: a CJK character is its code point; a Latin word is hashed into
 /// the range above Unicode's last code point, so the two can never collide.
 pub type Token = u32;
@@ -25,10 +35,10 @@ pub fn distinct(texts: Vec<String>) -> Vec<String> {
 pub fn fold(text: &str) -> String {
     let mut half = String::with_capacity(text.len());
     let mut gap = false;
-    for c in text.chars().map(fold_width).flat_map(char::to_lowercase) {
+    let mut push = |c: char| {
         if c.is_whitespace() {
             gap = true;
-            continue;
+            return;
         }
         if gap && is_latin_word_char(c) && half.chars().next_back().is_some_and(is_latin_word_char)
         {
@@ -36,6 +46,14 @@ pub fn fold(text: &str) -> String {
         }
         gap = false;
         half.push(c);
+    };
+    for c in text.chars().map(fold_width) {
+        // Common ideographs have no case: skip Unicode's tables for them.
+        if is_common_ideograph(c) {
+            push(c);
+        } else {
+            c.to_lowercase().for_each(&mut push);
+        }
     }
     fast2s::convert(&half)
 }
@@ -66,7 +84,18 @@ pub fn find_folded<'a>(original: &'a str, needle: &str) -> Option<&'a str> {
 }
 
 fn is_latin_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk(c)
+    !is_cjk(c) && c.is_alphanumeric()
+}
+
+/// The CJK Unified Ideographs block: most of any Chinese text, all letters.
+fn is_common_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF)
+}
+
+/// A CJK character that is a letter or digit, not punctuation; common
+/// ideographs are answered without Unicode's tables (a hot path of scoring).
+pub fn is_cjk_letter(c: char) -> bool {
+    is_common_ideograph(c) || (is_cjk(c) && c.is_alphanumeric())
 }
 
 pub fn fold_width(c: char) -> char {
@@ -90,7 +119,7 @@ pub fn tokens_of_folded(folded: &str) -> Vec<Token> {
     let mut word: Option<u32> = None; // running FNV-1a hash of the current Latin word
     for c in folded.chars() {
         // Private-use characters stand for masked data (see `mining::matchkey`).
-        if (is_cjk(c) && c.is_alphanumeric()) || is_private_use(c) {
+        if is_cjk_letter(c) || is_private_use(c) {
             flush_word(&mut word, &mut out);
             out.push(c as u32);
         } else if is_latin_word_char(c) {

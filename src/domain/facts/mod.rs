@@ -6,6 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::text;
+
+mod claims;
+
+use claims::{claims, Claim};
+
 /// What a quantity measures; values of one dimension compare, of two never.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dimension {
@@ -115,7 +121,12 @@ impl Facts {
 
     /// How `reply` (folded) states this reference's facts.
     pub fn check(&self, reply: &str) -> FactCheck {
-        let given = quantities(reply);
+        // A reply's figures and claims matter only against the reference's.
+        let given = if self.quantities.is_empty() {
+            Vec::new()
+        } else {
+            quantities(reply)
+        };
         // The reference's quantities no figure of the reply agrees with.
         let mut unmet: Vec<&Quantity> = self
             .quantities
@@ -143,7 +154,11 @@ impl Facts {
             wrong.push((expected.text.clone(), g.text.clone()));
         }
         let missed = unmet.iter().map(|r| r.text.clone()).collect();
-        let said = claims(reply);
+        let said = if self.claims.is_empty() {
+            Vec::new()
+        } else {
+            claims(reply)
+        };
         let contradicted = self
             .claims
             .iter()
@@ -319,6 +334,11 @@ fn percent_words(folded: &str) -> Vec<Quantity> {
 /// A number or a range ("1-3", "一两", "3到5") starting at `i`: its low and
 /// high values and where it ends. A vague count (几, 十几) is none.
 fn number_range(chars: &[char], i: usize) -> Option<(f64, f64, usize)> {
+    // Most characters start no number: say so before looking around them.
+    let first = *chars.get(i)?;
+    if !first.is_ascii_digit() && !CHINESE.contains(first) {
+        return None;
+    }
     if i > 0 && (DIGITS.contains(chars[i - 1]) || CHINESE.contains(chars[i - 1])) {
         return None;
     }
@@ -412,89 +432,6 @@ fn chinese_value(digits: &[char]) -> Option<f64> {
     }
     let v = total + section + last;
     (v > 0.0).then_some(v)
-}
-
-/// Words that state whether something is so; the negations turn them round.
-const MODALS: &[&str] = &["支持", "可以", "提供", "允许", "接受", "能", "会", "有"];
-const NEGATIONS: &[&str] = &["不", "没", "无法", "未"];
-/// A clause that asks is no claim.
-const ASKING: &[&str] = &[
-    "吗",
-    "么",
-    "?",
-    "？",
-    "是否",
-    "有没有",
-    "能不能",
-    "可不可以",
-    "会不会",
-];
-
-/// A clause that says something is, or is not, so.
-#[derive(Debug, Clone, PartialEq)]
-struct Claim {
-    modal: &'static str,
-    negative: bool,
-    /// What it is about, as character bigrams.
-    object: Vec<(char, char)>,
-    text: String,
-}
-
-impl Claim {
-    /// Whether this claim says the opposite of `other` about the same thing.
-    fn turns_round(&self, other: &Claim) -> bool {
-        if self.modal != other.modal || self.negative == other.negative {
-            return false;
-        }
-        let bare = self.object.is_empty() || other.object.is_empty();
-        bare || self.object.iter().any(|g| other.object.contains(g))
-    }
-}
-
-/// Words that hold a modal's character without its meaning (可能, 会员, 所有).
-const COMPOUNDS: &[&str] = &[
-    "可能", "功能", "性能", "智能", "会员", "机会", "所有", "拥有", "具有", "含有", "有效", "有限",
-    "有关",
-];
-
-fn claims(folded: &str) -> Vec<Claim> {
-    clauses(folded)
-        // A question, or an offer of help ("有问题随时找我", "没问题"), claims nothing.
-        .filter(|c| !ASKING.iter().any(|a| c.contains(a)) && !c.contains("问题"))
-        .filter_map(|c| {
-            let plain = COMPOUNDS.iter().fold(c.to_string(), |t, w| {
-                t.replace(w, &"\u{3000}".repeat(w.chars().count()))
-            });
-            claim(&plain).map(|found| Claim {
-                text: c.trim().to_string(),
-                ..found
-            })
-        })
-        .collect()
-}
-
-/// The first modal of a clause, its polarity and what follows it.
-fn claim(clause: &str) -> Option<Claim> {
-    let (at, modal) = MODALS
-        .iter()
-        .filter_map(|m| clause.find(m).map(|at| (at, *m)))
-        .min_by_key(|(at, _)| *at)?;
-    let before: String = {
-        let chars: Vec<char> = clause[..at].chars().collect();
-        chars[chars.len().saturating_sub(2)..].iter().collect()
-    };
-    let negative = NEGATIONS.iter().any(|n| before.contains(n));
-    let object: Vec<char> = clause[at + modal.len()..]
-        .chars()
-        .filter(|c| !"的了呢哦呀啊吧".contains(*c))
-        .take(8)
-        .collect();
-    Some(Claim {
-        modal,
-        negative,
-        object: object.windows(2).map(|w| (w[0], w[1])).collect(),
-        text: clause.trim().to_string(),
-    })
 }
 
 #[cfg(test)]
