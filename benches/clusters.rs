@@ -91,8 +91,10 @@ fn clusters(pairs: &[Pair], keys: &Keys, params: Params) -> HashMap<String, u32>
             sentence_key.insert(s.clone(), id);
         }
     }
-    let weights = Weights::from_keys(distinct.iter().map(Vec::as_slice))
-        .with_categories(&keys.rules.tags.category);
+    let weights = Weights::from_keys(distinct.iter().map(Vec::as_slice)).with_categories(
+        &keys.rules.tags.category,
+        distinct.iter().map(Vec::as_slice),
+    );
     let roots = huashu::domain::mining::cluster::cluster_all(&distinct, &weights, params);
     sentence_key
         .into_iter()

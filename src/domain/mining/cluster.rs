@@ -62,6 +62,11 @@ pub(crate) fn shingles(key: &[Token]) -> Vec<u64> {
     shingles_where(key, |_| true)
 }
 
+/// The shingle of two neighbouring tokens (apart from any unigram's).
+fn bigram(a: Token, b: Token) -> u64 {
+    (u64::from(a) << 32 | u64::from(b)) ^ 0xA5A5_0000_0000_0000
+}
+
 /// The unigrams and bigrams of `key` whose tokens all pass `keep`.
 fn shingles_where(key: &[Token], keep: impl Fn(Token) -> bool) -> Vec<u64> {
     let mut out: Vec<u64> = key
@@ -72,7 +77,7 @@ fn shingles_where(key: &[Token], keep: impl Fn(Token) -> bool) -> Vec<u64> {
     out.extend(
         key.windows(2)
             .filter(|w| keep(w[0]) && keep(w[1]))
-            .map(|w| (u64::from(w[0]) << 32 | u64::from(w[1])) ^ 0xA5A5_0000_0000_0000),
+            .map(|w| bigram(w[0], w[1])),
     );
     out.sort_unstable();
     out.dedup();
@@ -104,7 +109,18 @@ pub struct Weights {
     /// The team's category keywords, when questions of two categories must
     /// stay apart (`facet`).
     categories: Option<tags::Rules<Category>>,
+    /// Content shingles asked about in every kind of question (a product's
+    /// name: "这件衣服" is in shipping, refund and invoice questions alike),
+    /// sorted. Sharing one is not sharing what is asked.
+    neutral: Vec<u64>,
 }
+
+/// A content shingle is neutral when questions of at least this many
+/// categories use it, none of them holding more than `NEUTRAL_SHARE` of its
+/// categorised questions, and it is in at least `NEUTRAL_SUPPORT` of those.
+const NEUTRAL_CATEGORIES: usize = 4;
+const NEUTRAL_SHARE: f64 = 0.4;
+const NEUTRAL_SUPPORT: u32 = 8;
 
 impl Weights {
     pub fn from_keys<'a>(keys: impl IntoIterator<Item = &'a [Token]>) -> Self {
@@ -121,11 +137,40 @@ impl Weights {
             idf: df.into_iter().map(|(s, d)| (s, idf(d))).collect(),
             unseen: idf(0),
             categories: None,
+            neutral: Vec::new(),
         }
     }
 
-    /// Keeps questions the rules file puts in different categories apart.
-    pub fn with_categories(mut self, rules: &tags::Rules<Category>) -> Self {
+    /// Keeps questions the rules file puts in different categories apart,
+    /// and finds the content shingles of `keys` asked about in every
+    /// category, which then carry no merge.
+    pub fn with_categories<'a>(
+        mut self,
+        rules: &tags::Rules<Category>,
+        keys: impl IntoIterator<Item = &'a [Token]>,
+    ) -> Self {
+        let mut seen: HashMap<u64, HashMap<Category, u32>> = HashMap::new();
+        for key in keys {
+            let text: String = key.iter().filter_map(|t| char::from_u32(*t)).collect();
+            let Some(category) = rules.best(std::slice::from_ref(&text)) else {
+                continue;
+            };
+            for s in shingles_where(key, is_content) {
+                *seen.entry(s).or_default().entry(category).or_default() += 1;
+            }
+        }
+        self.neutral = seen
+            .into_iter()
+            .filter(|(_, by)| {
+                let total: u32 = by.values().sum();
+                let most = by.values().copied().max().unwrap_or(0);
+                by.len() >= NEUTRAL_CATEGORIES
+                    && total >= NEUTRAL_SUPPORT
+                    && f64::from(most) <= NEUTRAL_SHARE * f64::from(total)
+            })
+            .map(|(s, _)| s)
+            .collect();
+        self.neutral.sort_unstable();
         self.categories = Some(rules.clone());
         self
     }
@@ -148,9 +193,33 @@ impl Weights {
             weighted,
             total,
             size: 1,
-            content: shingles_where(key, is_content),
+            content: self.telling_content(key),
             facet: Facet::of(key, self.categories.as_ref()),
         }
+    }
+
+    /// The content shingles of a key outside its neutral stretches: a token
+    /// belongs to one when it, or a bigram it is part of, is neutral, so the
+    /// 保 of a neutral 保温杯 does not meet the 保 of 保修.
+    fn telling_content(&self, key: &[Token]) -> Vec<u64> {
+        let neutral = |s: u64| self.neutral.binary_search(&s).is_ok();
+        let mut entity = vec![false; key.len()];
+        for (i, &t) in key.iter().enumerate() {
+            entity[i] |= neutral(u64::from(t));
+            if let Some(&next) = key.get(i + 1) {
+                if neutral(bigram(t, next)) {
+                    entity[i] = true;
+                    entity[i + 1] = true;
+                }
+            }
+        }
+        // 0 is no token: it breaks the bigrams across a neutral stretch.
+        let kept: Vec<Token> = key
+            .iter()
+            .zip(&entity)
+            .map(|(&t, &e)| if e { 0 } else { t })
+            .collect();
+        shingles_where(&kept, |t| t != 0 && is_content(t))
     }
 
     /// Similarity of two keys (see `Prepared::similarity`).

@@ -80,8 +80,8 @@ pub fn plan(known: &[Known], asked: Vec<Asked>, rules: &Rules, params: Params) -
         .iter()
         .map(|k| dense.get(&k.cluster).copied())
         .collect();
-    let weights =
-        Weights::from_keys(keys.iter().map(Vec::as_slice)).with_categories(&rules.tags.category);
+    let weights = Weights::from_keys(keys.iter().map(Vec::as_slice))
+        .with_categories(&rules.tags.category, keys.iter().map(Vec::as_slice));
     let roots = cluster_onto(&keys, &groups, &weights, params);
 
     let stored_of_root: HashMap<u32, i64> = known

@@ -261,7 +261,7 @@ impl Miner {
         let (asked, mut summary, rules, params) = self.into_parts();
         let keys: Vec<Vec<Token>> = asked.iter().map(|a| a.key.clone()).collect();
         let weights = Weights::from_keys(keys.iter().map(Vec::as_slice))
-            .with_categories(&rules.tags.category);
+            .with_categories(&rules.tags.category, keys.iter().map(Vec::as_slice));
         let roots = cluster_all(&keys, &weights, params);
         let mut members: BTreeMap<u32, Vec<&Asked>> = BTreeMap::new();
         for (a, root) in asked.iter().zip(&roots) {

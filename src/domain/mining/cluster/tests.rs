@@ -165,3 +165,54 @@ fn the_central_member_is_the_typical_phrasing() {
     let members: Vec<(&[Token], u64)> = vec![(&list[1], 2), (&list[0], 5), (&list[2], 1)];
     assert_eq!(w.central(&members), 1);
 }
+
+/// A product's name is asked about in every kind of question, so sharing it
+/// is not sharing a question: one intent about many products joins, two
+/// intents about one product stay apart (保温杯's 保 is not 保修's).
+#[test]
+fn a_product_name_carries_no_merge() {
+    use crate::domain::mining::matchkey::key;
+    use crate::domain::mining::rules::Rules;
+    let rules = Rules::default();
+    let products = [
+        "这件衣服",
+        "耳机",
+        "拖鞋",
+        "充电宝",
+        "T恤",
+        "保温杯",
+        "面膜",
+        "猫粮",
+    ];
+    let intents: [&[&str]; 6] = [
+        &["{p}怎么取消", "拍错了{p}能取消吗"],
+        &["{p}怎么用", "{p}使用方法"],
+        &["{p}是正品吗", "{p}是不是正品"],
+        &["{p}什么时候发货", "{p}几天发货"],
+        &["{p}退款多久到账", "{p}退钱要几天"],
+        &["{p}有保修吗", "{p}保修多久"],
+    ];
+    let mut list = Vec::new();
+    let mut intent_of = Vec::new();
+    for (i, wordings) in intents.iter().enumerate() {
+        for wording in wordings.iter() {
+            for p in products {
+                list.push(key(&wording.replace("{p}", p), &rules.synonyms));
+                intent_of.push(i);
+            }
+        }
+    }
+    let w = Weights::from_keys(list.iter().map(Vec::as_slice))
+        .with_categories(&rules.tags.category, list.iter().map(Vec::as_slice));
+    let roots = cluster_all(&list, &w, Params::default());
+    let mut intents_of_root: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (root, intent) in roots.iter().zip(&intent_of) {
+        intents_of_root.entry(*root).or_default().push(*intent);
+    }
+    for members in intents_of_root.values() {
+        assert!(members.iter().all(|i| *i == members[0]), "{members:?}");
+    }
+    // 什么时候发货 about eight products, in two wordings: one question.
+    let shipping: Vec<u32> = (48..64).map(|i| roots[i]).collect();
+    assert!(shipping.iter().all(|r| *r == shipping[0]), "{shipping:?}");
+}
