@@ -1,12 +1,14 @@
-//! Reading a folder of exam banks. The parsing and checks are pure
-//! (`domain::bank`); this adds the file system and the cross-file rule that a bank
-//! slug is used once.
+//! Reading a folder of exam banks and its `programs/` subfolder. The parsing
+//! and checks are pure (`domain::bank`, `domain::program`); this adds the file
+//! system and the cross-file rules: a bank or program slug is used once, and
+//! a program's exams name banks that were loaded.
 
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 
 use crate::domain::bank::{self, Bank, Problem};
+use crate::domain::program::{self, Program};
 
 /// The banks shipped with the program, used when no `exams/` folder is found,
 /// so the binary works (and its demo has exams) wherever it is started.
@@ -29,6 +31,7 @@ pub enum Origin {
 pub struct Loaded {
     pub origin: Origin,
     pub files: Vec<BankFile>,
+    pub programs: Vec<ProgramFile>,
 }
 
 impl Default for Loaded {
@@ -38,6 +41,7 @@ impl Default for Loaded {
                 searched: String::new(),
             },
             files: Vec::new(),
+            programs: Vec::new(),
         }
     }
 }
@@ -51,14 +55,18 @@ pub fn load(given: Option<&Path>) -> Loaded {
     };
     let shown = absolute(&folder);
     if !explicit && !folder.is_dir() {
+        let files = load_builtin();
+        let programs = checked(load_builtin_programs(), &files);
         return Loaded {
             origin: Origin::Builtin { searched: shown },
-            files: load_builtin(),
+            files,
+            programs,
         };
     }
     match load_dir(&folder) {
         Ok(files) => Loaded {
             origin: Origin::Folder { folder: shown },
+            programs: checked(load_programs(&folder), &files),
             files,
         },
         Err(e) => Loaded {
@@ -67,6 +75,7 @@ pub fn load(given: Option<&Path>) -> Loaded {
                 reason: e.to_string(),
             },
             files: Vec::new(),
+            programs: Vec::new(),
         },
     }
 }
@@ -80,20 +89,38 @@ fn absolute(path: &Path) -> String {
 
 /// The shipped banks, parsed like files (they are checked in CI like any).
 pub fn load_builtin() -> Vec<BankFile> {
-    let mut files: Vec<_> = BUILTIN
+    builtin_toml(&BUILTIN)
+        .into_iter()
+        .map(|(name, text)| parsed(name, text))
+        .collect()
+}
+
+/// The `*.toml` files of a shipped folder, sorted, named as shown to a user.
+fn builtin_toml<'a>(dir: &'a Dir) -> Vec<(String, Result<&'a str, String>)> {
+    let mut files: Vec<_> = dir
         .files()
         .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort_by_key(|f| f.path());
     files
-        .iter()
+        .into_iter()
         .map(|f| {
-            let name = format!("(built-in) {}", f.path().display());
             let text =
                 std::str::from_utf8(f.contents()).map_err(|_| "file is not UTF-8 text".to_string());
-            parsed(name, text)
+            (format!("(built-in) {}", f.path().display()), text)
         })
         .collect()
+}
+
+/// The `*.toml` files of a folder, sorted by name.
+fn toml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// One file's outcome.
@@ -114,12 +141,7 @@ const MAX_FILE: u64 = 2 * 1024 * 1024;
 /// Reads every `*.toml` in `dir`, sorted by name. A missing folder is an error; a
 /// broken file is reported in its entry and does not stop the others.
 pub fn load_dir(dir: &Path) -> std::io::Result<Vec<BankFile>> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
+    let paths = toml_files(dir)?;
     let mut files: Vec<BankFile> = paths.iter().map(|p| load_file(p)).collect();
     let mut seen: Vec<String> = Vec::new();
     for f in &mut files {
@@ -139,26 +161,34 @@ pub fn load_dir(dir: &Path) -> std::io::Result<Vec<BankFile>> {
 }
 
 fn load_file(path: &Path) -> BankFile {
-    let file = path.display().to_string();
-    let text = match std::fs::metadata(path) {
+    let text = read_text(path);
+    parsed(
+        path.display().to_string(),
+        text.as_deref().map_err(Clone::clone),
+    )
+}
+
+/// A file's text, or why it cannot be read: too large, unreadable, not UTF-8.
+fn read_text(path: &Path) -> Result<String, String> {
+    match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE => Err(format!("file is larger than {MAX_FILE} bytes")),
         _ => std::fs::read(path)
             .map_err(|e| format!("cannot read: {e}"))
             .and_then(|b| String::from_utf8(b).map_err(|_| "file is not UTF-8 text".to_string())),
-    };
-    parsed(file, text.as_deref().map_err(Clone::clone))
+    }
+}
+
+/// A file that could not be read, as the one problem of its parse.
+fn unreadable(message: String) -> Vec<Problem> {
+    vec![Problem {
+        line: 1,
+        field: "(file)".into(),
+        message,
+    }]
 }
 
 fn parsed(file: String, text: Result<&str, String>) -> BankFile {
-    let parsed = text
-        .map_err(|m| {
-            vec![Problem {
-                line: 1,
-                field: "(file)".into(),
-                message: m,
-            }]
-        })
-        .and_then(bank::parse);
+    let parsed = text.map_err(unreadable).and_then(bank::parse);
     match parsed {
         Ok(bank) => BankFile {
             file,
@@ -177,4 +207,102 @@ fn parsed(file: String, text: Result<&str, String>) -> BankFile {
             bank: None,
         },
     }
+}
+
+/// One program file's outcome.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProgramFile {
+    pub file: String,
+    pub slug: Option<String>,
+    pub title: Option<String>,
+    pub weeks: usize,
+    pub problems: Vec<String>,
+    #[serde(skip)]
+    pub program: Option<Program>,
+}
+
+impl ProgramFile {
+    fn of(file: String, text: Result<&str, String>) -> Self {
+        match text.map_err(unreadable).and_then(program::parse) {
+            Ok(program) => ProgramFile {
+                file,
+                slug: Some(program.slug.clone()),
+                title: Some(program.title.clone()),
+                weeks: program.weeks.len(),
+                problems: vec![],
+                program: Some(program),
+            },
+            Err(problems) => ProgramFile {
+                file,
+                slug: None,
+                title: None,
+                weeks: 0,
+                problems: problems.iter().map(ToString::to_string).collect(),
+                program: None,
+            },
+        }
+    }
+
+    fn refuse(&mut self, problem: String) {
+        self.problems.push(problem);
+        self.program = None;
+    }
+}
+
+/// Reads every `*.toml` in `banks/programs`, sorted by name; none when there
+/// is no such folder (programs are optional).
+pub fn load_programs(banks: &Path) -> Vec<ProgramFile> {
+    let paths = toml_files(&banks.join("programs")).unwrap_or_default();
+    paths
+        .iter()
+        .map(|p| {
+            let text = read_text(p);
+            ProgramFile::of(
+                p.display().to_string(),
+                text.as_deref().map_err(Clone::clone),
+            )
+        })
+        .collect()
+}
+
+/// The shipped programs, parsed like files.
+pub fn load_builtin_programs() -> Vec<ProgramFile> {
+    BUILTIN.get_dir("programs").map_or_else(Vec::new, |dir| {
+        builtin_toml(dir)
+            .into_iter()
+            .map(|(name, text)| ProgramFile::of(name, text))
+            .collect()
+    })
+}
+
+/// The cross-file rules: a program slug is used once, and every exam of a
+/// program names a bank that loaded. A program that breaks one is not used.
+pub fn checked(mut programs: Vec<ProgramFile>, banks: &[BankFile]) -> Vec<ProgramFile> {
+    let loaded: Vec<&str> = banks
+        .iter()
+        .filter_map(|b| b.bank.as_ref().map(|b| b.slug.as_str()))
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    for f in &mut programs {
+        let Some(p) = f.program.clone() else { continue };
+        if seen.contains(&p.slug) {
+            f.refuse(format!(
+                "line 1: program.slug: '{}' is already used by another file",
+                p.slug
+            ));
+            continue;
+        }
+        seen.push(p.slug.clone());
+        for exam in p.weeks.iter().flat_map(|w| &w.exams) {
+            if !loaded.contains(&exam.bank.as_str()) {
+                f.refuse(format!(
+                    "line {}: weeks.exams.bank: no bank '{}' is loaded (known: {})",
+                    exam.line,
+                    exam.bank,
+                    loaded.join(", ")
+                ));
+            }
+        }
+    }
+    programs
 }

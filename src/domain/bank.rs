@@ -106,16 +106,51 @@ struct RawRubric {
 }
 
 /// Collects problems with line numbers computed from byte spans.
-struct Problems<'a> {
-    source: &'a str,
-    list: Vec<Problem>,
+pub(super) struct Problems<'a> {
+    pub(super) source: &'a str,
+    pub(super) list: Vec<Problem>,
 }
 
 impl Problems<'_> {
-    fn add(&mut self, span: Range<usize>, field: &str, message: impl Into<String>) {
-        let line = 1 + self.source[..span.start.min(self.source.len())]
+    /// The source read as TOML into `T`, or None with the problem noted.
+    pub(super) fn read<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        // TOML may spell a NUL as an escape; no database text column of
+        // PostgreSQL can hold one, so it is refused here, with its line.
+        let source = self.source;
+        if let Some(at) = source
+            .find("\\u0000")
+            .or_else(|| source.find("\\U00000000"))
+        {
+            self.add(
+                at..at,
+                "text",
+                "a NUL character (\\u0000) cannot be stored; remove it",
+            );
+            return None;
+        }
+        match toml::from_str(source) {
+            Ok(raw) => Some(raw),
+            Err(e) => {
+                let message = e.message().to_string();
+                self.add(
+                    e.span().unwrap_or(0..0),
+                    &field_of_message(&message),
+                    message,
+                );
+                None
+            }
+        }
+    }
+
+    /// The line a byte span starts on.
+    pub(super) fn line_of(&self, span: Range<usize>) -> usize {
+        1 + self.source[..span.start.min(self.source.len())]
             .matches('\n')
-            .count();
+            .count()
+    }
+
+    pub(super) fn add(&mut self, span: Range<usize>, field: &str, message: impl Into<String>) {
+        let line = self.line_of(span);
         self.list.push(Problem {
             line,
             field: field.to_string(),
@@ -130,28 +165,8 @@ pub fn parse(source: &str) -> Result<Bank, Vec<Problem>> {
         source,
         list: Vec::new(),
     };
-    // TOML may spell a NUL as an escape; no database text column of PostgreSQL
-    // can hold one, so it is refused here, with its line, on both backends.
-    if let Some(at) = source
-        .find("\\u0000")
-        .or_else(|| source.find("\\U00000000"))
-    {
-        problems.add(
-            at..at,
-            "text",
-            "a NUL character (\\u0000) cannot be stored; remove it",
-        );
+    let Some(raw) = problems.read::<RawFile>() else {
         return Err(problems.list);
-    }
-    let raw: RawFile = match toml::from_str(source) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().to_string();
-            let field = field_of_message(&message);
-            problems.add(span, &field, message);
-            return Err(problems.list);
-        }
     };
     let header = raw.bank.into_inner();
     if !is_slug(header.slug.get_ref()) {
@@ -339,7 +354,7 @@ fn rubric_settings(raw: Option<RawRubric>, p: &mut Problems) -> rubric::Settings
     }
 }
 
-fn is_slug(s: &str) -> bool {
+pub(super) fn is_slug(s: &str) -> bool {
     (1..=40).contains(&s.len())
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

@@ -12,6 +12,7 @@ pub mod keypoints;
 pub mod library;
 pub mod login;
 pub mod mining;
+pub mod program;
 pub mod ranking;
 pub mod review;
 pub mod rubric;

@@ -98,6 +98,17 @@ fn load_banks(state: &AppState, given: Option<&std::path::Path>) -> anyhow::Resu
             }
         }
     }
+    for f in &loaded.programs {
+        match &f.program {
+            Some(p) => println!("program: {} ({} weeks)", printable(&p.title), p.weeks.len()),
+            None => {
+                eprintln!("warning: program {} not loaded:", printable(&f.file));
+                for p in &f.problems {
+                    eprintln!("  {}: {}", printable(&f.file), printable(p));
+                }
+            }
+        }
+    }
     if let Ok(mut banks) = state.banks.write() {
         *banks = loaded;
     }

@@ -16,7 +16,39 @@ fn exams_check_accepts_the_shipped_banks() {
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    assert_eq!(text.matches("ok ").count(), 3);
+    assert_eq!(text.matches("ok ").count(), 4, "three banks, one program");
+    assert!(text.contains("four-weeks.toml  (4 weeks)"), "{text}");
+}
+
+#[test]
+fn exams_check_refuses_a_program_whose_exam_names_no_loaded_bank() {
+    let dir = tempfile::tempdir().expect("dir");
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/exams");
+    for bank in ["pre-sale.toml", "after-sale.toml"] {
+        std::fs::copy(format!("{shipped}/{bank}"), dir.path().join(bank)).expect("copy");
+    }
+    std::fs::create_dir(dir.path().join("programs")).expect("mkdir");
+    let program = std::fs::read_to_string(format!("{shipped}/programs/four-weeks.toml"))
+        .expect("shipped program");
+    std::fs::write(dir.path().join("programs/four-weeks.toml"), &program).expect("write");
+    let out = huashu()
+        .args(["exams", "check"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // Week 2's exam is built from the in-sale bank, left out here.
+    let line = 1 + program[..program.find("bank = \"in-sale\"").expect("named")]
+        .matches('\n')
+        .count();
+    assert!(
+        text.contains(&format!(
+            "four-weeks.toml:line {line}: weeks.exams.bank: no bank 'in-sale' is loaded"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("ok    "), "the banks themselves pass: {text}");
 }
 
 #[test]
