@@ -21,12 +21,7 @@ pub use draft::{delete, save};
 pub use form::{create, new_form, settings};
 
 pub async fn banks(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
-    let loaded = ctx
-        .state
-        .banks
-        .read()
-        .map(|b| b.clone())
-        .unwrap_or_default();
+    let loaded = ctx.state.loaded_banks();
     let questions = ctx.db(|conn| Ok(questions::list_active(conn)?)).await?;
     ctx.render(&BanksPage {
         files: loaded.files,

@@ -14,6 +14,7 @@ pub mod learned;
 pub mod library;
 mod pages;
 pub mod profile;
+pub mod programs;
 pub mod questions;
 pub mod rankings;
 pub mod render;
@@ -71,6 +72,10 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The banks and programs loaded at start, as a copy to read freely.
+    pub fn loaded_banks(&self) -> crate::app::banks::Loaded {
+        self.banks.read().map(|b| b.clone()).unwrap_or_default()
+    }
     /// `uploads`: the private folder for chat logs being uploaded.
     pub fn new(pool: DbPool, uploads: std::path::PathBuf) -> anyhow::Result<Self> {
         let catalog = Arc::new(Catalog::load()?);
@@ -236,6 +241,7 @@ fn library_routes(cfg: &mut web::ServiceConfig) {
             web::post().to(library::publish),
         )
         .route("/featured", web::get().to(featured::show))
+        .route("/programs", web::get().to(programs::list))
         .route("/featured", web::post().to(featured::save))
         .route("/featured/exam", web::post().to(featured::exam))
         .route("/profile", web::get().to(profile::show))

@@ -168,6 +168,7 @@ mod harness {
         crate::web::featured::samples(&mut samples);
         crate::web::weights::samples(&mut samples);
         crate::web::learned::samples(&mut samples);
+        crate::web::programs::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

@@ -34,7 +34,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         ("get", "/library/export/{file}") => SignedIn,
         (_, "/library/import") => Lead,
         ("get", "/api/v1/openapi.json") => Public,
-        ("get", "/featured") => SignedIn,
+        ("get", "/featured" | "/programs") => SignedIn,
         ("post", "/featured" | "/featured/exam") => Lead,
         (_, "/profile" | "/profile/tokens") => SignedIn,
         (_, "/profile/tokens/{id}/revoke") => Owner,

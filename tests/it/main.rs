@@ -16,6 +16,7 @@ mod layers;
 mod learned;
 mod library;
 mod mining;
+mod programs;
 mod review;
 mod sessions;
 mod sheets;
