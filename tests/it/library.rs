@@ -120,6 +120,15 @@ async fn a_lead_publishes_the_best_answer_edits_it_rolls_it_back_and_the_author_
         shown.contains("已发布为第 1 版") && shown.contains("来自 dan 的回答"),
         "{shown}"
     );
+    // A training week's reading lists the scripts of its categories only.
+    let link = format!("href=\"/library/{script}\"");
+    let quality = lead.get("/library?category=quality").await.body;
+    assert!(quality.contains(&link), "{quality}");
+    assert!(quality.contains("id=\"library-category\""), "{quality}");
+    let shipping = lead.get("/library?category=shipping").await.body;
+    assert!(!shipping.contains(&link), "{shipping}");
+    let unknown = lead.get("/library?category=weather").await.body;
+    assert!(unknown.contains(&link) && !unknown.contains("id=\"library-category\""));
     assert!(shown.contains("最终得分 100.0") && !shown.contains("组长修改过措辞"));
 
     // Now that the question has a script, another trainee's answer may not

@@ -15,6 +15,7 @@ async fn a_trainee_reads_the_four_week_path_in_chinese_and_english() {
         "售中跟进 · 65 分及格",
         "通过本周全部考试后解锁下一周。",
         "href=\"/featured\"",
+        "href=\"/library?category=complaint\"",
     ] {
         assert!(page.contains(expected), "{expected} in {page}");
     }

@@ -33,6 +33,9 @@ pub struct Search {
     q: Option<String>,
     /// A customer's message to find the scripts for.
     m: Option<String>,
+    /// Only scripts of this category (a training week's reading); an
+    /// unknown one filters nothing.
+    category: Option<String>,
 }
 
 /// How many scripts a pasted message brings up.
@@ -81,8 +84,14 @@ pub async fn list(
         .collect();
     let q = query.q.as_deref().unwrap_or("").trim().to_string();
     let needle = text::fold(&q);
+    let category = query
+        .category
+        .as_deref()
+        .and_then(crate::domain::types::Category::parse)
+        .map(|c| c.key().to_string());
     let scripts = listed
         .iter()
+        .filter(|l| category.as_ref().is_none_or(|c| l.category == *c))
         .filter(|l| {
             needle.is_empty()
                 || text::fold(&l.prompt).contains(&needle)
@@ -99,6 +108,7 @@ pub async fn list(
         .collect();
     ctx.render(&LibraryPage {
         q,
+        category,
         m: message,
         matches,
         scripts,
@@ -116,6 +126,8 @@ pub async fn list(
 #[derive(Serialize)]
 struct LibraryPage {
     q: String,
+    /// The category the list is narrowed to, if any.
+    category: Option<String>,
     /// The customer's message pasted, and the scripts it found.
     m: String,
     matches: Vec<MatchLine>,
@@ -167,6 +179,7 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
     let pieces = || core::pieces("{称呼}您好，今天18点前发出");
     out.add(&LibraryPage {
         q: "发货".into(),
+        category: Some("shipping".into()),
         m: "亲，几号发货".into(),
         matches: vec![MatchLine {
             id: 1,
