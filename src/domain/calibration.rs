@@ -39,7 +39,8 @@ pub const SIGNALS: [&str; 23] = [
 
 /// The signals that also enter as their square root, in `SIGNALS` order: the
 /// first words an answer shares with the reference say more about it than the
-/// last (the root lifted held-out agreement on SAS ADS from 0.40 to 0.60).
+/// last (in the prototype that chose them, the roots lifted held-out
+/// agreement on SAS ADS from 0.40 to 0.56).
 const ROOTED: [usize; 9] = [1, 2, 3, 4, 5, 10, 11, 12, 13];
 
 /// One answer's signals, from its report, the answer and the reference it

@@ -1,7 +1,9 @@
 //! The automatic score of an answer, 0–100.
 //!
 //! score = 60% relevance + 40% rubric − 15 per banned phrase, clamped to 0..=100.
-//! - relevance: the combined similarity to the best-matching reference, rescaled so
+//! - relevance: the combined similarity to the best-matching reference, averaged
+//!   with the share of its content words (`domain::content`, beyond the words
+//!   of the customer's question when it is known) the answer uses, rescaled so
 //!   that the overlap any two Chinese service replies share by chance counts as zero;
 //! - rubric: the share of expected checks the answer passes. Expected checks are the
 //!   bank's `expect` list, or else the checks the best reference itself passes — a
