@@ -1,7 +1,7 @@
 //! Reading a folder of exam banks and its `programs/` subfolder. The parsing
 //! and checks are pure (`domain::bank`, `domain::program`); this adds the file
 //! system and the cross-file rules: a bank or program slug is used once, and
-//! a program's exams name banks that were loaded.
+//! a program's exams name banks that were loaded (checked as it is parsed).
 
 use std::path::{Path, PathBuf};
 
@@ -56,7 +56,7 @@ pub fn load(given: Option<&Path>) -> Loaded {
     let shown = absolute(&folder);
     if !explicit && !folder.is_dir() {
         let files = load_builtin();
-        let programs = checked(load_builtin_programs(), &files);
+        let programs = load_builtin_programs(&files);
         return Loaded {
             origin: Origin::Builtin { searched: shown },
             files,
@@ -66,7 +66,7 @@ pub fn load(given: Option<&Path>) -> Loaded {
     match load_dir(&folder) {
         Ok(files) => Loaded {
             origin: Origin::Folder { folder: shown },
-            programs: checked(load_programs(&folder), &files),
+            programs: load_programs(&folder, &files),
             files,
         },
         Err(e) => Loaded {
@@ -222,8 +222,11 @@ pub struct ProgramFile {
 }
 
 impl ProgramFile {
-    fn of(file: String, text: Result<&str, String>) -> Self {
-        match text.map_err(unreadable).and_then(program::parse) {
+    fn of(file: String, text: Result<&str, String>, banks: &[&str]) -> Self {
+        match text
+            .map_err(unreadable)
+            .and_then(|t| program::parse(t, banks))
+        {
             Ok(program) => ProgramFile {
                 file,
                 slug: Some(program.slug.clone()),
@@ -242,66 +245,59 @@ impl ProgramFile {
             },
         }
     }
-
-    fn refuse(&mut self, problem: String) {
-        self.problems.push(problem);
-        self.program = None;
-    }
 }
 
-/// Reads every `*.toml` in `banks/programs`, sorted by name; none when there
-/// is no such folder (programs are optional).
-pub fn load_programs(banks: &Path) -> Vec<ProgramFile> {
-    let paths = toml_files(&banks.join("programs")).unwrap_or_default();
-    paths
-        .iter()
-        .map(|p| {
-            let text = read_text(p);
-            ProgramFile::of(
-                p.display().to_string(),
-                text.as_deref().map_err(Clone::clone),
-            )
-        })
-        .collect()
+/// Reads every `*.toml` in `folder/programs`, sorted by name, checked against
+/// the banks loaded; none when there is no such folder (programs are optional).
+pub fn load_programs(folder: &Path, banks: &[BankFile]) -> Vec<ProgramFile> {
+    let known = slugs(banks);
+    let paths = toml_files(&folder.join("programs")).unwrap_or_default();
+    let files = paths.iter().map(|p| {
+        let text = read_text(p);
+        ProgramFile::of(
+            p.display().to_string(),
+            text.as_deref().map_err(Clone::clone),
+            &known,
+        )
+    });
+    slugs_once(files.collect())
 }
 
 /// The shipped programs, parsed like files.
-pub fn load_builtin_programs() -> Vec<ProgramFile> {
-    BUILTIN.get_dir("programs").map_or_else(Vec::new, |dir| {
+pub fn load_builtin_programs(banks: &[BankFile]) -> Vec<ProgramFile> {
+    let known = slugs(banks);
+    let files = BUILTIN.get_dir("programs").map_or_else(Vec::new, |dir| {
         builtin_toml(dir)
             .into_iter()
-            .map(|(name, text)| ProgramFile::of(name, text))
+            .map(|(name, text)| ProgramFile::of(name, text, &known))
             .collect()
-    })
+    });
+    slugs_once(files)
 }
 
-/// The cross-file rules: a program slug is used once, and every exam of a
-/// program names a bank that loaded. A program that breaks one is not used.
-pub fn checked(mut programs: Vec<ProgramFile>, banks: &[BankFile]) -> Vec<ProgramFile> {
-    let loaded: Vec<&str> = banks
+/// The slugs of the banks that loaded.
+fn slugs(banks: &[BankFile]) -> Vec<&str> {
+    banks
         .iter()
         .filter_map(|b| b.bank.as_ref().map(|b| b.slug.as_str()))
-        .collect();
+        .collect()
+}
+
+/// The rule across program files: a slug is used once; a later file using
+/// it again is not used.
+fn slugs_once(mut programs: Vec<ProgramFile>) -> Vec<ProgramFile> {
     let mut seen: Vec<String> = Vec::new();
     for f in &mut programs {
-        let Some(p) = f.program.clone() else { continue };
-        if seen.contains(&p.slug) {
-            f.refuse(format!(
-                "line 1: program.slug: '{}' is already used by another file",
-                p.slug
-            ));
+        let Some(slug) = f.program.as_ref().map(|p| p.slug.clone()) else {
             continue;
-        }
-        seen.push(p.slug.clone());
-        for exam in p.weeks.iter().flat_map(|w| &w.exams) {
-            if !loaded.contains(&exam.bank.as_str()) {
-                f.refuse(format!(
-                    "line {}: weeks.exams.bank: no bank '{}' is loaded (known: {})",
-                    exam.line,
-                    exam.bank,
-                    loaded.join(", ")
-                ));
-            }
+        };
+        if seen.contains(&slug) {
+            f.problems.push(format!(
+                "line 1: program.slug: '{slug}' is already used by another file"
+            ));
+            f.program = None;
+        } else {
+            seen.push(slug);
         }
     }
     programs

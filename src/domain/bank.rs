@@ -143,7 +143,7 @@ impl Problems<'_> {
     }
 
     /// The line a byte span starts on.
-    pub(super) fn line_of(&self, span: Range<usize>) -> usize {
+    fn line_of(&self, span: Range<usize>) -> usize {
         1 + self.source[..span.start.min(self.source.len())]
             .matches('\n')
             .count()

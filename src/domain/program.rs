@@ -3,8 +3,7 @@
 //! (pages of the official script library by category, and the featured
 //! product), the exams to pass with their pass marks, and whether passing them
 //! unlocks the next week. `parse` reports every problem it finds with its line
-//! and field, as the banks do; whether each exam's bank exists is checked
-//! where the banks are loaded (`app::banks`).
+//! and field, as the banks do, an exam naming a bank that is not loaded too.
 //!
 //! ```toml
 //! [program]
@@ -62,8 +61,6 @@ pub struct WeekExam {
     pub bank: String,
     /// The score (0–100) that passes.
     pub pass: u8,
-    /// Where the bank is named, for a problem found across files.
-    pub line: usize,
 }
 
 const MAX_WEEKS: usize = 12;
@@ -123,8 +120,9 @@ struct RawExam {
     pass: Spanned<i64>,
 }
 
-/// Parses and validates one program file's text.
-pub fn parse(source: &str) -> Result<Program, Vec<Problem>> {
+/// Parses and validates one program file's text; `banks` are the slugs of
+/// the banks loaded, which its exams must name.
+pub fn parse(source: &str, banks: &[&str]) -> Result<Program, Vec<Problem>> {
     let mut problems = Problems {
         source,
         list: Vec::new(),
@@ -154,7 +152,7 @@ pub fn parse(source: &str) -> Result<Program, Vec<Problem>> {
     let weeks: Vec<Week> = raw
         .weeks
         .into_iter()
-        .map(|w| week(w.into_inner(), &mut problems))
+        .map(|w| week(w.into_inner(), banks, &mut problems))
         .collect();
     if problems.list.is_empty() {
         Ok(Program {
@@ -180,7 +178,7 @@ fn title(raw: &Spanned<String>, field: &str, p: &mut Problems) -> String {
     text
 }
 
-fn week(w: RawWeek, p: &mut Problems) -> Week {
+fn week(w: RawWeek, banks: &[&str], p: &mut Problems) -> Week {
     let title = title(&w.title, "weeks.title", p);
     let title_en = w.title_en.map(|t| self::title(&t, "weeks.title_en", p));
     let goals: Vec<String> = w
@@ -240,7 +238,11 @@ fn week(w: RawWeek, p: &mut Problems) -> Week {
             format!("at most {MAX_EXAMS} exams a week"),
         );
     }
-    let exams = w.exams.iter().map(|e| exam(e.get_ref(), p)).collect();
+    let exams = w
+        .exams
+        .iter()
+        .map(|e| exam(e.get_ref(), banks, p))
+        .collect();
     Week {
         title,
         title_en,
@@ -252,12 +254,19 @@ fn week(w: RawWeek, p: &mut Problems) -> Week {
     }
 }
 
-fn exam(e: &RawExam, p: &mut Problems) -> WeekExam {
-    if !is_slug(e.bank.get_ref()) {
+fn exam(e: &RawExam, banks: &[&str], p: &mut Problems) -> WeekExam {
+    let bank = e.bank.get_ref();
+    if !is_slug(bank) {
         p.add(
             e.bank.span(),
             "weeks.exams.bank",
             "name a bank by its slug (a-z, 0-9, '-')",
+        );
+    } else if !banks.contains(&bank.as_str()) {
+        p.add(
+            e.bank.span(),
+            "weeks.exams.bank",
+            format!("no bank '{bank}' is loaded (known: {})", banks.join(", ")),
         );
     }
     let pass = u8::try_from(*e.pass.get_ref()).ok().filter(|v| *v <= 100);
@@ -271,7 +280,6 @@ fn exam(e: &RawExam, p: &mut Problems) -> WeekExam {
     WeekExam {
         bank: e.bank.get_ref().clone(),
         pass: pass.unwrap_or(100),
-        line: p.line_of(e.bank.span()),
     }
 }
 
@@ -287,6 +295,8 @@ fn unknown_category() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const BANKS: &[&str] = &["pre-sale", "in-sale", "after-sale"];
 
     const GOOD: &str = r#"
 [program]
@@ -309,7 +319,7 @@ unlocks_next = false
 
     #[test]
     fn a_valid_program_parses_with_its_weeks() {
-        let program = parse(GOOD).expect("valid");
+        let program = parse(GOOD, BANKS).expect("valid");
         assert_eq!(program.slug, "two-weeks");
         assert_eq!(program.weeks.len(), 2);
         let first = &program.weeks[0];
@@ -319,7 +329,7 @@ unlocks_next = false
         );
         assert!(first.reading.featured_product && first.unlocks_next);
         assert_eq!(first.exams[0].bank, "pre-sale");
-        assert_eq!((first.exams[0].pass, first.exams[0].line), (60, 11));
+        assert_eq!(first.exams[0].pass, 60);
         assert_eq!(program.weeks[1].exams.len(), 2);
         assert!(!program.weeks[1].unlocks_next);
     }
@@ -330,9 +340,10 @@ unlocks_next = false
             .replace("slug = \"two-weeks\"", "slug = \"Two Weeks\"")
             .replace("\"quality\", \"price\"", "\"quality\", \"prices\"")
             .replace("pass = 60", "pass = 160")
+            .replace("bank = \"in-sale\"", "bank = \"mid-sale\"")
             .replace("goals = [\"安抚着急的顾客\"]", "goals = []")
             .replace(", \"Answer common pre-sale questions\"", "");
-        let problems = parse(&bad).expect_err("invalid");
+        let problems = parse(&bad, BANKS).expect_err("invalid");
         let found: Vec<(usize, &str)> = problems
             .iter()
             .map(|p| (p.line, p.field.as_str()))
@@ -343,6 +354,7 @@ unlocks_next = false
             (10, "weeks.reading.categories"),
             (11, "weeks.exams.pass"),
             (15, "weeks.goals"),
+            (16, "weeks.exams.bank"),
         ] {
             assert!(found.contains(&expected), "{expected:?} in {found:?}");
         }
@@ -350,25 +362,29 @@ unlocks_next = false
 
     #[test]
     fn a_syntax_error_or_unknown_field_names_its_line() {
-        let problems = parse(&GOOD.replace("unlocks_next = false", "unlock = false"))
-            .expect_err("unknown field");
+        let problems = parse(
+            &GOOD.replace("unlocks_next = false", "unlock = false"),
+            BANKS,
+        )
+        .expect_err("unknown field");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, 17, "{problems:?}");
         assert_eq!(problems[0].field, "unlock");
-        let problems = parse("[program]\nslug = \"x\"\ntitle = ").expect_err("syntax");
+        let problems = parse("[program]\nslug = \"x\"\ntitle = ", BANKS).expect_err("syntax");
         assert_eq!(problems[0].line, 3);
     }
 
     #[test]
     fn a_program_needs_weeks() {
-        let problems = parse("[program]\nslug = \"x\"\ntitle = \"空\"\n").expect_err("no weeks");
+        let problems =
+            parse("[program]\nslug = \"x\"\ntitle = \"空\"\n", BANKS).expect_err("no weeks");
         assert_eq!(problems[0].field, "weeks");
     }
 
     #[test]
     fn the_shipped_four_week_program_is_valid() {
         let text = include_str!("../../exams/programs/four-weeks.toml");
-        let program = parse(text).expect("the shipped program parses");
+        let program = parse(text, BANKS).expect("the shipped program parses");
         assert_eq!(program.weeks.len(), 4);
         assert!(program.weeks.iter().all(|w| !w.exams.is_empty()));
     }

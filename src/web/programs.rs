@@ -125,7 +125,7 @@ impl Page for ProgramsPage {
 #[cfg(test)]
 pub(super) fn samples(out: &mut crate::web::pages::Samples) {
     let banks = crate::app::banks::load_builtin();
-    let programs = crate::app::banks::checked(crate::app::banks::load_builtin_programs(), &banks);
+    let programs = crate::app::banks::load_builtin_programs(&banks);
     out.add(&ProgramsPage::of(&programs, &banks, false));
     out.add(&ProgramsPage::of(&programs, &banks, true));
     out.add(&ProgramsPage::of(&[], &banks, false));
