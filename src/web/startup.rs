@@ -90,27 +90,25 @@ fn load_banks(state: &AppState, given: Option<&std::path::Path>) -> anyhow::Resu
     for f in &loaded.files {
         match &f.bank {
             Some(bank) => db::questions::sync_bank(&mut conn, bank)?,
-            None => {
-                eprintln!("warning: bank {} not loaded:", printable(&f.file));
-                for p in &f.problems {
-                    eprintln!("  {}: {}", printable(&f.file), printable(p));
-                }
-            }
+            None => not_loaded("bank", &f.file, &f.problems),
         }
     }
     for f in &loaded.programs {
         match &f.program {
             Some(p) => println!("program: {} ({} weeks)", printable(&p.title), p.weeks.len()),
-            None => {
-                eprintln!("warning: program {} not loaded:", printable(&f.file));
-                for p in &f.problems {
-                    eprintln!("  {}: {}", printable(&f.file), printable(p));
-                }
-            }
+            None => not_loaded("program", &f.file, &f.problems),
         }
     }
     if let Ok(mut banks) = state.banks.write() {
         *banks = loaded;
     }
     Ok(())
+}
+
+/// Says on stderr why a bank or program file was not loaded.
+fn not_loaded(kind: &str, file: &str, problems: &[String]) {
+    eprintln!("warning: {kind} {} not loaded:", printable(file));
+    for p in problems {
+        eprintln!("  {}: {}", printable(file), printable(p));
+    }
 }
