@@ -151,8 +151,7 @@ impl Weights {
     ) -> Self {
         let mut seen: HashMap<u64, HashMap<Category, u32>> = HashMap::new();
         for key in keys {
-            let text: String = key.iter().filter_map(|t| char::from_u32(*t)).collect();
-            let Some(category) = rules.best(std::slice::from_ref(&text)) else {
+            let Some(category) = facet::category(key, rules) else {
                 continue;
             };
             for s in shingles_where(key, is_content) {

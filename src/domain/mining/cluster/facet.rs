@@ -41,7 +41,7 @@ pub(crate) struct Facet {
 
 impl Facet {
     pub(crate) fn of(key: &[Token], categories: Option<&tags::Rules<Category>>) -> Facet {
-        let text: String = key.iter().filter_map(|t| char::from_u32(*t)).collect();
+        let text = text_of(key);
         Facet {
             kind: KINDS
                 .iter()
@@ -67,6 +67,16 @@ impl Facet {
             category: self.category.or(other.category),
         }
     }
+}
+
+/// The category the team's keyword rules give a key, if any.
+pub(crate) fn category(key: &[Token], rules: &tags::Rules<Category>) -> Option<Category> {
+    rules.best(&[text_of(key)])
+}
+
+/// A key's characters as text (hashed Latin words have none).
+fn text_of(key: &[Token]) -> String {
+    key.iter().filter_map(|t| char::from_u32(*t)).collect()
 }
 
 #[cfg(test)]
