@@ -77,10 +77,10 @@ struct RawFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawHeader {
-    slug: Spanned<String>,
-    title: Spanned<String>,
-    title_en: Option<Spanned<String>>,
+pub(super) struct RawHeader {
+    pub(super) slug: Spanned<String>,
+    pub(super) title: Spanned<String>,
+    pub(super) title_en: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -142,6 +142,15 @@ impl Problems<'_> {
         }
     }
 
+    /// Whether `raw` is a slug; if not, the problem is noted against `field`.
+    pub(super) fn slug(&mut self, raw: &Spanned<String>, field: &str) -> bool {
+        let ok = is_slug(raw.get_ref());
+        if !ok {
+            self.add(raw.span(), field, "use 1–40 of a-z, 0-9 and '-'");
+        }
+        ok
+    }
+
     /// The line a byte span starts on.
     fn line_of(&self, span: Range<usize>) -> usize {
         1 + self.source[..span.start.min(self.source.len())]
@@ -169,13 +178,7 @@ pub fn parse(source: &str) -> Result<Bank, Vec<Problem>> {
         return Err(problems.list);
     };
     let header = raw.bank.into_inner();
-    if !is_slug(header.slug.get_ref()) {
-        problems.add(
-            header.slug.span(),
-            "bank.slug",
-            "use 1–40 of a-z, 0-9 and '-'",
-        );
-    }
+    problems.slug(&header.slug, "bank.slug");
     if header.title.get_ref().trim().is_empty() {
         problems.add(header.title.span(), "bank.title", "must not be empty");
     }
@@ -207,9 +210,8 @@ pub fn parse(source: &str) -> Result<Bank, Vec<Problem>> {
 fn question(q: RawQuestion, seen: &mut HashSet<String>, p: &mut Problems) -> Option<BankQuestion> {
     let before = p.list.len();
     let key = q.id.get_ref().clone();
-    if !is_slug(&key) {
-        p.add(q.id.span(), "questions.id", "use 1–40 of a-z, 0-9 and '-'");
-    } else if !seen.insert(key.clone()) {
+    // A malformed id is one problem, not also a duplicate.
+    if p.slug(&q.id, "questions.id") && !seen.insert(key.clone()) {
         p.add(
             q.id.span(),
             "questions.id",

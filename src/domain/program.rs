@@ -23,7 +23,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::bank::{is_slug, Problem, Problems};
+use super::bank::{is_slug, Problem, Problems, RawHeader};
 use super::text::char_len;
 use super::types::Category;
 
@@ -79,14 +79,6 @@ struct RawFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawHeader {
-    slug: Spanned<String>,
-    title: Spanned<String>,
-    title_en: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawWeek {
     title: Spanned<String>,
     title_en: Option<Spanned<String>>,
@@ -131,13 +123,7 @@ pub fn parse(source: &str, banks: &[&str]) -> Result<Program, Vec<Problem>> {
         return Err(problems.list);
     };
     let header = raw.program;
-    if !is_slug(header.slug.get_ref()) {
-        problems.add(
-            header.slug.span(),
-            "program.slug",
-            "use 1–40 of a-z, 0-9 and '-'",
-        );
-    }
+    problems.slug(&header.slug, "program.slug");
     let title = title(&header.title, "program.title", &mut problems);
     let title_en = header
         .title_en
