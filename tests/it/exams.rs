@@ -927,18 +927,16 @@ async fn a_lead_marks_key_points_in_the_editor_and_a_result_names_the_ones_misse
         page.contains("正品|授权|防伪</textarea>"),
         "the bank's key points: {page}"
     );
-    let proposed = page
-        .split("class=\"muted proposed-key-points\"")
-        .nth(1)
-        .and_then(|p| p.split("</p>").next())
+    let proposed = crate::helpers::between(&page, "class=\"muted proposed-key-points\"", "</p>")
         .expect("proposed key points");
     assert!(proposed.contains("7天无理由"), "{proposed}");
-    let references = page
-        .split(&format!("name=\"references_{item}\" rows=\"4\">"))
-        .nth(1)
-        .and_then(|r| r.split("</textarea>").next())
-        .expect("the references")
-        .replace("&#x3D;", "=");
+    let references = crate::helpers::between(
+        &page,
+        &format!("name=\"references_{item}\" rows=\"4\">"),
+        "</textarea>",
+    )
+    .expect("the references")
+    .replace("&#x3D;", "=");
     let save = |points: &str| {
         let mut fields = crate::helpers::draft_settings("要点");
         fields.push((format!("prompt_{item}"), "你们家卖的是正品吗？".into()));
@@ -972,10 +970,7 @@ async fn a_lead_marks_key_points_in_the_editor_and_a_result_names_the_ones_misse
     )
     .await;
     let result = amy.get(&format!("/attempts/{attempt}/result")).await.body;
-    let missed = result
-        .split("class=\"facts-key-points\"")
-        .nth(1)
-        .and_then(|p| p.split("</p>").next())
+    let missed = crate::helpers::between(&result, "class=\"facts-key-points\"", "</p>")
         .expect("the key points missed");
     assert!(
         missed.contains("7天无理由") && !missed.contains("授权"),

@@ -429,3 +429,10 @@ pub async fn save_draft(lead: &mut Client, exam: i64, fields: &[(String, String)
         .collect();
     lead.post(&format!("/exams/{exam}/draft"), &fields).await
 }
+
+/// The text of `page` after the first `from`, up to the next `to` (or the
+/// end); None when `from` is not on the page.
+pub fn between<'a>(page: &'a str, from: &str, to: &str) -> Option<&'a str> {
+    page.split_once(from)
+        .and_then(|(_, rest)| rest.split(to).next())
+}

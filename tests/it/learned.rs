@@ -89,10 +89,7 @@ async fn merges_and_splits_are_kept_and_merges_teach_synonym_candidates() {
     assert_eq!(split.status, StatusCode::SEE_OTHER, "{}", split.body);
 
     let page = lead.get("/questions/learned").await.body;
-    let table = page
-        .split("id=\"synonym-candidates\"")
-        .nth(1)
-        .and_then(|t| t.split("</table>").next())
+    let table = crate::helpers::between(&page, "id=\"synonym-candidates\"", "</table>")
         .expect("the candidates");
     assert!(
         table.contains("<td>商品拍错</td><td>下错单</td>"),

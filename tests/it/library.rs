@@ -697,10 +697,7 @@ fn chats(prefix: &str, question: &str, weeks: &[&str], asked: usize, reply: &str
 
 /// The text between `id="{id}">` and the next `</blockquote>` on a page.
 fn quoted<'a>(page: &'a str, id: &str) -> &'a str {
-    page.split(&format!("id=\"{id}\">"))
-        .nth(1)
-        .and_then(|s| s.split("</blockquote>").next())
-        .unwrap_or_default()
+    crate::helpers::between(page, &format!("id=\"{id}\">"), "</blockquote>").unwrap_or_default()
 }
 
 /// Every review and comparison a trainee holds, done the way the test wants
