@@ -4,6 +4,7 @@
 pub mod bank;
 pub mod calibration;
 pub mod content;
+pub mod curriculum;
 pub mod diff;
 pub mod exam;
 pub mod facts;

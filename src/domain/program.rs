@@ -20,14 +20,14 @@
 //! unlocks_next = true
 //! ```
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::bank::{is_slug, Problem, Problems, RawHeader};
 use super::text::char_len;
 use super::types::Category;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Program {
     pub slug: String,
     pub title: String,
@@ -35,7 +35,7 @@ pub struct Program {
     pub weeks: Vec<Week>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Week {
     pub title: String,
     pub title_en: Option<String>,
@@ -48,19 +48,21 @@ pub struct Week {
     pub unlocks_next: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reading {
     /// Official scripts of these categories.
     pub categories: Vec<Category>,
     pub featured_product: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeekExam {
     /// The bank the exam is built from (its slug).
     pub bank: String,
     /// The score (0–100) that passes.
     pub pass: u8,
+    /// The exam's time limit.
+    pub minutes: u16,
 }
 
 const MAX_WEEKS: usize = 12;
@@ -68,6 +70,9 @@ const MAX_GOALS: usize = 8;
 const MAX_EXAMS: usize = 5;
 const MAX_TITLE: usize = 60;
 const MAX_GOAL: usize = 200;
+/// An exam's time limit when the file gives none, and the limits it may give.
+const DEFAULT_MINUTES: u16 = 30;
+const MINUTES: std::ops::RangeInclusive<i64> = 5..=180;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -110,6 +115,7 @@ struct RawReading {
 struct RawExam {
     bank: Spanned<String>,
     pass: Spanned<i64>,
+    minutes: Option<Spanned<i64>>,
 }
 
 /// Parses and validates one program file's text; `banks` are the slugs of
@@ -263,9 +269,25 @@ fn exam(e: &RawExam, banks: &[&str], p: &mut Problems) -> WeekExam {
             "a pass mark is a score from 0 to 100",
         );
     }
+    let minutes = e.minutes.as_ref().map_or(DEFAULT_MINUTES, |m| {
+        let value = *m.get_ref();
+        if !MINUTES.contains(&value) {
+            p.add(
+                m.span(),
+                "weeks.exams.minutes",
+                format!(
+                    "a time limit is {}–{} minutes",
+                    MINUTES.start(),
+                    MINUTES.end()
+                ),
+            );
+        }
+        u16::try_from(value).unwrap_or(DEFAULT_MINUTES)
+    });
     WeekExam {
         bank: e.bank.get_ref().clone(),
         pass: pass.unwrap_or(100),
+        minutes,
     }
 }
 
@@ -299,7 +321,7 @@ exams = [{ bank = "pre-sale", pass = 60 }]
 [[weeks]]
 title = "售后与情绪"
 goals = ["安抚着急的顾客"]
-exams = [{ bank = "after-sale", pass = 70 }, { bank = "in-sale", pass = 50 }]
+exams = [{ bank = "after-sale", pass = 70, minutes = 45 }, { bank = "in-sale", pass = 50 }]
 unlocks_next = false
 "#;
 
@@ -316,7 +338,9 @@ unlocks_next = false
         assert!(first.reading.featured_product && first.unlocks_next);
         assert_eq!(first.exams[0].bank, "pre-sale");
         assert_eq!(first.exams[0].pass, 60);
+        assert_eq!(first.exams[0].minutes, 30, "the default time limit");
         assert_eq!(program.weeks[1].exams.len(), 2);
+        assert_eq!(program.weeks[1].exams[0].minutes, 45);
         assert!(!program.weeks[1].unlocks_next);
     }
 
@@ -327,6 +351,7 @@ unlocks_next = false
             .replace("\"quality\", \"price\"", "\"quality\", \"prices\"")
             .replace("pass = 60", "pass = 160")
             .replace("bank = \"in-sale\"", "bank = \"mid-sale\"")
+            .replace("minutes = 45", "minutes = 2")
             .replace("goals = [\"安抚着急的顾客\"]", "goals = []")
             .replace(", \"Answer common pre-sale questions\"", "");
         let problems = parse(&bad, BANKS).expect_err("invalid");
@@ -341,6 +366,7 @@ unlocks_next = false
             (11, "weeks.exams.pass"),
             (15, "weeks.goals"),
             (16, "weeks.exams.bank"),
+            (16, "weeks.exams.minutes"),
         ] {
             assert!(found.contains(&expected), "{expected:?} in {found:?}");
         }
