@@ -281,3 +281,31 @@ fn encode_path(path: &str) -> String {
         })
         .collect()
 }
+
+impl From<crate::app::cohorts::CohortError> for AppError {
+    fn from(e: crate::app::cohorts::CohortError) -> Self {
+        use crate::app::cohorts::CohortError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Invalid(i) => AppError::Invalid(i),
+            E::EmptyBank { bank } => AppError::Refused {
+                status: StatusCode::CONFLICT,
+                key: "cohorts.empty_bank",
+                args: vec![("bank", bank)],
+            },
+            E::NotATrainee { name } => AppError::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                key: "cohorts.not_a_trainee",
+                args: vec![("name", name)],
+            },
+            E::NotAMember => AppError::refused(StatusCode::FORBIDDEN, "cohorts.not_a_member"),
+            E::Locked { week } => AppError::Refused {
+                status: StatusCode::FORBIDDEN,
+                key: "cohorts.locked",
+                args: vec![("week", week.to_string())],
+            },
+            E::Exam(e) => e.into(),
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! decide through `domain`, save through `db`. Never imports `web` or `cli`.
 
 pub mod banks;
+pub mod cohorts;
 pub mod exams;
 pub mod featured;
 pub mod grading;

@@ -26,7 +26,8 @@ pub async fn run(db_path: &str, args: ServeArgs) -> anyhow::Result<()> {
     };
     let application = Application::build(settings, listener)?;
     if args.demo {
-        let logins = web::block(move || super::demo::seed(&pool)).await??;
+        let programs = application.programs();
+        let logins = web::block(move || super::demo::seed(&pool, &programs)).await??;
         super::demo::print_logins(&logins);
     }
     println!("Huashu is running on http://{}", application.address()?);

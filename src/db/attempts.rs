@@ -7,7 +7,7 @@ use diesel::IntoSql;
 
 use super::columns::decode;
 use super::exams::{ExamRow, Item};
-use super::schema::{answers, attempts, exam_items, exams, users};
+use super::schema::{answers, attempts, cohort_exams, exam_items, exams, users};
 use super::users::{User, UserRow};
 use super::{on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::exam;
@@ -121,7 +121,7 @@ pub fn start_open(
     session: &str,
     now: i64,
 ) -> DbResult<Option<AttemptRow>> {
-    use diesel::dsl::exists;
+    use diesel::dsl::{exists, not};
     use diesel::sql_types::BigInt;
     // Built from typed parts, not an SQL string, so PostgreSQL reuses its plan.
     let until =
@@ -133,7 +133,11 @@ pub fn start_open(
                 .eq(exam_id)
                 .and(exams::status.eq(ExamStatus::Open))
                 .and(exists(active))
-                .and(exists(super::sessions::live!(session, user_id, now))),
+                .and(exists(super::sessions::live!(session, user_id, now)))
+                // A cohort's exam has gates: the caller checks them first.
+                .and(not(exists(
+                    cohort_exams::table.filter(cohort_exams::exam_id.eq(exam_id)),
+                ))),
         )
         .select((
             exams::id,
@@ -261,6 +265,14 @@ pub fn items_with_drafts(
 pub fn for_user(conn: &mut Conn, user_id: i64) -> DbResult<Vec<AttemptRow>> {
     Ok(on_conn!(conn, c => attempts::table
         .filter(attempts::user_id.eq(user_id))
+        .select(AttemptRow::as_select())
+        .load(c))?)
+}
+
+/// Every attempt at any of `exams`.
+pub fn of_exams(conn: &mut Conn, exams: &[ExamId]) -> DbResult<Vec<AttemptRow>> {
+    Ok(on_conn!(conn, c => attempts::table
+        .filter(attempts::exam_id.eq_any(exams))
         .select(AttemptRow::as_select())
         .load(c))?)
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::alternates::AlternateRow;
 use super::attempts::{AnswerRow, AttemptRow};
+use super::cohorts::{CohortExamRow, CohortRow, EnrolmentRow, ExceptionRow};
 use super::exams::{ExamRow, ItemRow};
 use super::featured::Row as FeaturedRow;
 use super::imports::ImportRow;
@@ -18,11 +19,11 @@ use super::review::{
     RubricRow,
 };
 use super::schema::{
-    answers, api_tokens, appeals, attempts, chat_imports, exam_items, exams, featured_products,
-    lead_grades, mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks,
-    question_links, questions, review_assignments, review_calibrations, review_comparisons,
-    review_rounds, review_rubrics, round_incumbents, scoring_weights, script_alternates,
-    script_versions, scripts, users,
+    answers, api_tokens, appeals, attempts, chat_imports, cohort_exams, cohorts, enrolments,
+    exam_items, exams, featured_products, lead_grades, mined_answers, mined_clusters,
+    mined_questions, mined_replies, mined_weeks, question_links, questions, review_assignments,
+    review_calibrations, review_comparisons, review_rounds, review_rubrics, round_incumbents,
+    scoring_weights, script_alternates, script_versions, scripts, users, week_exceptions,
 };
 use super::scripts::{ScriptRow, VersionRow};
 use super::tokens::TokenRow;
@@ -65,10 +66,14 @@ pub enum Row {
     RoundIncumbents(IncumbentRow),
     ScoringWeights(WeightsRow),
     QuestionLinks(LinkRow),
+    Cohorts(CohortRow),
+    CohortExams(CohortExamRow),
+    Enrolments(EnrolmentRow),
+    WeekExceptions(ExceptionRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 27] = [
+pub const TABLES: [&str; 31] = [
     "users",
     "api_tokens",
     "questions",
@@ -96,6 +101,10 @@ pub const TABLES: [&str; 27] = [
     "round_incumbents",
     "scoring_weights",
     "question_links",
+    "cohorts",
+    "cohort_exams",
+    "enrolments",
+    "week_exceptions",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -149,6 +158,10 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(round_incumbents, IncumbentRow, RoundIncumbents);
     take!(scoring_weights, WeightsRow, ScoringWeights);
     take!(question_links, LinkRow, QuestionLinks);
+    take!(cohorts, CohortRow, Cohorts);
+    take!(cohort_exams, CohortExamRow, CohortExams);
+    take!(enrolments, EnrolmentRow, Enrolments);
+    take!(week_exceptions, ExceptionRow, WeekExceptions);
     Ok(rows)
 }
 
@@ -187,6 +200,10 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(round_incumbents),
         count!(scoring_weights),
         count!(question_links),
+        count!(cohorts),
+        count!(cohort_exams),
+        count!(enrolments),
+        count!(week_exceptions),
     ])
 }
 
@@ -253,6 +270,10 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::RoundIncumbents(r) => put!(round_incumbents, r),
         Row::ScoringWeights(r) => put!(scoring_weights, r),
         Row::QuestionLinks(r) => put!(question_links, r),
+        Row::Cohorts(r) => put!(cohorts, r),
+        Row::CohortExams(r) => put!(cohort_exams, r),
+        Row::Enrolments(r) => put!(enrolments, r),
+        Row::WeekExceptions(r) => put!(week_exceptions, r),
     };
     Ok(())
 }

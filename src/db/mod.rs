@@ -5,6 +5,7 @@
 pub mod alternates;
 pub mod attempts;
 pub mod backup;
+pub mod cohorts;
 pub mod columns;
 pub mod drafts;
 pub mod exams;
@@ -336,9 +337,10 @@ mod tests {
         // The column counts declared in schema.rs: 8 + 5 + 11 + 9 + 9 + 8 + 8 (exam
         // loop), 11 + 14 + 6 + 3 + 3 (mining), 9 + 10 + 9 + 7 + 10 + 8 + 5 (review),
         // 6 + 13 + 5 + 2 (scripts), 7 (API tokens), 7 (featured product), 4
-        // (scripts entered in rounds), 4 (sampled replies), 1 (script flags).
+        // (scripts entered in rounds), 4 (sampled replies), 1 (script flags),
+        // 7 + 4 + 5 + 7 (cohorts).
         assert_eq!(
-            columns, 216,
+            columns, 239,
             "a column exists in SQL but not in schema.rs (or the reverse)"
         );
     }

@@ -229,7 +229,59 @@ diesel::allow_tables_to_appear_in_same_query!(
     script_versions,
     scoring_weights,
     question_links,
+    cohorts,
+    cohort_exams,
+    enrolments,
+    week_exceptions,
 );
+
+diesel::table! {
+    cohorts (id) {
+        id -> BigInt,
+        name -> Text,
+        program_slug -> Text,
+        plan_json -> Text,
+        starts_on -> Text,
+        created_by -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    cohort_exams (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        week -> Integer,
+        exam_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        cohort_id -> BigInt,
+        enrolled_by -> BigInt,
+        enrolled_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    week_exceptions (id) {
+        id -> BigInt,
+        cohort_id -> BigInt,
+        user_id -> BigInt,
+        week -> Integer,
+        reason -> Text,
+        granted_by -> BigInt,
+        granted_at -> BigInt,
+    }
+}
+
+diesel::joinable!(cohort_exams -> cohorts (cohort_id));
+diesel::joinable!(cohort_exams -> exams (exam_id));
+diesel::joinable!(enrolments -> cohorts (cohort_id));
+diesel::joinable!(enrolments -> users (user_id));
 
 diesel::table! {
     scripts (id) {

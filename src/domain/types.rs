@@ -49,6 +49,12 @@ pub enum Invalid {
     KeyPoints { max: usize, chars: usize },
     #[error("no reference states the key point {point}")]
     KeyPointUnstated { point: String },
+    #[error("a start date is a day (YYYY-MM-DD) within a year of today")]
+    StartDate,
+    #[error("a reason must be 1–{max} characters")]
+    Reason { max: usize },
+    #[error("no such week in this program")]
+    Week,
 }
 
 impl Invalid {
@@ -67,6 +73,9 @@ impl Invalid {
             Invalid::EmptyAnswer => "invalid.empty_answer",
             Invalid::AnswerTooLong { .. } => "invalid.answer_too_long",
             Invalid::Title => "invalid.title",
+            Invalid::StartDate => "invalid.start_date",
+            Invalid::Reason { .. } => "invalid.reason",
+            Invalid::Week => "invalid.week",
             Invalid::TimeLimit { .. } => "invalid.time_limit",
             Invalid::PassMark => "invalid.pass_mark",
             Invalid::NoQuestions => "invalid.no_questions",
@@ -87,6 +96,7 @@ impl Invalid {
             Invalid::AnswerTooLong { len, max } => {
                 vec![("len", len.to_string()), ("max", max.to_string())]
             }
+            Invalid::Reason { max } => vec![("max", max.to_string())],
             Invalid::TimeLimit { min, max } => {
                 vec![("min", min.to_string()), ("max", max.to_string())]
             }

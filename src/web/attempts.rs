@@ -55,7 +55,11 @@ pub async fn start(
                 if exam.status != ExamStatus::Open {
                     return Err(refused("attempts.exam_not_open"));
                 }
-                Ok(attempts::existing(conn, exam_id, me)?)
+                // A cohort's exam: its week must be open to this member.
+                crate::app::cohorts::may_sit(conn, exam_id, me, crate::app::cohorts::today())?;
+                let now = db::now_ms();
+                let until = crate::domain::exam::writable_until(now, exam.time_limit_min);
+                Ok(attempts::start(conn, exam_id, me, now, until)?)
             })
             .await?
         }

@@ -17,7 +17,7 @@ use crate::error::AppError;
 pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError> {
     let is_lead = me.role >= Role::Lead;
     let now = crate::db::now_ms();
-    let (all, mine, finals, (queue, comparisons), (inbox, featured)) = ctx
+    let (all, mine, finals, (queue, comparisons), (inbox, featured), (path, in_cohorts)) = ctx
         .db(move |conn| {
             let mine = attempts::for_user(conn, me.id)?;
             let done: Vec<ExamId> = mine
@@ -41,14 +41,19 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
                     },
                     app::featured::current(conn)?,
                 ),
+                (
+                    app::cohorts::path_of(conn, me.id, app::cohorts::today())?,
+                    crate::db::cohorts::all_exam_ids(conn)?,
+                ),
             ))
         })
         .await?;
     let notice = Notice::of(&queue, &comparisons, now);
     let reviews = queued_reviews(&queue, now);
+    // A cohort's exams are on its members' path, not in everyone's list.
     let open = all
         .iter()
-        .filter(|e| e.status == ExamStatus::Open)
+        .filter(|e| e.status == ExamStatus::Open && !in_cohorts.contains(&e.id))
         .map(|e| {
             let attempt = mine.iter().find(|a| a.exam_id == e.id);
             OpenExam {
@@ -87,7 +92,11 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
     } else {
         vec![]
     };
+    let path = path
+        .as_ref()
+        .and_then(|b| super::cohorts::MyPath::of(b, &ctx.state.catalog, ctx.lang));
     ctx.render(&HomePage {
+        path,
         notice,
         // A lead or admin sees the trainee's parts only once they sit exams.
         takes_exams: !is_lead || !mine.is_empty(),
@@ -103,6 +112,8 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
 
 #[derive(Serialize)]
 struct HomePage {
+    /// A new hire's training path, if they follow one.
+    path: Option<super::cohorts::MyPath>,
     notice: Notice,
     takes_exams: bool,
     open: Vec<OpenExam>,
@@ -319,7 +330,10 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
         id: AttemptId(4),
         score: Some(72.5),
     };
+    let catalog = crate::web::i18n::Catalog::load().unwrap_or_else(|e| unreachable!("{e}"));
+    let board = super::cohorts::sample_board();
     out.add(&HomePage {
+        path: super::cohorts::MyPath::of(&board, &catalog, "zh-CN"),
         notice: Notice {
             open: 2,
             soon: 1,

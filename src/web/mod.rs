@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod api;
 pub mod attempts;
 pub mod auth;
+pub mod cohorts;
 pub mod exams;
 pub mod export;
 pub mod featured;
@@ -242,6 +243,15 @@ fn library_routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/featured", web::get().to(featured::show))
         .route("/programs", web::get().to(programs::list))
+        .route("/cohorts", web::get().to(cohorts::list))
+        .route("/cohorts", web::post().to(cohorts::create))
+        .route("/cohorts/{id}", web::get().to(cohorts::show))
+        .route("/cohorts/{id}/members", web::post().to(cohorts::enrol))
+        .route(
+            "/cohorts/{id}/members/{user}/remove",
+            web::post().to(cohorts::unenrol),
+        )
+        .route("/cohorts/{id}/exceptions", web::post().to(cohorts::grant))
         .route("/featured", web::post().to(featured::save))
         .route("/featured/exam", web::post().to(featured::exam))
         .route("/profile", web::get().to(profile::show))

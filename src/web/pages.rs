@@ -169,6 +169,7 @@ mod harness {
         crate::web::weights::samples(&mut samples);
         crate::web::learned::samples(&mut samples);
         crate::web::programs::samples(&mut samples);
+        crate::web::cohorts::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

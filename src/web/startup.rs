@@ -62,6 +62,16 @@ impl Application {
         })
     }
 
+    /// The training programs loaded at start.
+    pub fn programs(&self) -> Vec<crate::domain::program::Program> {
+        let loaded = self.state.loaded_banks();
+        loaded
+            .programs
+            .into_iter()
+            .filter_map(|f| f.program)
+            .collect()
+    }
+
     pub fn address(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }

@@ -58,6 +58,8 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/exams/{id}/review.csv" | "/exams/{id}/rescore") => Lead,
         (_, "/scoring" | "/scoring/adopt" | "/scoring/reset") => Lead,
         (_, "/questions/learned") => Lead,
+        (_, "/cohorts" | "/cohorts/{id}" | "/cohorts/{id}/members") => Lead,
+        (_, "/cohorts/{id}/members/{user}/remove" | "/cohorts/{id}/exceptions") => Lead,
         _ => return None,
     })
 }
@@ -167,7 +169,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
     )
     .await;
     let pool = huashu::cli::serve::open_db(&url).expect("database");
-    huashu::cli::demo::seed(&pool).expect("demo");
+    crate::helpers::seed_demo(&pool);
     let hash = huashu::app::passwords::hash_password("password-123").expect("hash");
     app.sql(&format!("UPDATE users SET password_hash = '{hash}'"));
     let id = |query: &str| app.count(query);
@@ -236,6 +238,8 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
     let made = trainee.post("/profile/tokens", &[("name", "插件")]).await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
     let token = id("SELECT MAX(id) AS n FROM api_tokens");
+    let cohort = id("SELECT MIN(id) AS n FROM cohorts");
+    let new_hire = user("xiaoxin");
     let mut admin = signed_in("admin").await;
     let clients = [
         (Role::Anonymous, {
@@ -274,6 +278,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
             p if p.starts_with("/progress/") => owner,
             p if p.starts_with("/admin/users/") => user("wangfang"),
             p if p.starts_with("/library/") => script,
+            p if p.starts_with("/cohorts/") => cohort,
             _ => exam,
         };
         path.replace("{id}", &object.to_string())
@@ -288,6 +293,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
             )
             .replace("{question}", &question.to_string())
             .replace("{alternate}", &alternate.to_string())
+            .replace("{user}", &new_hire.to_string())
     };
     // Logging out ends the session the other requests use: it goes last.
     let mut ordered = routes.clone();

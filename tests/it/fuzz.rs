@@ -156,7 +156,7 @@ fn backup_seed() -> Vec<u8> {
             huashu::db::questions::sync_bank(&mut conn, bank).expect("bank");
         }
     }
-    huashu::cli::demo::seed(&pool).expect("demo");
+    crate::helpers::seed_demo(&pool);
     let rows = huashu::db::backup::snapshot(&mut conn).expect("snapshot");
     let kept: Vec<String> = rows
         .iter()

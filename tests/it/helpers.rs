@@ -436,3 +436,13 @@ pub fn between<'a>(page: &'a str, from: &str, to: &str) -> Option<&'a str> {
     page.split_once(from)
         .and_then(|(_, rest)| rest.split(to).next())
 }
+
+/// Seeds the demo team (`serve --demo`) with the shipped programs.
+pub fn seed_demo(pool: &huashu::db::DbPool) -> Vec<huashu::cli::demo::Login> {
+    let banks = huashu::app::banks::load_builtin();
+    let programs: Vec<_> = huashu::app::banks::load_builtin_programs(&banks)
+        .into_iter()
+        .filter_map(|f| f.program)
+        .collect();
+    huashu::cli::demo::seed(pool, &programs).expect("demo")
+}

@@ -7,6 +7,7 @@ mod api;
 mod backup;
 mod browser;
 mod cli;
+mod cohorts;
 mod exams;
 mod fuzz;
 mod helpers;

@@ -776,7 +776,7 @@ fn the_demo_team_has_mined_questions_with_personal_data_masked() {
     let dir = tempfile::tempdir().expect("dir");
     let url = fresh_database_url(dir.path());
     let pool = pool(&url);
-    huashu::cli::demo::seed(&pool).expect("demo");
+    crate::helpers::seed_demo(&pool);
     let mut conn = pool.get().expect("conn");
     let clusters = mining::clusters(&mut conn).expect("clusters");
     assert!(clusters.len() >= 10, "{clusters:#?}");

@@ -7,12 +7,14 @@ use rand::Rng;
 use std::collections::BTreeMap;
 
 mod chats;
+mod cohort;
 
 use crate::app::exams::{change_status, StatusAction};
 use crate::app::grading;
 use crate::app::marking;
 use crate::db::columns::{AnswerId, ExamId, ItemId};
 use crate::db::{self, attempts, exams, questions, review, users, DbPool};
+use crate::domain::program::Program;
 use crate::domain::review::criteria::{self, TOP};
 use crate::domain::types::Role;
 
@@ -30,11 +32,14 @@ const TEAM: &[(&str, &str, Role)] = &[
     ("wangfang", "王芳", Role::Trainee),
     ("liuyang", "刘洋", Role::Trainee),
     ("chenjing", "陈静", Role::Trainee),
+    // A new hire on the four-week path (see `cohort`).
+    ("xiaoxin", "小新", Role::Trainee),
 ];
 
-/// Creates the team, two exams (one finished and under peer review, one open)
-/// and a month of mined chats, unless users exist.
-pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
+/// Creates the team, two exams (one finished and under peer review, one open),
+/// a month of mined chats and a new hire in week 2 of a program, unless users
+/// exist.
+pub fn seed(pool: &DbPool, programs: &[Program]) -> anyhow::Result<Vec<Login>> {
     let mut conn = pool.get()?;
     if users::count(&mut conn)? > 0 {
         return Ok(TEAM
@@ -83,6 +88,7 @@ pub fn seed(pool: &DbPool) -> anyhow::Result<Vec<Login>> {
         &pick("pre_sale", 5),
     )?;
     rematch(&mut conn, finished, lead, &ids[2..5])?;
+    cohort::seed(&mut conn, programs, lead, ids[6])?;
     Ok(logins)
 }
 

@@ -13,7 +13,7 @@ async fn the_demo_team_has_a_review_round_under_way() {
     )
     .await;
     let pool = huashu::cli::serve::open_db(&url).expect("database");
-    let logins = huashu::cli::demo::seed(&pool).expect("demo");
+    let logins = crate::helpers::seed_demo(&pool);
     let login = |name: &str| {
         let l = logins
             .iter()

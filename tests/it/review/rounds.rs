@@ -435,7 +435,7 @@ fn answers_nobody_reviewed_wait_for_a_lead_once_the_round_is_due() {
         }
     }
     drop(conn);
-    huashu::cli::demo::seed(&pool).expect("demo");
+    crate::helpers::seed_demo(&pool);
     let mut conn = pool.get().expect("conn");
     // The demo's finished exam is the first one created; its answers, without
     // the demo's round, are the start here.
