@@ -7,6 +7,7 @@ use crate::db::columns::ItemId;
 use crate::db::exams::Item;
 use crate::db::DbError;
 use crate::domain::calibration::Model;
+use crate::domain::scenario::{self, Scenario, Turn};
 use crate::domain::{exam, scoring};
 
 /// The scoring question of a stored item.
@@ -14,6 +15,29 @@ pub fn question(item: &Item) -> Result<scoring::Question, DbError> {
     scoring::Question::new(&item.references, item.rubric.clone())
         .map(|q| q.asked(&item.prompt))
         .map_err(|e| DbError::Corrupt(format!("item {}: {e}", item.id)))
+}
+
+/// A scenario's report: the replies together read as one answer for the
+/// breakdown (its checks, facts and words), and the score turn by turn, each
+/// reply against its turn's references with the customer's message as the
+/// question. A team's calibrated weights, fitted on single answers, do not
+/// apply.
+fn conversation(
+    item: &Item,
+    scenario: &Scenario,
+    transcript: &str,
+) -> Result<scoring::Report, DbError> {
+    let replies = scenario::replies(transcript);
+    let mut report = question(item)?.score(&replies.join("\n"));
+    let turn_score = |turn: &Turn, reply: &str| {
+        scoring::Question::new(&turn.references, item.rubric.clone())
+            .map(|q| q.asked(&turn.customer).score(reply).score)
+            .unwrap_or(0.0)
+    };
+    let (total, turns) = scenario::score(scenario, &replies, &turn_score);
+    report.score = total;
+    report.turns = turns;
+    Ok(report)
 }
 
 /// Scores one answer per item (missing answers score 0) and the attempt's
@@ -29,6 +53,14 @@ pub fn grade(
             .iter()
             .find(|(id, _)| *id == item.id)
             .map_or("", |(_, b)| b.as_str());
+        if let Some(scenario) = &item.scenario {
+            scored.push(Scored {
+                item_id: item.id,
+                body: body.to_string(),
+                report: conversation(item, scenario, body)?,
+            });
+            continue;
+        }
         let mut report = question(item)?.score(body);
         if let Some(model) = weights.filter(|_| !body.trim().is_empty()) {
             report.score = crate::app::weights::score(model, item, body, &report);

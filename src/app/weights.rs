@@ -128,6 +128,7 @@ mod tests {
             prompt: "能开发票吗".into(),
             references: vec!["亲，可以开发票的，下单时备注抬头和税号就行".into()],
             rubric: Settings::default(),
+            scenario: None,
         };
         // Weights that give every answer full marks.
         let generous = Model {

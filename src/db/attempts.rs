@@ -39,6 +39,9 @@ pub struct AnswerRow {
     pub updated_at: i64,
     pub score: Option<f64>,
     pub report_json: Option<String>,
+    /// A scenario's time per turn (backups made before scenarios have none).
+    #[serde(default)]
+    pub turns_json: Option<String>,
 }
 
 /// An answer as the program uses it: the scorer's report decoded.
@@ -53,6 +56,8 @@ pub struct Answer {
     pub score: Option<f64>,
     /// How the score came about; None while it is a draft.
     pub report: Option<Report>,
+    /// A scenario's time per turn, in ms, in the order of its replies.
+    pub turn_ms: Vec<i64>,
 }
 
 impl AnswerRow {
@@ -61,7 +66,12 @@ impl AnswerRow {
             Some(json) => Some(decode("answers", self.id, "report_json", json)?),
             None => None,
         };
+        let turn_ms = match &self.turns_json {
+            Some(json) => decode("answers", self.id, "turns_json", json)?,
+            None => Vec::new(),
+        };
         Ok(Answer {
+            turn_ms,
             id: self.id,
             attempt_id: self.attempt_id,
             item_id: self.item_id,

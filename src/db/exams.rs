@@ -7,6 +7,7 @@ use super::questions::Question;
 use super::schema::{exam_items, exams};
 use super::{now_ms, on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::rubric;
+use crate::domain::scenario::Scenario;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = exams)]
@@ -34,6 +35,9 @@ pub struct ItemRow {
     pub prompt: String,
     pub references_json: String,
     pub rubric_json: String,
+    /// Backups made before scenarios have none.
+    #[serde(default)]
+    pub scenario_json: Option<String>,
 }
 
 /// An exam item as the program uses it: its references and rubric settings
@@ -49,11 +53,18 @@ pub struct Item {
     pub prompt: String,
     pub references: Vec<String>,
     pub rubric: rubric::Settings,
+    /// A scenario dialogue's turns; None for a single question.
+    pub scenario: Option<Scenario>,
 }
 
 impl ItemRow {
     pub(crate) fn decode(self) -> DbResult<Item> {
+        let scenario = match &self.scenario_json {
+            Some(json) => Some(decode("exam_items", self.id, "scenario_json", json)?),
+            None => None,
+        };
         Ok(Item {
+            scenario,
             references: decode(
                 "exam_items",
                 self.id,
@@ -128,6 +139,7 @@ fn insert_item(
             exam_items::prompt.eq(&q.prompt),
             exam_items::references_json.eq(to_json(&references)),
             exam_items::rubric_json.eq(to_json(&q.rubric)),
+            exam_items::scenario_json.eq(q.scenario.as_ref().map(to_json)),
         ))
         .execute(c))?;
     Ok(())

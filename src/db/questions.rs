@@ -7,6 +7,7 @@ use super::schema::questions;
 use super::{on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::bank::Bank;
 use crate::domain::rubric;
+use crate::domain::scenario::Scenario;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = questions)]
@@ -22,6 +23,9 @@ pub struct QuestionRow {
     pub tags_json: String,
     pub rubric_json: String,
     pub active: bool,
+    /// Backups made before scenarios have none.
+    #[serde(default)]
+    pub scenario_json: Option<String>,
 }
 
 /// A bank or mined question with its references, tags and rubric settings
@@ -39,12 +43,18 @@ pub struct Question {
     pub tags: Vec<String>,
     pub rubric: rubric::Settings,
     pub active: bool,
+    pub scenario: Option<Scenario>,
 }
 
 impl QuestionRow {
     fn decode(self) -> DbResult<Question> {
         let id = self.id;
+        let scenario = match &self.scenario_json {
+            Some(json) => Some(decode("questions", id, "scenario_json", json)?),
+            None => None,
+        };
         Ok(Question {
+            scenario,
             references: decode("questions", id, "references_json", &self.references_json)?,
             tags: decode("questions", id, "tags_json", &self.tags_json)?,
             rubric: decode("questions", id, "rubric_json", &self.rubric_json)?,
@@ -79,6 +89,7 @@ pub fn sync_bank(conn: &mut Conn, bank: &Bank) -> DbResult<()> {
                 questions::tags_json.eq(to_json(&q.tags)),
                 questions::rubric_json.eq(to_json(&q.rubric)),
                 questions::active.eq(true),
+                questions::scenario_json.eq(q.scenario.as_ref().map(to_json)),
             );
             on_conn!(conn, c => diesel::insert_into(questions::table)
                 .values(values.clone())

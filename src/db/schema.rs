@@ -96,6 +96,7 @@ diesel::table! {
         tags_json -> Text,
         rubric_json -> Text,
         active -> Bool,
+        scenario_json -> Nullable<Text>,
     }
 }
 
@@ -124,6 +125,7 @@ diesel::table! {
         prompt -> Text,
         references_json -> Text,
         rubric_json -> Text,
+        scenario_json -> Nullable<Text>,
     }
 }
 
@@ -150,6 +152,7 @@ diesel::table! {
         updated_at -> BigInt,
         score -> Nullable<Double>,
         report_json -> Nullable<Text>,
+        turns_json -> Nullable<Text>,
     }
 }
 

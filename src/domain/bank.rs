@@ -27,6 +27,7 @@ use toml::Spanned;
 
 use super::keypoints;
 use super::rubric::{self, Check};
+use super::scenario::{parse_turns, RawTurn, Scenario};
 use super::scoring;
 use super::text::char_len;
 use super::types::{AnswerText, Category, Scene};
@@ -49,6 +50,8 @@ pub struct BankQuestion {
     pub references: Vec<String>,
     pub tags: Vec<String>,
     pub rubric: rubric::Settings,
+    /// A scenario dialogue's turns; None for a single question.
+    pub scenario: Option<Scenario>,
 }
 
 /// One thing wrong with a bank file.
@@ -90,7 +93,10 @@ struct RawQuestion {
     scene: Spanned<String>,
     category: Spanned<String>,
     prompt: Spanned<String>,
-    references: Spanned<Vec<Spanned<String>>>,
+    /// A scenario's references are its turns'.
+    references: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Present for a scenario dialogue (`domain::scenario`).
+    turns: Option<Spanned<Vec<Spanned<RawTurn>>>>,
     #[serde(default)]
     tags: Vec<Spanned<String>>,
     key_points: Option<Spanned<Vec<String>>>,
@@ -252,13 +258,14 @@ fn question(q: RawQuestion, seen: &mut HashSet<String>, p: &mut Problems) -> Opt
             format!("must be 1–{MAX_PROMPT} characters"),
         );
     }
-    let references: Vec<String> = q
-        .references
-        .get_ref()
+    // Without references, a problem is reported at the prompt's line.
+    let references_span = q.references.as_ref().map_or(q.prompt.span(), Spanned::span);
+    let raw_references = q.references.map(Spanned::into_inner).unwrap_or_default();
+    let references: Vec<String> = raw_references
         .iter()
         .map(|r| r.get_ref().trim().to_string())
         .collect();
-    for r in q.references.get_ref() {
+    for r in &raw_references {
         if char_len(r.get_ref()) > AnswerText::MAX {
             p.add(
                 r.span(),
@@ -267,11 +274,19 @@ fn question(q: RawQuestion, seen: &mut HashSet<String>, p: &mut Problems) -> Opt
             );
         }
     }
+    let is_scenario = q.turns.is_some();
+    let scenario = q.turns.and_then(|t| parse_turns(t, p));
+    // A scenario is scored turn by turn; its question offers every turn's replies.
+    let references = match &scenario {
+        Some(s) if references.is_empty() => s.all_references(),
+        _ => references,
+    };
     let mut rubric = rubric_settings(q.rubric, p);
     rubric.key_points = key_points(q.key_points, &references, p);
-    if scoring::Question::new(&references, rubric.clone()).is_err() {
+    // A scenario's own turns say what is wrong with its replies.
+    if !is_scenario && scoring::Question::new(&references, rubric.clone()).is_err() {
         p.add(
-            q.references.span(),
+            references_span,
             "questions.references",
             "needs at least one non-empty reference answer",
         );
@@ -286,6 +301,7 @@ fn question(q: RawQuestion, seen: &mut HashSet<String>, p: &mut Problems) -> Opt
             references,
             tags,
             rubric,
+            scenario,
         }),
         _ => None,
     }

@@ -17,6 +17,7 @@ pub mod program;
 pub mod ranking;
 pub mod review;
 pub mod rubric;
+pub mod scenario;
 pub mod scoring;
 pub mod sheet;
 pub mod similarity;

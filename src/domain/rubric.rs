@@ -378,6 +378,18 @@ impl PhraseFinder {
     }
 }
 
+/// The number (from 0) of the first clause of a folded text that meets the
+/// customer's feeling (an empathy phrase, not negated); None if none does.
+/// A scenario asks for the feeling to be met before the facts.
+pub fn empathy_clause(folded: &str) -> Option<usize> {
+    clauses(folded).position(|clause| {
+        BY_PHRASE
+            .first(clause)
+            .iter()
+            .any(|(c, _)| *c == Check::Empathy)
+    })
+}
+
 /// Whether the text before a phrase, within its clause, ends in a negation,
 /// allowing one word between ("不能帮您", "没有联系").
 fn negated(before: &str) -> bool {

@@ -106,6 +106,10 @@ pub struct Report {
     /// rather than the formula above.
     #[serde(default)]
     pub calibrated: bool,
+    /// A scenario's turns as scored (`domain::scenario`); none for a single
+    /// question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub turns: Vec<crate::domain::scenario::TurnScore>,
 }
 
 impl Report {
@@ -246,6 +250,7 @@ impl Question {
             banned,
             rubric_share,
             calibrated: false,
+            turns: Vec::new(),
         }
     }
 

@@ -170,6 +170,7 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
                 prompt: "可以开发票吗？".into(),
                 references: vec![],
                 rubric: Default::default(),
+                scenario: None,
             },
             None,
         );
