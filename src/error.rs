@@ -309,3 +309,17 @@ impl From<crate::app::cohorts::CohortError> for AppError {
         }
     }
 }
+
+impl From<crate::app::scenarios::TurnError> for AppError {
+    fn from(e: crate::app::scenarios::TurnError) -> Self {
+        use crate::app::scenarios::TurnError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::Closed => AppError::refused(StatusCode::CONFLICT, "attempts.closed"),
+            E::Submitted => AppError::refused(StatusCode::CONFLICT, "attempts.already_submitted"),
+            E::Ended => AppError::refused(StatusCode::CONFLICT, "scenario.ended"),
+            E::Invalid(i) => AppError::Invalid(i),
+            E::Db(e) => AppError::Db(e),
+        }
+    }
+}

@@ -94,6 +94,57 @@
   }, 15000);
   window.addEventListener("online", function () { boxes.forEach(save); });
 
+  // Scenario dialogues: each reply is sent on its own and answered by the
+  // customer's next message. The reply being written is kept in localStorage;
+  // the time of a turn runs from the customer's message to the reply sent.
+  Array.prototype.slice.call(form.querySelectorAll(".scenario")).forEach(function (box) {
+    var area = box.querySelector("textarea[data-turn-item]"), button = box.querySelector(".send-turn");
+    if (!area || !button) return;
+    var item = area.dataset.turnItem, local = key(item) + ":turn", shownAt = Date.now();
+    try { if (!area.value) area.value = localStorage.getItem(local) || ""; } catch (e) {}
+    area.addEventListener("input", function () { try { localStorage.setItem(local, area.value); } catch (e) {} });
+    function line(cls, who, text) {
+      var li = document.createElement("li"), span = document.createElement("span");
+      li.className = cls; span.className = "who"; span.textContent = who;
+      li.appendChild(span); li.appendChild(document.createTextNode(text));
+      return li;
+    }
+    button.addEventListener("click", function (e) {
+      e.preventDefault();
+      if (!area.value.trim() || button.disabled) return;
+      button.disabled = true;
+      say(form.dataset.msgSaving);
+      fetch(box.dataset.turnUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ item_id: Number(item), reply: area.value, spent_ms: Date.now() - shownAt }),
+        credentials: "same-origin"
+      }).then(function (res) {
+        return res.json().then(function (data) { return { ok: res.ok, data: data }; });
+      }).then(function (r) {
+        button.disabled = false;
+        if (!r.ok) { say(r.data.error || ""); return; }
+        var chat = box.querySelector(".chat");
+        chat.textContent = "";
+        r.data.said.forEach(function (s) {
+          chat.appendChild(line("customer", form.dataset.msgCustomer, s.customer));
+          if (s.reply) chat.appendChild(line("agent", form.dataset.msgYou, s.reply));
+        });
+        area.value = "";
+        try { localStorage.removeItem(local); } catch (err) {}
+        shownAt = Date.now();
+        say(form.dataset.msgSaved + " " + new Date().toLocaleTimeString(document.documentElement.lang || undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
+        if (r.data.ended) {
+          box.querySelector(".reply").hidden = true;
+          box.querySelector(".ended").hidden = false;
+        }
+      }, function () {
+        button.disabled = false;
+        say(form.dataset.msgOffline);
+      });
+    });
+  });
+
   var submitting = false;
   form.addEventListener("submit", function (e) {
     if (!submitting && !window.confirm(form.dataset.msgConfirm)) { e.preventDefault(); return; }

@@ -11,5 +11,6 @@ pub mod library;
 pub mod marking;
 pub mod passwords;
 pub mod review;
+pub mod scenarios;
 pub mod tokens;
 pub mod weights;

@@ -227,6 +227,10 @@ pub struct ToAnswer {
     pub prompt: String,
     pub draft: Option<String>,
     pub saved_at: Option<i64>,
+    /// A scenario's turns, as stored: never shown, since they hold the
+    /// references.
+    #[serde(skip)]
+    pub scenario_json: Option<String>,
 }
 
 impl ToAnswer {
@@ -241,6 +245,7 @@ impl ToAnswer {
             prompt: item.prompt.clone(),
             draft: draft.map(|a| a.body.clone()),
             saved_at: draft.map(|a| a.updated_at),
+            scenario_json: item.scenario.as_ref().map(to_json),
         }
     }
 }
@@ -268,6 +273,7 @@ pub fn items_with_drafts(
             exam_items::prompt,
             answers::body.nullable(),
             answers::updated_at.nullable(),
+            exam_items::scenario_json,
         ))
         .load(c))?)
 }
@@ -277,6 +283,39 @@ pub fn for_user(conn: &mut Conn, user_id: i64) -> DbResult<Vec<AttemptRow>> {
         .filter(attempts::user_id.eq(user_id))
         .select(AttemptRow::as_select())
         .load(c))?)
+}
+
+/// Stores a scenario answer as it stands after a turn: its transcript, the
+/// time of each turn and their sum, unless the attempt was submitted.
+pub fn save_turns(
+    conn: &mut Conn,
+    attempt: AttemptId,
+    item: ItemId,
+    transcript: &str,
+    turn_ms: &[i64],
+    now: i64,
+) -> DbResult<()> {
+    let total: i64 = turn_ms.iter().sum();
+    let turns = to_json(&turn_ms);
+    on_conn!(conn, c => diesel::insert_into(answers::table)
+        .values((
+            answers::attempt_id.eq(attempt),
+            answers::item_id.eq(item),
+            answers::body.eq(transcript),
+            answers::time_spent_ms.eq(total),
+            answers::updated_at.eq(now),
+            answers::turns_json.eq(Some(&turns)),
+        ))
+        .on_conflict((answers::attempt_id, answers::item_id))
+        .do_update()
+        .set((
+            answers::body.eq(transcript),
+            answers::time_spent_ms.eq(total),
+            answers::updated_at.eq(now),
+            answers::turns_json.eq(Some(&turns)),
+        ))
+        .execute(c))?;
+    Ok(())
 }
 
 /// Every attempt at any of `exams`.

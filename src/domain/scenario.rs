@@ -543,4 +543,18 @@ calm = "calmer"
             "{problems:?}"
         );
     }
+
+    #[test]
+    fn every_shipped_reference_reply_meets_the_feeling_first() {
+        let bank = crate::domain::bank::parse(include_str!("../../exams/scenarios.toml"))
+            .expect("the shipped scenarios are valid");
+        for q in &bank.questions {
+            let scenario = q.scenario.as_ref().expect("a scenario");
+            for turn in &scenario.turns {
+                for r in &turn.references {
+                    assert_eq!(feeling(r), Feeling::MetFirst, "{}/{}: {r}", q.key, turn.id);
+                }
+            }
+        }
+    }
 }

@@ -19,9 +19,11 @@ use crate::domain::{diff, exam, ranking, text};
 use crate::error::AppError;
 
 mod page;
+mod turns;
 #[cfg(test)]
 pub(super) use page::samples;
 use page::*;
+pub use turns::{send_turn, send_turn_form};
 
 fn refused(key: &'static str) -> AppError {
     AppError::refused(StatusCode::CONFLICT, key)
@@ -128,6 +130,7 @@ fn render_take(
                 item: item.clone(),
                 body: item.draft.clone().unwrap_or_default(),
                 saved_at: item.saved_at,
+                conversation: turns::Conversation::of(item),
             })
             .collect(),
         deadline: exam::deadline(attempt.started_at, exam.time_limit_min),
@@ -202,10 +205,7 @@ pub async fn submit(
     path: web::Path<AttemptId>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let posted: Vec<(ItemId, String)> = form
-        .with_prefix("answer_")
-        .filter_map(|(item, body)| item.parse().ok().map(|i| (ItemId(i), body.to_string())))
-        .collect();
+    let posted = posted_answers(&form);
     let allow_blank = form.checked("allow_blank");
     let now = db::now_ms();
     let session = ctx.session_key().unwrap_or_default();
@@ -223,25 +223,9 @@ pub async fn submit(
             if attempt.submitted_at.is_some() {
                 return Err(refused("attempts.already_submitted"));
             }
-            let in_time = exam.status == ExamStatus::Open && now <= attempt.writable_until;
+            let in_time = in_time(&attempt, &exam, now);
             if in_time {
-                let keep: Vec<drafts::Draft> = posted
-                    .iter()
-                    .filter(|(item_id, body)| {
-                        items.iter().any(|i| i.id == *item_id)
-                            && AnswerText::parse_draft(body).is_ok()
-                    })
-                    .map(|(item_id, body)| drafts::Draft {
-                        attempt_id: id,
-                        user_id: me.id,
-                        session: session.clone(),
-                        item_id: *item_id,
-                        body: body.clone(),
-                        spent_ms: 0,
-                        now,
-                    })
-                    .collect();
-                drafts::save_now(conn, &keep)?;
+                keep_posted(conn, &attempt, &me, &session, &items, &posted, now)?;
             }
             let answers = attempts::answers(conn, id)?;
             // Out of time, what was saved is what counts: posted text is not judged.
@@ -279,6 +263,48 @@ pub async fn submit(
     }
 }
 
+/// The answers a posted exam form carries, by item.
+fn posted_answers(form: &Form) -> Vec<(ItemId, String)> {
+    form.with_prefix("answer_")
+        .filter_map(|(item, body)| item.parse().ok().map(|i| (ItemId(i), body.to_string())))
+        .collect()
+}
+
+/// Whether the attempt still takes answers at `now`.
+fn in_time(attempt: &AttemptRow, exam: &ExamRow, now: i64) -> bool {
+    exam.status == ExamStatus::Open && now <= attempt.writable_until
+}
+
+/// Keeps the posted answers of the exam's own items as drafts (those too long
+/// to keep are left for the caller to refuse), while the attempt is in time.
+fn keep_posted(
+    conn: &mut Conn,
+    attempt: &AttemptRow,
+    me: &User,
+    session: &str,
+    items: &[Item],
+    posted: &[(ItemId, String)],
+    now: i64,
+) -> Result<(), AppError> {
+    let keep: Vec<drafts::Draft> = posted
+        .iter()
+        .filter(|(item_id, body)| {
+            items.iter().any(|i| i.id == *item_id) && AnswerText::parse_draft(body).is_ok()
+        })
+        .map(|(item_id, body)| drafts::Draft {
+            attempt_id: attempt.id,
+            user_id: me.id,
+            session: session.to_string(),
+            item_id: *item_id,
+            body: body.clone(),
+            spent_ms: 0,
+            now,
+        })
+        .collect();
+    drafts::save_now(conn, &keep)?;
+    Ok(())
+}
+
 /// Every answer that cannot be submitted, with its question number.
 fn problems(
     items: &[Item],
@@ -301,7 +327,18 @@ fn problems(
                         .map(|a| a.body.as_str())
                 })
                 .unwrap_or("");
-            match AnswerText::parse(body) {
+            // A scenario's answer is its transcript: what counts is a reply.
+            let checked = if item.scenario.is_some() {
+                let replied = !crate::domain::scenario::replies(body).is_empty();
+                if replied {
+                    Ok(())
+                } else {
+                    Err(Invalid::EmptyAnswer)
+                }
+            } else {
+                AnswerText::parse(body).map(|_| ())
+            };
+            match checked {
                 Err(Invalid::EmptyAnswer) if allow_blank => None,
                 Err(e) => Some((e, item.position)),
                 Ok(_) => None,
@@ -498,6 +535,7 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
         review: None,
         answer_id: None,
         appeal_form: None,
+        turns: vec![],
     };
     let Some(report) = answer.and_then(|a| a.report.as_ref()) else {
         return row;
@@ -532,5 +570,10 @@ fn breakdown(item: &Item, answer: Option<&Answer>) -> Breakdown {
     row.banned = report.banned.clone();
     row.facts = report.facts.clone();
     row.calibrated = report.calibrated;
+    if item.scenario.is_some() {
+        // One reference against a whole conversation says nothing: the turns do.
+        (row.diff, row.missing, row.reference) = (vec![], vec![], None);
+        row.turns = report.turns.iter().map(TurnLine::of).collect();
+    }
     row
 }

@@ -202,6 +202,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/questions/{id}", web::post().to(questions::decide))
         .route("/attempts/{id}", web::get().to(attempts::take))
         .route("/attempts/{id}/submit", web::post().to(attempts::submit))
+        .route(
+            "/attempts/{id}/turn",
+            web::post().to(attempts::send_turn_form),
+        )
+        .route(
+            "/api/attempts/{id}/turn",
+            web::post().to(attempts::send_turn),
+        )
         .route("/attempts/{id}/result", web::get().to(attempts::result))
         .route(
             "/api/attempts/{id}/draft",

@@ -42,6 +42,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/library/{id}/care" | "/library/{id}/alternates") => Lead,
         (_, "/library/{id}/alternates/{alternate}/delete") => Lead,
         (_, "/attempts/{id}" | "/attempts/{id}/submit") => Owner,
+        (_, "/attempts/{id}/turn" | "/api/attempts/{id}/turn") => Owner,
         ("get", "/attempts/{id}/result") => OwnerOrLead,
         (_, "/api/attempts/{id}/draft" | "/answers/{id}/appeal") => Owner,
         (_, "/reviews/{id}" | "/reviews/{id}/calibration" | "/comparisons/{id}") => Owner,

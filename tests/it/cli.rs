@@ -21,7 +21,7 @@ fn exams_check(dir: impl AsRef<std::path::Path>) -> (Option<i32>, String) {
 fn exams_check_accepts_the_shipped_banks() {
     let (code, text) = exams_check(concat!(env!("CARGO_MANIFEST_DIR"), "/exams"));
     assert_eq!(code, Some(0), "{text}");
-    assert_eq!(text.matches("ok ").count(), 4, "three banks, one program");
+    assert_eq!(text.matches("ok ").count(), 5, "four banks, one program");
     assert!(text.contains("four-weeks.toml  (4 weeks)"), "{text}");
 }
 
@@ -577,7 +577,7 @@ fn started_from_an_empty_folder_the_demo_uses_the_built_in_banks_and_says_so() {
         page.contains("你们家卖的是正品吗"),
         "the shipped questions are there"
     );
-    assert_eq!(page.matches("已加载").count(), 3, "{page}");
+    assert_eq!(page.matches("已加载").count(), 4, "{page}");
 }
 
 #[test]

@@ -19,5 +19,6 @@ mod library;
 mod mining;
 mod programs;
 mod review;
+mod scenarios;
 mod sessions;
 mod sheets;

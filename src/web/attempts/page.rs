@@ -18,6 +18,8 @@ pub(super) struct Question {
     pub(super) item: ToAnswer,
     pub(super) body: String,
     pub(super) saved_at: Option<i64>,
+    /// A scenario dialogue as it stands.
+    pub(super) conversation: Option<super::turns::Conversation>,
 }
 
 impl Page for TakePage {
@@ -78,6 +80,33 @@ pub(super) struct Breakdown {
     pub(super) answer_id: Option<AnswerId>,
     /// The appeal form as typed, when it came back refused.
     pub(super) appeal_form: Option<AppealForm>,
+    /// A scenario's turns as scored.
+    pub(super) turns: Vec<TurnLine>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TurnLine {
+    customer: String,
+    reply: String,
+    score: String,
+    feeling: &'static str,
+}
+
+impl TurnLine {
+    pub(super) fn of(t: &crate::domain::scenario::TurnScore) -> TurnLine {
+        use crate::domain::scenario::Feeling;
+        TurnLine {
+            customer: t.customer.clone(),
+            reply: t.reply.clone(),
+            score: format!("{:.1}", t.score),
+            feeling: match t.feeling {
+                Feeling::MetFirst => "met_first",
+                Feeling::MetLate => "met_late",
+                Feeling::Missed => "missed",
+                Feeling::Cold => "cold",
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -99,6 +128,42 @@ impl Page for ResultPage {
     const TITLE: &'static str = "attempts.result_title";
 }
 
+/// A scenario item one reply into its conversation.
+#[cfg(test)]
+fn scenario_sample() -> Question {
+    use crate::domain::scenario::{self, Scenario, Turn};
+    let turn = |id: &str, customer: &str, calm: Option<&str>| Turn {
+        id: id.into(),
+        customer: customer.into(),
+        references: vec!["非常抱歉让您久等了".into()],
+        calm: calm.map(str::to_string),
+        escalate: None,
+    };
+    let talk = Scenario {
+        turns: vec![
+            turn("open", "快递一周了还没到！", Some("next")),
+            turn("next", "那什么时候能到？", None),
+        ],
+    };
+    let draft = scenario::transcript(&talk.said(&["非常抱歉让您久等了".into()]));
+    let item = ToAnswer {
+        id: ItemId(5),
+        position: 2,
+        scene: "in_sale".into(),
+        category: "shipping".into(),
+        prompt: "包裹晚到的顾客".into(),
+        draft: Some(draft.clone()),
+        saved_at: Some(1),
+        scenario_json: Some(crate::db::to_json(&talk)),
+    };
+    Question {
+        conversation: super::turns::Conversation::of(&item),
+        item,
+        body: draft,
+        saved_at: Some(1),
+    }
+}
+
 #[cfg(test)]
 pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
     for error in [None, Some("第2题：答案不能为空".to_string())] {
@@ -108,19 +173,24 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
                 closed_by_lead: false,
             },
             exam: ExamView::sample(),
-            questions: vec![Question {
-                item: ToAnswer {
-                    id: ItemId(3),
-                    position: 1,
-                    scene: "after_sale".into(),
-                    category: "refund".into(),
-                    prompt: "退款多久到账？".into(),
-                    draft: Some("亲".into()),
+            questions: vec![
+                Question {
+                    item: ToAnswer {
+                        id: ItemId(3),
+                        position: 1,
+                        scene: "after_sale".into(),
+                        category: "refund".into(),
+                        prompt: "退款多久到账？".into(),
+                        draft: Some("亲".into()),
+                        saved_at: Some(1),
+                        scenario_json: None,
+                    },
+                    body: "亲".into(),
                     saved_at: Some(1),
+                    conversation: None,
                 },
-                body: "亲".into(),
-                saved_at: Some(1),
-            }],
+                scenario_sample(),
+            ],
             deadline: 1_000,
             max_len: AnswerText::MAX,
             error,
@@ -158,6 +228,12 @@ pub(in crate::web) fn samples(out: &mut crate::web::pages::Samples) {
                 better: "亲，今天发出".into(),
                 error: "请写明申诉理由".into(),
             }),
+            turns: vec![TurnLine::of(&crate::domain::scenario::TurnScore {
+                customer: "快递一周了还没到！".into(),
+                reply: "非常抱歉让您久等了".into(),
+                score: 71.5,
+                feeling: crate::domain::scenario::Feeling::MetFirst,
+            })],
         };
         let blank = breakdown(
             &Item {
