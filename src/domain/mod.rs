@@ -3,6 +3,7 @@
 
 pub mod bank;
 pub mod calibration;
+pub mod chart;
 pub mod content;
 pub mod curriculum;
 pub mod diff;
@@ -21,5 +22,6 @@ pub mod scenario;
 pub mod scoring;
 pub mod sheet;
 pub mod similarity;
+pub mod stats;
 pub mod text;
 pub mod types;
