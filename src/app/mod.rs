@@ -3,6 +3,7 @@
 
 pub mod banks;
 pub mod cohorts;
+pub mod dashboard;
 pub mod exams;
 pub mod featured;
 pub mod grading;

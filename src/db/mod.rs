@@ -7,6 +7,7 @@ pub mod attempts;
 pub mod backup;
 pub mod cohorts;
 pub mod columns;
+pub mod dashboard;
 pub mod drafts;
 pub mod exams;
 pub mod featured;

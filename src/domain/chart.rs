@@ -89,9 +89,18 @@ pub fn sparkline(title: &str, values: &[f64], mark: Option<f64>) -> String {
         .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, y(*v)))
         .collect();
     if points.len() == 1 {
-        let _ = write!(svg, "<circle cx=\"{}\" cy=\"{:.1}\" r=\"2\" class=\"dot\"/>", w / 2.0, y(values[0]));
+        let _ = write!(
+            svg,
+            "<circle cx=\"{}\" cy=\"{:.1}\" r=\"2\" class=\"dot\"/>",
+            w / 2.0,
+            y(values[0])
+        );
     } else if !points.is_empty() {
-        let _ = write!(svg, "<polyline points=\"{}\" class=\"line\"/>", points.join(" "));
+        let _ = write!(
+            svg,
+            "<polyline points=\"{}\" class=\"line\"/>",
+            points.join(" ")
+        );
     }
     svg.push_str("</svg>");
     svg
@@ -111,7 +120,11 @@ mod tests {
 
     #[test]
     fn labels_are_escaped_so_a_name_cannot_break_the_page() {
-        let svg = bars("分布 <b>", &[("<script>".into(), 3.0), ("a&b".into(), 1.0)], None);
+        let svg = bars(
+            "分布 <b>",
+            &[("<script>".into(), 3.0), ("a&b".into(), 1.0)],
+            None,
+        );
         assert!(!svg.contains("<script>") && !svg.contains("<b>"));
         assert!(svg.contains("&lt;script&gt;") && svg.contains("a&amp;b"));
         assert_eq!(svg.matches("<rect").count(), 2);
@@ -122,7 +135,10 @@ mod tests {
         let svg = bars("t", &[("a".into(), 4.0), ("b".into(), 2.0)], None);
         let full = H - 2.0 * PAD;
         assert!(svg.contains(&format!("height=\"{full:.1}\"")), "{svg}");
-        assert!(svg.contains(&format!("height=\"{:.1}\"", full / 2.0)), "{svg}");
+        assert!(
+            svg.contains(&format!("height=\"{:.1}\"", full / 2.0)),
+            "{svg}"
+        );
         let empty = bars("t", &[], None);
         assert!(empty.ends_with("</svg>") && !empty.contains("<rect"));
     }
@@ -130,7 +146,11 @@ mod tests {
     #[test]
     fn a_sparkline_has_one_point_per_value() {
         let svg = sparkline("t", &[10.0, 50.0, 90.0], Some(60.0));
-        let points = svg.split("points=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("");
+        let points = svg
+            .split("points=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or("");
         assert_eq!(points.split(' ').count(), 3);
         assert!(svg.contains("class=\"mark\""));
         assert!(sparkline("t", &[70.0], None).contains("<circle"));

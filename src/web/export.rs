@@ -15,7 +15,11 @@ use crate::domain::review::standings;
 use crate::error::AppError;
 
 /// A CSV file from a header and rows, named `name` for the download.
-fn csv_file(name: &str, header: &[String], rows: &[Vec<String>]) -> Result<HttpResponse, AppError> {
+pub(super) fn csv_file(
+    name: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<HttpResponse, AppError> {
     let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     out.write_record(header.iter().map(|h| cell(h)))
         .map_err(|e| anyhow::anyhow!("csv: {e}"))?;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod attempts;
 pub mod auth;
 pub mod cohorts;
+pub mod dashboard;
 pub mod exams;
 pub mod export;
 pub mod featured;
@@ -251,6 +252,8 @@ fn library_routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/featured", web::get().to(featured::show))
         .route("/programs", web::get().to(programs::list))
+        .route("/dashboard", web::get().to(dashboard::show))
+        .route("/dashboard/{chart}", web::get().to(dashboard::csv))
         .route("/cohorts", web::get().to(cohorts::list))
         .route("/cohorts", web::post().to(cohorts::create))
         .route("/cohorts/{id}", web::get().to(cohorts::show))

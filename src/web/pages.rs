@@ -170,6 +170,7 @@ mod harness {
         crate::web::learned::samples(&mut samples);
         crate::web::programs::samples(&mut samples);
         crate::web::cohorts::samples(&mut samples);
+        crate::web::dashboard::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

@@ -60,6 +60,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/scoring" | "/scoring/adopt" | "/scoring/reset") => Lead,
         (_, "/questions/learned") => Lead,
         (_, "/cohorts" | "/cohorts/{id}" | "/cohorts/{id}/members") => Lead,
+        (_, "/dashboard" | "/dashboard/{chart}") => Lead,
         (_, "/cohorts/{id}/members/{user}/remove" | "/cohorts/{id}/exceptions") => Lead,
         _ => return None,
     })
@@ -295,6 +296,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
             .replace("{question}", &question.to_string())
             .replace("{alternate}", &alternate.to_string())
             .replace("{user}", &new_hire.to_string())
+            .replace("{chart}", "items.csv")
     };
     // Logging out ends the session the other requests use: it goes last.
     let mut ordered = routes.clone();

@@ -8,6 +8,7 @@ mod backup;
 mod browser;
 mod cli;
 mod cohorts;
+mod dashboard;
 mod exams;
 mod fuzz;
 mod helpers;

@@ -1,0 +1,93 @@
+//! What a lead's dashboard reads: every submitted attempt, and every answer of
+//! one with its item's category and the rubric lines of its report.
+
+use diesel::prelude::*;
+
+use super::columns::{AttemptId, ExamId, ItemId};
+use super::schema::{answers, attempts, exam_items};
+use super::{on_conn, Conn, DbResult};
+use crate::domain::scoring::CheckOutcome;
+
+/// A submitted attempt.
+#[derive(Debug, Clone, Queryable)]
+pub struct Sitting {
+    pub attempt: AttemptId,
+    pub exam: ExamId,
+    pub user: i64,
+    pub submitted_at: i64,
+    pub score: Option<f64>,
+}
+
+pub fn submitted(conn: &mut Conn) -> DbResult<Vec<Sitting>> {
+    Ok(on_conn!(conn, c => attempts::table
+        .filter(attempts::submitted_at.is_not_null())
+        .order(attempts::submitted_at)
+        .select((
+            attempts::id,
+            attempts::exam_id,
+            attempts::user_id,
+            attempts::submitted_at.assume_not_null(),
+            attempts::score,
+        ))
+        .load(c))?)
+}
+
+/// A scored answer with what the dashboard groups it by.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub attempt: AttemptId,
+    pub item: ItemId,
+    pub category: String,
+    pub score: f64,
+    pub ms: i64,
+    /// The rubric lines of its report.
+    pub checks: Vec<CheckOutcome>,
+}
+
+/// Only the rubric lines of a stored report are read.
+#[derive(serde::Deserialize)]
+struct Lines {
+    #[serde(default)]
+    checks: Vec<CheckOutcome>,
+}
+
+/// Every scored answer of a submitted attempt.
+pub fn scored_answers(conn: &mut Conn) -> DbResult<Vec<Scored>> {
+    type Row = (AttemptId, ItemId, String, Option<f64>, i64, Option<String>);
+    let rows: Vec<Row> = on_conn!(conn, c => answers::table
+        .inner_join(exam_items::table)
+        .inner_join(attempts::table)
+        .filter(attempts::submitted_at.is_not_null())
+        .select((
+            answers::attempt_id,
+            answers::item_id,
+            exam_items::category,
+            answers::score,
+            answers::time_spent_ms,
+            answers::report_json,
+        ))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(attempt, item, category, score, ms, report)| {
+            Some(Scored {
+                attempt,
+                item,
+                category,
+                score: score?,
+                ms,
+                // A report unreadable for its rubric lines still counts its score.
+                checks: report
+                    .and_then(|json| serde_json::from_str::<Lines>(&json).ok())
+                    .map_or_else(Vec::new, |l| l.checks),
+            })
+        })
+        .collect())
+}
+
+/// Every item's exam, position and question.
+pub fn items(conn: &mut Conn) -> DbResult<Vec<(ItemId, ExamId, i32, String)>> {
+    Ok(on_conn!(conn, c => exam_items::table
+        .select((exam_items::id, exam_items::exam_id, exam_items::position, exam_items::prompt))
+        .load(c))?)
+}

@@ -1,0 +1,73 @@
+//! The lead's dashboard on the demo team: cohort progress, distributions,
+//! trends, weakest points and question analysis, each with its CSV.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{fresh_database_url, spawn_on, Client, TestApp};
+
+async fn demo() -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = fresh_database_url(dir.path());
+    let app = spawn_on(
+        &url,
+        &crate::helpers::banks(),
+        actix_web::cookie::Key::generate(),
+    )
+    .await;
+    let pool = huashu::cli::serve::open_db(&url).expect("database");
+    crate::helpers::seed_demo(&pool);
+    let hash = huashu::app::passwords::hash_password("password-123").expect("hash");
+    app.sql(&format!("UPDATE users SET password_hash = '{hash}'"));
+    (app, dir)
+}
+
+async fn signed_in(app: &TestApp, username: &str) -> Client {
+    let mut c = app.client();
+    c.login(username, "password-123").await;
+    c
+}
+
+#[actix_web::test]
+async fn a_lead_sees_the_cohort_the_exams_and_the_questions_with_their_numbers() {
+    let (app, _dir) = demo().await;
+    let mut lead = signed_in(&app, "lead").await;
+    let page = lead.get("/dashboard").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = page.body;
+    let cohorts =
+        crate::helpers::between(&body, "id=\"dash-cohorts\"", "</section>").expect("cohorts");
+    assert!(
+        cohorts.contains("十二月新人班") && cohorts.contains("小新 · 第 2 周"),
+        "{cohorts}"
+    );
+    assert!(body.contains("售后安抚与退款（演示）"), "{body}");
+    assert!(
+        body.matches("<svg").count() >= 4,
+        "charts drawn on the server"
+    );
+    assert!(body.contains("张伟"), "{body}");
+    assert!(body.contains("id=\"dash-items\""), "{body}");
+
+    let items = lead.get("/dashboard/items.csv").await;
+    assert_eq!(items.status, StatusCode::OK);
+    let mut lines = items.body.lines();
+    let header = lines.next().unwrap_or("");
+    assert!(
+        header.contains("facility") && header.contains("discrimination"),
+        "{header}"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty(), "every answered question");
+    let exams = lead.get("/dashboard/exams.csv").await.body;
+    assert!(exams.contains("售后安抚与退款（演示）,3,"), "{exams}");
+    assert_eq!(
+        lead.get("/dashboard/other.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let mut trainee = signed_in(&app, "xiaoxin").await;
+    assert_eq!(
+        trainee.get("/dashboard").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
