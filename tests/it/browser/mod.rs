@@ -9,6 +9,8 @@ use serde_json::{json, Value};
 
 use crate::helpers::{open_exam, spawn, AUTHENTIC};
 
+mod path;
+
 /// One browser at a time: two headless Chromiums typing on two cores at once
 /// starve each other's timers (the autosave waits for a pause in typing).
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
