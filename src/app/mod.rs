@@ -4,6 +4,7 @@
 pub mod banks;
 pub mod cohorts;
 pub mod dashboard;
+pub mod digest;
 pub mod exams;
 pub mod featured;
 pub mod grading;

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod content;
 pub mod curriculum;
 pub mod diff;
+pub mod digest;
 pub mod exam;
 pub mod facts;
 pub mod featured;

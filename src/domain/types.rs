@@ -55,6 +55,8 @@ pub enum Invalid {
     Reason { max: usize },
     #[error("no such week in this program")]
     Week,
+    #[error("a day is written YYYY-MM-DD")]
+    Day,
 }
 
 impl Invalid {
@@ -76,6 +78,7 @@ impl Invalid {
             Invalid::StartDate => "invalid.start_date",
             Invalid::Reason { .. } => "invalid.reason",
             Invalid::Week => "invalid.week",
+            Invalid::Day => "invalid.day",
             Invalid::TimeLimit { .. } => "invalid.time_limit",
             Invalid::PassMark => "invalid.pass_mark",
             Invalid::NoQuestions => "invalid.no_questions",

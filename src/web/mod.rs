@@ -6,6 +6,7 @@ pub mod attempts;
 pub mod auth;
 pub mod cohorts;
 pub mod dashboard;
+pub mod digest;
 pub mod exams;
 pub mod export;
 pub mod featured;
@@ -253,6 +254,8 @@ fn library_routes(cfg: &mut web::ServiceConfig) {
         .route("/featured", web::get().to(featured::show))
         .route("/programs", web::get().to(programs::list))
         .route("/dashboard", web::get().to(dashboard::show))
+        .route("/digest", web::get().to(digest::show))
+        .route("/digest.csv", web::get().to(digest::csv))
         .route("/dashboard/{chart}", web::get().to(dashboard::csv))
         .route("/cohorts", web::get().to(cohorts::list))
         .route("/cohorts", web::post().to(cohorts::create))

@@ -171,6 +171,7 @@ mod harness {
         crate::web::programs::samples(&mut samples);
         crate::web::cohorts::samples(&mut samples);
         crate::web::dashboard::samples(&mut samples);
+        crate::web::digest::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

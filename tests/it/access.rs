@@ -60,7 +60,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/scoring" | "/scoring/adopt" | "/scoring/reset") => Lead,
         (_, "/questions/learned") => Lead,
         (_, "/cohorts" | "/cohorts/{id}" | "/cohorts/{id}/members") => Lead,
-        (_, "/dashboard" | "/dashboard/{chart}") => Lead,
+        (_, "/dashboard" | "/dashboard/{chart}" | "/digest" | "/digest.csv") => Lead,
         (_, "/cohorts/{id}/members/{user}/remove" | "/cohorts/{id}/exceptions") => Lead,
         _ => return None,
     })

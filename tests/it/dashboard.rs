@@ -71,3 +71,34 @@ async fn a_lead_sees_the_cohort_the_exams_and_the_questions_with_their_numbers()
         StatusCode::FORBIDDEN
     );
 }
+
+#[actix_web::test]
+async fn the_department_digest_lists_the_weeks_most_asked_groups_and_exports_them() {
+    let (app, _dir) = demo().await;
+    let mut lead = signed_in(&app, "lead").await;
+    let page = lead.get("/digest").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let sections = page.body.matches("class=\"digest\"").count();
+    assert!(
+        sections >= 2,
+        "the demo's chats reach several departments: {}",
+        page.body
+    );
+    assert!(page.body.contains("顾客原话"), "{}", page.body);
+    let week = crate::helpers::between(&page.body, "href=\"/digest.csv?week=", "\"")
+        .expect("the week shown")
+        .to_string();
+    let csv = lead.get(&format!("/digest.csv?week={week}")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let rows: Vec<&str> = csv.body.lines().skip(1).collect();
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r.starts_with(&week)),
+        "{}",
+        csv.body
+    );
+    let old = lead.get("/digest?week=2020-01-06").await.body;
+    assert!(old.contains("这一周没有带部门标签的提问"), "{old}");
+    let bad = lead.get("/digest?week=last-week").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("日期格式应为"), "{}", bad.body);
+}
