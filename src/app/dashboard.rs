@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::cohorts::{self, Board, CohortError};
 use crate::db::columns::ExamId;
-use crate::db::dashboard::{self as stored, Scored, Sitting};
+use crate::db::dashboard::{self as stored, ItemInfo, Scored, Sitting};
 use crate::db::exams::{self, ExamRow};
 use crate::db::users::{self, User};
 use crate::db::Conn;
@@ -130,7 +130,7 @@ fn criteria(answers: &[Scored]) -> Vec<(Check, f64, usize)> {
 
 fn item_lines(
     all: &[ExamRow],
-    items: &[(crate::db::columns::ItemId, ExamId, i32, String)],
+    items: &[ItemInfo],
     sittings: &[Sitting],
     answers: &[Scored],
 ) -> Vec<ItemLine> {
@@ -157,8 +157,8 @@ fn item_lines(
             stats::items(&responses).into_iter().map(move |s| {
                 let (position, prompt) = items
                     .iter()
-                    .find(|i| i.0.get() == s.item)
-                    .map_or((0, String::new()), |i| (i.2, i.3.clone()));
+                    .find(|i| i.id.get() == s.item)
+                    .map_or((0, String::new()), |i| (i.position, i.prompt.clone()));
                 ItemLine {
                     exam,
                     exam_title: title.clone(),

@@ -15,4 +15,5 @@ pub mod passwords;
 pub mod review;
 pub mod scenarios;
 pub mod tokens;
+pub mod weekly;
 pub mod weights;

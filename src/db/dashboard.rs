@@ -85,9 +85,25 @@ pub fn scored_answers(conn: &mut Conn) -> DbResult<Vec<Scored>> {
         .collect())
 }
 
-/// Every item's exam, position and question.
-pub fn items(conn: &mut Conn) -> DbResult<Vec<(ItemId, ExamId, i32, String)>> {
+/// An exam item as the dashboard names it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ItemInfo {
+    pub id: ItemId,
+    pub exam: ExamId,
+    pub position: i32,
+    pub prompt: String,
+    /// The bank question it copies.
+    pub question: i64,
+}
+
+pub fn items(conn: &mut Conn) -> DbResult<Vec<ItemInfo>> {
     Ok(on_conn!(conn, c => exam_items::table
-        .select((exam_items::id, exam_items::exam_id, exam_items::position, exam_items::prompt))
+        .select((
+            exam_items::id,
+            exam_items::exam_id,
+            exam_items::position,
+            exam_items::prompt,
+            exam_items::question_id,
+        ))
         .load(c))?)
 }

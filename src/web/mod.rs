@@ -25,6 +25,7 @@ pub mod review;
 pub mod rubric;
 pub mod setup;
 pub mod startup;
+pub mod weekly;
 pub mod weights;
 
 use std::net::TcpListener;
@@ -255,6 +256,8 @@ fn library_routes(cfg: &mut web::ServiceConfig) {
         .route("/programs", web::get().to(programs::list))
         .route("/dashboard", web::get().to(dashboard::show))
         .route("/digest", web::get().to(digest::show))
+        .route("/weekly", web::get().to(weekly::show))
+        .route("/weekly.csv", web::get().to(weekly::csv))
         .route("/digest.csv", web::get().to(digest::csv))
         .route("/dashboard/{chart}", web::get().to(dashboard::csv))
         .route("/cohorts", web::get().to(cohorts::list))

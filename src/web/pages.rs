@@ -172,6 +172,7 @@ mod harness {
         crate::web::cohorts::samples(&mut samples);
         crate::web::dashboard::samples(&mut samples);
         crate::web::digest::samples(&mut samples);
+        crate::web::weekly::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

@@ -61,6 +61,7 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/questions/learned") => Lead,
         (_, "/cohorts" | "/cohorts/{id}" | "/cohorts/{id}/members") => Lead,
         (_, "/dashboard" | "/dashboard/{chart}" | "/digest" | "/digest.csv") => Lead,
+        (_, "/weekly" | "/weekly.csv") => Lead,
         (_, "/cohorts/{id}/members/{user}/remove" | "/cohorts/{id}/exceptions") => Lead,
         _ => return None,
     })

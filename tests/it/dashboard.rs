@@ -102,3 +102,55 @@ async fn the_department_digest_lists_the_weeks_most_asked_groups_and_exports_the
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(bad.body.contains("日期格式应为"), "{}", bad.body);
 }
+
+#[actix_web::test]
+async fn the_weekly_review_names_the_weakest_points_and_drafts_the_next_exam() {
+    let (app, _dir) = demo().await;
+    let mut lead = signed_in(&app, "lead").await;
+    let page = lead.get("/weekly").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = page.body;
+    assert!(
+        body.contains("本周共"),
+        "the demo's exams were sat this week: {body}"
+    );
+    let weakest =
+        crate::helpers::between(&body, "id=\"weekly-weakest\"", "</section>").expect("weakest");
+    assert!(
+        weakest.matches("<li>").count() <= 3 && weakest.contains("<li>"),
+        "{weakest}"
+    );
+    let next =
+        crate::helpers::between(&body, "id=\"weekly-next\"", "</section>").expect("next exam");
+    let picked: Vec<String> = next
+        .match_indices("name=\"q\" value=\"")
+        .filter_map(|(at, m)| crate::helpers::number_after(&next[at..], m))
+        .map(|id| id.to_string())
+        .collect();
+    assert!(!picked.is_empty() && picked.len() <= 5, "{next}");
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("title", "本周复习"),
+        ("time_limit", "30"),
+        ("pass_mark", "60"),
+    ];
+    fields.extend(picked.iter().map(|q| ("q", q.as_str())));
+    let drafted = lead.post("/exams", &fields).await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+    assert!(
+        drafted.location.starts_with("/exams/"),
+        "{}",
+        drafted.location
+    );
+
+    let csv = lead.get("/weekly.csv").await.body;
+    assert!(csv.lines().any(|l| l.contains(",weakest,")), "{csv}");
+    let quiet = lead.get("/weekly?week=2020-01-08").await.body;
+    assert!(
+        quiet.contains("这一周还没有人交卷") && quiet.contains("2020-01-06"),
+        "{quiet}"
+    );
+    assert_eq!(
+        lead.get("/weekly?week=soon").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
