@@ -146,6 +146,13 @@ fn main() {
         seeded.elapsed().as_secs_f64()
     );
 
+    let read = Instant::now();
+    let answers = huashu::db::dashboard::scored_answers(&mut conn).expect("answers");
+    println!(
+        "reading {} scored answers with their rubric lines: {:.1} ms",
+        answers.len(),
+        read.elapsed().as_secs_f64() * 1000.0
+    );
     let loaded = Instant::now();
     let data = huashu::app::dashboard::load(&mut conn, cohorts::today()).expect("dashboard");
     println!(

@@ -123,8 +123,8 @@ fn criteria(answers: &[Scored]) -> Vec<(Check, f64, usize)> {
     stats::weakest(answers.iter().flat_map(|a| {
         a.checks
             .iter()
-            .filter(|c| c.expected)
-            .map(|c| (c.check, if c.found.is_some() { 1.0 } else { 0.0 }))
+            .filter(|(_, expected, _)| *expected)
+            .map(|(check, _, met)| (*check, if *met { 1.0 } else { 0.0 }))
     }))
 }
 

@@ -64,8 +64,8 @@ pub fn load(conn: &mut Conn, monday: NaiveDate) -> DbResult<Weekly> {
         stats::weakest(xs.iter().flat_map(|a| {
             a.checks
                 .iter()
-                .filter(|c| c.expected)
-                .map(|c| (c.check, if c.found.is_some() { 1.0 } else { 0.0 }))
+                .filter(|(_, expected, _)| *expected)
+                .map(|(check, _, met)| (*check, if *met { 1.0 } else { 0.0 }))
         }))
     };
     let met_before = met(&before);

@@ -11,6 +11,7 @@ use super::schema::{answers, attempts, cohort_exams, exam_items, exams, users};
 use super::users::{User, UserRow};
 use super::{on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::exam;
+use crate::domain::scoring::pack_checks;
 use crate::domain::scoring::Report;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, serde::Deserialize)]
@@ -42,6 +43,9 @@ pub struct AnswerRow {
     /// A scenario's time per turn (backups made before scenarios have none).
     #[serde(default)]
     pub turns_json: Option<String>,
+    /// The report's rubric lines packed (`scoring::pack_checks`).
+    #[serde(default)]
+    pub rubric_bits: Option<i32>,
 }
 
 /// An answer as the program uses it: the scorer's report decoded.
@@ -376,6 +380,7 @@ pub fn submit(
                     answers::updated_at.eq(now),
                     answers::score.eq(s.report.score),
                     answers::report_json.eq(&report_json),
+                    answers::rubric_bits.eq(pack_checks(&s.report.checks)),
                 ))
                 .on_conflict((answers::attempt_id, answers::item_id))
                 .do_update()
@@ -384,6 +389,7 @@ pub fn submit(
                     answers::updated_at.eq(now),
                     answers::score.eq(s.report.score),
                     answers::report_json.eq(&report_json),
+                    answers::rubric_bits.eq(pack_checks(&s.report.checks)),
                 ))
                 .execute(c))?;
         }
@@ -489,6 +495,7 @@ pub fn rescore(
             .set((
                 answers::score.eq(s.report.score),
                 answers::report_json.eq(to_json(&s.report)),
+                answers::rubric_bits.eq(pack_checks(&s.report.checks)),
             ))
             .execute(c))?;
         }

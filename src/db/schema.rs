@@ -153,6 +153,7 @@ diesel::table! {
         score -> Nullable<Double>,
         report_json -> Nullable<Text>,
         turns_json -> Nullable<Text>,
+        rubric_bits -> Nullable<Integer>,
     }
 }
 

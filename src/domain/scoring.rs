@@ -85,6 +85,24 @@ pub struct CheckOutcome {
     pub found: Option<String>,
 }
 
+/// Rubric lines packed in an integer, two bits per check in `Check::ALL`
+/// order (expected, then met), for reading many answers at once.
+pub fn pack_checks(checks: &[CheckOutcome]) -> i32 {
+    checks.iter().fold(0, |bits, c| {
+        let at = 2 * (c.check as i32);
+        bits | (i32::from(c.expected) << at) | (i32::from(c.found.is_some()) << (at + 1))
+    })
+}
+
+/// Each check with whether it was expected and whether it was met.
+pub fn unpack_checks(bits: i32) -> impl Iterator<Item = (Check, bool, bool)> {
+    Check::ALL.into_iter().filter_map(move |c| {
+        let at = 2 * (c as i32);
+        let (expected, met) = (bits >> at & 1 == 1, bits >> (at + 1) & 1 == 1);
+        (expected || met).then_some((c, expected, met))
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub score: f64,
@@ -457,5 +475,29 @@ mod tests {
         assert!(echo.score < answer.score, "{echo:?}\n{answer:?}");
         assert_eq!(echo.content.recall, 0.0);
         assert!(answer.content.recall > 0.8, "{:?}", answer.content);
+    }
+
+    #[test]
+    fn rubric_lines_pack_into_an_integer_and_back() {
+        let line = |check, expected, found: Option<&str>| CheckOutcome {
+            check,
+            expected,
+            found: found.map(str::to_string),
+        };
+        let checks = [
+            line(Check::Empathy, true, Some("抱歉")),
+            line(Check::TimePromise, true, None),
+            line(Check::Thanks, false, Some("谢谢")),
+        ];
+        let back: Vec<(Check, bool, bool)> = unpack_checks(pack_checks(&checks)).collect();
+        assert_eq!(
+            back,
+            [
+                (Check::Empathy, true, true),
+                (Check::TimePromise, true, false),
+                (Check::Thanks, false, true),
+            ]
+        );
+        assert_eq!(unpack_checks(0).count(), 0);
     }
 }
