@@ -21,6 +21,7 @@ pub mod review;
 pub mod rubric;
 pub mod scenario;
 pub mod scoring;
+pub mod service;
 pub mod sheet;
 pub mod similarity;
 pub mod stats;

@@ -425,7 +425,7 @@ fn clauses(folded: &str) -> impl Iterator<Item = &str> {
 /// A concrete time the agent commits to: a named moment or a number with a
 /// time unit, in a clause that states no policy (七天无理由) and is not
 /// negated; a vague count (几天) is no promise.
-fn time_promise(folded: &str) -> Option<String> {
+pub fn time_promise(folded: &str) -> Option<String> {
     clauses(folded)
         .filter(|clause| !POLICY_FINDER.is_match(clause))
         .find_map(|clause| {
