@@ -13,13 +13,16 @@ use crate::app::digest::{self, Weekly};
 use crate::domain::types::Invalid;
 use crate::error::AppError;
 
+/// `?week=YYYY-MM-DD`: any day of the week wanted (the digest and the weekly
+/// review read it alike).
 #[derive(Deserialize)]
 pub struct WeekQuery {
     week: Option<String>,
 }
 
 impl WeekQuery {
-    fn day(&self) -> Result<Option<NaiveDate>, AppError> {
+    /// The day given, None when none is; a day not written YYYY-MM-DD is refused.
+    pub(super) fn day(&self) -> Result<Option<NaiveDate>, AppError> {
         match self
             .week
             .as_deref()

@@ -110,7 +110,8 @@ impl ShownWeek {
     }
 }
 
-fn in_language(zh: &str, en: Option<&String>, english: bool) -> String {
+/// The English text when the reader reads English and there is one.
+pub(super) fn in_language(zh: &str, en: Option<&String>, english: bool) -> String {
     match en {
         Some(en) if english => en.clone(),
         _ => zh.to_string(),

@@ -5,26 +5,17 @@
 //! as CSV (`/weekly.csv`).
 
 use actix_web::{web, HttpResponse};
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::digest::WeekQuery;
 use super::export::csv_file;
 use super::render::{Ctx, Lead, Page};
 use crate::app::weekly::{self, Weekly};
 use crate::domain::mining::mine::monday_of;
-use crate::domain::types::Invalid;
 use crate::error::AppError;
 
-#[derive(Deserialize)]
-pub struct WeekQuery {
-    week: Option<String>,
-}
-
 async fn load(ctx: &Ctx, q: &WeekQuery) -> Result<Weekly, AppError> {
-    let day = match q.week.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-        None => crate::app::cohorts::today(),
-        Some(w) => NaiveDate::parse_from_str(w, "%Y-%m-%d").map_err(|_| Invalid::Day)?,
-    };
+    let day = q.day()?.unwrap_or_else(crate::app::cohorts::today);
     let monday = monday_of(day);
     ctx.db(move |conn| Ok(weekly::load(conn, monday)?)).await
 }
@@ -178,7 +169,7 @@ impl Page for WeeklyPage {
 
 #[cfg(test)]
 pub(super) fn samples(out: &mut crate::web::pages::Samples) {
-    let week = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
+    let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
     let full = Weekly {
         week,
         answers: 40,

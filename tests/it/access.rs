@@ -6,7 +6,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{fresh_database_url, spawn_on, Client};
+use crate::helpers::Client;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -162,19 +162,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
     );
 
     // The demo team and its data, with known passwords.
-    let dir = tempfile::tempdir().expect("dir");
-    let url = fresh_database_url(dir.path());
-    // The banks load with the app; the demo's exams are drawn from them.
-    let app = spawn_on(
-        &url,
-        &crate::helpers::banks(),
-        actix_web::cookie::Key::generate(),
-    )
-    .await;
-    let pool = huashu::cli::serve::open_db(&url).expect("database");
-    crate::helpers::seed_demo(&pool);
-    let hash = huashu::app::passwords::hash_password("password-123").expect("hash");
-    app.sql(&format!("UPDATE users SET password_hash = '{hash}'"));
+    let (app, _dir) = crate::helpers::spawn_demo().await;
     let id = |query: &str| app.count(query);
     let user = |name: &str| {
         id(&format!(

@@ -3,23 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{fresh_database_url, spawn_on, Client, TestApp};
-
-async fn demo() -> (TestApp, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("dir");
-    let url = fresh_database_url(dir.path());
-    let app = spawn_on(
-        &url,
-        &crate::helpers::banks(),
-        actix_web::cookie::Key::generate(),
-    )
-    .await;
-    let pool = huashu::cli::serve::open_db(&url).expect("database");
-    crate::helpers::seed_demo(&pool);
-    let hash = huashu::app::passwords::hash_password("password-123").expect("hash");
-    app.sql(&format!("UPDATE users SET password_hash = '{hash}'"));
-    (app, dir)
-}
+use crate::helpers::{Client, TestApp};
 
 async fn signed_in(app: &TestApp, username: &str) -> Client {
     let mut c = app.client();
@@ -29,7 +13,7 @@ async fn signed_in(app: &TestApp, username: &str) -> Client {
 
 #[actix_web::test]
 async fn a_lead_sees_the_cohort_the_exams_and_the_questions_with_their_numbers() {
-    let (app, _dir) = demo().await;
+    let (app, _dir) = crate::helpers::spawn_demo().await;
     let mut lead = signed_in(&app, "lead").await;
     let page = lead.get("/dashboard").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -74,7 +58,7 @@ async fn a_lead_sees_the_cohort_the_exams_and_the_questions_with_their_numbers()
 
 #[actix_web::test]
 async fn the_department_digest_lists_the_weeks_most_asked_groups_and_exports_them() {
-    let (app, _dir) = demo().await;
+    let (app, _dir) = crate::helpers::spawn_demo().await;
     let mut lead = signed_in(&app, "lead").await;
     let page = lead.get("/digest").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -105,7 +89,7 @@ async fn the_department_digest_lists_the_weeks_most_asked_groups_and_exports_the
 
 #[actix_web::test]
 async fn the_weekly_review_names_the_weakest_points_and_drafts_the_next_exam() {
-    let (app, _dir) = demo().await;
+    let (app, _dir) = crate::helpers::spawn_demo().await;
     let mut lead = signed_in(&app, "lead").await;
     let page = lead.get("/weekly").await;
     assert_eq!(page.status, StatusCode::OK);

@@ -446,3 +446,17 @@ pub fn seed_demo(pool: &huashu::db::DbPool) -> Vec<huashu::cli::demo::Login> {
         .collect();
     huashu::cli::demo::seed(pool, &programs).expect("demo")
 }
+
+/// The demo team (`serve --demo`) on a fresh database, every password
+/// "password-123"; the folder holding the database goes with the app.
+pub async fn spawn_demo() -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = fresh_database_url(dir.path());
+    // The banks load with the app; the demo's exams are drawn from them.
+    let app = spawn_on(&url, &banks(), Key::generate()).await;
+    let pool = huashu::cli::serve::open_db(&url).expect("database");
+    seed_demo(&pool);
+    let hash = huashu::app::passwords::hash_password("password-123").expect("hash");
+    app.sql(&format!("UPDATE users SET password_hash = '{hash}'"));
+    (app, dir)
+}

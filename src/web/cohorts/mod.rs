@@ -19,6 +19,7 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::auth::Form;
+use super::programs::in_language;
 use super::render::{redirect, Ctx, Lead, Page};
 use crate::app::cohorts::{self, NewCohort, Sat};
 use crate::domain::curriculum::Status;
@@ -191,19 +192,13 @@ struct Typed {
 }
 
 fn title(p: &Program, english: bool) -> String {
-    match (&p.title_en, english) {
-        (Some(en), true) => en.clone(),
-        _ => p.title.clone(),
-    }
+    in_language(&p.title, p.title_en.as_ref(), english)
 }
 
 fn week_title(p: &Program, week: usize, english: bool) -> String {
-    p.weeks
-        .get(week)
-        .map_or_else(String::new, |w| match (&w.title_en, english) {
-            (Some(en), true) => en.clone(),
-            _ => w.title.clone(),
-        })
+    p.weeks.get(week).map_or_else(String::new, |w| {
+        in_language(&w.title, w.title_en.as_ref(), english)
+    })
 }
 
 #[derive(Serialize)]
