@@ -242,7 +242,8 @@ pub struct LogArgs {
     #[arg(long, value_parser = ["csv", "tsv", "jsonl", "ndjson", "json", "txt", "text", "log"])]
     pub format: Option<String>,
 
-    /// Columns by name, e.g. `message=内容,speaker=发送方,conversation=会话ID,time=时间`.
+    /// Columns by name, e.g. `message=内容,speaker=发送方,conversation=会话ID,time=时间`;
+    /// for the service figures also `agent=客服,customer=买家,csat=满意度,nps=推荐度`.
     #[arg(long)]
     pub map: Option<String>,
 

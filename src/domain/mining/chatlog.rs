@@ -51,6 +51,17 @@ pub struct Turn {
     pub time: Option<String>,
     pub speaker: Speaker,
     pub text: String,
+    pub meta: Meta,
+}
+
+/// What else a row may say about its conversation: who spoke or served, and
+/// the customer's ratings, as written (read by the service figures).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meta {
+    pub agent: Option<String>,
+    pub customer: Option<String>,
+    pub csat: Option<String>,
+    pub nps: Option<String>,
 }
 
 /// Why a row could not be read.
@@ -229,6 +240,7 @@ fn text_lines(input: Box<dyn Read + '_>) -> impl Iterator<Item = Row> + '_ {
                     time: None,
                     speaker: Speaker::Customer,
                     text,
+                    meta: Meta::default(),
                 })),
             }
         })
@@ -267,17 +279,10 @@ fn json_lines(input: Box<dyn Read + '_>, mapping: Mapping) -> impl Iterator<Item
                     Err(_) => return bad(RowProblem::MissingMessage, &raw),
                 },
             };
-            let field = |name: &Option<String>| {
-                name.as_ref()
-                    .and_then(|n| object.get(n))
-                    .and_then(json_text)
-            };
             Some(chatcols::turn(
                 line_no,
-                field(&Some(cols.message.clone())),
-                field(&cols.conversation),
-                field(&cols.time),
-                cols.speaker.as_ref().map(|_| field(&cols.speaker)),
+                &cols,
+                |name| object.get(name).and_then(json_text),
                 &raw,
             ))
         })
@@ -316,16 +321,6 @@ fn csv_rows<'a>(
         return Ok(Box::new(std::iter::empty()));
     }
     let cols = chatcols::detect(&headers, mapping)?;
-    let index = move |name: &Option<String>| {
-        name.as_ref()
-            .and_then(|n| headers.iter().position(|h| h == n))
-    };
-    let (message, conversation, time, speaker) = (
-        index(&Some(cols.message.clone())),
-        index(&cols.conversation),
-        index(&cols.time),
-        index(&cols.speaker),
-    );
     Ok(Box::new(reader.into_byte_records().map(move |record| {
         let record = record.map_err(|e| BadRow {
             line: e.position().map_or(0, |p| p.line()),
@@ -349,18 +344,14 @@ fn csv_rows<'a>(
                 sample: sample(&raw),
             });
         }
-        let field = |i: Option<usize>| {
-            i.and_then(|i| record.get(i))
+        let field = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| record.get(i))
                 .map(|b| String::from_utf8_lossy(b).into_owned())
         };
-        chatcols::turn(
-            line,
-            field(message),
-            field(conversation),
-            field(time),
-            speaker.map(|i| field(Some(i))),
-            &raw,
-        )
+        chatcols::turn(line, &cols, field, &raw)
     })))
 }
 

@@ -148,6 +148,7 @@ mod tests {
                 time: Some("2026-11-18 10:00:00".into()),
                 speaker: Speaker::Customer,
                 text: (*text).to_string(),
+                meta: Default::default(),
             }));
         }
         miner.finish_questions().0

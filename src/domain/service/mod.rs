@@ -20,6 +20,9 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use super::mining::chatlog::Speaker;
 use super::{rubric, text};
 
+pub mod intake;
+pub mod ratings;
+
 /// One message as the figures need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -46,6 +49,9 @@ pub struct Conversation {
     pub waits: Vec<i64>,
     /// The customer's first message, for grouping by question.
     pub opening: Option<String>,
+    /// The customer's ratings, when the export carries them.
+    pub csat: Option<u8>,
+    pub nps: Option<u8>,
 }
 
 impl Conversation {
@@ -87,6 +93,8 @@ impl Figures {
             ended: m.at,
             waits: Vec::new(),
             opening: None,
+            csat: None,
+            nps: None,
         });
         c.started = c.started.min(m.at);
         c.ended = c.ended.max(m.at);
@@ -136,27 +144,37 @@ pub fn resolved_first_time(
     conversations: &[Conversation],
     group: &dyn Fn(&Conversation) -> Option<String>,
 ) -> Vec<bool> {
-    let keys: Vec<Option<(String, String)>> = conversations
+    let keyed: Vec<(Option<(String, String)>, NaiveDateTime)> = conversations
         .iter()
-        .map(|c| Some((c.customer.clone()?, group(c)?)))
+        .map(|c| {
+            let key = c.customer.clone().zip(group(c));
+            (key, c.started)
+        })
         .collect();
-    let mut by_key: HashMap<&(String, String), Vec<NaiveDateTime>> = HashMap::new();
-    for (c, key) in conversations.iter().zip(&keys) {
+    repeated(&keyed).into_iter().map(|r| !r).collect()
+}
+
+/// For each (customer and group, start), whether the same key starts again
+/// within `REPEAT_WITHIN_DAYS` after it: the conversations that first-contact
+/// resolution counts against. Unkeyed ones never repeat.
+pub fn repeated<K: std::hash::Hash + Eq>(items: &[(Option<K>, NaiveDateTime)]) -> Vec<bool> {
+    let mut by_key: HashMap<&K, Vec<NaiveDateTime>> = HashMap::new();
+    for (key, started) in items {
         if let Some(key) = key {
-            by_key.entry(key).or_default().push(c.started);
+            by_key.entry(key).or_default().push(*started);
         }
     }
     let window = Duration::days(REPEAT_WITHIN_DAYS);
-    conversations
+    items
         .iter()
-        .zip(&keys)
-        .map(|(c, key)| {
-            let Some(key) = key else { return true };
-            !by_key.get(key).is_some_and(|starts| {
-                starts
-                    .iter()
-                    .any(|s| *s > c.started && *s - c.started <= window)
-            })
+        .map(|(key, started)| {
+            key.as_ref()
+                .and_then(|k| by_key.get(k))
+                .is_some_and(|starts| {
+                    starts
+                        .iter()
+                        .any(|s| *s > *started && *s - *started <= window)
+                })
         })
         .collect()
 }
@@ -337,6 +355,8 @@ mod tests {
             ended: at(time),
             waits: vec![],
             opening: Some(text.into()),
+            csat: None,
+            nps: None,
         };
         convs.push(again("c3", "2026-12-02 09:00:00", "阿美", "退款怎么还没到"));
         convs.push(again("c4", "2026-12-02 09:30:00", "老李", "发什么快递"));
