@@ -522,17 +522,19 @@ fn import_into(label: &str, url: &str, first: &std::path::Path, second: &std::pa
         let Begun::Started(lease) = imports::begin(&pool, &source, None).expect("begin") else {
             panic!("a new file counts as seen");
         };
-        let (summary, applied) =
-            imports::run(&pool, lease, &source, &Rules::default(), |_| {}).expect("import");
+        let done = imports::run(&pool, lease, &source, &Rules::default(), |_| {}).expect("import");
+        let (summary, applied) = (&done.summary, &done.applied);
         println!(
             "{label} import, {name} file: {:.1} s for {} questions ({} distinct): {} new wordings, \
-             {} new clusters, {} clusters grew; peak memory {:.0} MiB",
+             {} new clusters, {} clusters grew; {} conversations, {} promises; peak memory {:.0} MiB",
             started.elapsed().as_secs_f64(),
             summary.questions,
             summary.distinct_questions,
             applied.new_questions,
             applied.new_clusters,
             applied.grown_clusters,
+            done.service.stored.conversations,
+            done.service.stored.promises,
             peak_mib()
         );
     }

@@ -282,6 +282,17 @@ fn encode_path(path: &str) -> String {
         .collect()
 }
 
+impl From<crate::app::service::PromiseError> for AppError {
+    fn from(e: crate::app::service::PromiseError) -> Self {
+        use crate::app::service::PromiseError as E;
+        match e {
+            E::NotFound => AppError::NotFound,
+            E::NotYours => AppError::Forbidden,
+            E::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::app::cohorts::CohortError> for AppError {
     fn from(e: crate::app::cohorts::CohortError) -> Self {
         use crate::app::cohorts::CohortError as E;

@@ -32,6 +32,8 @@ pub struct Dashboard {
     pub criteria: Vec<(Check, f64, usize)>,
     /// Every question of every exam with answers, the hardest first.
     pub items: Vec<ItemLine>,
+    /// Service figures from imported chats.
+    pub service: super::service::Figures,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +78,7 @@ pub fn load(conn: &mut Conn, today: NaiveDate) -> Result<Dashboard, CohortError>
         categories: stats::weakest(answers.iter().map(|a| (a.category.clone(), a.score))),
         criteria: criteria(&answers),
         items: item_lines(&all_exams, &items, &sittings, &answers),
+        service: super::service::figures(conn)?,
     })
 }
 

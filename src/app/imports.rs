@@ -9,14 +9,17 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::db::imports::{self as stored, Begun, Import, ImportReport, Lease};
+use crate::db::imports::{self as stored, Begun, Import, ImportReport, Lease, ServiceReport};
 use crate::db::mining::{self, Applied};
+use crate::db::service;
 use crate::db::{self, DbError, DbPool};
 use crate::domain::mining::chatlog::{self, FileError, Format, Mapping};
 use crate::domain::mining::cluster::Params;
 use crate::domain::mining::incremental;
 use crate::domain::mining::mine::{Miner, Summary};
 use crate::domain::mining::rules::Rules;
+use crate::domain::service::intake::Intake;
+use crate::domain::service::Conversation;
 
 /// How often a running import writes its progress (and heartbeat).
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
@@ -57,6 +60,14 @@ pub struct Source<'a> {
     pub mapping: &'a Mapping,
 }
 
+/// What a finished import found and stored.
+#[derive(Debug)]
+pub struct Outcome {
+    pub summary: Summary,
+    pub applied: Applied,
+    pub service: ServiceReport,
+}
+
 /// Records the import, or finds that the same content was imported before.
 pub fn begin(pool: &DbPool, source: &Source, by: Option<i64>) -> Result<Begun, ImportError> {
     let (hash, size) = fingerprint(source.path)?;
@@ -81,7 +92,7 @@ pub fn run(
     source: &Source,
     rules: &Rules,
     mut progress: impl FnMut(u64),
-) -> Result<(Summary, Applied), ImportError> {
+) -> Result<Outcome, ImportError> {
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
     let outcome = std::thread::scope(|scope| {
         scope.spawn(move || beat(pool, lease, &stopped));
@@ -91,15 +102,17 @@ pub fn run(
         outcome
     });
     let report = match &outcome {
-        Ok((summary, applied)) => ImportReport {
-            summary: Some(summary.into()),
-            applied: Some(*applied),
+        Ok(done) => ImportReport {
+            summary: Some((&done.summary).into()),
+            applied: Some(done.applied),
+            service: Some(done.service),
             error: None,
             error_key: None,
         },
         Err(e) => ImportReport {
             summary: None,
             applied: None,
+            service: None,
             error: Some(e.to_string()),
             error_key: Some(
                 match e {
@@ -136,7 +149,7 @@ fn mine_and_store(
     source: &Source,
     rules: &Rules,
     progress: &mut dyn FnMut(u64),
-) -> Result<(Summary, Applied), ImportError> {
+) -> Result<Outcome, ImportError> {
     let file = std::fs::File::open(source.path)?;
     let mut read = 0u64;
     let mut last = Instant::now();
@@ -160,24 +173,53 @@ fn mine_and_store(
         source.mapping,
     )?;
     let mut miner = Miner::new(rules.clone(), Params::default());
+    let mut intake = Intake::default();
     for row in rows {
+        if let Ok(turn) = &row {
+            intake.push(turn);
+        }
         miner.push(row);
     }
+    let openings = miner.take_openings();
     let (asked, mut summary) = miner.finish_questions();
+    let taken = intake.finish();
     let mut conn = pool.get()?;
     let (known, answers) = mining::known(&mut conn)?;
     // Questions whose group has an official script keep a sample of how the
     // team answers them now.
     let sampled = mining::Sampled::of(crate::db::scripts::scripted_groups(&mut conn)?, &known);
     let plan = incremental::plan(&known, asked, rules, Params::default());
-    let applied = mining::apply(&mut conn, lease, &plan, &answers, &sampled, db::now_ms())?;
+    // The questions and the figures land together or not at all: a failed
+    // import can be retried without counting anything twice.
+    let (applied, stored) = db::write_tx(&mut conn, |conn| {
+        let (applied, new_ids) =
+            mining::apply(conn, lease, &plan, &answers, &sampled, db::now_ms())?;
+        let groups = plan.groups_by_key(&known, &new_ids);
+        let group = |c: &Conversation| openings.get(&c.id).and_then(|k| groups.get(k)).copied();
+        let stored = service::store(
+            conn,
+            lease.id,
+            &taken.conversations,
+            &taken.promises,
+            &group,
+        )?;
+        Ok::<_, DbError>((applied, stored))
+    })?;
+    let service = ServiceReport {
+        read: taken.counts,
+        stored,
+    };
     // The chats are stored; a failure to flag scripts must not report the
     // import as failed (the next import flags them again).
     if let Err(e) = crate::app::library::flag_for_new_round(&mut conn, db::now_ms()) {
         tracing::warn!("flagging scripts after import {}: {e}", lease.id);
     }
     summary.clusters = (applied.new_clusters + applied.grown_clusters) as u64;
-    Ok((summary, applied))
+    Ok(Outcome {
+        summary,
+        applied,
+        service,
+    })
 }
 
 /// Reports every read's size, for progress.

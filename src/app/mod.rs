@@ -14,6 +14,7 @@ pub mod marking;
 pub mod passwords;
 pub mod review;
 pub mod scenarios;
+pub mod service;
 pub mod tokens;
 pub mod weekly;
 pub mod weights;

@@ -6,6 +6,7 @@
 use chrono::{Days, NaiveDate};
 
 use crate::db::dashboard::{self as stored, ItemInfo, Scored, Sitting};
+use crate::db::service::PromiseRow;
 use crate::db::{Conn, DbResult};
 use crate::domain::rubric::Check;
 use crate::domain::stats;
@@ -30,6 +31,9 @@ pub struct Weekly {
     pub criteria: Vec<(Check, f64, Option<f64>)>,
     /// The questions scored worst this week: (question, prompt, mean, answers).
     pub suggested: Vec<(i64, String, f64, usize)>,
+    /// Promises made in the week's chats that nobody ticked as kept, by
+    /// agent then time.
+    pub missed: Vec<PromiseRow>,
 }
 
 /// Ms bounds of the local week starting on `monday`.
@@ -88,6 +92,7 @@ pub fn load(conn: &mut Conn, monday: NaiveDate) -> DbResult<Weekly> {
             })
             .collect(),
         suggested: worst_questions(&now, &items),
+        missed: super::service::missed(conn, monday)?,
     })
 }
 

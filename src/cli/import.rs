@@ -34,11 +34,23 @@ pub fn run(url: &str, args: &ImportArgs) -> anyhow::Result<()> {
     let bar = byte_bar(size);
     let outcome = imports::run(&pool, lease, &source, &rules, |read| bar.set_position(read));
     bar.finish_and_clear();
-    let (summary, applied) = outcome.with_context(|| args.file.display().to_string())?;
-    print!("{}", report(&summary, started.elapsed().as_secs_f64()));
+    let done = outcome.with_context(|| args.file.display().to_string())?;
+    print!("{}", report(&done.summary, started.elapsed().as_secs_f64()));
+    let applied = done.applied;
     println!(
         "import #{id}: {} new questions; {} new clusters, {} clusters grew",
         applied.new_questions, applied.new_clusters, applied.grown_clusters
+    );
+    let (read, stored) = (done.service.read, done.service.stored);
+    println!(
+        "service figures: {} conversations stored ({} already stored), {} promises; \
+         {} messages without a conversation or time of day left out; {} ratings read, {} unreadable",
+        stored.conversations,
+        stored.overlapping,
+        stored.promises,
+        read.untimed,
+        read.ratings,
+        read.unreadable_ratings
     );
     Ok(())
 }

@@ -19,13 +19,15 @@ use super::review::{
     RubricRow,
 };
 use super::schema::{
-    answers, api_tokens, appeals, attempts, chat_imports, cohort_exams, cohorts, enrolments,
-    exam_items, exams, featured_products, lead_grades, mined_answers, mined_clusters,
-    mined_questions, mined_replies, mined_weeks, question_links, questions, review_assignments,
-    review_calibrations, review_comparisons, review_rounds, review_rubrics, round_incumbents,
-    scoring_weights, script_alternates, script_versions, scripts, users, week_exceptions,
+    answers, api_tokens, appeals, attempts, chat_conversations, chat_imports, chat_promises,
+    cohort_exams, cohorts, enrolments, exam_items, exams, featured_products, lead_grades,
+    mined_answers, mined_clusters, mined_questions, mined_replies, mined_weeks, question_links,
+    questions, review_assignments, review_calibrations, review_comparisons, review_rounds,
+    review_rubrics, round_incumbents, scoring_weights, script_alternates, script_versions, scripts,
+    users, week_exceptions,
 };
 use super::scripts::{ScriptRow, VersionRow};
+use super::service::{ConversationRow, PromiseRow};
 use super::tokens::TokenRow;
 use super::users::UserRow;
 use super::weights::WeightsRow;
@@ -70,10 +72,12 @@ pub enum Row {
     CohortExams(CohortExamRow),
     Enrolments(EnrolmentRow),
     WeekExceptions(ExceptionRow),
+    ChatConversations(ConversationRow),
+    ChatPromises(PromiseRow),
 }
 
 /// Tables in foreign-key order: a row only refers to tables before it.
-pub const TABLES: [&str; 31] = [
+pub const TABLES: [&str; 33] = [
     "users",
     "api_tokens",
     "questions",
@@ -105,6 +109,8 @@ pub const TABLES: [&str; 31] = [
     "cohort_exams",
     "enrolments",
     "week_exceptions",
+    "chat_conversations",
+    "chat_promises",
 ];
 
 /// Tables whose key is not a serial `id` (no sequence to move on PostgreSQL).
@@ -162,6 +168,8 @@ fn read_all(conn: &mut Conn) -> DbResult<Vec<Row>> {
     take!(cohort_exams, CohortExamRow, CohortExams);
     take!(enrolments, EnrolmentRow, Enrolments);
     take!(week_exceptions, ExceptionRow, WeekExceptions);
+    take!(chat_conversations, ConversationRow, ChatConversations);
+    take!(chat_promises, PromiseRow, ChatPromises);
     Ok(rows)
 }
 
@@ -204,6 +212,8 @@ pub fn row_counts(conn: &mut Conn) -> DbResult<Vec<(&'static str, i64)>> {
         count!(cohort_exams),
         count!(enrolments),
         count!(week_exceptions),
+        count!(chat_conversations),
+        count!(chat_promises),
     ])
 }
 
@@ -274,6 +284,8 @@ fn insert(conn: &mut Conn, row: &Row) -> DbResult<()> {
         Row::CohortExams(r) => put!(cohort_exams, r),
         Row::Enrolments(r) => put!(enrolments, r),
         Row::WeekExceptions(r) => put!(week_exceptions, r),
+        Row::ChatConversations(r) => put!(chat_conversations, r),
+        Row::ChatPromises(r) => put!(chat_promises, r),
     };
     Ok(())
 }

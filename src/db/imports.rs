@@ -9,8 +9,10 @@ use diesel::prelude::*;
 use super::columns::{decode, ImportStatus};
 use super::mining::Applied;
 use super::schema::chat_imports;
+use super::service::Stored;
 use super::{on_conn, to_json, write_tx, Conn, DbResult};
 use crate::domain::mining::mine::{Rejections, Summary};
+use crate::domain::service::intake::Counts;
 
 /// A running import whose heartbeat is older than this died with its process,
 /// and another may take it over.
@@ -81,10 +83,20 @@ impl ImportRow {
 pub struct ImportReport {
     pub summary: Option<ReportSummary>,
     pub applied: Option<Applied>,
+    /// What the chats gave the service figures (imports before them: none).
+    pub service: Option<ServiceReport>,
     /// Why the import failed (the file was refused, or storing failed).
     pub error: Option<String>,
     /// The message key of that reason, for the page.
     pub error_key: Option<String>,
+}
+
+/// The chats read for the service figures, and what of them was stored.
+#[derive(Debug, Default, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ServiceReport {
+    pub read: Counts,
+    pub stored: Stored,
 }
 
 /// The miner's summary as stored with an import.

@@ -202,6 +202,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    chat_conversations (id) {
+        id -> BigInt,
+        import_id -> BigInt,
+        conversation -> Text,
+        agent -> Nullable<Text>,
+        customer -> Nullable<Text>,
+        cluster_id -> Nullable<BigInt>,
+        started_at -> BigInt,
+        week -> Text,
+        handling_s -> BigInt,
+        first_response_s -> Nullable<BigInt>,
+        waits -> BigInt,
+        waited_s -> BigInt,
+        repeated -> Bool,
+        csat -> Nullable<BigInt>,
+        nps -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    chat_promises (id) {
+        id -> BigInt,
+        import_id -> BigInt,
+        conversation -> Text,
+        agent -> Nullable<Text>,
+        said_at -> BigInt,
+        day -> Text,
+        text -> Text,
+        words -> Text,
+        kept_by -> Nullable<BigInt>,
+        kept_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     login_throttle,
@@ -217,6 +252,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     attempts,
     answers,
     chat_imports,
+    chat_conversations,
+    chat_promises,
     mined_clusters,
     mined_questions,
     mined_weeks,

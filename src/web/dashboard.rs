@@ -107,6 +107,7 @@ pub async fn csv(
                 })
                 .collect(),
         ),
+        "service.csv" => super::service::csv_rows(&data.service),
         _ => return Err(AppError::NotFound),
     };
     let header: Vec<String> = header.into_iter().map(str::to_string).collect();
@@ -130,6 +131,7 @@ pub(super) struct DashboardPage {
     categories: String,
     criteria: String,
     items: Vec<ItemRow>,
+    service: Option<super::service::ServiceBox>,
     empty: bool,
 }
 
@@ -177,7 +179,8 @@ impl DashboardPage {
     fn of(d: &Dashboard, t: &dyn Fn(&str) -> String) -> DashboardPage {
         let bins: Vec<String> = (0..BINS).map(|i| format!("{}–", i * 100 / BINS)).collect();
         DashboardPage {
-            empty: d.exams.is_empty() && d.cohorts.is_empty(),
+            empty: d.exams.is_empty() && d.cohorts.is_empty() && d.service.weeks.is_empty(),
+            service: super::service::ServiceBox::of(&d.service, t),
             cohorts: d
                 .cohorts
                 .iter()
@@ -319,6 +322,7 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
                 median_seconds: 42.0,
             },
         }],
+        service: sample_service(),
     };
     out.add(&DashboardPage::of(&data, &|k| k.to_string()));
     let empty = Dashboard {
@@ -328,6 +332,39 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
         categories: vec![],
         criteria: vec![],
         items: vec![],
+        service: Default::default(),
     };
     out.add(&DashboardPage::of(&empty, &|k| k.to_string()));
+}
+
+#[cfg(test)]
+fn sample_service() -> crate::app::service::Figures {
+    use crate::db::service::AgentWeek;
+    use crate::domain::service::Tally;
+    let tally = Tally {
+        conversations: 12,
+        answered: 11,
+        first_response_s: 440,
+        waits: 20,
+        waited_s: 1_300,
+        handling_s: 4_000,
+        repeated: 2,
+        csat: 5,
+        satisfied: 4,
+        nps: 3,
+        promoters: 2,
+        detractors: 1,
+    };
+    crate::app::service::Figures {
+        weeks: vec![("2026-11-30".into(), tally), ("2026-11-23".into(), tally)],
+        agents: vec![
+            ("小美 <b>".into(), tally, Some(tally)),
+            ("阿杰".into(), tally, None),
+        ],
+        rows: vec![AgentWeek {
+            week: "2026-11-30".into(),
+            agent: "小美".into(),
+            tally,
+        }],
+    }
 }

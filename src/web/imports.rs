@@ -144,6 +144,7 @@ pub(super) fn samples(out: &mut super::pages::Samples) {
                 ..Default::default()
             }),
             applied: Some(Applied::default()),
+            service: Some(Default::default()),
             error: None,
             error_key: None,
         },

@@ -23,6 +23,7 @@ pub mod rankings;
 pub mod render;
 pub mod review;
 pub mod rubric;
+pub mod service;
 pub mod setup;
 pub mod startup;
 pub mod weekly;
@@ -260,6 +261,8 @@ fn library_routes(cfg: &mut web::ServiceConfig) {
         .route("/weekly.csv", web::get().to(weekly::csv))
         .route("/digest.csv", web::get().to(digest::csv))
         .route("/dashboard/{chart}", web::get().to(dashboard::csv))
+        .route("/promises", web::get().to(service::promises))
+        .route("/promises/{id}/kept", web::post().to(service::tick))
         .route("/cohorts", web::get().to(cohorts::list))
         .route("/cohorts", web::post().to(cohorts::create))
         .route("/cohorts/{id}", web::get().to(cohorts::show))

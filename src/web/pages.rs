@@ -173,6 +173,7 @@ mod harness {
         crate::web::dashboard::samples(&mut samples);
         crate::web::digest::samples(&mut samples);
         crate::web::weekly::samples(&mut samples);
+        crate::web::service::samples(&mut samples);
         let failed: Vec<String> = samples
             .rendered
             .iter()

@@ -11,6 +11,7 @@ use super::digest::WeekQuery;
 use super::export::csv_file;
 use super::render::{Ctx, Lead, Page};
 use crate::app::weekly::{self, Weekly};
+use crate::db::service::PromiseRow;
 use crate::domain::mining::mine::monday_of;
 use crate::error::AppError;
 
@@ -93,6 +94,15 @@ pub async fn csv(
     for (_, prompt, mean, n) in &data.suggested {
         rows.push(row("worst_question", prompt.clone(), *mean, None, Some(*n)));
     }
+    for (agent, missed) in missed_by_agent(&data.missed) {
+        rows.push(row(
+            "missed_promises",
+            agent,
+            missed.len() as f64,
+            None,
+            None,
+        ));
+    }
     csv_file(&format!("weekly-{week}.csv"), &header, &rows)
 }
 
@@ -110,6 +120,30 @@ pub(super) struct WeeklyPage {
     criteria: Vec<(String, String, Option<String>)>,
     suggested: Vec<(i64, String, String, usize)>,
     exam_title: String,
+    /// Promises nobody ticked as kept: (agent, how many, the first few).
+    missed: Vec<(String, usize, Vec<MissedLine>)>,
+}
+
+#[derive(Serialize)]
+struct MissedLine {
+    day: String,
+    conversation: String,
+    text: String,
+}
+
+/// Missed promises listed per agent on the page.
+const MISSED_SHOWN: usize = 3;
+
+fn missed_by_agent(rows: &[PromiseRow]) -> Vec<(String, Vec<&PromiseRow>)> {
+    let mut out: Vec<(String, Vec<&PromiseRow>)> = Vec::new();
+    for p in rows {
+        let agent = p.agent.clone().unwrap_or_default();
+        match out.last_mut() {
+            Some((a, list)) if *a == agent => list.push(p),
+            _ => out.push((agent, vec![p])),
+        }
+    }
+    out
 }
 
 fn one(x: f64) -> String {
@@ -158,6 +192,21 @@ impl WeeklyPage {
                 .map(|(id, prompt, mean, n)| (*id, prompt.clone(), one(*mean), *n))
                 .collect(),
             exam_title,
+            missed: missed_by_agent(&d.missed)
+                .into_iter()
+                .map(|(agent, list)| {
+                    let shown = list
+                        .iter()
+                        .take(MISSED_SHOWN)
+                        .map(|p| MissedLine {
+                            day: p.day.clone(),
+                            conversation: p.conversation.clone(),
+                            text: p.text.clone(),
+                        })
+                        .collect();
+                    (agent, list.len(), shown)
+                })
+                .collect(),
         }
     }
 }
@@ -179,6 +228,18 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
         weakest: vec![("price".into(), 48.0, 12)],
         criteria: vec![(crate::domain::rubric::Check::TimePromise, 0.4, Some(0.3))],
         suggested: vec![(3, "能便宜点吗？".into(), 41.0, 9)],
+        missed: vec![PromiseRow {
+            id: 1,
+            import_id: 1,
+            conversation: "c00042".into(),
+            agent: Some("刘洋".into()),
+            said_at: 0,
+            day: "2026-11-30".into(),
+            text: "明天上午给您回复 <b>".into(),
+            words: "明天上午".into(),
+            kept_by: None,
+            kept_at: None,
+        }],
     };
     out.add(&WeeklyPage::of(&full, &|k| k.to_string(), "复习".into()));
     let quiet = Weekly {
@@ -190,6 +251,7 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
         weakest: vec![],
         criteria: vec![],
         suggested: vec![],
+        missed: vec![],
     };
     out.add(&WeeklyPage::of(&quiet, &|k| k.to_string(), "复习".into()));
 }

@@ -62,6 +62,9 @@ fn class_of(method: &str, path: &str) -> Option<Class> {
         (_, "/cohorts" | "/cohorts/{id}" | "/cohorts/{id}/members") => Lead,
         (_, "/dashboard" | "/dashboard/{chart}" | "/digest" | "/digest.csv") => Lead,
         (_, "/weekly" | "/weekly.csv") => Lead,
+        ("get", "/promises") => SignedIn,
+        // Agents tick their own promises; leads anyone's.
+        ("post", "/promises/{id}/kept") => OwnerOrLead,
         (_, "/cohorts/{id}/members/{user}/remove" | "/cohorts/{id}/exceptions") => Lead,
         _ => return None,
     })
@@ -231,6 +234,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
     let token = id("SELECT MAX(id) AS n FROM api_tokens");
     let cohort = id("SELECT MIN(id) AS n FROM cohorts");
     let new_hire = user("xiaoxin");
+    let promise = id("SELECT MIN(id) AS n FROM chat_promises WHERE agent = '刘洋'");
     let mut admin = signed_in("admin").await;
     let clients = [
         (Role::Anonymous, {
@@ -270,6 +274,7 @@ async fn every_route_lets_in_exactly_the_roles_its_class_names() {
             p if p.starts_with("/admin/users/") => user("wangfang"),
             p if p.starts_with("/library/") => script,
             p if p.starts_with("/cohorts/") => cohort,
+            p if p.starts_with("/promises/") => promise,
             _ => exam,
         };
         path.replace("{id}", &object.to_string())

@@ -138,3 +138,95 @@ async fn the_weekly_review_names_the_weakest_points_and_drafts_the_next_exam() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
+
+#[actix_web::test]
+async fn the_demo_chats_give_service_figures_and_promises_agents_tick_themselves() {
+    let (app, _dir) = crate::helpers::spawn_demo().await;
+    let mut lead = signed_in(&app, "lead").await;
+    let body = lead.get("/dashboard").await.body;
+    let service = crate::helpers::between(&body, "id=\"service\"", "</section>").expect("service");
+    assert!(
+        service.contains("计算方法") && service.contains("3 天内"),
+        "{service}"
+    );
+    for agent in ["张伟", "王芳", "刘洋", "陈静", "小美"] {
+        assert!(service.contains(agent), "{agent}: {service}");
+    }
+    let csv = lead.get("/dashboard/service.csv").await.body;
+    let header = csv.lines().next().unwrap_or("").trim_start_matches('\u{feff}');
+    assert!(
+        header.starts_with("week,agent,conversations,first_response_s,art_s"),
+        "{header}"
+    );
+    // The careless agents' customers come back: not every conversation is
+    // resolved at first contact, nor rated 4–5.
+    let fcr: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(6)?.parse().ok())
+        .collect();
+    assert!(!fcr.is_empty() && fcr.iter().any(|r| *r < 1.0), "{csv}");
+
+    // An agent sees their own promises only, and ticks them.
+    let mut liuyang = signed_in(&app, "liuyang").await;
+    let day = app
+        .count("SELECT CAST(MAX(said_at) AS BIGINT) AS n FROM chat_promises WHERE agent = '刘洋'");
+    assert!(day > 0, "刘洋 promised something in the demo chats");
+    let mine = app.count(
+        "SELECT MIN(id) AS n FROM chat_promises WHERE agent = '刘洋' \
+         AND day = (SELECT MAX(day) FROM chat_promises WHERE agent = '刘洋')",
+    );
+    let theirs = app.count("SELECT MIN(id) AS n FROM chat_promises WHERE agent = '张伟'");
+    let day_of = |id: i64| {
+        let secs = app.count(&format!(
+            "SELECT said_at AS n FROM chat_promises WHERE id = {id}"
+        ));
+        chrono::DateTime::from_timestamp(secs, 0)
+            .expect("a time")
+            .date_naive()
+            .to_string()
+    };
+    let page = liuyang
+        .get(&format!("/promises?day={}", day_of(mine)))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!("id=\"promise-{mine}\"")),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("<h2>张伟"),
+        "only their own: {}",
+        page.body
+    );
+    let refused = liuyang
+        .post(&format!("/promises/{theirs}/kept"), &[("kept", "1")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let ticked = liuyang
+        .post(&format!("/promises/{mine}/kept"), &[("kept", "1")])
+        .await;
+    assert_eq!(ticked.status, StatusCode::SEE_OTHER, "{}", ticked.body);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM chat_promises WHERE id = {mine} AND kept_by IS NOT NULL"
+        )),
+        1
+    );
+    // The lead sees everyone's, and the weekly review lists what is still open.
+    let all = lead
+        .get(&format!("/promises?day={}", day_of(theirs)))
+        .await
+        .body;
+    assert!(all.contains("<h2>张伟"), "{all}");
+    let weekly = lead
+        .get(&format!("/weekly?week={}", day_of(theirs)))
+        .await
+        .body;
+    let missed =
+        crate::helpers::between(&weekly, "id=\"weekly-promises\"", "</section>").expect("missed");
+    assert!(missed.contains("张伟"), "{missed}");
+    let bad = lead.get("/promises?day=yesterday").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -21,5 +21,6 @@ mod mining;
 mod programs;
 mod review;
 mod scenarios;
+mod service;
 mod sessions;
 mod sheets;

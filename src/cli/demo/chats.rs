@@ -183,7 +183,9 @@ const GREETINGS: &[&str] = &["在吗", "你好", "在不在", "亲", "[图片]",
 const CLOSINGS: &[&str] = &["好的谢谢", "嗯嗯", "好的", "谢谢亲", "👍"];
 const PREFIXES: &[&str] = &["", "", "", "亲，", "你好，", "请问", "问一下，", "麻烦问下"];
 const SUFFIXES: &[&str] = &["", "？", "？", "啊", "呢", "？？", "呀"];
-const AGENTS: &[&str] = &["小美", "阿杰", "小林", "夏天", "豆豆"];
+/// The demo team's trainees answer the chats too, so each finds their own
+/// promises; 小美 is an agent without an account.
+const AGENTS: &[&str] = &["张伟", "王芳", "刘洋", "陈静", "小美"];
 /// How carefully each agent answers: the chance they give a topic's first,
 /// careful reply (else one of the others).
 const CARE: &[f64] = &[0.85, 0.6, 0.7, 0.4, 0.75];
@@ -195,11 +197,11 @@ const CITIES: &[&str] = &[
 ];
 
 /// The chats of `days` days up to `end`, as the CSV a shop's chat tool
-/// exports: conversation, time, speaker, agent, message.
+/// exports: conversation, time, speaker, agent, customer, rating, message.
 pub fn generate(seed: u64, end: NaiveDate, days: i64, conversations: usize) -> String {
     let mut rng = StdRng::seed_from_u64(seed);
     let start = end - Duration::days(days - 1);
-    let mut out = String::from("会话ID,时间,发送方,客服,内容\n");
+    let mut out = String::from("会话ID,时间,发送方,客服,买家昵称,满意度,内容\n");
     let mut lines: Vec<(NaiveDateTime, String)> = Vec::with_capacity(conversations * 5);
     for n in 0..conversations {
         let day = start + Duration::days(rng.gen_range(0..days));
@@ -208,6 +210,8 @@ pub fn generate(seed: u64, end: NaiveDate, days: i64, conversations: usize) -> S
         let progress = (day - start).num_days() as f64 / days.max(1) as f64;
         conversation(&mut rng, n, at, progress, &mut lines);
     }
+    // Customers who come back after the export's last day are in the next one.
+    lines.retain(|l| l.0.date() <= end);
     lines.sort_by_key(|l| l.0);
     for (_, line) in lines {
         out.push_str(&line);
@@ -215,8 +219,10 @@ pub fn generate(seed: u64, end: NaiveDate, days: i64, conversations: usize) -> S
     out
 }
 
-/// One customer's chat: maybe a greeting, one to three questions each
-/// answered by the conversation's agent, maybe a thank-you.
+/// One customer's chat: maybe a greeting, one or two questions each
+/// answered by the conversation's agent, maybe a thank-you and a rating. A
+/// brush-off reply often brings the customer back within days with the same
+/// question (a new conversation), and earns a lower rating.
 fn conversation(
     rng: &mut StdRng,
     n: usize,
@@ -224,38 +230,116 @@ fn conversation(
     progress: f64,
     out: &mut Vec<(NaiveDateTime, String)>,
 ) {
-    let id = format!("c{n:05}");
     let agent = rng.gen_range(0..AGENTS.len());
-    let mut say = |at: NaiveDateTime, buyer: bool, text: &str| {
-        let (who, name) = if buyer {
-            ("买家", "")
-        } else {
-            ("客服", AGENTS[agent])
-        };
-        let time = at.format("%Y-%m-%d %H:%M:%S");
-        let text = text.replace('"', "\"\"");
-        out.push((at, format!("{id},{time},{who},{name},\"{text}\"\n")));
+    let customer = format!("tb_{:05}", rng.gen_range(0..CUSTOMERS));
+    let mut chat = Chat {
+        id: format!("c{n:05}"),
+        agent: AGENTS[agent],
+        customer: &customer,
+        lines: Vec::new(),
+        rating: None,
     };
     if rng.gen_bool(0.3) {
-        say(at, true, GREETINGS[rng.gen_range(0..GREETINGS.len())]);
+        chat.say(at, true, GREETINGS[rng.gen_range(0..GREETINGS.len())]);
         at += Duration::seconds(rng.gen_range(5..40));
     }
     let asked = if rng.gen_bool(0.25) { 2 } else { 1 };
+    let mut brushed_off = None;
     for _ in 0..asked {
         let topic = &TOPICS[pick_topic(rng, progress)];
-        say(at, true, &question(rng, topic));
-        at += Duration::seconds(rng.gen_range(10..300));
+        let wording = question(rng, topic);
+        chat.say(at, true, &wording);
+        at += Duration::seconds((rng.gen_range(10.0..300.0) * SPEED[agent]) as i64);
         let careful = rng.gen_bool(CARE[agent]);
         let reply = if careful || topic.replies.len() == 1 {
             topic.replies[0]
         } else {
+            brushed_off.get_or_insert(wording);
             topic.replies[rng.gen_range(1..topic.replies.len())]
         };
-        say(at, false, reply);
+        chat.say(at, false, reply);
         at += Duration::seconds(rng.gen_range(20..600));
     }
     if rng.gen_bool(0.4) {
-        say(at, true, CLOSINGS[rng.gen_range(0..CLOSINGS.len())]);
+        chat.say(at, true, CLOSINGS[rng.gen_range(0..CLOSINGS.len())]);
+    }
+    if rng.gen_bool(0.5) {
+        chat.rating = Some(if brushed_off.is_some() {
+            rng.gen_range(1..=4)
+        } else {
+            rng.gen_range(4..=5)
+        });
+    }
+    out.append(&mut chat.written());
+    // The same customer, back about the same thing.
+    if let Some(wording) = brushed_off.filter(|_| rng.gen_bool(0.35)) {
+        let back = at + Duration::hours(rng.gen_range(2..60));
+        let mut again = Chat {
+            id: format!("c{n:05}b"),
+            agent: AGENTS[rng.gen_range(0..AGENTS.len())],
+            customer: &customer,
+            lines: Vec::new(),
+            rating: None,
+        };
+        again.say(back, true, &format!("还是那个问题，{wording}"));
+        again.say(
+            back + Duration::seconds(rng.gen_range(10..200)),
+            false,
+            "亲，我马上帮您跟进，今天下班前给您答复。",
+        );
+        out.append(&mut again.written());
+    }
+}
+
+/// Customers who write in; fewer than conversations, so some come back.
+const CUSTOMERS: usize = 6_000;
+/// How slowly each agent answers, against the team's usual pace.
+const SPEED: &[f64] = &[0.8, 1.6, 1.0, 2.2, 1.2];
+
+/// One conversation's lines, as the export writes them.
+struct Chat<'a> {
+    id: String,
+    agent: &'a str,
+    customer: &'a str,
+    /// When, whether the buyer said it, what.
+    lines: Vec<(NaiveDateTime, bool, String)>,
+    /// The customer's rating, sent after the last line.
+    rating: Option<u8>,
+}
+
+impl Chat<'_> {
+    fn say(&mut self, at: NaiveDateTime, buyer: bool, text: &str) {
+        self.lines.push((at, buyer, text.replace('"', "\"\"")));
+    }
+
+    fn written(self) -> Vec<(NaiveDateTime, String)> {
+        let id = &self.id;
+        let mut out: Vec<(NaiveDateTime, String)> = self
+            .lines
+            .iter()
+            .map(|(at, buyer, text)| {
+                let (who, agent, customer) = if *buyer {
+                    ("买家", "", self.customer)
+                } else {
+                    ("客服", self.agent, "")
+                };
+                let time = at.format("%Y-%m-%d %H:%M:%S");
+                (
+                    *at,
+                    format!("{id},{time},{who},{agent},{customer},,\"{text}\"\n"),
+                )
+            })
+            .collect();
+        if let (Some(rating), Some(last)) = (self.rating, self.lines.iter().map(|l| l.0).max()) {
+            let at = last + Duration::seconds(5);
+            let time = at.format("%Y-%m-%d %H:%M:%S");
+            let customer = self.customer;
+            out.push((
+                at,
+                format!("{id},{time},系统,,{customer},{rating},[评价]\n"),
+            ));
+        }
+        out
     }
 }
 
@@ -373,7 +457,7 @@ mod tests {
         let mut last = String::new();
         for row in reader.records() {
             let row = row.expect("a CSV row");
-            assert_eq!(row.len(), 5);
+            assert_eq!(row.len(), 7);
             let time = row.get(1).expect("a time").to_string();
             assert!(time.as_str() >= "2026-11-01" && time.as_str() < "2026-12-01");
             assert!(time >= last, "in time order");

@@ -90,6 +90,7 @@ impl Children {
 /// transaction first renews the import's lease, so a process that lost its
 /// import to another writes nothing, and one that holds it commits with a
 /// fresh heartbeat (no one can take it over while the merge waits to commit).
+/// Returns the ids of the plan's new clusters too, in its order.
 pub fn apply(
     conn: &mut Conn,
     lease: Lease,
@@ -97,7 +98,7 @@ pub fn apply(
     answers: &HashMap<i64, i64>,
     sampled: &Sampled,
     now: i64,
-) -> DbResult<Applied> {
+) -> DbResult<(Applied, Vec<i64>)> {
     write_tx(conn, |conn| {
         if !heartbeat(conn, lease, now)? {
             return Err(DbError::LeaseLost);
@@ -145,11 +146,12 @@ pub fn apply(
             .chain(new_ids.iter().copied())
             .collect();
         sum_up(conn, &touched)?;
-        Ok(Applied {
+        let applied = Applied {
             new_clusters: new_ids.len(),
             grown_clusters: plan.relabelled.len(),
             new_questions: plan.fresh.len(),
-        })
+        };
+        Ok((applied, new_ids))
     })
 }
 

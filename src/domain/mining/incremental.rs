@@ -40,6 +40,26 @@ pub struct Plan {
     pub relabelled: Vec<(i64, Label)>,
 }
 
+impl Plan {
+    /// The group each of the import's question keys ended in, once the
+    /// plan's new clusters are stored as `new_ids` (in order).
+    pub fn groups_by_key(&self, known: &[Known], new_ids: &[i64]) -> HashMap<Vec<Token>, i64> {
+        let cluster_of: HashMap<i64, i64> = known.iter().map(|k| (k.id, k.cluster)).collect();
+        let grown = self
+            .grown
+            .iter()
+            .filter_map(|(id, a)| Some((a.key.clone(), *cluster_of.get(id)?)));
+        let fresh = self.fresh.iter().filter_map(|(home, a)| {
+            let cluster = match home {
+                Home::Stored(id) => *id,
+                Home::New(i) => *new_ids.get(*i)?,
+            };
+            Some((a.key.clone(), cluster))
+        });
+        grown.chain(fresh).collect()
+    }
+}
+
 /// Plans the merge of `asked` (one import's distinct questions) into `known`.
 /// Keys are recomputed from the stored wordings with today's rules, so a
 /// changed synonym list applies to old questions too.
@@ -207,6 +227,17 @@ mod tests {
             "the most asked wording stays central"
         );
         assert_eq!(shipping.tags.category, Some(Category::Shipping));
+        let groups = plan.groups_by_key(&stored, &[99]);
+        let group = |text: &str| {
+            let grown = plan.grown.iter().map(|(_, a)| a);
+            let mut all = grown.chain(plan.fresh.iter().map(|(_, a)| a));
+            all.find(|a| a.text == text)
+                .and_then(|a| groups.get(&a.key))
+                .copied()
+        };
+        assert_eq!(group("为什么还没发货呀"), Some(10));
+        assert_eq!(group("如何申请退款"), Some(20));
+        assert_eq!(group("有M码吗"), Some(99), "the new cluster's stored id");
     }
 
     #[test]

@@ -127,6 +127,9 @@ pub struct Miner {
     waiting: Option<(Option<String>, u32)>,
     /// The agent reply being collected for that question.
     reply: String,
+    /// Each conversation's first question (its index into `stats`): what
+    /// the conversation was about, for first-contact resolution.
+    openings: HashMap<String, u32>,
 }
 
 impl Miner {
@@ -139,6 +142,7 @@ impl Miner {
             summary: Summary::default(),
             waiting: None,
             reply: String::new(),
+            openings: HashMap::new(),
         }
     }
 
@@ -217,6 +221,11 @@ impl Miner {
             stats.last = Some(stats.last.map_or(date, |d| d.max(date)));
             *stats.weeks.entry(monday_of(date)).or_default() += 1;
         }
+        if let Some(c) = &turn.conversation {
+            if !self.openings.contains_key(c) {
+                self.openings.insert(c.clone(), id);
+            }
+        }
         self.waiting = Some((turn.conversation, id));
     }
 
@@ -244,6 +253,19 @@ impl Miner {
     pub fn finish_questions(self) -> (Vec<Asked>, Summary) {
         let (asked, summary, _, _) = self.into_parts();
         (asked, summary)
+    }
+
+    /// Each conversation's first question, by its key; taken before
+    /// `finish_questions`, which moves the keys on.
+    pub fn take_openings(&mut self) -> HashMap<String, Vec<Token>> {
+        let mut keys: Vec<Option<&Vec<Token>>> = vec![None; self.stats.len()];
+        for (key, id) in &self.by_key {
+            keys[*id as usize] = Some(key);
+        }
+        std::mem::take(&mut self.openings)
+            .into_iter()
+            .filter_map(|(c, id)| Some((c, keys[id as usize]?.clone())))
+            .collect()
     }
 
     fn into_parts(mut self) -> (Vec<Asked>, Summary, Rules, Params) {
@@ -411,6 +433,29 @@ mod tests {
             REPLIES_PER_KEY / 2,
             "as often as sent"
         );
+    }
+
+    #[test]
+    fn a_conversation_opens_with_its_first_question_not_its_greeting() {
+        let log = "conversation_id,sender,message\n\
+                   c1,buyer,在吗\nc1,buyer,退款什么时候到账\nc1,buyer,能开发票吗\n\
+                   c2,buyer,能开发票吗\n";
+        let mut miner = Miner::new(Rules::default(), Params::default());
+        for row in read(log.as_bytes(), Format::Csv, &Mapping::default()).expect("readable") {
+            miner.push(row);
+        }
+        let openings = miner.take_openings();
+        let (asked, _) = miner.finish_questions();
+        let text_of = |c: &str| {
+            let key = openings.get(c).expect("opened");
+            asked
+                .iter()
+                .find(|a| &a.key == key)
+                .map(|a| a.text.as_str())
+        };
+        assert_eq!(text_of("c1"), Some("退款什么时候到账"));
+        assert_eq!(text_of("c2"), Some("能开发票吗"));
+        assert_eq!(openings.len(), 2);
     }
 
     #[test]

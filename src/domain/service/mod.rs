@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::mining::chatlog::Speaker;
 use super::{rubric, text};
@@ -179,61 +179,113 @@ pub fn repeated<K: std::hash::Hash + Eq>(items: &[(Option<K>, NaiveDateTime)]) -
         .collect()
 }
 
-/// One agent's week.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AgentWeek {
-    pub agent: String,
-    /// The week's Monday.
-    pub week: NaiveDate,
-    pub conversations: usize,
-    /// Mean first response, in seconds, over the conversations answered.
-    pub first_response: Option<f64>,
-    /// Mean of every wait, in seconds.
-    pub average_response: Option<f64>,
-    /// Mean handling time, in seconds.
-    pub handling: f64,
-    /// Share resolved at first contact.
-    pub resolved: f64,
+/// Sums over conversations from which every figure is an average: kept
+/// as sums so a week, an agent or the whole team is added up the same way,
+/// here or in the database.
+#[derive(Debug, Default, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Tally {
+    pub conversations: i64,
+    /// Conversations an agent answered, and their first waits summed.
+    pub answered: i64,
+    pub first_response_s: i64,
+    pub waits: i64,
+    pub waited_s: i64,
+    pub handling_s: i64,
+    /// Conversations the same customer came back about within 3 days.
+    pub repeated: i64,
+    pub csat: i64,
+    /// CSAT ratings of 4 or 5.
+    pub satisfied: i64,
+    pub nps: i64,
+    pub promoters: i64,
+    pub detractors: i64,
 }
 
-/// Figures per agent and week (of each conversation's start), in agent then
-/// week order; conversations nobody named answered are left out.
-pub fn by_agent_week(conversations: &[Conversation], resolved: &[bool]) -> Vec<AgentWeek> {
-    let mut groups: BTreeMap<(String, NaiveDate), Vec<(&Conversation, bool)>> = BTreeMap::new();
+fn share(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+impl Tally {
+    pub fn add(&mut self, c: &Conversation, repeated: bool) {
+        self.merge(&Tally {
+            conversations: 1,
+            answered: i64::from(c.first_response().is_some()),
+            first_response_s: c.first_response().unwrap_or(0),
+            waits: c.waits.len() as i64,
+            waited_s: c.waits.iter().sum(),
+            handling_s: c.handling(),
+            repeated: i64::from(repeated),
+            csat: i64::from(c.csat.is_some()),
+            satisfied: i64::from(c.csat.is_some_and(|r| r >= 4)),
+            nps: i64::from(c.nps.is_some()),
+            promoters: i64::from(c.nps.is_some_and(|r| r >= 9)),
+            detractors: i64::from(c.nps.is_some_and(|r| r <= 6)),
+        });
+    }
+
+    pub fn merge(&mut self, o: &Tally) {
+        self.conversations += o.conversations;
+        self.answered += o.answered;
+        self.first_response_s += o.first_response_s;
+        self.waits += o.waits;
+        self.waited_s += o.waited_s;
+        self.handling_s += o.handling_s;
+        self.repeated += o.repeated;
+        self.csat += o.csat;
+        self.satisfied += o.satisfied;
+        self.nps += o.nps;
+        self.promoters += o.promoters;
+        self.detractors += o.detractors;
+    }
+
+    /// Mean first response, in seconds, over the conversations answered.
+    pub fn first_response(&self) -> Option<f64> {
+        share(self.first_response_s, self.answered)
+    }
+
+    /// Mean of every wait (ART), in seconds.
+    pub fn average_response(&self) -> Option<f64> {
+        share(self.waited_s, self.waits)
+    }
+
+    /// Mean handling time (AHT), in seconds.
+    pub fn handling(&self) -> Option<f64> {
+        share(self.handling_s, self.conversations)
+    }
+
+    /// Share resolved at first contact.
+    pub fn resolved(&self) -> Option<f64> {
+        share(self.conversations - self.repeated, self.conversations)
+    }
+
+    /// Share of CSAT ratings that are 4 or 5.
+    pub fn csat_share(&self) -> Option<f64> {
+        share(self.satisfied, self.csat)
+    }
+
+    /// Net promoter score, −100 to 100.
+    pub fn net_promoter(&self) -> Option<f64> {
+        share(self.promoters - self.detractors, self.nps).map(|s| s * 100.0)
+    }
+}
+
+/// Figures per agent and week (of each conversation's start, by its
+/// Monday); conversations nobody named answered are left out.
+pub fn by_agent_week(
+    conversations: &[Conversation],
+    resolved: &[bool],
+) -> BTreeMap<(String, NaiveDate), Tally> {
+    let mut weeks: BTreeMap<(String, NaiveDate), Tally> = BTreeMap::new();
     for (c, r) in conversations.iter().zip(resolved) {
         if let Some(agent) = &c.agent {
-            let day = c.started.date();
-            let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-            groups
+            let monday = super::mining::mine::monday_of(c.started.date());
+            weeks
                 .entry((agent.clone(), monday))
                 .or_default()
-                .push((c, *r));
+                .add(c, !*r);
         }
     }
-    groups
-        .into_iter()
-        .map(|((agent, week), list)| {
-            let n = list.len() as f64;
-            let firsts: Vec<f64> = list
-                .iter()
-                .filter_map(|(c, _)| c.first_response())
-                .map(|s| s as f64)
-                .collect();
-            let waits: Vec<f64> = list
-                .iter()
-                .flat_map(|(c, _)| c.waits.iter().map(|w| *w as f64))
-                .collect();
-            AgentWeek {
-                agent,
-                week,
-                conversations: list.len(),
-                first_response: super::stats::mean(&firsts),
-                average_response: super::stats::mean(&waits),
-                handling: list.iter().map(|(c, _)| c.handling() as f64).sum::<f64>() / n,
-                resolved: list.iter().filter(|(_, r)| *r).count() as f64 / n,
-            }
-        })
-        .collect()
+    weeks
 }
 
 /// A promise an agent made in a conversation.
@@ -368,19 +420,25 @@ mod tests {
 
     #[test]
     fn figures_per_agent_and_week() {
-        let convs = day();
+        let mut convs = day();
+        convs[0].csat = Some(5);
+        convs[1].csat = Some(3);
+        convs[1].nps = Some(10);
         let weeks = by_agent_week(&convs, &[false, true]);
-        assert_eq!(weeks.len(), 1);
-        let w = &weeks[0];
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).expect("day");
         assert_eq!(
-            (w.agent.as_str(), w.week),
-            ("小王", NaiveDate::from_ymd_opt(2026, 11, 30).expect("day"))
+            weeks.keys().collect::<Vec<_>>(),
+            [&("小王".to_string(), monday)]
         );
+        let w = &weeks[&("小王".to_string(), monday)];
         assert_eq!(w.conversations, 2);
-        assert_eq!(w.first_response, Some(75.0), "(30 + 120) / 2");
-        assert_eq!(w.average_response, Some(80.0), "(30 + 90 + 120) / 3");
-        assert_eq!(w.handling, 270.0, "(300 + 240) / 2");
-        assert_eq!(w.resolved, 0.5);
+        assert_eq!(w.first_response(), Some(75.0), "(30 + 120) / 2");
+        assert_eq!(w.average_response(), Some(80.0), "(30 + 90 + 120) / 3");
+        assert_eq!(w.handling(), Some(270.0), "(300 + 240) / 2");
+        assert_eq!(w.resolved(), Some(0.5));
+        assert_eq!(w.csat_share(), Some(0.5));
+        assert_eq!(w.net_promoter(), Some(100.0));
+        assert_eq!(Tally::default().average_response(), None);
     }
 
     #[test]

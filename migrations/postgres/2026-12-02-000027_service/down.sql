@@ -1,0 +1,2 @@
+DROP TABLE chat_promises;
+DROP TABLE chat_conversations;
