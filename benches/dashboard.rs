@@ -101,6 +101,77 @@ fn cohort(pool: &DbPool, lead: i64, members: &[i64]) {
     cohorts::create(&mut conn, &new, today, &title, db::now_ms()).expect("cohort");
 }
 
+/// A year of imported chats: `messages` messages in conversations of five,
+/// read through the import's intake (figures, promises, ratings) and stored
+/// as an import stores them.
+fn chats(pool: &DbPool, messages: usize) {
+    use huashu::domain::mining::chatlog::{Meta, Speaker, Turn};
+    use huashu::domain::service::intake::Intake;
+    let mut rng = StdRng::seed_from_u64(7);
+    let start = cohorts::today() - chrono::Days::new(364);
+    let mut intake = Intake::default();
+    let conversations = messages / 5;
+    for c in 0..conversations {
+        let day = start + chrono::Days::new(rng.gen_range(0..364));
+        let mut at = day.and_hms_opt(9, 0, 0).expect("a time")
+            + chrono::Duration::seconds(rng.gen_range(0..12 * 3600));
+        let agent = format!("客服{:02}", rng.gen_range(0..30));
+        let customer = format!("tb_{}", rng.gen_range(0..40_000));
+        for m in 0..5 {
+            let customer_speaks = m % 2 == 0;
+            let text = match (customer_speaks, rng.gen_range(0..10)) {
+                (true, _) => "我的快递怎么还没到",
+                (false, 0) => "我马上帮您查，今天下午五点前给您回复",
+                (false, _) => "亲，帮您看一下",
+            };
+            intake.push(&Turn {
+                line: (c * 5 + m) as u64,
+                conversation: Some(format!("b{c}")),
+                time: Some(at.format("%Y-%m-%d %H:%M:%S").to_string()),
+                speaker: if customer_speaks {
+                    Speaker::Customer
+                } else {
+                    Speaker::Agent
+                },
+                text: text.to_string(),
+                meta: Meta {
+                    agent: (!customer_speaks).then(|| agent.clone()),
+                    customer: customer_speaks.then(|| customer.clone()),
+                    csat: (m == 4 && rng.gen_bool(0.3)).then(|| rng.gen_range(1..=5).to_string()),
+                    nps: None,
+                },
+            });
+            at += chrono::Duration::seconds(rng.gen_range(5..400));
+        }
+    }
+    let taken = intake.finish();
+    let mut conn = pool.get().expect("connection");
+    let begun = db::imports::begin_import(&mut conn, "bench", "bench.csv", 1, None, db::now_ms())
+        .expect("import");
+    let db::imports::Begun::Started(lease) = begun else {
+        panic!("a new import");
+    };
+    let groups = 300;
+    let group = |c: &huashu::domain::service::Conversation| {
+        Some(c.id.trim_start_matches('b').parse::<i64>().unwrap_or(0) % groups)
+    };
+    let stored = Instant::now();
+    let done = db::service::store(
+        &mut conn,
+        lease.id,
+        &taken.conversations,
+        &taken.promises,
+        &group,
+    )
+    .expect("store");
+    println!(
+        "stored {} conversations and {} promises from {messages} messages in {:.1} s",
+        done.conversations,
+        done.promises,
+        stored.elapsed().as_secs_f64()
+    );
+}
+
 async fn timed(client: &reqwest::Client, url: &str, runs: usize) -> Vec<f64> {
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
@@ -141,6 +212,7 @@ fn main() {
     let seeded = Instant::now();
     year(&pool, lead, &trainees, weeks);
     cohort(&pool, lead, &trainees[..20.min(trainees.len())]);
+    chats(&pool, setting("HUASHU_DASH_MESSAGES", 1_000_000));
     println!(
         "seeded {n} trainees × {weeks} weekly exams of {ITEMS} questions in {:.1} s",
         seeded.elapsed().as_secs_f64()
@@ -156,11 +228,12 @@ fn main() {
     let loaded = Instant::now();
     let data = huashu::app::dashboard::load(&mut conn, cohorts::today()).expect("dashboard");
     println!(
-        "in-process load: {:.1} ms ({} exams, {} trainees, {} questions analysed)",
+        "in-process load: {:.1} ms ({} exams, {} trainees, {} questions analysed, {} agent-weeks of service figures)",
         loaded.elapsed().as_secs_f64() * 1000.0,
         data.exams.len(),
         data.trainees.len(),
-        data.items.len()
+        data.items.len(),
+        data.service.rows.len()
     );
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

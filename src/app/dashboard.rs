@@ -12,7 +12,7 @@ use crate::db::columns::ExamId;
 use crate::db::dashboard::{self as stored, ItemInfo, Scored, Sitting};
 use crate::db::exams::{self, ExamRow};
 use crate::db::users::{self, User};
-use crate::db::Conn;
+use crate::db::{Conn, DbResult};
 use crate::domain::rubric::Check;
 use crate::domain::stats::{self, ItemStats, Response};
 use crate::domain::types::Role;
@@ -34,6 +34,42 @@ pub struct Dashboard {
     pub items: Vec<ItemLine>,
     /// Service figures from imported chats.
     pub service: super::service::Figures,
+    /// How well each peer reviewer marks, the weakest first.
+    pub reviewers: Vec<ReviewerQuality>,
+}
+
+/// A reviewer over every review round: how many rounds and reviews, and the
+/// latest round's fit (bias, reliability, reviewing grade 0–100).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewerQuality {
+    pub name: String,
+    pub rounds: usize,
+    pub reviews: usize,
+    pub bias: f64,
+    pub reliability: f64,
+    pub grade: f64,
+}
+
+fn reviewers(conn: &mut Conn, people: &[User]) -> DbResult<Vec<ReviewerQuality>> {
+    let mut by: BTreeMap<i64, ReviewerQuality> = BTreeMap::new();
+    for (_, _, outcome) in super::review::history(conn)? {
+        for r in &outcome.fit.reviewers {
+            let q = by.entry(r.reviewer).or_insert_with(|| ReviewerQuality {
+                name: users::name_of(people, r.reviewer),
+                rounds: 0,
+                reviews: 0,
+                bias: 0.0,
+                reliability: 0.0,
+                grade: 0.0,
+            });
+            q.rounds += 1;
+            q.reviews += r.reviews;
+            (q.bias, q.reliability, q.grade) = (r.bias, r.reliability, r.grade);
+        }
+    }
+    let mut list: Vec<ReviewerQuality> = by.into_values().collect();
+    list.sort_by(|a, b| a.grade.total_cmp(&b.grade));
+    Ok(list)
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +115,7 @@ pub fn load(conn: &mut Conn, today: NaiveDate) -> Result<Dashboard, CohortError>
         criteria: criteria(&answers),
         items: item_lines(&all_exams, &items, &sittings, &answers),
         service: super::service::figures(conn)?,
+        reviewers: reviewers(conn, &people)?,
     })
 }
 

@@ -108,6 +108,29 @@ pub async fn csv(
                 .collect(),
         ),
         "service.csv" => super::service::csv_rows(&data.service),
+        "reviewers.csv" => (
+            vec![
+                "reviewer",
+                "rounds",
+                "reviews",
+                "bias",
+                "reliability",
+                "grade",
+            ],
+            data.reviewers
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.name.clone(),
+                        r.rounds.to_string(),
+                        r.reviews.to_string(),
+                        format!("{:.2}", r.bias),
+                        format!("{:.2}", r.reliability),
+                        one(r.grade),
+                    ]
+                })
+                .collect(),
+        ),
         _ => return Err(AppError::NotFound),
     };
     let header: Vec<String> = header.into_iter().map(str::to_string).collect();
@@ -132,8 +155,24 @@ pub(super) struct DashboardPage {
     criteria: String,
     items: Vec<ItemRow>,
     service: Option<super::service::ServiceBox>,
+    reviewers: Vec<ReviewerRow>,
     empty: bool,
 }
+
+#[derive(Serialize)]
+struct ReviewerRow {
+    name: String,
+    rounds: usize,
+    reviews: usize,
+    bias: String,
+    reliability: String,
+    grade: String,
+    /// A grade this low means their marks count for little: worth a word.
+    weak: bool,
+}
+
+/// A reviewing grade below this is flagged.
+const WEAK_REVIEWER: f64 = 40.0;
 
 #[derive(Serialize)]
 struct CohortBox {
@@ -181,6 +220,19 @@ impl DashboardPage {
         DashboardPage {
             empty: d.exams.is_empty() && d.cohorts.is_empty() && d.service.weeks.is_empty(),
             service: super::service::ServiceBox::of(&d.service, t),
+            reviewers: d
+                .reviewers
+                .iter()
+                .map(|r| ReviewerRow {
+                    name: r.name.clone(),
+                    rounds: r.rounds,
+                    reviews: r.reviews,
+                    bias: format!("{:+.1}", r.bias),
+                    reliability: format!("{:.2}", r.reliability),
+                    grade: format!("{:.0}", r.grade),
+                    weak: r.grade < WEAK_REVIEWER,
+                })
+                .collect(),
             cohorts: d
                 .cohorts
                 .iter()
@@ -323,6 +375,14 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
             },
         }],
         service: sample_service(),
+        reviewers: vec![crate::app::dashboard::ReviewerQuality {
+            name: "王芳 <i>".into(),
+            rounds: 2,
+            reviews: 14,
+            bias: -4.2,
+            reliability: 0.8,
+            grade: 35.0,
+        }],
     };
     out.add(&DashboardPage::of(&data, &|k| k.to_string()));
     let empty = Dashboard {
@@ -333,6 +393,7 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
         criteria: vec![],
         items: vec![],
         service: Default::default(),
+        reviewers: vec![],
     };
     out.add(&DashboardPage::of(&empty, &|k| k.to_string()));
 }

@@ -31,6 +31,14 @@ async fn a_lead_sees_the_cohort_the_exams_and_the_questions_with_their_numbers()
     );
     assert!(body.contains("张伟"), "{body}");
     assert!(body.contains("id=\"dash-items\""), "{body}");
+    let reviewers =
+        crate::helpers::between(&body, "id=\"dash-reviewers\"", "</section>").expect("reviewers");
+    assert!(reviewers.contains("评审质量分"), "{reviewers}");
+    let csv = lead.get("/dashboard/reviewers.csv").await.body;
+    assert!(
+        csv.lines().count() >= 2,
+        "the demo round's reviewers: {csv}"
+    );
 
     let items = lead.get("/dashboard/items.csv").await;
     assert_eq!(items.status, StatusCode::OK);
@@ -153,7 +161,11 @@ async fn the_demo_chats_give_service_figures_and_promises_agents_tick_themselves
         assert!(service.contains(agent), "{agent}: {service}");
     }
     let csv = lead.get("/dashboard/service.csv").await.body;
-    let header = csv.lines().next().unwrap_or("").trim_start_matches('\u{feff}');
+    let header = csv
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('\u{feff}');
     assert!(
         header.starts_with("week,agent,conversations,first_response_s,art_s"),
         "{header}"
