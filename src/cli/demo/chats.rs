@@ -5,7 +5,7 @@
 //! phones and addresses for the import to mask. Every line is written for
 //! Huashu; none is copied from a real shop.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -273,7 +273,12 @@ fn conversation(
     out.append(&mut chat.written());
     // The same customer, back about the same thing.
     if let Some(wording) = brushed_off.filter(|_| rng.gen_bool(0.35)) {
-        let back = at + Duration::hours(rng.gen_range(2..60));
+        let mut back = at + Duration::hours(rng.gen_range(2..60));
+        // Shops answer from 8 in the morning to 11 at night.
+        if !(8..23).contains(&back.hour()) {
+            back = (back + Duration::hours(10)).date().and_time(NaiveTime::MIN)
+                + Duration::minutes(rng.gen_range(8 * 60..11 * 60));
+        }
         let mut again = Chat {
             id: format!("c{n:05}b"),
             agent: AGENTS[rng.gen_range(0..AGENTS.len())],
@@ -460,6 +465,7 @@ mod tests {
             assert_eq!(row.len(), 7);
             let time = row.get(1).expect("a time").to_string();
             assert!(time.as_str() >= "2026-11-01" && time.as_str() < "2026-12-01");
+            assert!(time[11..13] >= *"08", "within opening hours: {time}");
             assert!(time >= last, "in time order");
             last = time;
         }

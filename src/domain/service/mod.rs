@@ -6,7 +6,8 @@
 //!   next agent message; automatic (system) replies do not end a wait;
 //! - **first response time**: a conversation's first wait;
 //! - **average response time (ART)**: the mean of all its waits;
-//! - **handling time (AHT)**: from its first message to its last;
+//! - **handling time (AHT)**: from its first message to its last, automatic
+//!   messages left out;
 //! - **first-contact resolution (FCR)**, an estimate: a conversation counts as
 //!   resolved unless the same customer starts another one within 3 days
 //!   about the same question group;
@@ -73,6 +74,8 @@ impl Conversation {
 struct Open {
     conversation: Option<Conversation>,
     waiting_since: Option<NaiveDateTime>,
+    /// Whether a customer or an agent has written yet.
+    people_spoke: bool,
 }
 
 /// Reads messages in any order of conversations (each conversation's own
@@ -96,8 +99,16 @@ impl Figures {
             csat: None,
             nps: None,
         });
-        c.started = c.started.min(m.at);
-        c.ended = c.ended.max(m.at);
+        // Automatic messages (a welcome, a rating request) are no part of
+        // the handling: only people's messages move its start and end.
+        if m.speaker != Speaker::System {
+            if open.people_spoke {
+                c.started = c.started.min(m.at);
+                c.ended = c.ended.max(m.at);
+            } else {
+                (c.started, c.ended, open.people_spoke) = (m.at, m.at, true);
+            }
+        }
         match m.speaker {
             Speaker::Customer => {
                 if c.customer.is_none() {
@@ -375,6 +386,7 @@ mod tests {
             msg("c1", "2026-11-30 10:05:00", Customer, "阿美", "好的谢谢"),
             msg("c2", "2026-11-30 11:02:00", Agent, "小王", "可以开的"),
             msg("c2", "2026-11-30 11:04:00", Customer, "老李", "好"),
+            msg("c2", "2026-11-30 11:30:00", System, "", "[评价]"),
         ] {
             f.push(&m);
         }
@@ -394,6 +406,21 @@ mod tests {
         assert_eq!(c1.customer.as_deref(), Some("阿美"));
         assert_eq!(c1.opening.as_deref(), Some("退款怎么还没到"));
         assert_eq!(convs[1].waits, [120]);
+        assert_eq!(
+            convs[1].handling(),
+            240,
+            "the rating request after it is no part"
+        );
+        let mut f = Figures::default();
+        for m in [
+            msg("c9", "2026-11-30 09:00:00", System, "", "欢迎光临"),
+            msg("c9", "2026-11-30 09:01:00", Customer, "阿美", "在吗"),
+            msg("c9", "2026-11-30 09:02:00", Agent, "小王", "在的"),
+        ] {
+            f.push(&m);
+        }
+        let c9 = &f.finish()[0];
+        assert_eq!((c9.started, c9.handling()), (at("2026-11-30 09:01:00"), 60));
     }
 
     #[test]
