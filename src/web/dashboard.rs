@@ -80,61 +80,71 @@ pub async fn csv(
                 })
                 .collect(),
         ),
-        "items.csv" => (
-            vec![
-                "exam",
-                "position",
-                "question",
-                "answers",
-                "facility",
-                "discrimination",
-                "median_seconds",
-            ],
-            data.items
-                .iter()
-                .map(|i| {
-                    vec![
-                        i.exam_title.clone(),
-                        i.position.to_string(),
-                        i.prompt.clone(),
-                        i.stats.n.to_string(),
-                        format!("{:.3}", i.stats.facility),
-                        i.stats
-                            .discrimination
-                            .map_or(String::new(), |d| format!("{d:.3}")),
-                        one(i.stats.median_seconds),
-                    ]
-                })
-                .collect(),
-        ),
+        "items.csv" => items_table(&data),
         "service.csv" => super::service::csv_rows(&data.service),
-        "reviewers.csv" => (
-            vec![
-                "reviewer",
-                "rounds",
-                "reviews",
-                "bias",
-                "reliability",
-                "grade",
-            ],
-            data.reviewers
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.name.clone(),
-                        r.rounds.to_string(),
-                        r.reviews.to_string(),
-                        format!("{:.2}", r.bias),
-                        format!("{:.2}", r.reliability),
-                        one(r.grade),
-                    ]
-                })
-                .collect(),
-        ),
+        "reviewers.csv" => reviewers_table(&data),
         _ => return Err(AppError::NotFound),
     };
     let header: Vec<String> = header.into_iter().map(str::to_string).collect();
     csv_file(&format!("dashboard-{chart}"), &header, &rows)
+}
+
+type Table = (Vec<&'static str>, Vec<Vec<String>>);
+
+fn items_table(data: &Dashboard) -> Table {
+    (
+        vec![
+            "exam",
+            "position",
+            "question",
+            "answers",
+            "facility",
+            "discrimination",
+            "median_seconds",
+        ],
+        data.items
+            .iter()
+            .map(|i| {
+                vec![
+                    i.exam_title.clone(),
+                    i.position.to_string(),
+                    i.prompt.clone(),
+                    i.stats.n.to_string(),
+                    format!("{:.3}", i.stats.facility),
+                    i.stats
+                        .discrimination
+                        .map_or(String::new(), |d| format!("{d:.3}")),
+                    one(i.stats.median_seconds),
+                ]
+            })
+            .collect(),
+    )
+}
+
+fn reviewers_table(data: &Dashboard) -> Table {
+    (
+        vec![
+            "reviewer",
+            "rounds",
+            "reviews",
+            "bias",
+            "reliability",
+            "grade",
+        ],
+        data.reviewers
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.rounds.to_string(),
+                    r.reviews.to_string(),
+                    format!("{:.2}", r.bias),
+                    format!("{:.2}", r.reliability),
+                    one(r.grade),
+                ]
+            })
+            .collect(),
+    )
 }
 
 fn one(x: f64) -> String {
@@ -173,6 +183,20 @@ struct ReviewerRow {
 
 /// A reviewing grade below this is flagged.
 const WEAK_REVIEWER: f64 = 40.0;
+
+impl ReviewerRow {
+    fn of(r: &crate::app::dashboard::ReviewerQuality) -> ReviewerRow {
+        ReviewerRow {
+            name: r.name.clone(),
+            rounds: r.rounds,
+            reviews: r.reviews,
+            bias: format!("{:+.1}", r.bias),
+            reliability: format!("{:.2}", r.reliability),
+            grade: format!("{:.0}", r.grade),
+            weak: r.grade < WEAK_REVIEWER,
+        }
+    }
+}
 
 #[derive(Serialize)]
 struct CohortBox {
@@ -220,19 +244,7 @@ impl DashboardPage {
         DashboardPage {
             empty: d.exams.is_empty() && d.cohorts.is_empty() && d.service.weeks.is_empty(),
             service: super::service::ServiceBox::of(&d.service, t),
-            reviewers: d
-                .reviewers
-                .iter()
-                .map(|r| ReviewerRow {
-                    name: r.name.clone(),
-                    rounds: r.rounds,
-                    reviews: r.reviews,
-                    bias: format!("{:+.1}", r.bias),
-                    reliability: format!("{:.2}", r.reliability),
-                    grade: format!("{:.0}", r.grade),
-                    weak: r.grade < WEAK_REVIEWER,
-                })
-                .collect(),
+            reviewers: d.reviewers.iter().map(ReviewerRow::of).collect(),
             cohorts: d
                 .cohorts
                 .iter()
