@@ -474,6 +474,45 @@ pub fn submitted_answers_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<
         .load(c))?)
 }
 
+/// The submitted answers of an exam as final scores need them: ids and the
+/// automatic score, without the text or the report (whose JSON is most of
+/// the cost of reading an answer, and which peer-review outcomes never read).
+pub fn submitted_scores_for_exam(conn: &mut Conn, exam_id: ExamId) -> DbResult<Vec<Answer>> {
+    type Row = (AnswerId, AttemptId, ItemId, i64, i64, Option<f64>);
+    let rows: Vec<Row> = on_conn!(conn, c => answers::table
+        .inner_join(attempts::table)
+        .filter(
+            attempts::exam_id
+                .eq(exam_id)
+                .and(attempts::submitted_at.is_not_null()),
+        )
+        .select((
+            answers::id,
+            answers::attempt_id,
+            answers::item_id,
+            answers::time_spent_ms,
+            answers::updated_at,
+            answers::score,
+        ))
+        .load(c))?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, attempt_id, item_id, time_spent_ms, updated_at, score)| Answer {
+                id,
+                attempt_id,
+                item_id,
+                body: String::new(),
+                time_spent_ms,
+                updated_at,
+                score,
+                report: None,
+                turn_ms: Vec::new(),
+            },
+        )
+        .collect())
+}
+
 /// A submitted attempt's answers scored again (the exam's references
 /// changed): each answer's score and report, and the attempt's total.
 pub fn rescore(

@@ -143,7 +143,8 @@ fn reputation_before(conn: &mut Conn, round: &review::Round) -> DbResult<HashMap
 /// Everything a round's scores are computed from.
 pub struct Evidence {
     /// The trainees' submitted answers, and the official scripts the round
-    /// entered among them.
+    /// entered among them; from `history` and the final-score walks, the
+    /// trainees' answers carry ids and scores only (no text, no report).
     pub answers: Vec<Answer>,
     /// Which of `answers` are official scripts, and which versions.
     pub incumbents: Vec<review::IncumbentRow>,
@@ -159,15 +160,29 @@ pub struct Evidence {
 
 pub fn evidence(conn: &mut Conn, round: &review::Round) -> DbResult<Evidence> {
     let known = reputation_before(conn, round)?;
-    evidence_given(conn, round, known)
+    evidence_given(conn, round, known, Detail::Full)
+}
+
+/// How much of each answer the evidence carries.
+#[derive(Clone, Copy, PartialEq)]
+enum Detail {
+    /// Text and report too, for the round's own page.
+    Full,
+    /// Ids and automatic scores: all an outcome reads. Final scores on
+    /// every trainee's home page walk every round, so this is what they load.
+    Scores,
 }
 
 fn evidence_given(
     conn: &mut Conn,
     round: &review::Round,
     known: HashMap<i64, Reputation>,
+    detail: Detail,
 ) -> DbResult<Evidence> {
-    let mut answers = attempts::submitted_answers_for_exam(conn, round.exam_id)?;
+    let mut answers = match detail {
+        Detail::Full => attempts::submitted_answers_for_exam(conn, round.exam_id)?,
+        Detail::Scores => attempts::submitted_scores_for_exam(conn, round.exam_id)?,
+    };
     answers.extend(review::incumbent_answers(conn, round.id)?);
     Ok(Evidence {
         answers,
@@ -206,7 +221,7 @@ fn walk(
     let mut fits = Vec::new();
     for round in rounds {
         let known = aggregate::reputation(&fits, REPUTATION_CAP);
-        let evidence = evidence_given(conn, &round, known)?;
+        let evidence = evidence_given(conn, &round, known, Detail::Scores)?;
         fits.push(fit_round(
             &evidence.assignments,
             &evidence.calibrations,

@@ -80,3 +80,28 @@ async fn the_demo_team_has_a_review_round_under_way() {
         format!("/reviews/{}/calibration", waiting[0])
     );
 }
+
+#[actix_web::test]
+async fn final_scores_walked_from_scores_alone_match_the_rounds_full_evidence() {
+    let (app, _dir) = crate::helpers::spawn_demo().await;
+    let pool = huashu::cli::serve::open_db(&app.url).expect("database");
+    let mut conn = pool.get().expect("conn");
+    let rounds = huashu::db::review::rounds(&mut conn).expect("rounds");
+    assert!(!rounds.is_empty(), "the demo has review rounds");
+    let exams: Vec<_> = rounds.iter().map(|r| r.exam_id).collect();
+    let walked = huashu::app::review::answer_finals_of_exams(&mut conn, &exams).expect("walk");
+    let mut reviewed = 0;
+    for round in &rounds {
+        let evidence = huashu::app::review::evidence(&mut conn, round).expect("evidence");
+        assert!(
+            evidence.answers.iter().any(|a| !a.body.is_empty()),
+            "the full evidence has text"
+        );
+        let outcome = huashu::app::review::outcome(round, &evidence).expect("outcome");
+        for (id, f) in &outcome.finals {
+            assert_eq!(walked.get(id).copied(), f.reviewed(), "answer {id:?}");
+            reviewed += usize::from(f.reviewed().is_some());
+        }
+    }
+    assert!(reviewed > 0, "some answers are reviewed in the demo");
+}
