@@ -172,6 +172,10 @@ struct PromiseLine {
     words: String,
     kept: bool,
     kept_at: Option<String>,
+    /// When it falls due, read from its words (None: it does not say).
+    due: Option<String>,
+    /// Due and not ticked as kept.
+    overdue: bool,
 }
 
 impl Page for PromisesPage {
@@ -189,6 +193,7 @@ impl PromisesPage {
         agent: Option<String>,
         rows: &[PromiseRow],
         lead: bool,
+        now: chrono::NaiveDateTime,
     ) -> PromisesPage {
         let mut groups: Vec<AgentPromises> = Vec::new();
         for p in rows {
@@ -206,11 +211,13 @@ impl PromisesPage {
             };
             group.kept += usize::from(p.kept_by.is_some());
             group.count += 1;
+            let said = crate::db::service::moment_of(p.said_at);
+            let due = crate::domain::service::due::due(said, &p.text);
             group.promises.push(PromiseLine {
                 id: p.id,
-                time: crate::db::service::moment_of(p.said_at)
-                    .format("%H:%M")
-                    .to_string(),
+                time: said.format("%H:%M").to_string(),
+                due: due.map(|d| d.format("%m-%d %H:%M").to_string()),
+                overdue: p.kept_by.is_none() && due.is_some_and(|d| d < now),
                 conversation: p.conversation.clone(),
                 text: p.text.clone(),
                 words: p.words.clone(),
@@ -262,7 +269,9 @@ pub async fn promises(
             Ok((day, days, rows))
         })
         .await?;
-    ctx.render(&PromisesPage::of(day, days, agent, &rows, lead))
+    // Chats carry the shop's local time, as the server keeps it.
+    let now = chrono::Local::now().naive_local();
+    ctx.render(&PromisesPage::of(day, days, agent, &rows, lead, now))
 }
 
 /// Ticks a promise kept (`kept=1`) or clears the tick (`kept=0`).
@@ -311,19 +320,53 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
         row(2, "小美", false),
         row(3, "阿杰", false),
     ];
+    let now = chrono::NaiveDateTime::default();
     out.add(&PromisesPage::of(
         day,
         vec!["2026-11-30".into()],
         Some("小美".into()),
         &rows,
         true,
+        now,
     ));
-    out.add(&PromisesPage::of(None, vec![], None, &[], false));
+    out.add(&PromisesPage::of(None, vec![], None, &[], false, now));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_promise_past_its_time_and_not_kept_is_overdue() {
+        let said = chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .expect("a time");
+        let row = |id: i64, text: &str, kept: bool| PromiseRow {
+            id,
+            import_id: 1,
+            conversation: "c1".into(),
+            agent: Some("小美".into()),
+            said_at: crate::db::service::secs(said),
+            day: "2026-11-30".into(),
+            text: text.into(),
+            words: String::new(),
+            kept_by: kept.then_some(2),
+            kept_at: kept.then_some(0),
+        };
+        let rows = [
+            row(1, "今天下午五点前给您回复", false),
+            row(2, "今天下午五点前给您回复", true),
+            row(3, "明天上午给您回复", false),
+            row(4, "我尽快处理", false),
+        ];
+        let evening = said + chrono::Duration::hours(8);
+        let page = PromisesPage::of(None, vec![], None, &rows, true, evening);
+        let lines = &page.groups[0].promises;
+        let overdue: Vec<bool> = lines.iter().map(|l| l.overdue).collect();
+        assert_eq!(overdue, [true, false, false, false]);
+        assert_eq!(lines[0].due.as_deref(), Some("11-30 17:00"));
+        assert_eq!(lines[3].due, None);
+    }
 
     #[test]
     fn durations_read_as_a_clock_and_shares_as_percent() {

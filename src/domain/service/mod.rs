@@ -21,6 +21,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use super::mining::chatlog::Speaker;
 use super::{rubric, text};
 
+pub mod due;
 pub mod intake;
 pub mod ratings;
 
