@@ -25,7 +25,7 @@ pub enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 8] = [
+    pub const ALL: [Field; 8] = [
         Field::Message,
         Field::Conversation,
         Field::Time,
@@ -299,13 +299,14 @@ pub fn speaker(value: &str) -> Option<Speaker> {
     .map(|(_, s)| s)
 }
 
-/// A turn from one row; `field` reads a column of it. A file without a
-/// speaker column holds only customers' messages; a row that leaves its
-/// speaker empty is refused rather than guessed.
+/// A turn from one row; `field` reads a field's column of it (None where
+/// the file has no such column). A file without a speaker column holds only
+/// customers' messages; a row that leaves its speaker empty is refused
+/// rather than guessed.
 pub fn turn(
     line: u64,
     columns: &Columns,
-    field: impl Fn(&str) -> Option<String>,
+    field: impl Fn(Field) -> Option<String>,
     raw: &str,
 ) -> Row {
     let bad = |problem| BadRow {
@@ -313,12 +314,7 @@ pub fn turn(
         problem,
         sample: raw.chars().take(80).collect(),
     };
-    let get = |f: Field| {
-        columns
-            .get(f)
-            .and_then(&field)
-            .filter(|s| !s.trim().is_empty())
-    };
+    let get = |f: Field| field(f).filter(|s| !s.trim().is_empty());
     let text = get(Field::Message).ok_or_else(|| bad(RowProblem::MissingMessage))?;
     let speaker = match columns.get(Field::Speaker) {
         None => Speaker::Customer,
@@ -421,8 +417,10 @@ mod tests {
         let turn = turn(
             7,
             &cols,
-            |name| {
-                let i = headers.iter().position(|h| h == name)?;
+            |f| {
+                let i = headers
+                    .iter()
+                    .position(|h| Some(h.as_str()) == cols.get(f))?;
                 Some(row[i].to_string())
             },
             "raw",

@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader, Read};
 
 pub use super::chatcols::Mapping;
-use super::chatcols::{self, Columns};
+use super::chatcols::{self, Columns, Field};
 
 /// How a file is laid out; chosen from the extension or given explicitly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,7 +282,7 @@ fn json_lines(input: Box<dyn Read + '_>, mapping: Mapping) -> impl Iterator<Item
             Some(chatcols::turn(
                 line_no,
                 &cols,
-                |name| object.get(name).and_then(json_text),
+                |f| cols.get(f).and_then(|n| object.get(n)).and_then(json_text),
                 &raw,
             ))
         })
@@ -321,6 +321,14 @@ fn csv_rows<'a>(
         return Ok(Box::new(std::iter::empty()));
     }
     let cols = chatcols::detect(&headers, mapping)?;
+    // Where each field's column is, found once for the whole file.
+    let positions: Vec<(Field, usize)> = Field::ALL
+        .into_iter()
+        .filter_map(|f| {
+            let name = cols.get(f)?;
+            Some((f, headers.iter().position(|h| h == name)?))
+        })
+        .collect();
     Ok(Box::new(reader.into_byte_records().map(move |record| {
         let record = record.map_err(|e| BadRow {
             line: e.position().map_or(0, |p| p.line()),
@@ -344,11 +352,11 @@ fn csv_rows<'a>(
                 sample: sample(&raw),
             });
         }
-        let field = |name: &str| {
-            headers
+        let field = |f: Field| {
+            positions
                 .iter()
-                .position(|h| h == name)
-                .and_then(|i| record.get(i))
+                .find(|(g, _)| *g == f)
+                .and_then(|(_, i)| record.get(*i))
                 .map(|b| String::from_utf8_lossy(b).into_owned())
         };
         chatcols::turn(line, &cols, field, &raw)
