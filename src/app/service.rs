@@ -92,6 +92,20 @@ pub fn promises_of_day(
         .collect())
 }
 
+/// Promises grouped by agent, for rows ordered by agent (as every promise
+/// query returns them); an unnamed agent is "".
+pub fn by_agent(rows: &[PromiseRow]) -> Vec<(String, Vec<&PromiseRow>)> {
+    let mut out: Vec<(String, Vec<&PromiseRow>)> = Vec::new();
+    for p in rows {
+        let agent = p.agent.clone().unwrap_or_default();
+        match out.last_mut() {
+            Some((a, list)) if *a == agent => list.push(p),
+            _ => out.push((agent, vec![p])),
+        }
+    }
+    out
+}
+
 /// The days with promises `me` can see, latest first.
 pub fn promise_days(conn: &mut Conn) -> DbResult<Vec<String>> {
     stored::promise_days(conn)

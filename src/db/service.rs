@@ -22,7 +22,7 @@ pub fn secs(at: NaiveDateTime) -> i64 {
 }
 
 /// A stored time back as the shop's local time.
-pub fn moment_of(secs: i64) -> NaiveDateTime {
+pub fn from_secs(secs: i64) -> NaiveDateTime {
     chrono::DateTime::from_timestamp(secs, 0)
         .unwrap_or_default()
         .naive_utc()
@@ -175,7 +175,7 @@ fn mark_repeats(conn: &mut Conn, first: NaiveDateTime, last: NaiveDateTime) -> D
         .load(c))?;
     let keyed: Vec<_> = rows
         .iter()
-        .map(|(_, customer, group, at, _)| (customer.clone().zip(*group), moment_of(*at)))
+        .map(|(_, customer, group, at, _)| (customer.clone().zip(*group), from_secs(*at)))
         .collect();
     let newly: Vec<i64> = service::repeated(&keyed)
         .into_iter()

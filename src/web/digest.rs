@@ -30,11 +30,14 @@ impl WeekQuery {
             .filter(|w| !w.is_empty())
         {
             None => Ok(None),
-            Some(w) => NaiveDate::parse_from_str(w, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| Invalid::Day.into()),
+            Some(w) => parse_day(w).map(Some),
         }
     }
+}
+
+/// A day as forms and links write it (YYYY-MM-DD).
+pub(super) fn parse_day(text: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| Invalid::Day.into())
 }
 
 async fn load(ctx: &Ctx, q: &WeekQuery) -> Result<Weekly, AppError> {

@@ -7,12 +7,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::auth::Form;
+use super::digest::parse_day;
 use super::render::{local_time, redirect, Page, Trainee};
 use crate::app::service::{self, Figures};
 use crate::db::service::PromiseRow;
 use crate::domain::chart;
 use crate::domain::service::Tally;
-use crate::domain::types::Invalid;
 use crate::domain::types::Role;
 use crate::error::AppError;
 
@@ -195,25 +195,10 @@ impl PromisesPage {
         lead: bool,
         now: chrono::NaiveDateTime,
     ) -> PromisesPage {
-        let mut groups: Vec<AgentPromises> = Vec::new();
-        for p in rows {
-            let agent = p.agent.clone().unwrap_or_default();
-            if groups.last().is_none_or(|g| g.agent != agent) {
-                groups.push(AgentPromises {
-                    agent,
-                    kept: 0,
-                    count: 0,
-                    promises: Vec::new(),
-                });
-            }
-            let Some(group) = groups.last_mut() else {
-                continue;
-            };
-            group.kept += usize::from(p.kept_by.is_some());
-            group.count += 1;
-            let said = crate::db::service::moment_of(p.said_at);
+        let line = |p: &PromiseRow| {
+            let said = crate::db::service::from_secs(p.said_at);
             let due = crate::domain::service::due::due(said, &p.text);
-            group.promises.push(PromiseLine {
+            PromiseLine {
                 id: p.id,
                 time: said.format("%H:%M").to_string(),
                 due: due.map(|d| d.format("%m-%d %H:%M").to_string()),
@@ -223,8 +208,17 @@ impl PromisesPage {
                 words: p.words.clone(),
                 kept: p.kept_by.is_some(),
                 kept_at: p.kept_at.map(local_time),
-            });
-        }
+            }
+        };
+        let groups = service::by_agent(rows)
+            .into_iter()
+            .map(|(agent, list)| AgentPromises {
+                agent,
+                kept: list.iter().filter(|p| p.kept_by.is_some()).count(),
+                count: list.len(),
+                promises: list.into_iter().map(line).collect(),
+            })
+            .collect();
         PromisesPage {
             day: day.map(|d| d.to_string()),
             days: days.into_iter().take(DAYS).collect(),
@@ -233,10 +227,6 @@ impl PromisesPage {
             lead,
         }
     }
-}
-
-fn parse_day(text: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| AppError::Invalid(Invalid::Day))
 }
 
 /// A day's promises: the day asked for, else the latest day with any.

@@ -11,7 +11,6 @@ use super::digest::WeekQuery;
 use super::export::csv_file;
 use super::render::{Ctx, Lead, Page};
 use crate::app::weekly::{self, Weekly};
-use crate::db::service::PromiseRow;
 use crate::domain::mining::mine::monday_of;
 use crate::error::AppError;
 
@@ -94,7 +93,7 @@ pub async fn csv(
     for (_, prompt, mean, n) in &data.suggested {
         rows.push(row("worst_question", prompt.clone(), *mean, None, Some(*n)));
     }
-    for (agent, missed) in missed_by_agent(&data.missed) {
+    for (agent, missed) in crate::app::service::by_agent(&data.missed) {
         rows.push(row(
             "missed_promises",
             agent,
@@ -133,18 +132,6 @@ struct MissedLine {
 
 /// Missed promises listed per agent on the page.
 const MISSED_SHOWN: usize = 3;
-
-fn missed_by_agent(rows: &[PromiseRow]) -> Vec<(String, Vec<&PromiseRow>)> {
-    let mut out: Vec<(String, Vec<&PromiseRow>)> = Vec::new();
-    for p in rows {
-        let agent = p.agent.clone().unwrap_or_default();
-        match out.last_mut() {
-            Some((a, list)) if *a == agent => list.push(p),
-            _ => out.push((agent, vec![p])),
-        }
-    }
-    out
-}
 
 fn one(x: f64) -> String {
     format!("{x:.1}")
@@ -192,7 +179,7 @@ impl WeeklyPage {
                 .map(|(id, prompt, mean, n)| (*id, prompt.clone(), one(*mean), *n))
                 .collect(),
             exam_title,
-            missed: missed_by_agent(&d.missed)
+            missed: crate::app::service::by_agent(&d.missed)
                 .into_iter()
                 .map(|(agent, list)| {
                     let shown = list
@@ -228,7 +215,7 @@ pub(super) fn samples(out: &mut crate::web::pages::Samples) {
         weakest: vec![("price".into(), 48.0, 12)],
         criteria: vec![(crate::domain::rubric::Check::TimePromise, 0.4, Some(0.3))],
         suggested: vec![(3, "能便宜点吗？".into(), 41.0, 9)],
-        missed: vec![PromiseRow {
+        missed: vec![crate::db::service::PromiseRow {
             id: 1,
             import_id: 1,
             conversation: "c00042".into(),

@@ -83,26 +83,19 @@ impl Intake {
     }
 
     fn rate(&mut self, conversation: &str, turn: &Turn) {
-        let cells = [
-            (
-                turn.meta.csat.as_deref(),
-                ratings::csat as fn(&str) -> Option<u8>,
-            ),
-            (turn.meta.nps.as_deref(), ratings::nps),
-        ];
-        let mut read = [None, None];
-        for (slot, (cell, parse)) in read.iter_mut().zip(cells) {
-            let Some(cell) = cell else { continue };
-            *slot = parse(cell);
-            match slot {
+        let csat = turn.meta.csat.as_deref().map(ratings::csat);
+        let nps = turn.meta.nps.as_deref().map(ratings::nps);
+        for read in [csat, nps].into_iter().flatten() {
+            match read {
                 Some(_) => self.counts.ratings += 1,
                 None => self.counts.unreadable_ratings += 1,
             }
         }
-        if read.iter().any(Option::is_some) {
+        let (csat, nps) = (csat.flatten(), nps.flatten());
+        if csat.is_some() || nps.is_some() {
             let rated = self.rated.entry(conversation.to_string()).or_default();
-            rated.csat = read[0].or(rated.csat);
-            rated.nps = read[1].or(rated.nps);
+            rated.csat = csat.or(rated.csat);
+            rated.nps = nps.or(rated.nps);
         }
     }
 

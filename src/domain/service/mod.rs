@@ -470,6 +470,21 @@ mod tests {
     }
 
     #[test]
+    fn rating_shares_follow_the_usual_definitions() {
+        let mut t = Tally::default();
+        for (csat, nps) in [(5, 10), (4, 9), (3, 7), (1, 6)] {
+            let mut c = day()[1].clone();
+            (c.csat, c.nps) = (Some(csat), Some(nps));
+            t.add(&c, false);
+        }
+        assert_eq!(t.csat_share(), Some(0.5), "4 and 5 of four ratings");
+        // 2 promoters, 1 passive, 1 detractor of 4: (2 − 1) / 4 = 25 points.
+        assert_eq!(t.net_promoter(), Some(25.0));
+        assert_eq!(Tally::default().csat_share(), None);
+        assert_eq!(Tally::default().net_promoter(), None);
+    }
+
+    #[test]
     fn a_promise_is_an_agent_commitment_with_a_time() {
         let said = |speaker, text: &str| msg("c1", "2026-11-30 10:00:00", speaker, "小王", text);
         let p = promise_in(&said(Agent, "已经退了，今天下午五点前到账")).expect("a promise");

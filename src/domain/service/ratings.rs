@@ -1,6 +1,5 @@
 //! Satisfaction ratings as chat tools export them: CSAT on a five-point
-//! scale (a number or 非常满意…非常不满意) and NPS from 0 to 10; and the
-//! shares a dashboard shows of them.
+//! scale (a number or 非常满意…非常不满意) and NPS from 0 to 10.
 
 /// A five-point satisfaction rating, 1 (very dissatisfied) to 5.
 pub fn csat(value: &str) -> Option<u8> {
@@ -38,24 +37,6 @@ fn score(v: &str) -> Option<u8> {
     digits.parse().ok()
 }
 
-/// The share of CSAT ratings that are 4 or 5, the usual "CSAT %".
-pub fn satisfied_share(ratings: &[u8]) -> Option<f64> {
-    (!ratings.is_empty())
-        .then(|| ratings.iter().filter(|r| **r >= 4).count() as f64 / ratings.len() as f64)
-}
-
-/// Net promoter score: promoters (9–10) less detractors (0–6), in points
-/// from −100 to 100.
-pub fn net_promoter(ratings: &[u8]) -> Option<f64> {
-    if ratings.is_empty() {
-        return None;
-    }
-    let n = ratings.len() as f64;
-    let promoters = ratings.iter().filter(|r| **r >= 9).count() as f64;
-    let detractors = ratings.iter().filter(|r| **r <= 6).count() as f64;
-    Some((promoters - detractors) * 100.0 / n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,14 +63,5 @@ mod tests {
         assert_eq!(nps("9分"), Some(9));
         assert_eq!(nps("11"), None);
         assert_eq!(nps("推荐"), None);
-    }
-
-    #[test]
-    fn shares_follow_the_usual_definitions() {
-        assert_eq!(satisfied_share(&[5, 4, 3, 1]), Some(0.5));
-        assert_eq!(satisfied_share(&[]), None);
-        // 2 promoters, 1 passive, 1 detractor of 4: (2 − 1) / 4 = 25 points.
-        assert_eq!(net_promoter(&[10, 9, 7, 6]), Some(25.0));
-        assert_eq!(net_promoter(&[]), None);
     }
 }
