@@ -226,7 +226,8 @@ fn main() {
         read.elapsed().as_secs_f64() * 1000.0
     );
     let loaded = Instant::now();
-    let data = huashu::app::dashboard::load(&mut conn, cohorts::today()).expect("dashboard");
+    let data = huashu::app::dashboard::load(&mut conn, &Default::default(), cohorts::today())
+        .expect("dashboard");
     println!(
         "in-process load: {:.1} ms ({} exams, {} trainees, {} questions analysed, {} agent-weeks of service figures)",
         loaded.elapsed().as_secs_f64() * 1000.0,

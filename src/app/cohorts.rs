@@ -18,6 +18,7 @@ use crate::domain::text::char_len;
 use crate::domain::types::{Invalid, Role};
 
 use super::exams::{ExamError, StatusAction};
+use super::review::Finals;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CohortError {
@@ -225,23 +226,34 @@ pub struct Board {
 }
 
 /// The cohort `id` with each member's progress as of `today`.
-pub fn board(conn: &mut Conn, id: i64, today: NaiveDate) -> Result<Board, CohortError> {
+pub fn board(
+    conn: &mut Conn,
+    finals: &Finals,
+    id: i64,
+    today: NaiveDate,
+) -> Result<Board, CohortError> {
     let cohort = cohorts::find(conn, id)?.ok_or(CohortError::NotFound)?;
     let members = cohorts::members(conn, id)?;
-    load_board(conn, cohort, &members, today)
+    load_board(conn, finals, cohort, &members, today)
 }
 
 /// The cohort `user` follows, with only their path; None if they follow none.
-pub fn path_of(conn: &mut Conn, user: i64, today: NaiveDate) -> Result<Option<Board>, CohortError> {
+pub fn path_of(
+    conn: &mut Conn,
+    finals: &Finals,
+    user: i64,
+    today: NaiveDate,
+) -> Result<Option<Board>, CohortError> {
     let Some(enrolment) = cohorts::enrolment_of(conn, user)? else {
         return Ok(None);
     };
     let cohort = cohorts::find(conn, enrolment.cohort_id)?.ok_or(CohortError::NotFound)?;
-    load_board(conn, cohort, &[user], today).map(Some)
+    load_board(conn, finals, cohort, &[user], today).map(Some)
 }
 
 fn load_board(
     conn: &mut Conn,
+    finals: &Finals,
     cohort: CohortRow,
     members: &[i64],
     today: NaiveDate,
@@ -258,7 +270,7 @@ fn load_board(
         }
     }
     let attempts = attempts::of_exams(conn, &ids)?;
-    let finals = super::review::finals_of_exams(conn, &ids)?;
+    let finals = finals.of_attempts(conn, &ids)?;
     let exceptions = cohorts::exceptions(conn, cohort.id)?;
     let all_users = users::list(conn)?;
     let paths = members
@@ -351,6 +363,7 @@ fn path(
 /// one of an open week of the cohort they follow.
 pub fn may_sit(
     conn: &mut Conn,
+    finals: &Finals,
     exam: ExamId,
     user: i64,
     today: NaiveDate,
@@ -363,7 +376,7 @@ pub fn may_sit(
     if enrolled != Some(link.cohort_id) {
         return Err(CohortError::NotAMember);
     }
-    let board = path_of(conn, user, today)?.ok_or(CohortError::NotAMember)?;
+    let board = path_of(conn, finals, user, today)?.ok_or(CohortError::NotAMember)?;
     match board.paths.first() {
         Some(p) if p.progress.is_open(week) => Ok(()),
         _ => Err(CohortError::Locked { week: week + 1 }),

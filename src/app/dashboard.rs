@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::cohorts::{self, Board, CohortError};
+use super::review::Finals;
 use crate::db::columns::ExamId;
 use crate::db::dashboard::{self as stored, ItemInfo, Scored, Sitting};
 use crate::db::exams::{self, ExamRow};
@@ -97,10 +98,10 @@ pub struct ItemLine {
     pub stats: ItemStats,
 }
 
-pub fn load(conn: &mut Conn, today: NaiveDate) -> Result<Dashboard, CohortError> {
+pub fn load(conn: &mut Conn, finals: &Finals, today: NaiveDate) -> Result<Dashboard, CohortError> {
     let cohorts = crate::db::cohorts::list(conn)?
         .into_iter()
-        .map(|c| cohorts::board(conn, c.id, today))
+        .map(|c| cohorts::board(conn, finals, c.id, today))
         .collect::<Result<Vec<_>, _>>()?;
     let all_exams = exams::list(conn)?;
     let sittings = stored::submitted(conn)?;

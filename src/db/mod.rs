@@ -341,9 +341,9 @@ mod tests {
         // 6 + 13 + 5 + 2 (scripts), 7 (API tokens), 7 (featured product), 4
         // (scripts entered in rounds), 4 (sampled replies), 1 (script flags),
         // 7 + 4 + 5 + 7 (cohorts), 3 (scenarios), 1 (packed rubric lines),
-        // 15 + 10 (service figures and promises).
+        // 15 + 10 (service figures and promises), 2 (review version).
         assert_eq!(
-            columns, 268,
+            columns, 270,
             "a column exists in SQL but not in schema.rs (or the reverse)"
         );
     }

@@ -51,6 +51,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_version (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     round_incumbents (answer_id) {
         answer_id -> BigInt,
         round_id -> BigInt,
@@ -244,6 +251,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     featured_products,
     library_version,
+    review_version,
     script_alternates,
     round_incumbents,
     questions,

@@ -52,13 +52,15 @@ pub async fn start(
         Some(attempt) => attempt,
         None => {
             who.load().await?;
+            let state = who.state.clone();
             with_conn(&who.state.pool, move |conn| {
                 let exam = exams::find(conn, exam_id)?.ok_or(AppError::NotFound)?;
                 if exam.status != ExamStatus::Open {
                     return Err(refused("attempts.exam_not_open"));
                 }
                 // A cohort's exam: its week must be open to this member.
-                crate::app::cohorts::may_sit(conn, exam_id, me, crate::app::cohorts::today())?;
+                let today = crate::app::cohorts::today();
+                crate::app::cohorts::may_sit(conn, &state.finals, exam_id, me, today)?;
                 let now = db::now_ms();
                 let until = crate::domain::exam::writable_until(now, exam.time_limit_min);
                 Ok(attempts::start(conn, exam_id, me, now, until)?)

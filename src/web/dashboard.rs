@@ -18,8 +18,15 @@ pub async fn show(Lead { ctx, .. }: Lead) -> Result<HttpResponse, AppError> {
 }
 
 async fn load(ctx: &Ctx) -> Result<Dashboard, AppError> {
-    ctx.db(|conn| Ok(dashboard::load(conn, crate::app::cohorts::today())?))
-        .await
+    let state = ctx.state.clone();
+    ctx.db(move |conn| {
+        Ok(dashboard::load(
+            conn,
+            &state.finals,
+            crate::app::cohorts::today(),
+        )?)
+    })
+    .await
 }
 
 /// The numbers behind one chart.

@@ -153,6 +153,7 @@ impl Submissions {
 }
 
 pub(super) async fn submissions(ctx: &Ctx, id: ExamId) -> Result<Submissions, AppError> {
+    let state = ctx.state.clone();
     ctx.db(move |conn| {
         let exam = exams::find(conn, id)?.ok_or(AppError::NotFound)?;
         Ok(Submissions {
@@ -160,7 +161,7 @@ pub(super) async fn submissions(ctx: &Ctx, id: ExamId) -> Result<Submissions, Ap
             items: exams::items(conn, id)?,
             submitted: attempts::submitted_for_exam(conn, id)?,
             answers: attempts::submitted_answers_for_exam(conn, id)?,
-            finals: crate::app::review::finals_of_exams(conn, &[id])?,
+            finals: state.finals.of_attempts(conn, &[id])?,
         })
     })
     .await

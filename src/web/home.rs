@@ -17,6 +17,7 @@ use crate::error::AppError;
 pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError> {
     let is_lead = me.role >= Role::Lead;
     let now = crate::db::now_ms();
+    let state = ctx.state.clone();
     let (all, mine, finals, (queue, comparisons), (inbox, featured), (path, in_cohorts)) = ctx
         .db(move |conn| {
             let mine = attempts::for_user(conn, me.id)?;
@@ -28,7 +29,7 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
             Ok((
                 exams::list(conn)?,
                 mine,
-                app::review::finals_of_exams(conn, &done)?,
+                state.finals.of_attempts(conn, &done)?,
                 (
                     review::queue(conn, me.id)?,
                     review::comparison_queue(conn, me.id)?,
@@ -42,7 +43,7 @@ pub async fn home(Trainee { ctx, me }: Trainee) -> Result<HttpResponse, AppError
                     app::featured::current(conn)?,
                 ),
                 (
-                    app::cohorts::path_of(conn, me.id, app::cohorts::today())?,
+                    app::cohorts::path_of(conn, &state.finals, me.id, app::cohorts::today())?,
                     crate::db::cohorts::all_exam_ids(conn)?,
                 ),
             ))

@@ -74,6 +74,8 @@ pub struct AppState {
     pub uploads: std::path::PathBuf,
     /// The script library's matching index, rebuilt when the library changes.
     pub matcher: crate::app::library::Matcher,
+    /// Review rounds' final scores, computed again when the review data moves on.
+    pub finals: crate::app::review::Finals,
 }
 
 impl AppState {
@@ -98,6 +100,7 @@ impl AppState {
             rules: crate::domain::mining::rules::Rules::default(),
             uploads,
             matcher: Default::default(),
+            finals: Default::default(),
         })
     }
 }

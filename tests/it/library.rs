@@ -604,7 +604,8 @@ async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
         by: lead_id,
         now: huashu::db::now_ms(),
     };
-    let (script, _) = huashu::app::library::publish(&mut conn, &publication).expect("published");
+    let (script, _) = huashu::app::library::publish(&mut conn, &Default::default(), &publication)
+        .expect("published");
     let page = lead.get(&format!("/library/{script}")).await.body;
     assert!(!page.contains("id=\"freshness\""), "nothing to say yet");
     assert_eq!(app.count("SELECT COUNT(*) AS n FROM mined_replies"), 0);
@@ -640,7 +641,7 @@ async fn a_script_is_flagged_when_its_question_jumps_in_the_imported_chats() {
         now: huashu::db::now_ms(),
         ..publication
     };
-    huashu::app::library::publish(&mut conn, &renewed).expect("a new version");
+    huashu::app::library::publish(&mut conn, &Default::default(), &renewed).expect("a new version");
     assert!(inbox(&lead.get("/").await.body).is_none());
 
     // A lead merges another group into the script's: its wordings find the

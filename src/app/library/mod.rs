@@ -14,6 +14,7 @@ pub use matching::{check_reply, entries, freshness, Matcher, Snapshot};
 
 use std::collections::HashMap;
 
+use crate::app::review::Finals;
 use crate::db::columns::{AnswerId, ExamId};
 use crate::db::scripts::{self, Candidate, NewVersion, Provenance};
 use crate::db::{questions, review, write_tx, Conn, DbError};
@@ -76,12 +77,12 @@ impl Ranked {
 /// Every answer to `question` in every exam, best first, each with its final
 /// score where a round gave one, and its bout against the current script
 /// where the two met.
-pub fn candidates(conn: &mut Conn, question: i64) -> Result<Vec<Ranked>, DbError> {
+pub fn candidates(conn: &mut Conn, finals: &Finals, question: i64) -> Result<Vec<Ranked>, DbError> {
     let found = scripts::candidates(conn, question)?;
     let mut exams: Vec<_> = found.iter().map(|c| c.exam_id).collect();
     exams.sort_unstable();
     exams.dedup();
-    let finals: HashMap<AnswerId, f64> = crate::app::review::answer_finals_of_exams(conn, &exams)?;
+    let finals: HashMap<AnswerId, f64> = finals.of_answers(conn, &exams)?;
     let mut bouts = bouts_with_current(conn, question)?;
     let mut ranked: Vec<Ranked> = found
         .into_iter()
@@ -176,7 +177,11 @@ pub struct Publication<'a> {
 /// empty, not too long, no banned phrase), its provenance taken from the
 /// answer it came from (edited when the words differ). The script's id and
 /// the version's number.
-pub fn publish(conn: &mut Conn, p: &Publication) -> Result<(i64, i32), LibraryError> {
+pub fn publish(
+    conn: &mut Conn,
+    finals: &Finals,
+    p: &Publication,
+) -> Result<(i64, i32), LibraryError> {
     let text = AnswerText::parse(p.text)?.into_string();
     let banned = library::banned(&text, &[]);
     if !banned.is_empty() {
@@ -190,7 +195,7 @@ pub fn publish(conn: &mut Conn, p: &Publication) -> Result<(i64, i32), LibraryEr
             None => Provenance::written(),
             Some(answer) => {
                 // One walk of the rounds gives both the candidate and its bout.
-                let ranked = candidates(conn, p.question)?;
+                let ranked = candidates(conn, finals, p.question)?;
                 let source = ranked.iter().find(|r| r.candidate.answer_id == answer);
                 let current = scripts::current(conn, p.question)?;
                 challenge(current.as_ref(), answer, source)?;

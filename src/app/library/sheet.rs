@@ -12,6 +12,7 @@ use super::care::wording_key as key;
 use super::{
     add_alternate, day_of, end_of_day, publish, set_care, Care, LibraryError, Publication,
 };
+use crate::app::review::Finals;
 use crate::db::users::User;
 use crate::db::{self, alternates, questions, scripts, users, write_tx, Conn, DbError};
 use crate::domain::library as core;
@@ -224,8 +225,10 @@ fn publish_row(
     source: &str,
     now: i64,
 ) -> Result<(i64, i32), LibraryError> {
+    // Written, not taken from an answer: no candidates, no final scores read.
     publish(
         conn,
+        &Finals::default(),
         &Publication {
             question,
             text: &row.text,

@@ -16,9 +16,11 @@ use crate::domain::review::criteria::{self, Rubric};
 use crate::domain::review::standings;
 
 mod bouts;
+mod finals;
 mod handing;
 mod start;
 pub use bouts::*;
+pub use finals::Finals;
 pub use handing::*;
 pub use start::*;
 
@@ -231,39 +233,6 @@ fn walk(
         visit(round, evidence)?;
     }
     Ok(())
-}
-
-/// The final score of each submitted attempt in the rounds of `exams`: the
-/// mean of its reviewed answers' final scores (as the result page counts
-/// it), to one decimal; attempts with no reviewed answer are left out.
-/// Rounds are walked once, oldest first, and no further than the last one
-/// asked for, since a round's reviewers are weighted by the rounds before it.
-pub fn finals_of_exams(
-    conn: &mut Conn,
-    exams: &[ExamId],
-) -> DbResult<HashMap<db::columns::AttemptId, f64>> {
-    let mut out = HashMap::new();
-    walk_exams(conn, exams, |_, evidence, outcome| {
-        out.extend(attempt_finals(evidence, outcome))
-    })?;
-    Ok(out)
-}
-
-/// Each reviewed answer's final score in the rounds of `exams`.
-pub fn answer_finals_of_exams(
-    conn: &mut Conn,
-    exams: &[ExamId],
-) -> DbResult<HashMap<AnswerId, f64>> {
-    let mut out = HashMap::new();
-    walk_exams(conn, exams, |_, _, outcome| {
-        out.extend(
-            outcome
-                .finals
-                .iter()
-                .filter_map(|(id, f)| f.reviewed().map(|score| (*id, score))),
-        )
-    })?;
-    Ok(out)
 }
 
 /// Hands the rounds of `exams` to `visit`, walking the rounds once, oldest

@@ -225,7 +225,8 @@ fn publish_best(conn: &mut db::Conn, exam: ExamId, lead: i64) -> anyhow::Result<
     let Some(item) = exams::items(conn, exam)?.into_iter().next() else {
         return Ok(());
     };
-    let ranked = library::candidates(conn, item.question_id)?;
+    let finals = crate::app::review::Finals::default();
+    let ranked = library::candidates(conn, &finals, item.question_id)?;
     let Some(best) = ranked.first() else {
         return Ok(());
     };
@@ -241,7 +242,7 @@ fn publish_best(conn: &mut db::Conn, exam: ExamId, lead: i64) -> anyhow::Result<
             now: db::now_ms(),
         };
         // A best answer with a banned phrase is left for the lead to rewrite.
-        if library::publish(conn, &publication).is_err() {
+        if library::publish(conn, &finals, &publication).is_err() {
             return Ok(());
         }
     }

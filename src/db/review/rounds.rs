@@ -142,6 +142,18 @@ pub fn set_weights(conn: &mut Conn, round: RoundId, weights: &Weights) -> DbResu
     Ok(())
 }
 
+/// Where the review data stands: a counter the database's own triggers move
+/// on with every write a final score is computed from (see the migration
+/// `review_version`). One primary-key read, so every instance can ask before
+/// using what it keeps.
+pub fn version(conn: &mut Conn) -> DbResult<i64> {
+    use crate::db::schema::review_version;
+    Ok(on_conn!(conn, c => review_version::table
+        .find(1)
+        .select(review_version::n)
+        .first(c))?)
+}
+
 /// Every round, oldest first.
 pub fn rounds(conn: &mut Conn) -> DbResult<Vec<Round>> {
     let rows: Vec<RoundRow> = on_conn!(conn, c => review_rounds::table

@@ -113,9 +113,10 @@ fn ids(values: &[&str]) -> Result<Vec<i64>, AppError> {
 
 pub async fn show(Lead { ctx, .. }: Lead, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let state = ctx.state.clone();
     let (board, users) = ctx
         .db(move |conn| {
-            let board = cohorts::board(conn, id, cohorts::today())?;
+            let board = cohorts::board(conn, &state.finals, id, cohorts::today())?;
             Ok((board, crate::db::users::list(conn)?))
         })
         .await?;

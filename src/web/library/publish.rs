@@ -40,6 +40,7 @@ async fn show_publish(
     (from, with): (Option<AnswerId>, Option<AnswerId>),
     refused: Option<Typed>,
 ) -> Result<HttpResponse, AppError> {
+    let state = ctx.state.clone();
     let (found, script, ranked) = ctx
         .db(move |conn| {
             let found = questions::find_any(conn, question)?.ok_or(AppError::NotFound)?;
@@ -50,7 +51,11 @@ async fn show_publish(
                 }
                 None => None,
             };
-            Ok((found, script, library::candidates(conn, question)?))
+            Ok((
+                found,
+                script,
+                library::candidates(conn, &state.finals, question)?,
+            ))
         })
         .await?;
     let find =
@@ -127,6 +132,7 @@ pub async fn publish(
     let (text_sent, note) = (form.text("text").to_string(), form.text("note").to_string());
     let by = me.id;
     let (t, n) = (text_sent.clone(), note.clone());
+    let state = ctx.state.clone();
     let published = ctx
         .db(move |conn| {
             let p = Publication {
@@ -137,7 +143,7 @@ pub async fn publish(
                 by,
                 now: db::now_ms(),
             };
-            Ok(library::publish(conn, &p)?)
+            Ok(library::publish(conn, &state.finals, &p)?)
         })
         .await;
     match published {

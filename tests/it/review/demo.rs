@@ -89,7 +89,9 @@ async fn final_scores_walked_from_scores_alone_match_the_rounds_full_evidence() 
     let rounds = huashu::db::review::rounds(&mut conn).expect("rounds");
     assert!(!rounds.is_empty(), "the demo has review rounds");
     let exams: Vec<_> = rounds.iter().map(|r| r.exam_id).collect();
-    let walked = huashu::app::review::answer_finals_of_exams(&mut conn, &exams).expect("walk");
+    let walked = huashu::app::review::Finals::default()
+        .of_answers(&mut conn, &exams)
+        .expect("walk");
     let mut reviewed = 0;
     for round in &rounds {
         let evidence = huashu::app::review::evidence(&mut conn, round).expect("evidence");

@@ -4,6 +4,7 @@
 mod calibration;
 mod demo;
 mod inbox;
+mod kept;
 mod rankings;
 mod rounds;
 mod rubric;

@@ -1,0 +1,12 @@
+DROP TRIGGER attempts_move_review_version ON attempts;
+DROP FUNCTION move_review_version_for_attempt();
+DROP TRIGGER answers_move_review_version ON answers;
+DROP FUNCTION move_review_version_for_answer();
+DROP TRIGGER round_incumbents_move_review_version ON round_incumbents;
+DROP TRIGGER lead_grades_move_review_version ON lead_grades;
+DROP TRIGGER review_calibrations_move_review_version ON review_calibrations;
+DROP TRIGGER review_comparisons_move_review_version ON review_comparisons;
+DROP TRIGGER review_assignments_move_review_version ON review_assignments;
+DROP TRIGGER review_rounds_move_review_version ON review_rounds;
+DROP FUNCTION move_review_version();
+DROP TABLE review_version;
