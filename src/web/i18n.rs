@@ -42,12 +42,17 @@ impl Catalog {
 
     /// The message in `lang`, falling back to the default language, then the key.
     pub fn get(&self, lang: &str, key: &str) -> String {
+        self.message(lang, key).to_string()
+    }
+
+    /// The message as stored: in `lang`, else in the default language, else
+    /// the key itself (so a missing message shows, and a test can catch it).
+    fn message<'a>(&'a self, lang: &str, key: &'a str) -> &'a str {
         self.messages
             .get(lang)
             .and_then(|m| m.get(key))
             .or_else(|| self.messages.get(DEFAULT_LANG).and_then(|m| m.get(key)))
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
+            .map_or(key, String::as_str)
     }
 
     /// The message with `{name}` placeholders filled in.
@@ -142,6 +147,11 @@ impl HelperDef for TranslateHelper {
             .and_then(|p| p.value().as_str())
             .unwrap_or("");
         let lang = page_lang(ctx);
+        let key = if prefix.is_empty() {
+            std::borrow::Cow::Borrowed(key)
+        } else {
+            std::borrow::Cow::Owned(format!("{prefix}{key}"))
+        };
         let args: Vec<(&str, String)> = h
             .hash()
             .iter()
@@ -155,8 +165,13 @@ impl HelperDef for TranslateHelper {
                 (*name, value)
             })
             .collect();
-        let text = self.0.format(lang, &format!("{prefix}{key}"), &args);
-        out.write(&handlebars::html_escape(&text))?;
+        // Most messages have no placeholders: escaped straight from the catalog.
+        let escaped = if args.is_empty() {
+            handlebars::html_escape(self.0.message(lang, &key))
+        } else {
+            handlebars::html_escape(&self.0.format(lang, &key, &args))
+        };
+        out.write(&escaped)?;
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ pub mod featured;
 pub mod home;
 pub mod i18n;
 pub mod imports;
+pub mod layout;
 pub mod learned;
 pub mod library;
 mod pages;

@@ -10,7 +10,9 @@ use serde::Serialize;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 
-use super::i18n::{Catalog, DEFAULT_LANG, LANGS};
+use super::i18n::{Catalog, DEFAULT_LANG};
+pub(crate) use super::layout::render_in_layout;
+pub use super::layout::{Me, Page};
 use super::AppState;
 use crate::db::{self, users::User, Conn};
 use crate::domain::types::Role;
@@ -432,69 +434,6 @@ impl Ctx {
 pub struct FormRefusal {
     pub status: actix_web::http::StatusCode,
     pub message: String,
-}
-
-/// A page's model: the one value its template reads, so a field the template
-/// names and the model lacks is a render error (strict mode), not a blank.
-pub trait Page: Serialize {
-    const TEMPLATE: &'static str;
-    /// Message key of the page's name in the browser's tab.
-    const TITLE: &'static str;
-}
-
-/// What every page's layout reads besides the page itself.
-#[derive(Serialize)]
-struct Layout<'a, P: Serialize> {
-    #[serde(flatten)]
-    page: &'a P,
-    title_key: &'static str,
-    lang: &'static str,
-    csrf: &'a str,
-    flash: Option<String>,
-    langs: Vec<&'static str>,
-    me: Option<Me<'a>>,
-}
-
-/// The signed-in user as the layout shows them.
-#[derive(Serialize)]
-pub struct Me<'a> {
-    display_name: &'a str,
-    role: &'static str,
-    is_lead: bool,
-    is_admin: bool,
-}
-
-impl<'a> Me<'a> {
-    pub fn of(user: &'a User) -> Me<'a> {
-        Me {
-            display_name: &user.display_name,
-            role: user.role.key(),
-            is_lead: user.role >= Role::Lead,
-            is_admin: user.role == Role::Admin,
-        }
-    }
-}
-
-pub(crate) fn render_in_layout<P: Page>(
-    hb: &handlebars::Handlebars<'static>,
-    page: &P,
-    lang: &'static str,
-    csrf: &str,
-    flash: Option<String>,
-    me: Option<Me>,
-) -> Result<String, AppError> {
-    let layout = Layout {
-        page,
-        title_key: P::TITLE,
-        lang,
-        csrf,
-        flash,
-        langs: LANGS.iter().map(|(l, _)| *l).collect(),
-        me,
-    };
-    Ok(hb
-        .render(P::TEMPLATE, &layout)
-        .map_err(|e| anyhow::anyhow!("template {}: {e}", P::TEMPLATE))?)
 }
 
 /// The page every failure ends in; it has no layout, so it renders even when
