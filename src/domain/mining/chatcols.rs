@@ -246,57 +246,61 @@ pub fn detect(headers: &[String], mapping: &Mapping) -> Result<Columns, FileErro
     Ok(Columns { message, found })
 }
 
+const CUSTOMER_NAMES: &[&str] = &[
+    "customer",
+    "buyer",
+    "user",
+    "client",
+    "visitor",
+    "guest",
+    "买家",
+    "顾客",
+    "客户",
+    "用户",
+    "访客",
+    "消费者",
+    "会员",
+];
+const AGENT_NAMES: &[&str] = &[
+    "agent",
+    "seller",
+    "staff",
+    "service",
+    "cs",
+    "kefu",
+    "support",
+    "客服",
+    "卖家",
+    "商家",
+    "店铺",
+    "坐席",
+    "人工",
+    "店小二",
+];
+const SYSTEM_NAMES: &[&str] = &[
+    "system",
+    "bot",
+    "robot",
+    "auto",
+    "系统",
+    "机器人",
+    "自动回复",
+];
+/// What each kind of speaker is called in exports.
+const SPEAKERS: [(&[&str], Speaker); 3] = [
+    (CUSTOMER_NAMES, Speaker::Customer),
+    (AGENT_NAMES, Speaker::Agent),
+    (SYSTEM_NAMES, Speaker::System),
+];
+
 /// Who wrote a message, from the values chat tools export.
 pub fn speaker(value: &str) -> Option<Speaker> {
-    const CUSTOMER: &[&str] = &[
-        "customer",
-        "buyer",
-        "user",
-        "client",
-        "visitor",
-        "guest",
-        "买家",
-        "顾客",
-        "客户",
-        "用户",
-        "访客",
-        "消费者",
-        "会员",
-    ];
-    const AGENT: &[&str] = &[
-        "agent",
-        "seller",
-        "staff",
-        "service",
-        "cs",
-        "kefu",
-        "support",
-        "客服",
-        "卖家",
-        "商家",
-        "店铺",
-        "坐席",
-        "人工",
-        "店小二",
-    ];
-    const SYSTEM: &[&str] = &[
-        "system",
-        "bot",
-        "robot",
-        "auto",
-        "系统",
-        "机器人",
-        "自动回复",
-    ];
+    // The names are written in `norm`'s form already (a test keeps them so).
     let v = norm(value);
-    [
-        (CUSTOMER, Speaker::Customer),
-        (AGENT, Speaker::Agent),
-        (SYSTEM, Speaker::System),
-    ]
-    .into_iter()
-    .find(|(names, _)| names.iter().any(|n| v == norm(n)))
-    .map(|(_, s)| s)
+    SPEAKERS
+        .into_iter()
+        .find(|(names, _)| names.contains(&v.as_str()))
+        .map(|(_, s)| s)
 }
 
 /// A turn from one row; `field` reads a field's column of it (None where
@@ -449,5 +453,11 @@ mod tests {
         assert_eq!(speaker("客服"), Some(Speaker::Agent));
         assert_eq!(speaker("自动回复"), Some(Speaker::System));
         assert_eq!(speaker("路人"), None);
+        assert_eq!(speaker("Seller "), Some(Speaker::Agent));
+        for (names, _) in SPEAKERS {
+            for name in names {
+                assert_eq!(norm(name), *name, "written as norm gives it");
+            }
+        }
     }
 }

@@ -487,11 +487,13 @@ type Edge = (f32, u32, u32);
 
 fn push_edge(edges: &mut Vec<Edge>, prepared: &[Prepared], a: u32, b: u32, edge: f64) {
     let (p, q) = (&prepared[a as usize], &prepared[b as usize]);
-    if p.may_reach(q, edge) {
-        let s = p.similarity(q);
-        if s >= edge && p.shares_content(q) && p.facet.agrees(q.facet) {
-            edges.push((s as f32, a, b));
-        }
+    // Cheapest refusal first: most candidates differ in kind or category.
+    if !p.facet.agrees(q.facet) || !p.may_reach(q, edge) || !p.shares_content(q) {
+        return;
+    }
+    let s = p.similarity(q);
+    if s >= edge {
+        edges.push((s as f32, a, b));
     }
 }
 

@@ -2,6 +2,8 @@
 //! pictures, an order number pasted alone. They are set aside with a reason, never
 //! counted as questions.
 
+use std::borrow::Cow;
+
 use super::mask::PLACEHOLDERS;
 
 /// Why a customer message is not counted as a question.
@@ -54,8 +56,7 @@ const MEDIA: &[&str] = &[
     "[pic]",
 ];
 
-/// Said to open or close a chat, never the question itself; longest first so
-/// "你好呀" goes before "你好".
+/// Said to open or close a chat, never the question itself.
 const GREETINGS: &[&str] = &[
     "在不在",
     "有人吗",
@@ -118,19 +119,9 @@ pub fn classify(masked: &str) -> Option<Noise> {
     }
     // Masked text keeps its full-width forms; "［图片］" is media too.
     let lower = super::mask::narrow(trimmed).to_lowercase();
-    let without_media = if lower.contains(['[', '<']) {
-        MEDIA.iter().fold(lower.clone(), |t, m| t.replace(m, ""))
-    } else {
-        lower.clone()
-    };
-    let without_data = if without_media.contains('{') {
-        PLACEHOLDERS
-            .iter()
-            .fold(without_media.clone(), |t, p| t.replace(p, ""))
-    } else {
-        without_media.clone()
-    };
-    let mut rest: String = words(&without_data).collect();
+    let without_media = strip_all(&lower, &['[', '<'], MEDIA);
+    let without_data = strip_all(&without_media, &['{'], &PLACEHOLDERS);
+    let rest: String = words(&without_data).collect();
     if rest.is_empty() {
         return Some(if without_media.len() != lower.len() {
             Noise::Media
@@ -146,10 +137,39 @@ pub fn classify(masked: &str) -> Option<Noise> {
     if rest.chars().count() > MAX_GREETING_CHARS {
         return None;
     }
-    for g in GREETINGS {
-        rest = rest.replace(g, "");
+    only_greetings(&rest).then_some(Noise::Greeting)
+}
+
+/// `text` without any of `markers`, which are only looked for when the text
+/// holds one of the characters they start with.
+fn strip_all<'a>(text: &'a str, starts: &[char], markers: &[&str]) -> Cow<'a, str> {
+    if !text.contains(starts) {
+        return Cow::Borrowed(text);
     }
-    rest.is_empty().then_some(Noise::Greeting)
+    Cow::Owned(
+        markers
+            .iter()
+            .fold(text.to_string(), |t, m| t.replace(m, "")),
+    )
+}
+
+/// Whether `rest` is greetings and nothing else ("您好在不在有人吗"): it
+/// splits into words of `GREETINGS` end to end.
+fn only_greetings(rest: &str) -> bool {
+    // reachable[i]: the first i bytes split into greetings.
+    let mut reachable = vec![false; rest.len() + 1];
+    reachable[0] = true;
+    for at in 0..rest.len() {
+        if !reachable[at] || !rest.is_char_boundary(at) {
+            continue;
+        }
+        for g in GREETINGS {
+            if rest[at..].starts_with(g) {
+                reachable[at + g.len()] = true;
+            }
+        }
+    }
+    reachable[rest.len()]
 }
 
 /// The letters, digits and CJK characters of a text, without punctuation,
@@ -191,6 +211,23 @@ mod tests {
         assert_eq!(classify("{订单号}"), Some(Noise::DataOnly));
         assert_eq!(classify("  "), Some(Noise::Empty));
         assert_eq!(classify(&"很长".repeat(300)), Some(Noise::TooLong));
+    }
+
+    #[test]
+    fn a_greeting_is_greetings_end_to_end_not_a_greeting_inside_a_word() {
+        for m in [
+            "您好在不在有人吗",
+            "可以吗",
+            "好滴好滴",
+            "哈哈哈",
+            "亲亲在么",
+        ] {
+            assert_eq!(classify(m), Some(Noise::Greeting), "{m}");
+        }
+        // What is left between greetings is the question.
+        for m in ["在好吗", "你好快递", "好的发货吗", "ok了吗", "收到货了"] {
+            assert_eq!(classify(m), None, "{m}");
+        }
     }
 
     #[test]
