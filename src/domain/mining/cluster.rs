@@ -8,7 +8,7 @@
 //! clusters' centroids (see `cluster_all`), and never across two kinds of
 //! question or two categories (`facet`).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use self::facet::Facet;
 use super::tags;
@@ -124,7 +124,7 @@ const NEUTRAL_SUPPORT: u32 = 8;
 
 impl Weights {
     pub fn from_keys<'a>(keys: impl IntoIterator<Item = &'a [Token]>) -> Self {
-        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut df: HashMap<u64, u32> = HashMap::default();
         let mut n = 0u32;
         for key in keys {
             n += 1;
@@ -149,7 +149,7 @@ impl Weights {
         rules: &tags::Rules<Category>,
         keys: impl IntoIterator<Item = &'a [Token]>,
     ) -> Self {
-        let mut seen: HashMap<u64, HashMap<Category, u32>> = HashMap::new();
+        let mut seen: HashMap<u64, HashMap<Category, u32>> = HashMap::default();
         for key in keys {
             let Some(category) = facet::category(key, rules) else {
                 continue;
@@ -450,7 +450,7 @@ pub fn cluster_onto(
 ) -> Vec<u32> {
     let prepared: Vec<Prepared> = keys.iter().map(|k| weights.prepare(k)).collect();
     let lsh = Lsh::new(&params);
-    let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut buckets: HashMap<u64, Vec<u32>> = HashMap::default();
     let mut edges: Vec<Edge> = Vec::new();
     let mut candidates: Vec<u32> = Vec::new();
     for (id, p) in prepared.iter().enumerate() {
@@ -537,7 +537,7 @@ fn merge(
         centroid[join as usize] = None;
         group[keep as usize] = ga.or(gb);
     }
-    let mut first_of: HashMap<u32, u32> = HashMap::new();
+    let mut first_of: HashMap<u32, u32> = HashMap::default();
     for (id, g) in groups.iter().enumerate() {
         if let Some(g) = g {
             let first = *first_of.entry(*g).or_insert(id as u32);

@@ -3,6 +3,7 @@
 //! placeholders such as `{手机号}`. Over-masking a harmless number is cheaper than
 //! keeping one customer's phone number in a training bank.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -60,8 +61,14 @@ static ADDRESS_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Full-width letters, digits and punctuation as their ASCII twins, and the
 /// ideographic space as a space, so "１３８…" is recognised like "138…".
-pub fn narrow(text: &str) -> String {
-    text.chars().map(text::fold_width).collect()
+fn narrow(text: &str) -> Cow<'_, str> {
+    // Every full-width form is encoded with a leading byte EF.
+    if !text.as_bytes().contains(&0xEF) && !text.contains('\u{3000}') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().map(text::fold_width));
+    Cow::Owned(out)
 }
 
 /// The text with every piece of personal data replaced by its placeholder,
@@ -69,17 +76,18 @@ pub fn narrow(text: &str) -> String {
 /// display and references; only the search for data sees it narrowed.
 pub fn mask(text: &str) -> String {
     let narrowed = narrow(text);
-    let masked = mask_narrowed(narrowed.clone());
-    if masked == narrowed {
-        return text.to_string();
+    match mask_narrowed(&narrowed) {
+        None => text.to_string(),
+        Some(masked) if narrowed == text => masked,
+        Some(masked) => restore(text, &narrowed, &masked),
     }
-    restore(text, &narrowed, &masked)
 }
 
 /// The masked text only to cut a matching key from, never shown: the same
 /// as `mask` up to character width, which keys fold away anyway.
 pub fn mask_for_key(text: &str) -> String {
-    mask_narrowed(narrow(text))
+    let narrowed = narrow(text);
+    mask_narrowed(&narrowed).unwrap_or_else(|| narrowed.into_owned())
 }
 
 /// `masked` (the narrowed text with placeholders in) with every character
@@ -103,20 +111,33 @@ fn restore(original: &str, narrowed: &str, masked: &str) -> String {
     out
 }
 
-fn mask_narrowed(mut text: String) -> String {
+/// The narrowed text with its personal data masked; None when it holds none.
+fn mask_narrowed(narrowed: &str) -> Option<String> {
     // Each pattern runs only where its telltale is present: most chat messages
     // have no link, no '@' and no house number, and regexes are the costly part.
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("http") || lower.contains("www.") {
-        text = LINK_RE.replace_all(&text, LINK).into_owned();
+    let mut text = Cow::Borrowed(narrowed);
+    if contains_ignoring_case(&text, b"http") || contains_ignoring_case(&text, b"www.") {
+        text = Cow::Owned(LINK_RE.replace_all(&text, LINK).into_owned());
     }
     if text.contains('@') {
-        text = EMAIL_RE.replace_all(&text, EMAIL).into_owned();
+        text = Cow::Owned(EMAIL_RE.replace_all(&text, EMAIL).into_owned());
     }
     if text.bytes().any(|b| b.is_ascii_digit()) && text.contains(ADDRESS_HINTS) {
-        text = ADDRESS_RE.replace_all(&text, ADDRESS).into_owned();
+        text = Cow::Owned(ADDRESS_RE.replace_all(&text, ADDRESS).into_owned());
     }
-    mask_numbers(&text)
+    // Every number masked has at least nine digits (a tracking number); a
+    // text with fewer than seven in all ("T恤", "24小时内") holds none.
+    if text.bytes().filter(u8::is_ascii_digit).count() >= 7 {
+        text = Cow::Owned(mask_numbers(&text));
+    }
+    (text != narrowed).then(|| text.into_owned())
+}
+
+/// Whether `text` holds `needle` (ASCII), in any letter case.
+fn contains_ignoring_case(text: &str, needle: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Every address the pattern matches holds one of these.

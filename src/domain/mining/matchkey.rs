@@ -3,7 +3,7 @@
 //! synonyms rewritten to one word ("寄出"/"发出" → "发货", "退钱" → "退款"), so
 //! "亲，怎么还没寄出呀" and "为什么还不发货" share most of their tokens.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::mask::PLACEHOLDERS;
 use crate::domain::text::{self, Token};
@@ -19,7 +19,7 @@ impl Synonyms {
     /// `groups`: a canonical word and the phrases that mean the same. An empty
     /// canonical word drops its phrases.
     pub fn new<'a>(groups: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Self {
-        let mut by_first: HashMap<char, Vec<(String, String)>> = HashMap::new();
+        let mut by_first: HashMap<char, Vec<(String, String)>> = HashMap::default();
         for (canonical, phrases) in groups {
             let canonical = text::fold(canonical);
             for phrase in phrases.iter().chain(std::iter::once(&canonical)) {

@@ -120,16 +120,17 @@ pub struct Miner {
     rules: Rules,
     params: Params,
     /// Each distinct comparison key and its id (the index into `stats`).
-    by_key: HashMap<Vec<Token>, u32>,
+    by_key: foldhash::HashMap<Vec<Token>, u32>,
     stats: Vec<Asked>,
     summary: Summary,
     /// The last question of the current conversation, waiting for its answer.
     waiting: Option<(Option<String>, u32)>,
-    /// The agent reply being collected for that question.
+    /// The agent reply being collected for that question, as written (not
+    /// yet masked: it never leaves the miner so).
     reply: String,
     /// Each conversation's first question (its index into `stats`): what
     /// the conversation was about, for first-contact resolution.
-    openings: HashMap<String, u32>,
+    openings: foldhash::HashMap<String, u32>,
 }
 
 impl Miner {
@@ -137,12 +138,12 @@ impl Miner {
         Self {
             rules,
             params,
-            by_key: HashMap::new(),
+            by_key: foldhash::HashMap::default(),
             stats: Vec::new(),
             summary: Summary::default(),
             waiting: None,
             reply: String::new(),
-            openings: HashMap::new(),
+            openings: foldhash::HashMap::default(),
         }
     }
 
@@ -173,13 +174,14 @@ impl Miner {
         }
         match turn.speaker {
             Speaker::Customer => self.question(turn),
+            // Kept as written until `close_reply`, which masks it if it keeps it.
             Speaker::Agent if same_conversation => {
-                let text = mask(&turn.text);
-                if !text.trim().is_empty() && self.reply.chars().count() < MAX_ANSWER_CHARS {
+                let text = turn.text.trim();
+                if !text.is_empty() && self.reply.chars().count() < MAX_ANSWER_CHARS {
                     if !self.reply.is_empty() {
                         self.reply.push('\n');
                     }
-                    self.reply.push_str(text.trim());
+                    self.reply.push_str(text);
                 }
             }
             Speaker::Agent | Speaker::System => {}
@@ -240,6 +242,12 @@ impl Miner {
         }
         self.summary.answered += 1;
         let stats = &mut self.stats[id as usize];
+        // Most replies answer a question already heard often enough: they are
+        // counted, never stored, so not worth masking.
+        if stats.answers.len() >= ANSWERS_PER_KEY && stats.replies.len() >= REPLIES_PER_KEY {
+            return;
+        }
+        let reply = mask(&reply);
         if stats.answers.len() < ANSWERS_PER_KEY && !stats.answers.contains(&reply) {
             stats.answers.push(reply.clone());
         }

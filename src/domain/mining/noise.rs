@@ -3,8 +3,10 @@
 //! counted as questions.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use super::mask::PLACEHOLDERS;
+use crate::domain::text;
 
 /// Why a customer message is not counted as a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -118,7 +120,7 @@ pub fn classify(masked: &str) -> Option<Noise> {
         return Some(Noise::TooLong);
     }
     // Masked text keeps its full-width forms; "［图片］" is media too.
-    let lower = super::mask::narrow(trimmed).to_lowercase();
+    let lower = narrow_lower(trimmed);
     let without_media = strip_all(&lower, &['[', '<'], MEDIA);
     let without_data = strip_all(&without_media, &['{'], &PLACEHOLDERS);
     let rest: String = words(&without_data).collect();
@@ -156,6 +158,16 @@ fn strip_all<'a>(text: &'a str, starts: &[char], markers: &[&str]) -> Cow<'a, st
 /// Whether `rest` is greetings and nothing else ("您好在不在有人吗"): it
 /// splits into words of `GREETINGS` end to end.
 fn only_greetings(rest: &str) -> bool {
+    // Most questions hold a character no greeting has.
+    static LETTERS: LazyLock<Vec<char>> = LazyLock::new(|| {
+        let mut all: Vec<char> = GREETINGS.iter().flat_map(|g| g.chars()).collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    });
+    if !rest.chars().all(|c| LETTERS.binary_search(&c).is_ok()) {
+        return false;
+    }
     // reachable[i]: the first i bytes split into greetings.
     let mut reachable = vec![false; rest.len() + 1];
     reachable[0] = true;
@@ -175,7 +187,27 @@ fn only_greetings(rest: &str) -> bool {
 /// The letters, digits and CJK characters of a text, without punctuation,
 /// emoji or spaces.
 fn words(text: &str) -> impl Iterator<Item = char> + '_ {
-    text.chars().filter(|c| c.is_alphanumeric())
+    text.chars()
+        .filter(|&c| is_ideograph(c) || c.is_alphanumeric())
+}
+
+/// `text` with full-width forms narrowed and letters in lower case.
+fn narrow_lower(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().map(text::fold_width) {
+        if c.is_ascii() || is_ideograph(c) {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The CJK Unified Ideographs block: letters without case, answered without
+/// Unicode's tables.
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF)
 }
 
 fn is_emoji(c: char) -> bool {

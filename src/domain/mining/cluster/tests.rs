@@ -205,7 +205,7 @@ fn a_product_name_carries_no_merge() {
     let w = Weights::from_keys(list.iter().map(Vec::as_slice))
         .with_categories(&rules.tags.category, list.iter().map(Vec::as_slice));
     let roots = cluster_all(&list, &w, Params::default());
-    let mut intents_of_root: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut intents_of_root: HashMap<u32, Vec<usize>> = HashMap::default();
     for (root, intent) in roots.iter().zip(&intent_of) {
         intents_of_root.entry(*root).or_default().push(*intent);
     }
