@@ -10,11 +10,13 @@
 
 use foldhash::HashMap;
 
+use self::candidates::Laid;
 use self::facet::Facet;
 use super::tags;
 use crate::domain::text::Token;
 use crate::domain::types::Category;
 
+mod candidates;
 mod facet;
 
 /// How hard the search looks and how alike questions must be to share a cluster.
@@ -244,23 +246,7 @@ impl Prepared {
     /// Weighted Jaccard of the shingle sets: the weight two keys share over the
     /// weight either has. 1 for identical keys, 0 for nothing in common.
     fn similarity(&self, other: &Prepared) -> f64 {
-        if self.weighted.is_empty() && other.weighted.is_empty() {
-            return 1.0;
-        }
-        let (mut i, mut j, mut shared) = (0, 0, 0f32);
-        let (a, b) = (&self.weighted, &other.weighted);
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared += a[i].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        f64::from(shared) / f64::from(self.total + other.total - shared)
+        weighted_jaccard(&self.weighted, self.total, &other.weighted, other.total)
     }
 
     /// Weighted Jaccard of two bags (centroids): sum of minima over sum of maxima.
@@ -325,32 +311,27 @@ impl Prepared {
             facet: self.facet.join(other.facet),
         }
     }
+}
 
-    /// Whether two keys share a content shingle: without one, what they share
-    /// is how they ask, not what.
-    fn shares_content(&self, other: &Prepared) -> bool {
-        let (a, b) = (&self.content, &other.content);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => return true,
+/// Weighted Jaccard of two sorted shingle lists with their total weights:
+/// the weight they share over the weight either has.
+fn weighted_jaccard(a: &[(u64, f32)], total_a: f32, b: &[(u64, f32)], total_b: f32) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += a[i].1;
+                i += 1;
+                j += 1;
             }
         }
-        false
     }
-
-    /// An upper bound of `similarity`: one key's weight cannot all be shared
-    /// with a much heavier one.
-    fn may_reach(&self, other: &Prepared, threshold: f64) -> bool {
-        let (small, large) = if self.total < other.total {
-            (self.total, other.total)
-        } else {
-            (other.total, self.total)
-        };
-        large == 0.0 || f64::from(small / large) >= threshold
-    }
+    f64::from(shared) / f64::from(total_a + total_b - shared)
 }
 
 /// MinHash signatures cut into bands: keys that agree on a whole band share a
@@ -449,6 +430,7 @@ pub fn cluster_onto(
     params: Params,
 ) -> Vec<u32> {
     let prepared: Vec<Prepared> = keys.iter().map(|k| weights.prepare(k)).collect();
+    let laid = Laid::new(&prepared);
     let lsh = Lsh::new(&params);
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::default();
     let mut edges: Vec<Edge> = Vec::new();
@@ -464,7 +446,9 @@ pub fn cluster_onto(
         candidates.sort_unstable();
         candidates.dedup();
         for other in &candidates {
-            push_edge(&mut edges, &prepared, *other, id, params.edge);
+            if let Some(s) = laid.edge(*other, id, params.edge) {
+                edges.push((s, *other, id));
+            }
         }
     }
     merge(prepared, edges, params.threshold, groups)
@@ -474,28 +458,19 @@ pub fn cluster_onto(
 /// reference its recall is measured against. Quadratic; for samples only.
 pub fn cluster_exhaustive(keys: &[Vec<Token>], weights: &Weights, params: Params) -> Vec<u32> {
     let prepared: Vec<Prepared> = keys.iter().map(|k| weights.prepare(k)).collect();
+    let laid = Laid::new(&prepared);
     let mut edges: Vec<Edge> = Vec::new();
     for b in 0..prepared.len() as u32 {
         for a in 0..b {
-            push_edge(&mut edges, &prepared, a, b, params.edge);
+            if let Some(s) = laid.edge(a, b, params.edge) {
+                edges.push((s, a, b));
+            }
         }
     }
     merge(prepared, edges, params.threshold, &[])
 }
 
 type Edge = (f32, u32, u32);
-
-fn push_edge(edges: &mut Vec<Edge>, prepared: &[Prepared], a: u32, b: u32, edge: f64) {
-    let (p, q) = (&prepared[a as usize], &prepared[b as usize]);
-    // Cheapest refusal first: most candidates differ in kind or category.
-    if !p.facet.agrees(q.facet) || !p.may_reach(q, edge) || !p.shares_content(q) {
-        return;
-    }
-    let s = p.similarity(q);
-    if s >= edge {
-        edges.push((s as f32, a, b));
-    }
-}
 
 /// Kruskal's order with a centroid check; see `cluster_onto` for `groups`.
 /// Stored keys do not start as one cluster with their group: a group a lead
@@ -508,7 +483,9 @@ fn merge(
     threshold: f64,
     groups: &[Option<u32>],
 ) -> Vec<u32> {
-    edges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Each pair is one edge, so the order is total and an unstable sort is
+    // as deterministic as a stable one.
+    edges.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let n = prepared.len() as u32;
     let mut parent: Vec<u32> = (0..n).collect();
     let mut centroid: Vec<Option<Prepared>> = prepared.into_iter().map(Some).collect();
