@@ -17,8 +17,11 @@ use std::time::Instant;
 use huashu::db;
 use reqwest::cookie::CookieStore;
 
+#[path = "figure/mod.rs"]
+mod figure;
 #[path = "common/mod.rs"]
 mod support;
+use figure::figure;
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -156,6 +159,18 @@ async fn bench(label: &str, url: &str, dir: &Path) {
     support::print("GET exam page, saturated", &pages, ceiling.rate);
     support::print("POST autosave, 1/s/trainee", &paced, ceiling.rate);
     support::print("GET exam page, 1/3s/trainee", &paced_pages, ceiling.rate);
+    figure(
+        &format!("{label} exam page / healthz"),
+        pages.rate / ceiling.rate,
+        ">=",
+        0.15,
+    );
+    figure(
+        &format!("{label} autosave / raw SQLite commits"),
+        saturated.rate / raw,
+        ">=",
+        1.0,
+    );
 
     // Every trainee submits at once.
     let submits: Vec<_> = trainees

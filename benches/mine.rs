@@ -30,6 +30,10 @@ use huashu::domain::text::Token;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+#[path = "figure/mod.rs"]
+mod figure;
+use figure::figure;
+
 const PRODUCTS: &[&str] = &[
     "这件衣服",
     "这条裤子",
@@ -439,6 +443,7 @@ fn recall_on_sample(sample: usize) {
     let exhaustive = cluster_exhaustive(&keys, &weights, params);
     let all_s = started.elapsed().as_secs_f64();
     let (recall, pairs) = pair_recall(&lsh, &exhaustive);
+    figure("LSH recall", recall, ">=", 0.94);
     println!(
         "{sample} messages, {} distinct questions: LSH {lsh_s:.2} s, all pairs {all_s:.2} s; \
          LSH keeps {:.3} of the {pairs} pairs all-pairs clustering joins (target >= 0.90)",
@@ -493,6 +498,19 @@ fn main() {
         "  mine / bare CSV read = {:.1}x the time (the lower the better)",
         total_s / bare_s
     );
+    figure(
+        "mine seconds per 1 M messages",
+        total_s * 1e6 / messages as f64,
+        "<=",
+        10.0,
+    );
+    figure(
+        "mine / bare CSV read (time)",
+        total_s / bare_s,
+        "<=",
+        f64::INFINITY,
+    );
+    figure("mine peak MiB", peak_mib(), "<=", 2048.0);
     println!(
         "  {} questions, {} set aside, {} distinct, {} clusters; largest: {} × \"{}\"",
         summary.questions,
@@ -508,6 +526,8 @@ fn main() {
         "  intent precision {topic:.3} (target >= 0.95; {intent:.3} if one topic about two products \
          were two intents); near-duplicate recall {copies:.3} (target >= 0.9)"
     );
+    figure("intent precision", topic, ">=", 0.95);
+    figure("near-duplicate recall", copies, ">=", 0.9);
     drop(origins);
     // 20,000 at the full size; smaller runs (under valgrind) keep it in proportion.
     recall_on_sample((messages / 50).min(20_000));

@@ -12,6 +12,10 @@ use huashu::domain::similarity::{self, Prepared};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+#[path = "figure/mod.rs"]
+mod figure;
+use figure::figure;
+
 const QUESTIONS: usize = 2_000;
 const ANSWERS_PER_QUESTION: usize = 5;
 const REFERENCES: usize = 5;
@@ -175,11 +179,14 @@ fn main() {
         edit / rapidfuzz
     );
     println!(
-        "whole scorer / rapidfuzz = {:.2}  (target >= 0.4)",
+        "whole scorer / rapidfuzz = {:.2}  (target >= 0.8)",
         whole / rapidfuzz
     );
     println!(
         "whole scorer / strsim    = {:.2}  (target >= 2.0)",
         whole / strsim
     );
+    figure("edit stage / rapidfuzz", edit / rapidfuzz, ">=", 0.8);
+    figure("whole scorer / rapidfuzz", whole / rapidfuzz, ">=", 0.8);
+    figure("whole scorer / strsim", whole / strsim, ">=", 2.0);
 }
