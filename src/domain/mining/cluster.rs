@@ -434,10 +434,13 @@ pub fn cluster_onto(
     let lsh = Lsh::new(&params);
     let mut buckets: HashMap<u64, Vec<u32>> = HashMap::default();
     let mut edges: Vec<Edge> = Vec::new();
-    let mut candidates: Vec<u32> = Vec::new();
+    // Candidates are found in id order (a bucket's probe depends on who came
+    // before), then a block of keys is checked against them at once.
+    const BLOCK: usize = 4096;
+    let mut block: Vec<(u32, Vec<u32>)> = Vec::with_capacity(BLOCK);
     for (id, p) in prepared.iter().enumerate() {
         let id = id as u32;
-        candidates.clear();
+        let mut candidates = Vec::new();
         for band in lsh.band_hashes(p) {
             let members = buckets.entry(band).or_default();
             candidates.extend(probe(members, params.bucket_probe));
@@ -445,10 +448,10 @@ pub fn cluster_onto(
         }
         candidates.sort_unstable();
         candidates.dedup();
-        for other in &candidates {
-            if let Some(s) = laid.edge(*other, id, params.edge) {
-                edges.push((s, *other, id));
-            }
+        block.push((id, candidates));
+        if block.len() == BLOCK || id as usize + 1 == prepared.len() {
+            edges.extend(laid.edges(&block, params.edge));
+            block.clear();
         }
     }
     merge(prepared, edges, params.threshold, groups)
@@ -460,12 +463,10 @@ pub fn cluster_exhaustive(keys: &[Vec<Token>], weights: &Weights, params: Params
     let prepared: Vec<Prepared> = keys.iter().map(|k| weights.prepare(k)).collect();
     let laid = Laid::new(&prepared);
     let mut edges: Vec<Edge> = Vec::new();
-    for b in 0..prepared.len() as u32 {
-        for a in 0..b {
-            if let Some(s) = laid.edge(a, b, params.edge) {
-                edges.push((s, a, b));
-            }
-        }
+    let ids: Vec<u32> = (0..prepared.len() as u32).collect();
+    for block in ids.chunks(64) {
+        let lists: Vec<(u32, Vec<u32>)> = block.iter().map(|&b| (b, (0..b).collect())).collect();
+        edges.extend(laid.edges(&lists, params.edge));
     }
     merge(prepared, edges, params.threshold, &[])
 }

@@ -4,7 +4,7 @@
 //! id order) walks memory forwards instead of following a pointer per key.
 
 use super::facet::Facet;
-use super::{weighted_jaccard, Prepared};
+use super::{weighted_jaccard, Edge, Prepared};
 
 pub(super) struct Laid {
     facet: Vec<Facet>,
@@ -23,10 +23,42 @@ impl Laid {
         }
     }
 
+    /// The edges between each key and its candidates (`(key, candidates)`),
+    /// checked on as many threads as the machine has (up to four). They come
+    /// back in no particular order: the merge sorts them into a total one.
+    pub(super) fn edges(&self, lists: &[(u32, Vec<u32>)], at_least: f64) -> Vec<Edge> {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if workers == 1 || lists.len() < 2 * workers {
+            return self.edges_in(lists, at_least);
+        }
+        std::thread::scope(|scope| {
+            let running: Vec<_> = lists
+                .chunks(lists.len().div_ceil(workers))
+                .map(|part| scope.spawn(move || self.edges_in(part, at_least)))
+                .collect();
+            running
+                .into_iter()
+                .flat_map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    }
+
+    fn edges_in(&self, lists: &[(u32, Vec<u32>)], at_least: f64) -> Vec<Edge> {
+        let mut edges = Vec::new();
+        for (id, candidates) in lists {
+            for other in candidates {
+                if let Some(s) = self.edge(*other, *id, at_least) {
+                    edges.push((s, *other, *id));
+                }
+            }
+        }
+        edges
+    }
+
     /// The similarity of keys `a` and `b` when the pair makes an edge: the
     /// same kind and category (where known), some shared content, and at
     /// least `at_least` alike. Cheapest refusals first.
-    pub(super) fn edge(&self, a: u32, b: u32, at_least: f64) -> Option<f32> {
+    fn edge(&self, a: u32, b: u32, at_least: f64) -> Option<f32> {
         let (a, b) = (a as usize, b as usize);
         if !self.facet[a].agrees(self.facet[b]) {
             return None;
