@@ -358,8 +358,9 @@ async fn no_raw_chat_log_outlives_its_upload_finished_or_aborted() {
     let mut lead = app.user(&mut admin, "lee", "lead").await;
     lead.get("/imports").await;
     upload(&mut lead, &fixture("quoted.csv")).await;
+    // The import's thread marks it done, then deletes the file: wait for that.
     assert_eq!(
-        spooled(&app),
+        unspooled(&app).await,
         Vec::<String>::new(),
         "deleted after its import"
     );
@@ -379,16 +380,25 @@ async fn no_raw_chat_log_outlives_its_upload_finished_or_aborted() {
         .send()
         .await;
     assert!(aborted.is_err());
-    // The server learns of the abort when it next reads the body; on a machine
-    // busy with the rest of the suite that can take a while. Wait up to 30 s:
-    // what matters is that the file goes, not how fast.
+    // The server learns of the abort when it next reads the body.
+    assert_eq!(
+        unspooled(&app).await,
+        Vec::<String>::new(),
+        "deleted when aborted"
+    );
+}
+
+/// The spooled files once none is left, or after 30 s: on a machine busy with
+/// the rest of the suite the deletion can take a while, and what matters is
+/// that the file goes, not how fast.
+async fn unspooled(app: &crate::helpers::TestApp) -> Vec<String> {
     for _ in 0..1500 {
-        if spooled(&app).is_empty() {
+        if spooled(app).is_empty() {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert_eq!(spooled(&app), Vec::<String>::new(), "deleted when aborted");
+    spooled(app)
 }
 
 #[actix_web::test]
