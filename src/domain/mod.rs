@@ -5,6 +5,7 @@ pub mod bank;
 pub mod calibration;
 pub mod chart;
 pub mod content;
+pub mod cores;
 pub mod curriculum;
 pub mod diff;
 pub mod digest;

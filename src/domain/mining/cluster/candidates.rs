@@ -5,6 +5,7 @@
 
 use super::facet::Facet;
 use super::{weighted_jaccard, Edge, Prepared};
+use crate::domain::cores::on_cores;
 
 pub(super) struct Laid {
     facet: Vec<Facet>,
@@ -24,23 +25,9 @@ impl Laid {
     }
 
     /// The edges between each key and its candidates (`(key, candidates)`),
-    /// checked on as many threads as the machine has (up to four). They come
-    /// back in no particular order: the merge sorts them into a total one.
+    /// checked on all cores.
     pub(super) fn edges(&self, lists: &[(u32, Vec<u32>)], at_least: f64) -> Vec<Edge> {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        if workers == 1 || lists.len() < 2 * workers {
-            return self.edges_in(lists, at_least);
-        }
-        std::thread::scope(|scope| {
-            let running: Vec<_> = lists
-                .chunks(lists.len().div_ceil(workers))
-                .map(|part| scope.spawn(move || self.edges_in(part, at_least)))
-                .collect();
-            running
-                .into_iter()
-                .flat_map(|r| r.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
+        on_cores(lists, |part| self.edges_in(part, at_least))
     }
 
     fn edges_in(&self, lists: &[(u32, Vec<u32>)], at_least: f64) -> Vec<Edge> {
