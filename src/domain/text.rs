@@ -88,7 +88,7 @@ fn is_latin_word_char(c: char) -> bool {
 }
 
 /// The CJK Unified Ideographs block: most of any Chinese text, all letters.
-fn is_common_ideograph(c: char) -> bool {
+pub fn is_common_ideograph(c: char) -> bool {
     matches!(c as u32, 0x4E00..=0x9FFF)
 }
 

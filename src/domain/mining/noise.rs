@@ -188,26 +188,20 @@ fn only_greetings(rest: &str) -> bool {
 /// emoji or spaces.
 fn words(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars()
-        .filter(|&c| is_ideograph(c) || c.is_alphanumeric())
+        .filter(|&c| text::is_common_ideograph(c) || c.is_alphanumeric())
 }
 
 /// `text` with full-width forms narrowed and letters in lower case.
 fn narrow_lower(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().map(text::fold_width) {
-        if c.is_ascii() || is_ideograph(c) {
+        if c.is_ascii() || text::is_common_ideograph(c) {
             out.push(c.to_ascii_lowercase());
         } else {
             out.extend(c.to_lowercase());
         }
     }
     out
-}
-
-/// The CJK Unified Ideographs block: letters without case, answered without
-/// Unicode's tables.
-fn is_ideograph(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF)
 }
 
 fn is_emoji(c: char) -> bool {

@@ -29,6 +29,7 @@ pub fn moment_of(text: &str) -> Option<NaiveDateTime> {
     {
         return Some(dt);
     }
+    // Unix time in seconds (10 digits) or milliseconds (13).
     let n: i64 = t.parse().ok()?;
     let secs = match t.len() {
         10 => n,
@@ -39,33 +40,15 @@ pub fn moment_of(text: &str) -> Option<NaiveDateTime> {
 }
 
 /// None when the text is not a time we know; the message is kept either way.
+/// The day of a moment (`moment_of`), or a bare date.
 pub fn date_of(text: &str) -> Option<NaiveDate> {
+    if let Some(moment) = moment_of(text) {
+        return Some(moment.date());
+    }
     let t = text.trim();
-    if let Some(dt) = plain(t) {
-        return Some(dt.date());
-    }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        return Some(dt.date_naive());
-    }
-    if let Some(dt) = FORMATS
+    ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
         .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-    {
-        return Some(dt.date());
-    }
-    for f in ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"] {
-        if let Ok(d) = NaiveDate::parse_from_str(t, f) {
-            return Some(d);
-        }
-    }
-    // Unix time in seconds (10 digits) or milliseconds (13).
-    let n: i64 = t.parse().ok()?;
-    let secs = match t.len() {
-        10 => n,
-        13 => n / 1000,
-        _ => return None,
-    };
-    DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
+        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
 }
 
 /// "2026-11-11 10:00:05" or "2026-11-11 10:00", what most exports write,
